@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "swdbt",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "swdbt", targets: ["swdbt"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .target(name: "Diagnostics"),
+    .target(
+      name: "Template",
+      dependencies: [
+        "Diagnostics",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
+    .target(
+      name: "Project",
+      dependencies: [
+        "Diagnostics", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .target(
+      name: "Graph",
+      dependencies: [
+        "Diagnostics",
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]
+    ),
+    .target(
+      name: "Compiler",
+      dependencies: [
+        "Diagnostics", "Template", "Project", "Graph",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+    ),
+    .executableTarget(
+      name: "swdbt",
+      dependencies: [
+        "Diagnostics", "Template", "Project", "Graph", "Compiler",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "SwdbtTestSupport", dependencies: ["Diagnostics"]),
+    .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "SwdbtTestSupport"]),
+    .testTarget(name: "TemplateTests", dependencies: ["Template", "Diagnostics", "SwdbtTestSupport"]),
+    .testTarget(
+      name: "ProjectTests", dependencies: ["Project", "Template", "Diagnostics", "SwdbtTestSupport"]),
+    .testTarget(name: "GraphTests", dependencies: ["Graph", "Diagnostics"]),
+    .testTarget(
+      name: "CompilerTests",
+      dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],
+      exclude: ["Fixtures"]
+    ),
+    .testTarget(name: "CLITests", dependencies: ["SwdbtTestSupport"]),
+  ]
+)
+
+for target in package.targets where target.type != .system {
+  target.swiftSettings =
+    (target.swiftSettings ?? []) + [
+      .enableUpcomingFeature("ExistentialAny"),
+      .enableUpcomingFeature("InternalImportsByDefault"),
+      .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,58 @@
+import Diagnostics
+public import Graph
+public import Project
+
+/// One node after compilation: its final SQL, where it builds, and what it depends on.
+public struct CompiledNode: Sendable {
+  /// The node's unique id.
+  public var uniqueID: String
+  /// Model, seed, source or test.
+  public var resourceType: ResourceType
+  /// The short name.
+  public var name: String
+  /// The file it comes from, relative to the project root.
+  public var originalFilePath: String
+  /// `[project, folders..., name]`.
+  public var fqn: [String]
+  /// The compiled SQL (models and singular tests); nil for seeds, sources and generic tests,
+  /// whose SQL is produced by later stages.
+  public var sql: String?
+  /// The relation the node builds or reads; nil for tests and ephemeral models.
+  public var relation: RelationName?
+  /// The final config.
+  public var config: NodeConfig
+  /// Unique ids of the nodes it depends on, sorted.
+  public var dependsOn: [String]
+  /// For generic tests, the test's details.
+  public var genericTest: GenericTestNode?
+}
+
+/// The result of compiling a project: the graph and every node, ready to select and run.
+public struct Compilation: Sendable {
+  /// The loaded project.
+  public let project: LoadedProject
+  /// The dependency graph over unique ids.
+  public let graph: DependencyGraph
+  /// Nodes parallel to `graph.ids`.
+  public let nodes: [CompiledNode]
+  /// Selectable views parallel to `graph.ids`.
+  public let selectables: [Selectable]
+  /// Every node in a valid build order, parents first, ties by id.
+  public let order: [Int]
+
+  /// A selection context over this compilation.
+  public var selection: Selection { Selection(graph: graph, nodes: selectables) }
+
+  /// The node with a unique id.
+  public func node(_ uniqueID: String) -> CompiledNode? {
+    graph.index(of: uniqueID).map { nodes[$0] }
+  }
+
+  /// Where a node's compiled SQL is written, relative to the project root.
+  public func compiledPath(of node: CompiledNode) -> String {
+    if let test = node.genericTest {
+      return "\(project.projectFile.targetPath)/compiled/\(project.name)/\(test.originalFilePath)/\(node.name).sql"
+    }
+    return "\(project.projectFile.targetPath)/compiled/\(project.name)/\(node.originalFilePath)"
+  }
+}

@@ -1,0 +1,210 @@
+public import Diagnostics
+import Graph
+import OrderedCollections
+public import Project
+import Template
+
+/// What the command line adds to compiling.
+public struct CompileOptions: Sendable {
+  /// Environment variables `env_var()` may read (passed in so tests need no global state).
+  public var environment: [String: String]
+  /// Names of models whose relations already exist, for `is_incremental()`.
+  public var existingRelations: Set<String>
+  /// `--full-refresh`: `is_incremental()` is false everywhere.
+  public var fullRefresh: Bool
+
+  /// Creates compile options.
+  public init(environment: [String: String] = [:], existingRelations: Set<String> = [], fullRefresh: Bool = false) {
+    self.environment = environment
+    self.existingRelations = existingRelations
+    self.fullRefresh = fullRefresh
+  }
+}
+
+/// The compiler stages, in order: `LoadedProject` → render (once, in parallel) → link (refs to
+/// nodes, graph, cycles) → name relations → substitute placeholders and inline ephemerals →
+/// `Compilation`. Each stage reports recoverable problems to the sink and keeps going, so one
+/// run shows every broken model.
+public enum Compiler {
+  /// Compiles a loaded project; returns nil when errors make the graph unusable.
+  public static func compile(
+    _ project: LoadedProject, options: CompileOptions = CompileOptions(), sink: any DiagnosticSink
+  ) -> Compilation? {
+    let tracker = ErrorTracker(forwardingTo: sink)
+    let environment = RenderEnvironment(project: project, options: options)
+
+    // Render.
+    let models = project.models.filter(\.config.enabled)
+    var inputs: [RenderPass.Input] = []
+    inputs.reserveCapacity(models.count + project.singularTests.count)
+    for model in models {
+      guard let template = model.template else { continue }
+      inputs.append(.init(uniqueID: model.uniqueID, name: model.name, resource: .model, template: template, file: model.file, config: model.config))
+    }
+    for test in project.singularTests where test.config.enabled {
+      guard let template = test.template else { continue }
+      inputs.append(.init(uniqueID: test.uniqueID, name: test.name, resource: .test, template: template, file: test.file, config: test.config))
+    }
+    let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
+    var renderedByID: [String: RenderedNode] = [:]
+    renderedByID.reserveCapacity(rendered.count)
+    for node in rendered {
+      if let node { renderedByID[node.uniqueID] = node }
+    }
+
+    // Generic tests from YAML.
+    var owners: [GenericTestBuilder.Owner] = []
+    for model in models {
+      let specs = (model.patch?.tests ?? []) + (model.patch?.columns.flatMap(\.tests) ?? [])
+      if !specs.isEmpty { owners.append(.init(uniqueID: model.uniqueID, nameInTest: model.name, isSource: false, specs: specs)) }
+    }
+    for seed in project.seeds {
+      let specs = (seed.patch?.tests ?? []) + (seed.patch?.columns.flatMap(\.tests) ?? [])
+      if !specs.isEmpty { owners.append(.init(uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs)) }
+    }
+    for source in project.sources {
+      let specs = source.tests + source.columns.flatMap(\.tests)
+      if !specs.isEmpty {
+        owners.append(.init(uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)", isSource: true, specs: specs))
+      }
+    }
+    let genericTests = GenericTestBuilder.build(
+      owners: owners, environment: environment, projectTests: project.projectFile.tests, sink: tracker)
+
+    // Link: every node, and edges from the references actually evaluated.
+    let linker = Linker(project: project, models: models, rendered: renderedByID, genericTests: genericTests)
+    guard let linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
+
+    // Name relations and write final SQL in build order.
+    let target = project.target
+    var nodes = linked.nodes
+    var resolvedSQL: [Int: String] = [:]
+    var ctes: [Int: [(name: String, sql: String)]] = [:]
+    for index in nodes.indices {
+      switch nodes[index].resourceType {
+      case .model where nodes[index].config.materialized != "ephemeral", .seed:
+        nodes[index].relation = RelationNaming.relation(name: nodes[index].name, config: nodes[index].config, target: target)
+      default: break
+      }
+    }
+    let graph = linked.graph
+    for index in linked.order {
+      guard let renderedNode = renderedByID[nodes[index].uniqueID] else { continue }
+      var names: [String] = []
+      var inherited: [(name: String, sql: String)] = []
+      for reference in renderedNode.references {
+        guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph) else {
+          names.append("")
+          continue
+        }
+        let targetNode = nodes[targetIndex]
+        if targetNode.resourceType == .model, targetNode.config.materialized == "ephemeral" {
+          let cte = EphemeralInliner.cteName(targetNode.name)
+          names.append(cte)
+          if targetIndex != index {
+            for item in ctes[targetIndex] ?? [] where !inherited.contains(where: { $0.name == item.name }) {
+              inherited.append(item)
+            }
+            if !inherited.contains(where: { $0.name == cte }) {
+              inherited.append((cte, resolvedSQL[targetIndex] ?? ""))
+            }
+          }
+        } else {
+          names.append(targetNode.relation?.quoted ?? "")
+        }
+      }
+      let relations = renderedNode.references.map { reference -> RelationName? in
+        linker.resolve(reference.reference, from: index, graph: graph).flatMap { nodes[$0].relation }
+      }
+      let text = PlaceholderSubstitution.apply(renderedNode.text, names: names, relations: relations)
+      resolvedSQL[index] = text
+      ctes[index] = inherited
+      nodes[index].sql = EphemeralInliner.inject(inherited, into: text)
+    }
+    let selectables = nodes.map(selectable)
+    return Compilation(project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
+  }
+
+  static func selectable(_ node: CompiledNode) -> Selectable {
+    var config: [String: [String]] = [:]
+    for (key, value) in node.config.values {
+      switch value {
+      case .list(let items): config[key] = items.map { $0.stringValue ?? $0.rendered }
+      case .dict: continue
+      default: config[key] = [value.stringValue ?? value.rendered]
+      }
+    }
+    if node.resourceType == .model, config["materialized"] == nil { config["materialized"] = ["view"] }
+    let group: String? =
+      switch node.resourceType {
+      case .source: node.fqn.count > 2 ? node.fqn[node.fqn.count - 2] : nil
+      case .test: node.genericTest == nil ? "singular" : "generic"
+      default: nil
+      }
+    return Selectable(
+      id: node.uniqueID, name: node.name, resourceType: node.resourceType.rawValue, tags: node.config.tags,
+      path: node.originalFilePath, fqn: node.fqn, config: config, group: group)
+  }
+}
+
+/// Forwards diagnostics and remembers whether any was an error.
+final class ErrorTracker: DiagnosticSink, @unchecked Sendable {
+  private let sink: any DiagnosticSink
+  private let flag = AtomicFlag()
+
+  init(forwardingTo sink: any DiagnosticSink) { self.sink = sink }
+
+  func emit(_ diagnostic: Diagnostic) {
+    if diagnostic.severity == .error { flag.set() }
+    sink.emit(diagnostic)
+  }
+
+  var sawError: Bool { flag.value }
+}
+
+import Synchronization
+
+final class AtomicFlag: Sendable {
+  private let storage = Atomic<Bool>(false)
+  func set() { storage.store(true, ordering: .relaxed) }
+  var value: Bool { storage.load(ordering: .relaxed) }
+}
+
+/// Replaces relation placeholders in rendered text with final names.
+enum PlaceholderSubstitution {
+  /// `names[i]` replaces placeholder `i`; `relations[i]` supplies `.schema` / `.identifier` parts.
+  static func apply(_ text: String, names: [String], relations: [RelationName?]) -> String {
+    var utf8 = Array(text.utf8)
+    // U+E000 is EE 80 80 in UTF-8; most models have a handful of markers.
+    guard utf8.contains(0xEE) else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count + names.count * 24)
+    var index = 0
+    while index < utf8.count {
+      if utf8[index] == 0xEE, index + 2 < utf8.count, utf8[index + 1] == 0x80, utf8[index + 2] == 0x80 {
+        var end = index + 3
+        while end + 2 < utf8.count, !(utf8[end] == 0xEE && utf8[end + 1] == 0x80 && utf8[end + 2] == 0x81) { end += 1 }
+        let body = String(decoding: utf8[(index + 3)..<min(end, utf8.count)], as: UTF8.self)
+        let pieces = body.split(separator: ":", maxSplits: 1)
+        if let number = pieces.first.flatMap({ Int($0) }), number < names.count {
+          let part = pieces.count > 1 ? String(pieces[1]) : "full"
+          let relation = number < relations.count ? relations[number] : nil
+          let replacement: String
+          switch part {
+          case "schema": replacement = relation?.schema ?? ""
+          case "identifier": replacement = relation?.identifier ?? names[number]
+          case "database": replacement = relation?.database ?? ""
+          default: replacement = names[number]
+          }
+          out.append(contentsOf: replacement.utf8)
+          index = end + 3
+          continue
+        }
+      }
+      out.append(utf8[index])
+      index += 1
+    }
+    utf8 = out
+    return String(decoding: utf8, as: UTF8.self)
+  }
+}

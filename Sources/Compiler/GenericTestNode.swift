@@ -1,0 +1,161 @@
+public import Diagnostics
+public import OrderedCollections
+public import Project
+public import Template
+
+/// A generic test instance: one YAML declaration applied to one model, seed or source.
+public struct GenericTestNode: Sendable {
+  /// `test.<project>.<name>`.
+  public var uniqueID: String
+  /// The readable, stable name (`not_null_stg_orders_order_id`).
+  public var name: String
+  /// Which test it runs (`not_null`, `relationships`, a custom generic test).
+  public var testName: String
+  /// The unique id of the node under test.
+  public var attachedTo: String
+  /// The column under test, if any.
+  public var column: String?
+  /// Arguments with relation expressions (`ref('x')`) turned into placeholders.
+  public var arguments: OrderedDictionary<String, Value>
+  /// The test's config.
+  public var config: NodeConfig
+  /// Where it is declared.
+  public var range: SourceRange?
+  /// Relations its arguments refer to.
+  public var references: [RecordedReference]
+  /// The YAML file that declares it.
+  public var originalFilePath: String
+}
+
+/// Turns YAML test declarations into test nodes with dbt's names.
+enum GenericTestBuilder {
+  /// The owner of a test declaration.
+  struct Owner {
+    let uniqueID: String
+    /// The name in the test's name: the model name, or `source_table` for sources.
+    let nameInTest: String
+    let isSource: Bool
+    let specs: [TestSpec]
+  }
+
+  static func build(
+    owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree, sink: any DiagnosticSink
+  ) -> [GenericTestNode] {
+    let project = environment.project
+    let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
+    var nodes: [GenericTestNode] = []
+    var usedNames: Set<String> = []
+    for owner in owners {
+      for spec in owner.specs {
+        let testName = spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
+        guard builtins.contains(testName) || project.genericTests[testName] != nil else {
+          sink.emit(
+            .error(
+              "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
+              hint: Suggestions.didYouMean(testName, in: builtins.union(project.genericTests.keys))
+                ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"))
+          continue
+        }
+        var arguments = spec.arguments
+        if let column = spec.column { arguments["column_name"] = .string(column) }
+        // Names come from the arguments as written (`ref('x')`), like dbt's.
+        let writtenArguments = arguments
+        let host = RecordingHost(
+          environment: environment, resource: .test, nodeName: testName, baseConfig: NodeConfig())
+        var failed = false
+        for (key, value) in arguments {
+          guard case .string(let text) = value, isRelationExpression(text) else { continue }
+          let file = SourceFile(path: spec.range?.file.path ?? "", text: "{{ \(text) }}")
+          do throws(Diagnostic) {
+            let template = try Parser.parse(file)
+            arguments[key] = try Evaluator(host: host, file: file).value(of: template)
+          } catch {
+            sink.emit(relocated(error, to: spec.range))
+            failed = true
+          }
+        }
+        for problem in host.problems {
+          sink.emit(relocated(problem, to: spec.range))
+          failed = true
+        }
+        if failed { continue }
+        let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
+        var name = spec.customName ?? synthesizeName(baseName, writtenArguments)
+        if usedNames.contains(name) { name = shorten(name + "_" + String(nodes.count), force: true) }
+        usedNames.insert(name)
+        let fqn = [project.name] + [name]
+        let config = projectTests.resolve(fqn).merged(with: spec.config)
+        nodes.append(
+          GenericTestNode(
+            uniqueID: "test.\(project.name).\(name)", name: name, testName: testName,
+            attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
+            range: spec.range, references: host.references,
+            originalFilePath: spec.range?.file.path ?? ""))
+      }
+    }
+    return nodes
+  }
+
+  static func isRelationExpression(_ text: String) -> Bool {
+    let trimmed = text.trimmingCharacters()
+    return (trimmed.hasPrefix("ref(") || trimmed.hasPrefix("source(")) && trimmed.hasSuffix(")")
+  }
+
+  /// Points a diagnostic from a synthetic argument template at the YAML declaration instead.
+  static func relocated(_ diagnostic: Diagnostic, to range: SourceRange?) -> Diagnostic {
+    var copy = diagnostic
+    copy.range = range
+    return copy
+  }
+
+  /// dbt's scheme: `test_model` then `__`-joined argument values (sorted by argument name),
+  /// non-identifier characters replaced by `_`; long names shortened with a hash.
+  static func synthesizeName(_ base: String, _ arguments: OrderedDictionary<String, Value>) -> String {
+    var parts: [String] = []
+    for key in arguments.keys.sorted() where key != "model" {
+      guard let value = arguments[key] else { continue }
+      let items: [Value]
+      switch value {
+      case .list(let list): items = list
+      case .dict(let dict): items = Array(dict.values)
+      default: items = [value]
+      }
+      for item in items { parts.append(clean(item.rendered)) }
+    }
+    let name = parts.isEmpty ? base : base + "_" + parts.joined(separator: "__")
+    return shorten(name, force: false)
+  }
+
+  private static func clean(_ text: String) -> String {
+    var result = ""
+    var lastWasReplacement = false
+    for scalar in text.unicodeScalars {
+      if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
+        result.unicodeScalars.append(scalar)
+        lastWasReplacement = false
+      } else if !lastWasReplacement {
+        result += "_"
+        lastWasReplacement = true
+      }
+    }
+    return result
+  }
+
+  static func shorten(_ name: String, force: Bool) -> String {
+    guard force || name.utf8.count >= 64 else { return name }
+    return String(name.prefix(30)) + "_" + StableHash.hex(name, digits: 10)
+  }
+}
+
+/// A small stable hash (FNV-1a, 64 bits) for names; not for security.
+enum StableHash {
+  static func hex(_ text: String, digits: Int) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let full = String(hash, radix: 16)
+    return String((String(repeating: "0", count: max(0, 16 - full.count)) + full).prefix(digits))
+  }
+}

@@ -1,0 +1,226 @@
+public import Diagnostics
+import OrderedCollections
+import Project
+import Template
+
+/// A relation a template asked for, before linking.
+public enum RelationReference: Sendable, Hashable {
+  /// `ref('name')` (or `ref('package', 'name')`).
+  case ref(name: String)
+  /// `source('source', 'table')`.
+  case source(source: String, table: String)
+  /// `this`: the node being rendered.
+  case this
+}
+
+/// A reference together with where the template made it.
+public struct RecordedReference: Sendable {
+  /// What was referenced.
+  public var reference: RelationReference
+  /// The `ref(...)` / `source(...)` call, or nil for `this`.
+  public var range: SourceRange?
+}
+
+/// Project-wide facts every recording host reads; built once per compilation.
+struct RenderEnvironment: Sendable {
+  let project: LoadedProject
+  let modelNames: Set<String>
+  let disabledModels: Set<String>
+  let seedNames: Set<String>
+  let sourceTables: Set<String>
+  let environment: [String: String]
+  let existingRelations: Set<String>
+  let fullRefresh: Bool
+  let hostNames: [String]
+
+  init(project: LoadedProject, options: CompileOptions) {
+    self.project = project
+    modelNames = Set(project.models.filter(\.config.enabled).map(\.name))
+    disabledModels = Set(project.models.filter { !$0.config.enabled }.map(\.name))
+    seedNames = Set(project.seeds.map(\.name))
+    sourceTables = Set(project.sources.map { "\($0.sourceName).\($0.name)" })
+    environment = options.environment
+    existingRelations = options.existingRelations
+    fullRefresh = options.fullRefresh
+    hostNames =
+      ["ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this", "target", "execute", "project_name"]
+      + project.macros.keys.sorted()
+  }
+}
+
+/// The `TemplateHost` for one node: answers `ref`, `source`, `config`, `var`, ... and records
+/// what was asked, so dependencies come from the calls actually evaluated.
+final class RecordingHost: TemplateHost {
+  let environment: RenderEnvironment
+  let resource: ResourceType
+  let nodeName: String
+  /// Config from the project file and YAML; `config()` calls layer on top.
+  let baseConfig: NodeConfig
+  /// The relation `this` names when already known (tests of a model); nil for the node itself.
+  private(set) var references: [RecordedReference] = []
+  private(set) var configCalls = OrderedDictionary<String, Value>()
+  private(set) var problems: [Diagnostic] = []
+  private var referenceIndex: [RelationReference: Int] = [:]
+
+  init(environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig) {
+    self.environment = environment
+    self.resource = resource
+    self.nodeName = nodeName
+    self.baseConfig = baseConfig
+  }
+
+  var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
+
+  func placeholder(_ reference: RelationReference, at range: SourceRange?) -> Value {
+    if let index = referenceIndex[reference] { return .relation(RelationPlaceholder(index: index)) }
+    let index = references.count
+    references.append(RecordedReference(reference: reference, range: range))
+    referenceIndex[reference] = index
+    return .relation(RelationPlaceholder(index: index))
+  }
+
+  // MARK: TemplateHost
+
+  static let functions: Set<String> = [
+    "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental", "doc", "log",
+  ]
+
+  func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
+
+  var knownNames: [String] { environment.hostNames }
+
+  func macro(named name: String) -> MacroDefinition? { environment.project.macros[name] }
+
+  func global(_ name: String) -> Value? {
+    switch name {
+    case "this": placeholder(.this, at: nil)
+    case "target": environment.project.target.templateValue
+    case "execute": .bool(true)
+    case "project_name": .string(environment.project.name)
+    case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
+    default: nil
+    }
+  }
+
+  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    switch name {
+    case "ref": return try ref(arguments)
+    case "source": return try source(arguments)
+    case "config": return try config(arguments)
+    case "config.get", "config.require":
+      let key = try arguments.string(0, "name", function: name)
+      if let value = currentConfig[ConfigSchema.canonical(key)] { return value }
+      if name == "config.require" {
+        throw .error("compile.missing-config", "required config `\(key)` is not set", at: arguments.range)
+      }
+      return arguments.value(1, "default") ?? .none
+    case "var": return try variable(arguments)
+    case "env_var": return try environmentVariable(arguments)
+    case "is_incremental":
+      guard resource == .model, currentConfig.materialized == "incremental", !environment.fullRefresh else {
+        return .bool(false)
+      }
+      return .bool(environment.existingRelations.contains(nodeName))
+    case "doc":
+      let docName = try arguments.string(0, "name", function: "doc")
+      guard let block = environment.project.docs[docName] else {
+        throw .error(
+          "compile.unknown-doc", "unknown docs block `\(docName)`", at: arguments.range,
+          hint: Suggestions.didYouMean(docName, in: environment.project.docs.keys))
+      }
+      return .string(block.text)
+    case "log":
+      return .string("")
+    default:
+      throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
+    }
+  }
+
+  private func ref(_ arguments: Arguments) throws(Diagnostic) -> Value {
+    guard (1...2).contains(arguments.positional.count) else {
+      throw .error("compile.ref-arguments", "`ref` takes a model name (and optionally a package)", at: arguments.range)
+    }
+    let name = try arguments.string(arguments.positional.count - 1, "name", function: "ref")
+    if arguments.positional.count == 2 {
+      let package = try arguments.string(0, "package", function: "ref")
+      if package != environment.project.name {
+        problems.append(
+          .error(
+            "compile.unknown-package", "unknown package `\(package)`", at: arguments.range(of: 0),
+            hint: "swdbt projects have no package dependencies; refer to `\(environment.project.name)` or drop the package"))
+      }
+    }
+    if !environment.modelNames.contains(name) && !environment.seedNames.contains(name) {
+      if environment.disabledModels.contains(name) {
+        problems.append(
+          .error(
+            "compile.disabled-ref", "`ref('\(name)')` points to a disabled model", at: arguments.range,
+            hint: "enable the model or remove the reference"))
+      } else {
+        problems.append(
+          .error(
+            "compile.unknown-ref", "unknown model `\(name)` in `ref`", at: arguments.range,
+            hint: Suggestions.didYouMean(name, in: environment.modelNames.union(environment.seedNames))))
+      }
+    }
+    return placeholder(.ref(name: name), at: arguments.range)
+  }
+
+  private func source(_ arguments: Arguments) throws(Diagnostic) -> Value {
+    let sourceName = try arguments.string(0, "source_name", function: "source")
+    let table = try arguments.string(1, "table_name", function: "source")
+    let key = "\(sourceName).\(table)"
+    if !environment.sourceTables.contains(key) {
+      problems.append(
+        .error(
+          "compile.unknown-source", "unknown source `\(key)`", at: arguments.range,
+          hint: Suggestions.didYouMean(key, in: environment.sourceTables)
+            .map { "\($0) (declare sources under `sources:` in a YAML file)" }
+            ?? "declare it under `sources:` in a YAML file"))
+    }
+    return placeholder(.source(source: sourceName, table: table), at: arguments.range)
+  }
+
+  private func config(_ arguments: Arguments) throws(Diagnostic) -> Value {
+    if let first = arguments.positional.first {
+      guard case .dict(let entries) = first else {
+        throw .error("compile.config-arguments", "`config` takes keyword arguments or one dict", at: arguments.range)
+      }
+      for (key, value) in entries { try recordConfig(key, value, arguments.range) }
+    }
+    for (key, value) in arguments.keyword { try recordConfig(key, value, arguments.range) }
+    return .string("")
+  }
+
+  private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic) {
+    if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
+      problems.append(problem)
+      return
+    }
+    configCalls = NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values
+  }
+
+  private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
+    let name = try arguments.string(0, "name", function: "var")
+    if let value = environment.project.vars[name] { return value }
+    if let fallback = arguments.value(1, "default") { return fallback }
+    throw .error(
+      "compile.unknown-var", "var `\(name)` is not defined and has no default", at: arguments.range,
+      hint: Suggestions.didYouMean(name, in: environment.project.vars.keys)
+        ?? "define it under `vars:` in the project file, pass `--vars`, or give a default: `var('\(name)', ...)`")
+  }
+
+  private func environmentVariable(_ arguments: Arguments) throws(Diagnostic) -> Value {
+    let name = try arguments.string(0, "name", function: "env_var")
+    if name.hasPrefix("SWDBT_ENV_SECRET_") || name.hasPrefix("DBT_ENV_SECRET_") {
+      throw .error(
+        "compile.secret-in-sql", "secret environment variable `\(name)` cannot be used in SQL",
+        at: arguments.range, hint: "secrets belong in target settings, where they are never written to `target/`")
+    }
+    if let value = environment.environment[name] { return .string(value) }
+    if let fallback = arguments.value(1, "default") { return fallback }
+    throw .error(
+      "compile.unknown-env-var", "environment variable `\(name)` is not set and has no default",
+      at: arguments.range)
+  }
+}

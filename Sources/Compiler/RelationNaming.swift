@@ -1,0 +1,53 @@
+import Project
+
+/// A schema-qualified relation name in the database.
+public struct RelationName: Sendable, Hashable, Codable {
+  /// The database, when one is configured explicitly.
+  public var database: String?
+  /// The schema.
+  public var schema: String
+  /// The table or view name.
+  public var identifier: String
+
+  /// Creates a relation name.
+  public init(database: String? = nil, schema: String, identifier: String) {
+    self.database = database
+    self.schema = schema
+    self.identifier = identifier
+  }
+
+  /// `"schema"."identifier"` (with the database first when set), quoted for PostgreSQL.
+  public var quoted: String {
+    let parts = [database, schema, identifier].compactMap { $0 }
+    return parts.map(RelationName.quote).joined(separator: ".")
+  }
+
+  /// One identifier in double quotes, embedded quotes doubled.
+  public static func quote(_ identifier: String) -> String {
+    "\"" + identifier.replacing("\"", with: "\"\"") + "\""
+  }
+}
+
+/// Where nodes are built: dbt's `generate_schema_name` and `generate_alias_name` defaults.
+enum RelationNaming {
+  /// `target.schema`, or `target.schema + "_" + custom` when the node sets `schema`.
+  static func schema(custom: String?, target: TargetConfig) -> String {
+    guard let custom = custom?.trimmingCharacters() , !custom.isEmpty else { return target.schema }
+    return target.schema + "_" + custom
+  }
+
+  static func relation(name: String, config: NodeConfig, target: TargetConfig) -> RelationName {
+    RelationName(
+      database: config.database, schema: schema(custom: config.schema, target: target),
+      identifier: config.alias ?? name)
+  }
+}
+
+extension String {
+  func trimmingCharacters() -> String {
+    var view = Substring(self)
+    while view.first?.isWhitespace == true { view.removeFirst() }
+    while view.last?.isWhitespace == true { view.removeLast() }
+    return String(view)
+  }
+}

@@ -1,0 +1,52 @@
+import Diagnostics
+import Project
+import Template
+
+/// One node's template output before linking: text with relation placeholders.
+struct RenderedNode: Sendable {
+  let uniqueID: String
+  /// Rendered SQL; relations appear as `RelationPlaceholder` markers.
+  let text: String
+  let references: [RecordedReference]
+  /// Project + YAML + `config()` calls.
+  let config: NodeConfig
+}
+
+/// Renders every model and singular test once, in parallel, recording references and config.
+enum RenderPass {
+  struct Input: Sendable {
+    let uniqueID: String
+    let name: String
+    let resource: ResourceType
+    let template: Template
+    let file: SourceFile
+    let config: NodeConfig
+  }
+
+  static func run(_ inputs: [Input], environment: RenderEnvironment, sink: any DiagnosticSink) -> [RenderedNode?] {
+    inputs.concurrentMap { input in
+      let host = RecordingHost(
+        environment: environment, resource: input.resource, nodeName: input.name, baseConfig: input.config)
+      let evaluator = Evaluator(host: host, file: input.file)
+      let text: String
+      do throws(Diagnostic) {
+        text = try evaluator.render(input.template)
+      } catch {
+        sink.emit(contentsOf: host.problems + [error])
+        return nil
+      }
+      guard host.problems.isEmpty else {
+        sink.emit(contentsOf: host.problems)
+        return nil
+      }
+      return RenderedNode(
+        uniqueID: input.uniqueID, text: text, references: host.references, config: host.currentConfig)
+    }
+  }
+}
+
+extension DiagnosticSink {
+  func emit(contentsOf diagnostics: [Diagnostic]) {
+    for diagnostic in diagnostics { emit(diagnostic) }
+  }
+}

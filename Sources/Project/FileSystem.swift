@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Minimal POSIX file access: listing thousands of model files through Foundation costs more
+/// than reading them.
+package enum FileSystem {
+  /// An error from the operating system, with the path and `strerror` text.
+  package struct Failure: Error, CustomStringConvertible {
+    /// The path that failed.
+    package let path: String
+    /// The system's explanation.
+    package let reason: String
+    /// "path: reason".
+    package var description: String { "\(path): \(reason)" }
+  }
+
+  /// Whether a regular file or directory exists at `path`.
+  package static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+  }
+
+  /// Whether `path` is a directory.
+  package static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// Relative paths of every file under `root` (recursively) whose name ends with one of
+  /// `suffixes`, sorted. Hidden entries are skipped. A missing root yields no files.
+  package static func files(under root: String, suffixes: [String]) -> [String] {
+    var result: [String] = []
+    walk(root, relative: "", suffixes: suffixes, into: &result)
+    return result.sorted()
+  }
+
+  private static func walk(_ directory: String, relative: String, suffixes: [String], into result: inout [String]) {
+    guard let handle = opendir(directory) else { return }
+    defer { closedir(handle) }
+    while let entry = readdir(handle) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name.hasPrefix(".") { continue }
+      let full = directory + "/" + name
+      let relativePath = relative.isEmpty ? name : relative + "/" + name
+      var isDirectory = entry.pointee.d_type == DT_DIR
+      if entry.pointee.d_type == DT_UNKNOWN || entry.pointee.d_type == DT_LNK {
+        isDirectory = self.isDirectory(full)
+      }
+      if isDirectory {
+        walk(full, relative: relativePath, suffixes: suffixes, into: &result)
+      } else if suffixes.contains(where: { name.hasSuffix($0) }) {
+        result.append(relativePath)
+      }
+    }
+  }
+
+  /// The whole content of a file.
+  package static func read(_ path: String) throws(Failure) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw failure(path) }
+    defer { close(descriptor) }
+    var info = stat()
+    fstat(descriptor, &info)
+    var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
+    var total = 0
+    while true {
+      if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        Glibc.read(descriptor, buffer.baseAddress! + total, buffer.count - total)
+      }
+      if count < 0 { throw failure(path) }
+      if count == 0 { break }
+      total += count
+    }
+    bytes.removeSubrange(total...)
+    return bytes
+  }
+
+  /// Writes `bytes` to `path` unless the file already holds exactly them; returns whether it wrote.
+  @discardableResult
+  package static func writeIfChanged(_ path: String, _ bytes: [UInt8]) throws(Failure) -> Bool {
+    if let existing = try? read(path), existing == bytes { return false }
+    try write(path, bytes)
+    return true
+  }
+
+  /// Writes `bytes` to `path`, replacing it atomically through a temporary file and rename.
+  package static func write(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+    let temporary = path + ".tmp\(getpid())"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else { throw failure(path) }
+    var written = 0
+    while written < bytes.count {
+      let count = bytes.withUnsafeBytes { buffer in
+        Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+      }
+      if count <= 0 {
+        close(descriptor)
+        unlink(temporary)
+        throw failure(path)
+      }
+      written += count
+    }
+    close(descriptor)
+    guard rename(temporary, path) == 0 else {
+      unlink(temporary)
+      throw failure(path)
+    }
+  }
+
+  /// Creates a directory and its missing parents.
+  package static func createDirectory(_ path: String) throws(Failure) {
+    if isDirectory(path) { return }
+    let parent = parentDirectory(path)
+    if !parent.isEmpty, parent != path { try createDirectory(parent) }
+    if mkdir(path, 0o755) != 0, errno != EEXIST { throw failure(path) }
+  }
+
+  /// The path without its last component ("" for a bare name).
+  package static func parentDirectory(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// The current working directory.
+  package static func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  private static func failure(_ path: String) -> Failure {
+    Failure(path: path, reason: String(cString: strerror(errno)))
+  }
+}

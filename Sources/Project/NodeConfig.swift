@@ -1,0 +1,173 @@
+public import Diagnostics
+public import OrderedCollections
+public import Template
+
+/// The kinds of node a project holds, named as dbt names them in unique ids.
+public enum ResourceType: String, Sendable, CaseIterable, Codable {
+  case model, seed, source, test
+}
+
+/// The resolved configuration of one node: known keys only, with dbt's merge rules.
+///
+/// Precedence is project file < YAML < `{{ config() }}`; later layers override, except that
+/// `tags` accumulate, `meta` and `grants` merge key by key, and hooks append.
+public struct NodeConfig: Sendable {
+  /// The configured values by canonical key (`pre_hook`, not `pre-hook`).
+  public private(set) var values: OrderedDictionary<String, Value>
+
+  /// Creates a configuration from canonical keys.
+  public init(_ values: OrderedDictionary<String, Value> = [:]) {
+    self.values = values
+  }
+
+  /// This configuration overlaid with a later, more specific layer.
+  public func merged(with layer: NodeConfig) -> NodeConfig {
+    var result = values
+    for (key, value) in layer.values {
+      switch (key, result[key], value) {
+      case ("tags", let existing?, _):
+        var tags = NodeConfig.strings(existing)
+        for tag in NodeConfig.strings(value) where !tags.contains(tag) { tags.append(tag) }
+        result[key] = .list(tags.map { .string($0) })
+      case ("meta", .dict(var existing)?, .dict(let added)), ("grants", .dict(var existing)?, .dict(let added)):
+        existing.merge(added) { $1 }
+        result[key] = .dict(existing)
+      case ("pre_hook", let existing?, _), ("post_hook", let existing?, _):
+        result[key] = .list(NodeConfig.list(existing) + NodeConfig.list(value))
+      default:
+        result[key] = value
+      }
+    }
+    return NodeConfig(result)
+  }
+
+  /// The value of a key, if set.
+  public subscript(key: String) -> Value? { values[key] }
+
+  /// `materialized`, defaulting to `view` for models.
+  public var materialized: String { values["materialized"]?.stringValue ?? "view" }
+  /// The custom schema, if any.
+  public var schema: String? { nonEmptyString("schema") }
+  /// The alias (relation name), if any.
+  public var alias: String? { nonEmptyString("alias") }
+  /// The custom database, if any.
+  public var database: String? { nonEmptyString("database") }
+  /// Whether the node is enabled (default true).
+  public var enabled: Bool { values["enabled"].map(\.isTruthy) ?? true }
+  /// The node's tags, in order, without duplicates.
+  public var tags: [String] { values["tags"].map(NodeConfig.strings) ?? [] }
+
+  private func nonEmptyString(_ key: String) -> String? {
+    guard let text = values[key]?.stringValue, !text.isEmpty else { return nil }
+    return text
+  }
+
+  /// A string or list of strings as a list of strings.
+  public static func strings(_ value: Value) -> [String] {
+    switch value {
+    case .string(let text): [text]
+    case .list(let items): items.map { $0.stringValue ?? $0.rendered }
+    default: []
+    }
+  }
+
+  static func list(_ value: Value) -> [Value] {
+    if case .list(let items) = value { return items }
+    if case .none = value { return [] }
+    return [value]
+  }
+}
+
+/// The configuration keys swdbt knows, per resource type, and checks on their values.
+///
+/// Unknown keys are errors with a "did you mean" hint: a misspelt `materialised` that is
+/// silently ignored is one of dbt's long-standing traps.
+public enum ConfigSchema {
+  static let common: Set<String> = [
+    "enabled", "tags", "meta", "docs", "schema", "database", "alias", "persist_docs", "quoting",
+    "full_refresh", "grants", "pre_hook", "post_hook", "group", "access", "event_time",
+  ]
+  static let model: Set<String> =
+    common.union([
+      "materialized", "unique_key", "incremental_strategy", "on_schema_change", "sql_header",
+      "indexes", "contract", "batch_size", "lookback", "begin", "on_configuration_change",
+      "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "unlogged",
+    ])
+  static let seed: Set<String> = common.union(["column_types", "quote_columns", "delimiter", "materialized"])
+  static let test: Set<String> = [
+    "enabled", "tags", "meta", "severity", "where", "limit", "warn_if", "error_if", "fail_calc",
+    "store_failures", "store_failures_as", "schema", "database", "alias", "group",
+  ]
+  static let source: Set<String> = ["enabled", "meta", "tags", "event_time", "freshness", "loaded_at_field"]
+
+  /// Materializations swdbt builds.
+  public static let materializations = ["view", "table", "incremental", "ephemeral", "seed"]
+  /// Incremental strategies swdbt runs.
+  public static let incrementalStrategies = ["append", "delete+insert", "merge"]
+  /// Values of `on_schema_change`.
+  public static let schemaChangePolicies = ["ignore", "fail", "append_new_columns", "sync_all_columns"]
+
+  /// The keys accepted for a resource type.
+  public static func keys(for resource: ResourceType) -> Set<String> {
+    switch resource {
+    case .model: model
+    case .seed: seed
+    case .test: test
+    case .source: source
+    }
+  }
+
+  /// The canonical spelling of a key: dbt accepts `pre-hook` for `pre_hook`.
+  public static func canonical(_ key: String) -> String {
+    key.replacing("-", with: "_")
+  }
+
+  /// Whether a key is a known config of a resource type.
+  public static func isKnown(_ key: String, for resource: ResourceType) -> Bool {
+    keys(for: resource).contains(canonical(key))
+  }
+
+  /// Checks a key and its value; returns the problem, if any, located at `range`.
+  public static func check(
+    _ key: String, _ value: Value, for resource: ResourceType, at range: SourceRange?
+  ) -> Diagnostic? {
+    let canonicalKey = canonical(key)
+    guard keys(for: resource).contains(canonicalKey) else {
+      return .error(
+        "config.unknown-key", "unknown \(resource.rawValue) config `\(key)`", at: range,
+        hint: Suggestions.didYouMean(canonicalKey, in: keys(for: resource).sorted()))
+    }
+    func oneOf(_ allowed: [String], _ what: String) -> Diagnostic? {
+      guard let text = value.stringValue else {
+        return .error("config.invalid-value", "`\(key)` must be a string", at: range)
+      }
+      guard allowed.contains(text) else {
+        return .error(
+          "config.invalid-value", "unknown \(what) `\(text)`", at: range,
+          hint: Suggestions.didYouMean(text, in: allowed)
+            ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+      }
+      return nil
+    }
+    switch canonicalKey {
+    case "materialized" where resource == .model:
+      return oneOf(materializations.filter { $0 != "seed" }, "materialization")
+    case "incremental_strategy": return oneOf(incrementalStrategies, "incremental strategy")
+    case "on_schema_change": return oneOf(schemaChangePolicies, "`on_schema_change` policy")
+    case "severity":
+      if let text = value.stringValue, ["error", "warn"].contains(text.lowercased()) { return nil }
+      return .error(
+        "config.invalid-value", "`severity` must be `error` or `warn`", at: range)
+    case "tags":
+      switch value {
+      case .string, .list: return nil
+      default: return .error("config.invalid-value", "`tags` must be a string or a list of strings", at: range)
+      }
+    case "meta", "grants", "column_types":
+      if case .dict = value { return nil }
+      return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
+    default:
+      return nil
+    }
+  }
+}

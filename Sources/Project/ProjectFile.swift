@@ -1,0 +1,252 @@
+public import Diagnostics
+public import OrderedCollections
+public import Template
+import Yams
+
+/// Folder-level configuration from the project file, in dbt's nested `+key` style.
+public struct ConfigTree: Sendable {
+  /// The config set at this level.
+  public var config: NodeConfig
+  /// Sub-folders (or, at the top, the project's name) and their configuration.
+  public var children: OrderedDictionary<String, ConfigTree>
+  /// Where this level's key is, for "applies to nothing" warnings.
+  public var range: SourceRange?
+
+  /// An empty tree.
+  public static let empty = ConfigTree(config: NodeConfig(), children: [:], range: nil)
+
+  /// The config for a node with this fqn: each level along the path overrides the one above.
+  public func resolve(_ fqn: [String]) -> NodeConfig {
+    var result = config
+    var level = self
+    for component in fqn {
+      guard let child = level.children[component] else { break }
+      result = result.merged(with: child.config)
+      level = child
+    }
+    return result
+  }
+
+  /// Paths of keys that match no node, given every node's fqn.
+  func unusedPaths(_ fqns: [[String]], prefix: [String] = []) -> [(path: [String], range: SourceRange?)] {
+    var unused: [(path: [String], range: SourceRange?)] = []
+    for (name, child) in children {
+      let path = prefix + [name]
+      let used = fqns.contains { $0.count >= path.count && Array($0.prefix(path.count)) == path }
+      if used {
+        unused += child.unusedPaths(fqns, prefix: path)
+      } else {
+        unused.append((path, child.range))
+      }
+    }
+    return unused
+  }
+}
+
+/// A connection target declared in the project file. Passwords never appear here as literals.
+public struct TargetConfig: Sendable {
+  /// The target's name (`local`, `prod`, ...).
+  public var name: String
+  /// The adapter type (`postgres`).
+  public var type: String
+  /// The default schema models build into.
+  public var schema: String
+  /// The database name, if set.
+  public var database: String?
+  /// How many nodes run at once.
+  public var threads: Int
+  /// Every setting as written (host, port, user, ...), for the adapter.
+  public var settings: OrderedDictionary<String, Value>
+  /// Whether this is the embedded cluster swdbt manages itself.
+  public var isEmbedded: Bool
+
+  /// The target used when the project declares none: swdbt's own local cluster.
+  public static func embeddedDefault(schema: String = "public") -> TargetConfig {
+    TargetConfig(
+      name: "local", type: "postgres", schema: schema, database: nil, threads: 4, settings: [:],
+      isEmbedded: true)
+  }
+
+  /// The `target` variable templates see (no secrets in it).
+  public var templateValue: Value {
+    .dict([
+      "name": .string(name), "type": .string(type), "schema": .string(schema),
+      "database": database.map { .string($0) } ?? .none, "threads": .integer(threads),
+      "profile_name": .string(name),
+    ])
+  }
+}
+
+/// `project.yml` (or dbt's `dbt_project.yml`): name, paths, vars, targets and folder config.
+public struct ProjectFile: Sendable {
+  /// The project's name, the first component of every fqn.
+  public var name: String
+  /// Where the file is.
+  public var file: SourceFile
+  /// A dbt profile name, when connection settings come from `profiles.yml`.
+  public var profile: String?
+  /// Folders holding models.
+  public var modelPaths: [String]
+  /// Folders holding seeds.
+  public var seedPaths: [String]
+  /// Folders holding singular and generic tests.
+  public var testPaths: [String]
+  /// Folders holding macros.
+  public var macroPaths: [String]
+  /// Folders holding docs blocks.
+  public var docsPaths: [String]
+  /// Where artifacts are written.
+  public var targetPath: String
+  /// Project vars (project-scoped vars flattened in).
+  public var vars: OrderedDictionary<String, Value>
+  /// The target named by `target:`.
+  public var defaultTarget: String?
+  /// Declared targets.
+  public var targets: OrderedDictionary<String, TargetConfig>
+  /// `models:` configuration.
+  public var models: ConfigTree
+  /// `seeds:` configuration.
+  public var seeds: ConfigTree
+  /// `data_tests:` / `tests:` configuration.
+  public var tests: ConfigTree
+  /// SQL run before every `swdbt run`.
+  public var onRunStart: [String]
+  /// SQL run after every `swdbt run`.
+  public var onRunEnd: [String]
+
+  static let knownKeys: Set<String> = [
+    "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths",
+    "macro-paths", "analysis-paths", "snapshot-paths", "docs-paths", "asset-paths", "target-path",
+    "log-path", "packages-install-path", "clean-targets", "vars", "models", "seeds", "tests",
+    "data_tests", "sources", "on-run-start", "on-run-end", "require-dbt-version", "quoting",
+    "dispatch", "flags", "query-comment", "snapshots", "analyses", "target", "targets",
+    "restrict-access", "semantic-models", "saved-queries", "metrics", "exposures", "unit_tests",
+  ]
+
+  /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
+  public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic) -> ProjectFile {
+    let document = try YAMLDocument.parse(file)
+    guard let root = document.root, case .mapping = root else {
+      throw .error(
+        "project.invalid", "the project file must be a mapping with at least `name`",
+        at: document.range(of: document.root))
+    }
+    for (key, keyNode, _) in root.entries where !knownKeys.contains(key) {
+      sink.emit(
+        .warning(
+          "project.unknown-key", "unknown project key `\(key)` is ignored", at: document.range(of: keyNode),
+          hint: Suggestions.didYouMean(key, in: knownKeys)))
+    }
+    guard let name = root[key: "name"]?.string, !name.isEmpty else {
+      throw .error("project.invalid", "the project file needs a `name`", at: document.range(of: root))
+    }
+    guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+      throw .error(
+        "project.invalid", "project name `\(name)` may only hold letters, digits and `_`",
+        at: document.range(of: root[key: "name"]))
+    }
+    func paths(_ key: String, _ fallback: String) -> [String] {
+      guard let node = root[key: key] else { return [fallback] }
+      if let single = node.string { return [single] }
+      return node.items.compactMap(\.string)
+    }
+    func hooks(_ key: String) -> [String] {
+      guard let node = root[key: key] else { return [] }
+      if let single = node.string { return [single] }
+      return node.items.compactMap(\.string)
+    }
+    var vars = OrderedDictionary<String, Value>()
+    if let varsNode = root[key: "vars"] {
+      for (key, _, valueNode) in varsNode.entries {
+        let value = YAMLDocument.value(of: valueNode)
+        if key == name, case .dict(let scoped) = value {
+          vars.merge(scoped) { $1 }
+        } else {
+          vars[key] = value
+        }
+      }
+    }
+    var targets = OrderedDictionary<String, TargetConfig>()
+    if let targetsNode = root[key: "targets"] {
+      for (targetName, _, targetNode) in targetsNode.entries {
+        targets[targetName] = parseTarget(targetName, targetNode, document, sink)
+      }
+    }
+    let testsNode = root[key: "data_tests"] ?? root[key: "tests"]
+    return ProjectFile(
+      name: name, file: file, profile: root[key: "profile"]?.string,
+      modelPaths: paths("model-paths", "models"), seedPaths: paths("seed-paths", "seeds"),
+      testPaths: paths("test-paths", "tests-sql"), macroPaths: paths("macro-paths", "macros"),
+      docsPaths: root[key: "docs-paths"] == nil ? [] : paths("docs-paths", "docs"),
+      targetPath: root[key: "target-path"]?.string ?? "target", vars: vars,
+      defaultTarget: root[key: "target"]?.string, targets: targets,
+      models: parseTree(root[key: "models"], .model, document, sink),
+      seeds: parseTree(root[key: "seeds"], .seed, document, sink),
+      tests: parseTree(testsNode, .test, document, sink),
+      onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"))
+  }
+
+  private static func parseTarget(
+    _ name: String, _ node: Node, _ document: YAMLDocument, _ sink: any DiagnosticSink
+  ) -> TargetConfig {
+    var settings = OrderedDictionary<String, Value>()
+    for (key, keyNode, valueNode) in node.entries {
+      let value = YAMLDocument.value(of: valueNode)
+      if key == "password" || key == "pass", let text = value.stringValue, !text.contains("env_var") {
+        sink.emit(
+          .error(
+            "project.literal-password", "target `\(name)` has a literal password",
+            at: document.range(of: keyNode),
+            hint: "read it from the environment: `password: \"{{ env_var('SWDBT_PASSWORD') }}\"`"))
+        continue
+      }
+      settings[key] = value
+    }
+    let type = settings["type"]?.stringValue ?? "postgres"
+    var threads = 4
+    if case .integer(let count)? = settings["threads"] { threads = max(1, count) }
+    let embedded = type == "postgres-local" || (type == "postgres" && settings["host"] == nil && settings["url"] == nil && name == "local")
+    return TargetConfig(
+      name: name, type: type == "postgres-local" ? "postgres" : type,
+      schema: settings["schema"]?.stringValue ?? "public",
+      database: settings["dbname"]?.stringValue ?? settings["database"]?.stringValue,
+      threads: threads, settings: settings, isEmbedded: embedded)
+  }
+
+  static func parseTree(
+    _ node: Node?, _ resource: ResourceType, _ document: YAMLDocument, _ sink: any DiagnosticSink,
+    range: SourceRange? = nil
+  ) -> ConfigTree {
+    var tree = ConfigTree(config: NodeConfig(), children: [:], range: range)
+    guard let node else { return tree }
+    var values = OrderedDictionary<String, Value>()
+    for (key, keyNode, valueNode) in node.entries {
+      let keyRange = document.range(of: keyNode)
+      let isMapping: Bool = {
+        if case .mapping = valueNode { return true }
+        return false
+      }()
+      if key.hasPrefix("+") || (ConfigSchema.isKnown(key, for: resource) && !isMapping)
+        || (["meta", "grants", "column_types", "docs", "persist_docs"].contains(ConfigSchema.canonical(key)) && ConfigSchema.isKnown(key, for: resource))
+      {
+        let configKey = key.hasPrefix("+") ? String(key.dropFirst()) : key
+        let value = YAMLDocument.value(of: valueNode)
+        if let problem = ConfigSchema.check(configKey, value, for: resource, at: keyRange) {
+          sink.emit(problem)
+          continue
+        }
+        values[ConfigSchema.canonical(configKey)] = value
+      } else if isMapping {
+        tree.children[key] = parseTree(valueNode, resource, document, sink, range: keyRange)
+      } else {
+        sink.emit(
+          .error(
+            "config.unknown-key", "unknown \(resource.rawValue) config `\(key)`", at: keyRange,
+            hint: Suggestions.didYouMean(ConfigSchema.canonical(key), in: ConfigSchema.keys(for: resource).sorted())
+              .map { $0.replacing("did you mean `", with: "did you mean `+") }))
+      }
+    }
+    tree.config = NodeConfig(values)
+    return tree
+  }
+}

@@ -1,0 +1,338 @@
+public import Diagnostics
+public import OrderedCollections
+public import Template
+
+/// Everything read from disk, parsed, and checked in isolation; no model rendered yet.
+public struct LoadedProject: Sendable {
+  /// The project's root directory.
+  public var root: String
+  /// The project file.
+  public var projectFile: ProjectFile
+  /// The chosen target.
+  public var target: TargetConfig
+  /// Vars after `--vars` overrides.
+  public var vars: OrderedDictionary<String, Value>
+  /// Models sorted by unique id.
+  public var models: [ModelNode]
+  /// Seeds sorted by unique id.
+  public var seeds: [SeedNode]
+  /// Sources sorted by unique id.
+  public var sources: [SourceNode]
+  /// Singular tests sorted by unique id.
+  public var singularTests: [SingularTestNode]
+  /// Macros by name.
+  public var macros: [String: MacroDefinition]
+  /// Custom generic tests (`{% test %}`) by name.
+  public var genericTests: [String: MacroDefinition]
+  /// Docs blocks by name.
+  public var docs: [String: DocsBlock]
+
+  /// The project's name.
+  public var name: String { projectFile.name }
+}
+
+/// What the command line adds to loading: which target, and `--vars`.
+public struct LoadOptions: Sendable {
+  /// `--target`, if given.
+  public var targetName: String?
+  /// `--vars` as YAML or JSON text, if given.
+  public var vars: String?
+
+  /// Creates load options.
+  public init(targetName: String? = nil, vars: String? = nil) {
+    self.targetName = targetName
+    self.vars = vars
+  }
+}
+
+/// Reads a project directory: the project file, then every model, macro, test, seed and YAML
+/// file, lexed and parsed in parallel.
+public enum ProjectLoader {
+  /// Loads a project; recoverable problems go to `sink`, and a project that cannot be read at
+  /// all (no project file) throws.
+  public static func load(
+    root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
+  ) throws(Diagnostic) -> LoadedProject {
+    let projectFile = try readProjectFile(root: root, sink: sink)
+    let name = projectFile.name
+    let vars = try mergeVars(projectFile.vars, options.vars)
+    let target = try chooseTarget(projectFile, options.targetName)
+
+    struct Work: Sendable {
+      enum Kind: Sendable { case model(base: String), macro, test(base: String), seed(base: String), yaml, docs }
+      let kind: Kind
+      let relativePath: String
+    }
+    var work: [Work] = []
+    for base in projectFile.modelPaths {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml", ".md"]) {
+        let relative = base + "/" + path
+        if path.hasSuffix(".sql") {
+          work.append(Work(kind: .model(base: base), relativePath: relative))
+        } else if path.hasSuffix(".md") {
+          work.append(Work(kind: .docs, relativePath: relative))
+        } else {
+          work.append(Work(kind: .yaml, relativePath: relative))
+        }
+      }
+    }
+    for base in projectFile.macroPaths {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".md", ".yml", ".yaml"])
+      where path.hasSuffix(".sql") || path.hasSuffix(".md") {
+        work.append(Work(kind: path.hasSuffix(".md") ? .docs : .macro, relativePath: base + "/" + path))
+      }
+    }
+    for base in projectFile.testPaths {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"]) {
+        let relative = base + "/" + path
+        if path.hasSuffix(".sql") {
+          // Files under `generic/` define `{% test %}` blocks, not singular tests.
+          let isGeneric = path.hasPrefix("generic/")
+          work.append(Work(kind: isGeneric ? .macro : .test(base: base), relativePath: relative))
+        } else {
+          work.append(Work(kind: .yaml, relativePath: relative))
+        }
+      }
+    }
+    for base in projectFile.seedPaths {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".csv", ".json", ".ndjson", ".yml", ".yaml"]) {
+        let relative = base + "/" + path
+        let isYAML = path.hasSuffix(".yml") || path.hasSuffix(".yaml")
+        work.append(Work(kind: isYAML ? .yaml : .seed(base: base), relativePath: relative))
+      }
+    }
+    for base in projectFile.docsPaths {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".md"]) {
+        work.append(Work(kind: .docs, relativePath: base + "/" + path))
+      }
+    }
+
+    enum Parsed: Sendable {
+      case template(Work, SourceFile, Template?)
+      case schema(SchemaFile)
+      case seed(Work)
+      case failed
+    }
+    let parsed: [Parsed] = work.concurrentMap { item in
+      if case .seed = item.kind { return .seed(item) }
+      let bytes: [UInt8]
+      do {
+        bytes = try FileSystem.read(root + "/" + item.relativePath)
+      } catch let failure as FileSystem.Failure {
+        sink.emit(.error("project.unreadable", "cannot read file: \(failure.reason)", path: item.relativePath))
+        return .failed
+      } catch {
+        return .failed
+      }
+      let file = SourceFile(path: item.relativePath, bytes: bytes)
+      if case .yaml = item.kind {
+        return .schema(SchemaFile.parse(file, projectName: name, sink: sink))
+      }
+      do throws(Diagnostic) {
+        return .template(item, file, try Parser.parse(file))
+      } catch {
+        sink.emit(error)
+        return .template(item, file, nil)
+      }
+    }
+
+    var models: [ModelNode] = []
+    var seeds: [SeedNode] = []
+    var singularTests: [SingularTestNode] = []
+    var macros: [String: MacroDefinition] = [:]
+    var genericTests: [String: MacroDefinition] = [:]
+    var docs: [String: DocsBlock] = [:]
+    var modelPatches: [String: ModelPatch] = [:]
+    var seedPatches: [String: ModelPatch] = [:]
+    var sources: [SourceNode] = []
+
+    func record(_ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String) {
+      if let existing = table[macro.name] {
+        let start = SourceRange(file: existing.file, span: existing.span).start
+        sink.emit(
+          .error(
+            "project.duplicate-macro", "\(what) `\(macro.name)` is defined twice",
+            at: SourceRange(file: macro.file, span: macro.span),
+            notes: [.init("first defined at \(existing.file.path):\(start.line):\(start.column)", at: SourceRange(file: existing.file, span: existing.span))]))
+        return
+      }
+      table[macro.name] = macro
+    }
+
+    for item in parsed {
+      switch item {
+      case .failed:
+        continue
+      case .schema(let schema):
+        for patch in schema.models { addPatch(patch, to: &modelPatches, "model", sink) }
+        for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
+        sources += schema.sources
+      case .seed(let work):
+        guard case .seed(let base) = work.kind else { continue }
+        let path = String(work.relativePath.dropFirst(base.count + 1))
+        let (stem, fileExtension) = splitExtension(path)
+        let fqn = [name] + stem.split(separator: "/").map(String.init)
+        seeds.append(
+          SeedNode(
+            uniqueID: "seed.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
+            originalFilePath: work.relativePath, path: path, fqn: fqn,
+            format: SeedNode.Format(rawValue: fileExtension) ?? .csv,
+            config: projectFile.seeds.resolve(fqn), patch: nil))
+      case .template(let work, let file, let template):
+        for macro in template?.macros ?? [] {
+          if case .macro = work.kind { record(macro, into: &macros, "macro") }
+        }
+        for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
+        for block in template?.docs ?? [] { docs[block.name] = block }
+        switch work.kind {
+        case .model(let base):
+          let path = String(work.relativePath.dropFirst(base.count + 1))
+          let stem = splitExtension(path).stem
+          let fqn = [name] + stem.split(separator: "/").map(String.init)
+          let modelName = fqn.last ?? stem
+          models.append(
+            ModelNode(
+              uniqueID: "model.\(name).\(modelName)", name: modelName,
+              originalFilePath: work.relativePath, path: path, fqn: fqn, template: template,
+              file: file, config: projectFile.models.resolve(fqn), patch: nil))
+        case .test(let base):
+          let path = String(work.relativePath.dropFirst(base.count + 1))
+          let stem = splitExtension(path).stem
+          let fqn = [name] + stem.split(separator: "/").map(String.init)
+          singularTests.append(
+            SingularTestNode(
+              uniqueID: "test.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
+              originalFilePath: work.relativePath, path: path, fqn: fqn, template: template,
+              file: file, config: projectFile.tests.resolve(fqn)))
+        default:
+          continue
+        }
+      }
+    }
+
+    models = dedupe(models.sorted { $0.uniqueID < $1.uniqueID }, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
+    seeds.sort { $0.uniqueID < $1.uniqueID }
+    sources.sort { $0.uniqueID < $1.uniqueID }
+    singularTests.sort { $0.uniqueID < $1.uniqueID }
+
+    let modelNames = Set(models.map(\.name))
+    for index in models.indices {
+      if let patch = modelPatches.removeValue(forKey: models[index].name) {
+        models[index].patch = patch
+        models[index].config = models[index].config.merged(with: patch.config)
+      }
+    }
+    for index in seeds.indices {
+      if let patch = seedPatches.removeValue(forKey: seeds[index].name) {
+        seeds[index].patch = patch
+        seeds[index].config = seeds[index].config.merged(with: patch.config)
+      }
+    }
+    for patch in modelPatches.values.sorted(by: { $0.name < $1.name }) {
+      sink.emit(
+        .warning(
+          "schema.unknown-model", "YAML describes model `\(patch.name)`, but no such model file exists",
+          at: patch.range, hint: Suggestions.didYouMean(patch.name, in: modelNames)))
+    }
+    for patch in seedPatches.values.sorted(by: { $0.name < $1.name }) {
+      sink.emit(
+        .warning(
+          "schema.unknown-seed", "YAML describes seed `\(patch.name)`, but no such seed file exists",
+          at: patch.range, hint: Suggestions.didYouMean(patch.name, in: seeds.map(\.name))))
+    }
+    for (tree, fqns, what) in [
+      (projectFile.models, models.map(\.fqn), "models"), (projectFile.seeds, seeds.map(\.fqn), "seeds"),
+    ] {
+      for unused in tree.unusedPaths(fqns) {
+        sink.emit(
+          .warning(
+            "project.unused-config", "`\(what): \(unused.path.joined(separator: "."))` applies to no \(what.dropLast())",
+            at: unused.range))
+      }
+    }
+    return LoadedProject(
+      root: root, projectFile: projectFile, target: target, vars: vars, models: models, seeds: seeds,
+      sources: sources, singularTests: singularTests, macros: macros, genericTests: genericTests,
+      docs: docs)
+  }
+
+  private static func readProjectFile(root: String, sink: any DiagnosticSink) throws(Diagnostic) -> ProjectFile {
+    for candidate in ["project.yml", "dbt_project.yml"] {
+      let path = root + "/" + candidate
+      guard FileSystem.exists(path) else { continue }
+      let bytes: [UInt8]
+      do {
+        bytes = try FileSystem.read(path)
+      } catch {
+        throw .error("project.unreadable", "cannot read the project file: \(error.reason)", path: candidate)
+      }
+      return try ProjectFile.parse(SourceFile(path: candidate, bytes: bytes), sink: sink)
+    }
+    throw .error(
+      "project.missing", "no `project.yml` or `dbt_project.yml` in `\(root)`",
+      hint: "run swdbt from a project's root or pass `--project-dir DIR`")
+  }
+
+  private static func mergeVars(
+    _ projectVars: OrderedDictionary<String, Value>, _ cliVars: String?
+  ) throws(Diagnostic) -> OrderedDictionary<String, Value> {
+    guard let cliVars, !cliVars.trimmingWhitespace().isEmpty else { return projectVars }
+    let document = try YAMLDocument.parse(SourceFile(path: "--vars", text: cliVars))
+    guard let root = document.root, case .dict(let overrides) = YAMLDocument.value(of: root) else {
+      throw .error(
+        "project.invalid-vars", "`--vars` must be a YAML or JSON mapping", path: "--vars",
+        hint: "for example: --vars '{\"start_date\": \"2024-01-01\"}'")
+    }
+    return projectVars.merging(overrides) { $1 }
+  }
+
+  private static func chooseTarget(_ projectFile: ProjectFile, _ requested: String?) throws(Diagnostic) -> TargetConfig {
+    let name = requested ?? projectFile.defaultTarget ?? projectFile.targets.keys.first ?? "local"
+    if let target = projectFile.targets[name] { return target }
+    if name == "local", projectFile.targets.isEmpty { return .embeddedDefault() }
+    throw .error(
+      "project.unknown-target", "unknown target `\(name)`", path: projectFile.file.path,
+      hint: Suggestions.didYouMean(name, in: projectFile.targets.keys)
+        ?? "declare it under `targets:` in the project file")
+  }
+
+  private static func addPatch(
+    _ patch: ModelPatch, to patches: inout [String: ModelPatch], _ what: String, _ sink: any DiagnosticSink
+  ) {
+    if let existing = patches[patch.name] {
+      let start = existing.range.start
+      sink.emit(
+        .error(
+          "schema.duplicate", "\(what) `\(patch.name)` is described twice", at: patch.range,
+          notes: [.init("first described at \(existing.range.file.path):\(start.line):\(start.column)", at: existing.range)]))
+      return
+    }
+    patches[patch.name] = patch
+  }
+
+  private static func dedupe<T>(
+    _ nodes: [T], _ sink: any DiagnosticSink, _ key: (T) -> (String, String, SourceFile)
+  ) -> [T] {
+    var result: [T] = []
+    var previous: (String, String)?
+    for node in nodes {
+      let (id, path, file) = key(node)
+      if let previous, previous.0 == id {
+        sink.emit(
+          .error(
+            "project.duplicate-model", "two models are named `\(id.split(separator: ".").last ?? "")`",
+            at: SourceRange(file: file, span: Span(start: 0, end: 0)),
+            notes: [.init("the other one is \(previous.1)")], hint: "model names must be unique across folders"))
+        continue
+      }
+      previous = (id, path)
+      result.append(node)
+    }
+    return result
+  }
+
+  private static func splitExtension(_ path: String) -> (stem: String, fileExtension: String) {
+    guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return (path, "") }
+    return (String(path[..<dot]), String(path[path.index(after: dot)...]))
+  }
+}

@@ -1,0 +1,199 @@
+public import Diagnostics
+import OrderedCollections
+import Template
+import Yams
+
+/// What one version-2 YAML file declares: model and seed documentation, tests and sources.
+public struct SchemaFile: Sendable {
+  /// `models:` entries.
+  public var models: [ModelPatch] = []
+  /// `seeds:` entries.
+  public var seeds: [ModelPatch] = []
+  /// `sources:` tables, flattened.
+  public var sources: [SourceNode] = []
+
+  static let modelKeys: Set<String> = [
+    "name", "description", "columns", "tests", "data_tests", "config", "meta", "tags", "docs",
+    "access", "group", "latest_version", "versions", "constraints", "deprecation_date", "time_spine",
+  ]
+  static let columnKeys: Set<String> = [
+    "name", "description", "data_type", "meta", "tags", "tests", "data_tests", "quote",
+    "constraints", "policy_tags", "granularity", "config",
+  ]
+  static let sourceKeys: Set<String> = [
+    "name", "description", "schema", "database", "tables", "meta", "tags", "config", "loader",
+    "loaded_at_field", "freshness", "quoting", "overrides",
+  ]
+  static let tableKeys: Set<String> = [
+    "name", "description", "identifier", "columns", "tests", "data_tests", "meta", "tags", "config",
+    "loaded_at_field", "freshness", "quoting", "external",
+  ]
+  /// Test arguments that are really config, as dbt accepts them inline.
+  static let inlineTestConfig: Set<String> = [
+    "severity", "where", "limit", "warn_if", "error_if", "store_failures", "store_failures_as",
+    "tags", "enabled", "meta", "fail_calc",
+  ]
+
+  /// Parses one YAML file; problems are emitted, and what could be read is returned.
+  public static func parse(
+    _ file: SourceFile, projectName: String, sink: any DiagnosticSink
+  ) -> SchemaFile {
+    var result = SchemaFile()
+    let document: YAMLDocument
+    do {
+      document = try YAMLDocument.parse(file)
+    } catch {
+      sink.emit(error)
+      return result
+    }
+    guard let root = document.root else { return result }
+    guard case .mapping = root else {
+      sink.emit(.error("schema.invalid", "a properties file must be a mapping", at: document.range(of: root)))
+      return result
+    }
+    let reader = Reader(document: document, sink: sink)
+    for entry in root[key: "models"]?.items ?? [] {
+      if let patch = reader.patch(entry, resource: .model) { result.models.append(patch) }
+    }
+    for entry in root[key: "seeds"]?.items ?? [] {
+      if let patch = reader.patch(entry, resource: .seed) { result.seeds.append(patch) }
+    }
+    for source in root[key: "sources"]?.items ?? [] {
+      result.sources += reader.sourceTables(source, projectName: projectName)
+    }
+    return result
+  }
+
+  private struct Reader {
+    let document: YAMLDocument
+    let sink: any DiagnosticSink
+
+    func warnUnknownKeys(_ node: Node, _ known: Set<String>, _ what: String) {
+      for (key, keyNode, _) in node.entries where !known.contains(key) {
+        sink.emit(
+          .warning(
+            "schema.unknown-key", "unknown \(what) property `\(key)` is ignored",
+            at: document.range(of: keyNode), hint: Suggestions.didYouMean(key, in: known)))
+      }
+    }
+
+    func config(_ node: Node?, _ resource: ResourceType) -> NodeConfig {
+      guard let node else { return NodeConfig() }
+      var values = OrderedDictionary<String, Value>()
+      for (key, keyNode, valueNode) in node.entries {
+        let value = YAMLDocument.value(of: valueNode)
+        if let problem = ConfigSchema.check(key, value, for: resource, at: document.range(of: keyNode)) {
+          sink.emit(problem)
+          continue
+        }
+        values[ConfigSchema.canonical(key)] = value
+      }
+      return NodeConfig(values)
+    }
+
+    func named(_ node: Node, _ what: String) -> (String, SourceRange)? {
+      guard let nameNode = node[key: "name"], let name = nameNode.string, !name.isEmpty else {
+        sink.emit(.error("schema.missing-name", "\(what) entry has no `name`", at: document.range(of: node)))
+        return nil
+      }
+      return (name, document.range(of: nameNode))
+    }
+
+    func patch(_ node: Node, resource: ResourceType) -> ModelPatch? {
+      guard let (name, range) = named(node, resource.rawValue) else { return nil }
+      warnUnknownKeys(node, SchemaFile.modelKeys, resource.rawValue)
+      var config = self.config(node[key: "config"], resource)
+      var extra = OrderedDictionary<String, Value>()
+      if let tags = node[key: "tags"] { extra["tags"] = YAMLDocument.value(of: tags) }
+      if let meta = node[key: "meta"] { extra["meta"] = YAMLDocument.value(of: meta) }
+      config = NodeConfig(extra).merged(with: config)
+      return ModelPatch(
+        name: name, description: node[key: "description"]?.string ?? "",
+        columns: columns(node[key: "columns"]), tests: tests(node, column: nil),
+        config: config, range: range)
+    }
+
+    func columns(_ node: Node?) -> [ColumnSpec] {
+      (node?.items ?? []).compactMap { column in
+        guard let (name, range) = named(column, "column") else { return nil }
+        warnUnknownKeys(column, SchemaFile.columnKeys, "column")
+        var meta = OrderedDictionary<String, Value>()
+        if case .dict(let entries)? = column[key: "meta"].map(YAMLDocument.value(of:)) { meta = entries }
+        let tags = column[key: "tags"].map { NodeConfig.strings(YAMLDocument.value(of: $0)) } ?? []
+        return ColumnSpec(
+          name: name, description: column[key: "description"]?.string ?? "",
+          dataType: column[key: "data_type"]?.string, meta: meta, tags: tags,
+          tests: tests(column, column: name), range: range)
+      }
+    }
+
+    func tests(_ owner: Node, column: String?) -> [TestSpec] {
+      let list = owner[key: "data_tests"] ?? owner[key: "tests"]
+      return (list?.items ?? []).compactMap { test(for: $0, column: column) }
+    }
+
+    func test(for node: Node, column: String?) -> TestSpec? {
+      let range = document.range(of: node)
+      if let name = node.string {
+        return TestSpec(
+          testName: name, arguments: [:], config: NodeConfig(), customName: nil, column: column,
+          range: range)
+      }
+      let entries = node.entries
+      guard entries.count == 1, let (testName, _, body) = entries.first else {
+        sink.emit(
+          .error(
+            "schema.invalid-test", "a test must be a name or a mapping with one test name", at: range,
+            hint: "write `- unique` or `- accepted_values: {values: [a, b]}`"))
+        return nil
+      }
+      var arguments = OrderedDictionary<String, Value>()
+      var configValues = OrderedDictionary<String, Value>()
+      var customName: String?
+      var config = NodeConfig()
+      for (key, keyNode, valueNode) in body.entries {
+        let value = YAMLDocument.value(of: valueNode)
+        switch key {
+        case "config": config = self.config(valueNode, .test)
+        case "name": customName = value.stringValue
+        case "arguments":
+          if case .dict(let nested) = value { arguments.merge(nested) { $1 } }
+        case "column_name": arguments[key] = value
+        default:
+          if SchemaFile.inlineTestConfig.contains(key) {
+            if let problem = ConfigSchema.check(key, value, for: .test, at: document.range(of: keyNode)) {
+              sink.emit(problem)
+            } else {
+              configValues[key] = value
+            }
+          } else {
+            arguments[key] = value
+          }
+        }
+      }
+      return TestSpec(
+        testName: testName, arguments: arguments, config: NodeConfig(configValues).merged(with: config),
+        customName: customName, column: column ?? arguments["column_name"]?.stringValue, range: range)
+    }
+
+    func sourceTables(_ node: Node, projectName: String) -> [SourceNode] {
+      guard let (sourceName, _) = named(node, "source") else { return [] }
+      warnUnknownKeys(node, SchemaFile.sourceKeys, "source")
+      let schema = node[key: "schema"]?.string ?? sourceName
+      let database = node[key: "database"]?.string
+      let sourceConfig = config(node[key: "config"], .source)
+      return (node[key: "tables"]?.items ?? []).compactMap { table in
+        guard let (name, range) = named(table, "source table") else { return nil }
+        warnUnknownKeys(table, SchemaFile.tableKeys, "source table")
+        return SourceNode(
+          uniqueID: "source.\(projectName).\(sourceName).\(name)", sourceName: sourceName,
+          name: name, schema: schema, database: database,
+          identifier: table[key: "identifier"]?.string ?? name,
+          description: table[key: "description"]?.string ?? node[key: "description"]?.string ?? "",
+          columns: columns(table[key: "columns"]), tests: tests(table, column: nil),
+          config: sourceConfig.merged(with: config(table[key: "config"], .source)),
+          originalFilePath: document.file.path, range: range)
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package import Diagnostics
+import OrderedCollections
+package import Template
+package import Yams
+
+/// A YAML file composed with positions, so that every key and value can be pointed at.
+package struct YAMLDocument {
+  /// The file the YAML came from.
+  package let file: SourceFile
+  /// The root node, or nil for an empty document.
+  package let root: Node?
+
+  /// Parses a YAML file; a syntax error becomes a located diagnostic.
+  package static func parse(_ file: SourceFile) throws(Diagnostic) -> YAMLDocument {
+    do {
+      let root = try Yams.compose(yaml: file.text)
+      return YAMLDocument(file: file, root: root)
+    } catch let error as YamlError {
+      throw YAMLDocument.diagnostic(for: error, in: file)
+    } catch {
+      throw .error("yaml.syntax", "cannot parse YAML: \(error)", path: file.path)
+    }
+  }
+
+  private static func diagnostic(for error: YamlError, in file: SourceFile) -> Diagnostic {
+    switch error {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      var notes: [Diagnostic.Note] = []
+      if let context {
+        notes.append(.init(context.text, at: markRange(context.mark, in: file)))
+      }
+      return .error("yaml.syntax", problem, at: markRange(mark, in: file), notes: notes)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return .error(
+        "yaml.duplicate-key", "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", "))",
+        at: markRange(context.mark, in: file))
+    case .reader(let problem, let offset, _, _):
+      return .error(
+        "yaml.syntax", problem,
+        at: SourceRange(file: file, span: Span(start: offset ?? 0, end: (offset ?? 0) + 1)))
+    default:
+      return .error("yaml.syntax", "\(error)", path: file.path)
+    }
+  }
+
+  /// The range of a mark (line and column counted in Unicode scalars, as libyaml does).
+  package static func markRange(_ mark: Mark, in file: SourceFile) -> SourceRange {
+    let lineStart = file.offset(line: mark.line, column: 1)
+    var offset = lineStart
+    var scalars = 1
+    let bytes = file.bytes
+    while scalars < mark.column, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
+      offset += 1
+      while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+      scalars += 1
+    }
+    var end = offset
+    while end < bytes.count, ![UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[end]) {
+      end += 1
+    }
+    while end > offset + 1, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+    return SourceRange(file: file, span: Span(start: offset, end: max(end, offset + 1)))
+  }
+
+  /// The range of a node, or the start of the file when the node has no mark.
+  package func range(of node: Node?) -> SourceRange {
+    guard let mark = node?.mark else { return SourceRange(file: file, span: Span(start: 0, end: 1)) }
+    return YAMLDocument.markRange(mark, in: file)
+  }
+
+  /// A plain scalar typed by YAML 1.2's core schema (so `yes` and `no` stay strings).
+  static func plainScalar(_ text: String) -> Value {
+    switch text {
+    case "", "~", "null", "Null", "NULL": return .none
+    case "true", "True", "TRUE": return .bool(true)
+    case "false", "False", "FALSE": return .bool(false)
+    case ".inf", "+.inf", ".Inf", ".INF": return .double(.infinity)
+    case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
+    default: break
+    }
+    if let number = Int(text) { return .integer(number) }
+    let isNumeric = text.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
+    if isNumeric, text.contains(where: \.isNumber), let number = Double(text) { return .double(number) }
+    return .string(text)
+  }
+
+  /// A node converted to a template value (scalars typed by YAML's core schema).
+  package static func value(of node: Node) -> Value {
+    switch node {
+    case .scalar(let scalar):
+      if scalar.style != .plain { return .string(scalar.string) }
+      return plainScalar(scalar.string)
+    case .mapping(let mapping):
+      var entries = OrderedDictionary<String, Value>()
+      for (key, value) in mapping { entries[key.string ?? ""] = YAMLDocument.value(of: value) }
+      return .dict(entries)
+    case .sequence(let sequence):
+      return .list(sequence.map { YAMLDocument.value(of: $0) })
+    case .alias:
+      return .none
+    }
+  }
+}
+
+extension Node {
+  /// The entries of a mapping with string keys, in order; empty for other nodes.
+  package var entries: [(key: String, keyNode: Node, value: Node)] {
+    guard case .mapping(let mapping) = self else { return [] }
+    return mapping.map { ($0.key.string ?? "", $0.key, $0.value) }
+  }
+
+  /// The value for a string key of a mapping.
+  package subscript(key key: String) -> Node? {
+    guard case .mapping(let mapping) = self else { return nil }
+    return mapping.first { $0.key.string == key }?.value
+  }
+
+  /// The items of a sequence; empty for other nodes.
+  package var items: [Node] {
+    guard case .sequence(let sequence) = self else { return [] }
+    return Array(sequence)
+  }
+}

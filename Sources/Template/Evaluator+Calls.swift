@@ -1,0 +1,412 @@
+import Diagnostics
+import Foundation
+import OrderedCollections
+
+extension Evaluator {
+  func evaluateArguments(_ arguments: [Argument], _ span: Span) throws(Interrupt) -> Arguments {
+    var positional: [Value] = []
+    var ranges: [SourceRange] = []
+    var keyword: [(label: String, value: Value)] = []
+    for argument in arguments {
+      let value = try evaluate(argument.value)
+      if let label = argument.label {
+        keyword.append((label, value))
+      } else {
+        positional.append(value)
+        ranges.append(SourceRange(file: file, span: argument.value.span))
+      }
+    }
+    return Arguments(
+      positional: positional, keyword: keyword, range: SourceRange(file: file, span: span),
+      positionalRanges: ranges)
+  }
+
+  func evaluateCall(_ callee: Expression, _ argumentExpressions: [Argument], _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    // `{% do items.append(x) %}` mutates the variable in the scope that holds it.
+    if case .attribute(.name(let variable, _), let method, _) = callee,
+      ["append", "extend", "update", "pop"].contains(method),
+      let depth = scopes.lastIndex(where: { $0[variable] != nil })
+    {
+      let arguments = try evaluateArguments(argumentExpressions, span)
+      return try mutate(variable, inScope: depth, method, arguments, span)
+    }
+    let function = try evaluate(callee)
+    let arguments = try evaluateArguments(argumentExpressions, span)
+    switch function {
+    case .macro(let macro):
+      return try invokeCatchingReturn(macro, arguments)
+    case .function(let name, let receiver):
+      return try callFunction(name, receiver, arguments, span)
+    default:
+      throw fail("\(function.typeName) is not callable", callee.span)
+    }
+  }
+
+  private func invokeCatchingReturn(_ macro: MacroDefinition, _ arguments: Arguments)
+    throws(Interrupt) -> Value
+  {
+    do {
+      return try invoke(macro, arguments)
+    } catch {
+      if case .returned(let value) = error { return value }
+      throw error
+    }
+  }
+
+  /// Runs a macro body in a fresh scope; errors inside gain a note naming the call site.
+  func invoke(_ macro: MacroDefinition, _ arguments: Arguments) throws(Interrupt) -> Value {
+    guard callDepth < Evaluator.maximumCallDepth else {
+      throw Interrupt.failure(
+        .error(
+          "template.recursion",
+          "macro calls nest deeper than \(Evaluator.maximumCallDepth) levels (calling `\(macro.name)`)",
+          at: arguments.range, hint: "check for a macro that calls itself without stopping"))
+    }
+    guard arguments.positional.count <= macro.parameters.count else {
+      throw Interrupt.failure(
+        .error(
+          "template.arguments",
+          "macro `\(macro.name)` takes \(macro.parameters.count) arguments, got \(arguments.positional.count)",
+          at: arguments.range))
+    }
+    for (label, _) in arguments.keyword where !macro.parameters.contains(where: { $0.name == label }) {
+      throw Interrupt.failure(
+        .error(
+          "template.arguments", "macro `\(macro.name)` has no parameter `\(label)`",
+          at: arguments.range,
+          hint: Suggestions.didYouMean(label, in: macro.parameters.map(\.name))))
+    }
+    let savedScopes = scopes
+    let savedFile = file
+    callDepth += 1
+    defer {
+      scopes = savedScopes
+      file = savedFile
+      callDepth -= 1
+    }
+    var bindings: [String: Value] = [:]
+    file = macro.file
+    scopes = [bindings]
+    for (position, parameter) in macro.parameters.enumerated() {
+      if position < arguments.positional.count {
+        bindings[parameter.name] = arguments.positional[position]
+      } else if let value = arguments.keyword.first(where: { $0.label == parameter.name })?.value {
+        bindings[parameter.name] = value
+      } else if let defaultValue = parameter.defaultValue {
+        scopes = [bindings]
+        bindings[parameter.name] = try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
+          try evaluate(defaultValue)
+        }
+      } else {
+        bindings[parameter.name] = .undefined
+      }
+    }
+    scopes = [bindings]
+    var out = ""
+    try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
+      try render(macro.body, into: &out)
+    }
+    return .string(out)
+  }
+
+  private func evaluateWithCallNote<T>(
+    _ macro: MacroDefinition, _ arguments: Arguments, _ body: () throws(Interrupt) -> T
+  ) throws(Interrupt) -> T {
+    do {
+      return try body()
+    } catch {
+      guard case .failure(var diagnostic) = error else { throw error }
+      let start = arguments.range.start
+      diagnostic.notes.append(
+        .init(
+          "in macro `\(macro.name)` called from \(arguments.range.file.path):\(start.line):\(start.column)",
+          at: arguments.range))
+      throw .failure(diagnostic)
+    }
+  }
+
+  private func mutate(
+    _ variable: String, inScope depth: Int, _ method: String, _ arguments: Arguments, _ span: Span
+  ) throws(Interrupt) -> Value {
+    guard let current = scopes[depth][variable] else { return .none }
+    switch (current, method) {
+    case (.list(var items), "append"):
+      items.append(arguments.positional.first ?? .none)
+      scopes[depth][variable] = .list(items)
+    case (.list(var items), "extend"):
+      items.append(contentsOf: try iterate(arguments.positional.first ?? .list([]), span))
+      scopes[depth][variable] = .list(items)
+    case (.list(var items), "pop"):
+      guard !items.isEmpty else { throw fail("pop from an empty list", span) }
+      let value = items.removeLast()
+      scopes[depth][variable] = .list(items)
+      return value
+    case (.dict(var entries), "update"):
+      if case .dict(let other)? = arguments.positional.first {
+        entries.merge(other) { $1 }
+      }
+      for (label, value) in arguments.keyword { entries[label] = value }
+      scopes[depth][variable] = .dict(entries)
+    case (.dict(var entries), "pop"):
+      let key = arguments.positional.first?.stringValue ?? ""
+      let value = entries.removeValue(forKey: key) ?? arguments.positional.dropFirst().first ?? .none
+      scopes[depth][variable] = .dict(entries)
+      return value
+    default:
+      throw fail("\(current.typeName) has no method `\(method)`", span)
+    }
+    return .none
+  }
+
+  // MARK: - Built-in functions and methods
+
+  func callFunction(_ name: String, _ receiver: Value?, _ arguments: Arguments, _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    if let receiver {
+      switch receiver {
+      case .string(let text): return try stringMethod(name, text, arguments, span)
+      case .dict(let entries): return try dictMethod(name, entries, arguments, span)
+      case .list(let items): return try listMethod(name, items, arguments, span)
+      default: break
+      }
+    }
+    switch name {
+    case "return":
+      throw Interrupt.returned(arguments.positional.first ?? .none)
+    case "range":
+      let numbers = arguments.positional.compactMap { value -> Int? in
+        if case .integer(let number) = value { return number }
+        return nil
+      }
+      guard numbers.count == arguments.positional.count, (1...3).contains(numbers.count) else {
+        throw fail("`range` expects one to three integers", span)
+      }
+      let start = numbers.count > 1 ? numbers[0] : 0
+      let stop = numbers.count > 1 ? numbers[1] : numbers[0]
+      let step = numbers.count > 2 ? numbers[2] : 1
+      guard step != 0 else { throw fail("`range` step must not be zero", span) }
+      let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
+      guard count <= 1_000_000 else { throw fail("`range` of \(count) items is too large", span) }
+      return .list(stride(from: start, to: stop, by: step).map { .integer($0) })
+    case "dict":
+      var entries = OrderedDictionary<String, Value>()
+      for (label, value) in arguments.keyword { entries[label] = value }
+      return .dict(entries)
+    case "zip":
+      let lists = try arguments.positional.map { value throws(Interrupt) in try iterate(value, span) }
+      let length = lists.map(\.count).min() ?? 0
+      return .list((0..<length).map { position in .list(lists.map { $0[position] }) })
+    case "exceptions.raise_compiler_error":
+      let message = arguments.positional.first?.rendered ?? "compilation error"
+      throw Interrupt.failure(.error("template.raised", message, at: SourceRange(file: file, span: span)))
+    case "exceptions.warn":
+      return .none
+    default:
+      break
+    }
+    if host.hasFunction(name) {
+      do {
+        return try host.call(name, arguments)
+      } catch {
+        throw .failure(error)
+      }
+    }
+    throw fail("unknown function `\(name)`", span)
+  }
+
+  private func stringMethod(_ name: String, _ text: String, _ arguments: Arguments, _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    let first = arguments.positional.first?.stringValue
+    switch name {
+    case "str.upper": return .string(text.uppercased())
+    case "str.lower": return .string(text.lowercased())
+    case "str.strip": return .string(Filters.strip(text, first))
+    case "str.lstrip": return .string(String(text.drop { Filters.isStripped($0, first) }))
+    case "str.rstrip": return .string(String(text.reversed().drop { Filters.isStripped($0, first) }.reversed()))
+    case "str.title": return .string(Filters.title(text))
+    case "str.capitalize": return .string(Filters.capitalize(text))
+    case "str.replace":
+      guard let old = first, let new = arguments.positional.dropFirst().first?.stringValue else {
+        throw fail("`replace` expects two strings", span)
+      }
+      return .string(old.isEmpty ? text : text.replacing(old, with: new))
+    case "str.split":
+      if let separator = first, !separator.isEmpty {
+        return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+      }
+      return .list(text.split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
+    case "str.startswith": return .bool(text.hasPrefix(first ?? ""))
+    case "str.endswith": return .bool(text.hasSuffix(first ?? ""))
+    case "str.count": return .integer(first.map { $0.isEmpty ? 0 : text.split(separator: $0, omittingEmptySubsequences: false).count - 1 } ?? 0)
+    case "str.join":
+      let items = try iterate(arguments.positional.first ?? .list([]), span)
+      return .string(items.map(\.rendered).joined(separator: text))
+    case "str.format":
+      var result = text
+      for value in arguments.positional {
+        if let range = result.range(of: "{}") { result.replaceSubrange(range, with: value.rendered) }
+      }
+      for (label, value) in arguments.keyword { result = result.replacing("{\(label)}", with: value.rendered) }
+      return .string(result)
+    default:
+      throw fail("string has no method `\(name.dropFirst(4))`", span)
+    }
+  }
+
+  private func dictMethod(
+    _ name: String, _ entries: OrderedDictionary<String, Value>, _ arguments: Arguments, _ span: Span
+  ) throws(Interrupt) -> Value {
+    switch name {
+    case "dict.items": return .list(entries.map { .list([.string($0.key), $0.value]) })
+    case "dict.keys": return .list(entries.keys.map { .string($0) })
+    case "dict.values": return .list(Array(entries.values))
+    case "dict.get":
+      let key = arguments.positional.first.map { $0.stringValue ?? $0.rendered } ?? ""
+      return entries[key] ?? arguments.positional.dropFirst().first ?? .none
+    default:
+      throw fail("dict has no method `\(name.dropFirst(5))` here", span, hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
+    }
+  }
+
+  private func listMethod(_ name: String, _ items: [Value], _ arguments: Arguments, _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    let first = arguments.positional.first ?? .none
+    switch name {
+    case "list.index":
+      guard let position = items.firstIndex(of: first) else {
+        throw fail("\(first.representation) is not in the list", span)
+      }
+      return .integer(position)
+    case "list.count": return .integer(items.filter { $0 == first }.count)
+    default:
+      throw fail("list has no method `\(name.dropFirst(5))` here", span, hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
+    }
+  }
+
+  // MARK: - Operators
+
+  func evaluateBinary(_ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    let left = try evaluate(leftExpression)
+    switch op {
+    case .and: return left.isTruthy ? try evaluate(rightExpression) : left
+    case .or: return left.isTruthy ? left : try evaluate(rightExpression)
+    default: break
+    }
+    let right = try evaluate(rightExpression)
+    switch op {
+    case .equal: return .bool(left == right)
+    case .notEqual: return .bool(left != right)
+    case .less, .lessOrEqual, .greater, .greaterOrEqual:
+      guard let order = compare(left, right) else {
+        throw fail("cannot compare \(left.typeName) with \(right.typeName)", span)
+      }
+      switch op {
+      case .less: return .bool(order < 0)
+      case .lessOrEqual: return .bool(order <= 0)
+      case .greater: return .bool(order > 0)
+      default: return .bool(order >= 0)
+      }
+    case .in, .notIn:
+      let contained: Bool
+      switch right {
+      case .string(let text): contained = text.contains(left.stringValue ?? left.rendered)
+      case .list(let items): contained = items.contains(left)
+      case .dict(let entries): contained = entries[left.stringValue ?? left.rendered] != nil
+      case .undefined, .none: contained = false
+      default: throw fail("`in` needs a string, list or dict on the right, got \(right.typeName)", span)
+      }
+      return .bool(op == .in ? contained : !contained)
+    case .concat:
+      return .string(left.rendered + right.rendered)
+    default:
+      return try arithmetic(op, left, right, span)
+    }
+  }
+
+  func compare(_ left: Value, _ right: Value) -> Int? {
+    switch (left, right) {
+    case (.integer(let a), .integer(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+    case (.string(let a), .string(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+    default:
+      guard let a = number(left), let b = number(right) else { return nil }
+      return a < b ? -1 : (a == b ? 0 : 1)
+    }
+  }
+
+  func number(_ value: Value) -> Double? {
+    switch value {
+    case .integer(let number): Double(number)
+    case .double(let number): number
+    case .bool(let flag): flag ? 1 : 0
+    default: nil
+    }
+  }
+
+  private func arithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value, _ span: Span)
+    throws(Interrupt) -> Value
+  {
+    switch (op, left, right) {
+    case (.add, .string(let a), .string(let b)): return .string(a + b)
+    case (.add, .list(let a), .list(let b)): return .list(a + b)
+    case (.multiply, .string(let text), .integer(let count)):
+      guard count <= 100_000 else { throw fail("string repetition of \(count) is too large", span) }
+      return .string(String(repeating: text, count: max(0, count)))
+    case (_, .integer(let a), .integer(let b)):
+      let result: (Int, Bool)
+      switch op {
+      case .add: result = a.addingReportingOverflow(b)
+      case .subtract: result = a.subtractingReportingOverflow(b)
+      case .multiply: result = a.multipliedReportingOverflow(by: b)
+      case .divide:
+        guard b != 0 else { throw fail("division by zero", span) }
+        return .double(Double(a) / Double(b))
+      case .floorDivide, .modulo:
+        guard b != 0 else { throw fail("division by zero", span) }
+        if a == Int.min && b == -1 { throw fail("integer overflow", span) }
+        var quotient = a / b
+        if (a % b != 0) && ((a < 0) != (b < 0)) { quotient -= 1 }
+        return .integer(op == .floorDivide ? quotient : a - quotient * b)
+      case .power:
+        guard b >= 0 else { return .double(pow(Double(a), Double(b))) }
+        var value = 1
+        for _ in 0..<min(b, 64) {
+          let next = value.multipliedReportingOverflow(by: a)
+          if next.overflow { throw fail("integer overflow", span) }
+          value = next.partialValue
+        }
+        return .integer(b > 64 && abs(a) > 1 ? 0 : value)
+      default: throw fail("unsupported operator", span)
+      }
+      if result.1 { throw fail("integer overflow in `\(op.rawValue)`", span) }
+      return .integer(result.0)
+    default:
+      guard let a = number(left), let b = number(right) else {
+        throw fail("unsupported operand types for `\(op.rawValue)`: \(left.typeName) and \(right.typeName)", span)
+      }
+      switch op {
+      case .add: return .double(a + b)
+      case .subtract: return .double(a - b)
+      case .multiply: return .double(a * b)
+      case .divide:
+        guard b != 0 else { throw fail("division by zero", span) }
+        return .double(a / b)
+      case .floorDivide:
+        guard b != 0 else { throw fail("division by zero", span) }
+        return .double((a / b).rounded(.down))
+      case .modulo:
+        guard b != 0 else { throw fail("division by zero", span) }
+        return .double(a - b * (a / b).rounded(.down))
+      case .power: return .double(pow(a, b))
+      default: throw fail("unsupported operator", span)
+      }
+    }
+  }
+}
+

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Graph
+import Project
+
+/// `swdbt compile`: render and link every model, write the SQL under `target/compiled/`.
+struct Compile: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compile models and tests to plain SQL under target/compiled/.")
+
+  @OptionGroup var project: ProjectOptions
+  @OptionGroup var selection: SelectionOptions
+
+  func run() throws {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let session = Session(options: project)
+    let compilation = try session.compile()
+    let selected = compilation.selection.resolve(select: selection.selector, exclude: selection.excluder)
+    let ordered = compilation.order.filter(selected.contains)
+    let summary = ArtifactWriter.writeCompiledSQL(compilation, nodes: ordered, sink: session.sink)
+    if session.sink.hasErrors {
+      session.console.report(session.sink.diagnostics.filter { $0.code.hasPrefix("write.") })
+      throw ExitCode(1)
+    }
+    let compiled = ordered.filter { compilation.nodes[$0].sql != nil }
+    if compiled.count == 1, let sql = compilation.nodes[compiled[0]].sql {
+      session.console.out(sql)
+    }
+    let models = compiled.filter { compilation.nodes[$0].resourceType == .model }.count
+    let tests = compiled.count - models
+    let elapsed = Seconds.format(clock.now - start)
+    session.console.info(
+      "Compiled \(models) model\(models == 1 ? "" : "s") and \(tests) test\(tests == 1 ? "" : "s") "
+        + "in \(elapsed) (\(summary.written) written, \(summary.unchanged) unchanged) "
+        + "to \(compilation.project.projectFile.targetPath)/compiled/\(compilation.project.name)")
+    if !selection.select.isEmpty, selected.isEmpty {
+      session.console.report([.selectorMatchedNothing(selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))])
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import Compiler
+import Diagnostics
+import Project
+import Template
+
+/// One node as a single JSON object, in the shape of `dbt ls --output json`.
+enum JSONLine {
+  static func node(_ node: CompiledNode, compilation: Compilation) -> String {
+    var fields: [(String, String)] = [
+      ("name", string(node.name)),
+      ("resource_type", string(node.resourceType.rawValue)),
+      ("package_name", string(compilation.project.name)),
+      ("original_file_path", string(node.originalFilePath)),
+      ("unique_id", string(node.uniqueID)),
+      ("fqn", "[" + node.fqn.map(string).joined(separator: ",") + "]"),
+      ("tags", "[" + node.config.tags.map(string).joined(separator: ",") + "]"),
+      ("depends_on", "{\"nodes\":[" + node.dependsOn.map(string).joined(separator: ",") + "]}"),
+      ("config", "{" + node.config.values.map { string($0.key) + ":" + value($0.value) }.joined(separator: ",") + "}"),
+    ]
+    if let relation = node.relation {
+      fields.append(("relation_name", string(relation.quoted)))
+      fields.append(("schema", string(relation.schema)))
+      fields.append(("alias", string(relation.identifier)))
+    }
+    return "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+  }
+
+  static func string(_ text: String) -> String { DiagnosticRenderer.jsonString(text) }
+
+  static func value(_ value: Value) -> String {
+    switch value {
+    case .none, .undefined: "null"
+    case .bool(let flag): flag ? "true" : "false"
+    case .integer(let number): String(number)
+    case .double(let number): number.isFinite ? String(number) : "null"
+    case .string(let text): string(text)
+    case .list(let items): "[" + items.map(self.value).joined(separator: ",") + "]"
+    case .dict(let entries): "{" + entries.map { string($0.key) + ":" + self.value($0.value) }.joined(separator: ",") + "}"
+    default: string(value.rendered)
+    }
+  }
+}

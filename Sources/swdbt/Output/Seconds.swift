@@ -1,0 +1,9 @@
+/// Formats durations the way progress lines print them (`0.42s`).
+enum Seconds {
+  static func format(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    let hundredths = Int(seconds) * 100 + Int(attoseconds / 10_000_000_000_000_000)
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)s"
+  }
+}

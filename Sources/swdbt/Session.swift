@@ -1,0 +1,52 @@
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Foundation
+import Project
+
+/// Loads and compiles the project the options point at, reporting every diagnostic once.
+struct Session {
+  let options: ProjectOptions
+  let console: Console
+  let sink = CollectingSink()
+
+  init(options: ProjectOptions) {
+    self.options = options
+    self.console = Console(format: options.logFormat)
+  }
+
+  /// The absolute project root.
+  var root: String {
+    let directory = options.projectDir
+    let absolute = directory.hasPrefix("/") ? directory : FileSystem.currentDirectory() + "/" + directory
+    return URL(fileURLWithPath: absolute).standardizedFileURL.path
+  }
+
+  /// Loads and compiles; on errors prints them and exits with status 1.
+  func compile() throws -> Compilation {
+    let loaded: LoadedProject
+    do {
+      loaded = try ProjectLoader.load(
+        root: root, options: LoadOptions(targetName: options.target, vars: options.vars), sink: sink)
+    } catch {
+      sink.emit(error)
+      try finish(failedStage: "load")
+      throw ExitCode(1)
+    }
+    let compilation = Compiler.compile(
+      loaded, options: CompileOptions(environment: ProcessInfo.processInfo.environment), sink: sink)
+    guard let compilation, !sink.hasErrors else {
+      try finish(failedStage: "compile")
+      throw ExitCode(1)
+    }
+    console.report(sink.diagnostics)
+    return compilation
+  }
+
+  /// Prints the diagnostics and a one-line verdict, then fails the command.
+  private func finish(failedStage: String) throws {
+    console.report(sink.diagnostics)
+    let errors = sink.count(of: .error)
+    console.info("error: \(failedStage) failed with \(errors) error\(errors == 1 ? "" : "s")")
+  }
+}

@@ -1,0 +1,10 @@
+{{ config(materialized='ephemeral') }}
+
+select
+  order_line_id,
+  order_id,
+  product_id,
+  quantity,
+  unit_price,
+  quantity * unit_price as line_revenue
+from {{ ref('stg_order_lines') }}
