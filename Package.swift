@@ -55,9 +55,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "SwdbtTestSupport", dependencies: ["Diagnostics"]),
+    .target(name: "SwdbtTestSupport"),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "SwdbtTestSupport"]),
-    .testTarget(name: "TemplateTests", dependencies: ["Template", "Diagnostics", "SwdbtTestSupport"]),
+    .testTarget(
+      name: "TemplateTests",
+      dependencies: [
+        "Template", "Diagnostics", "SwdbtTestSupport",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
     .testTarget(
       name: "ProjectTests", dependencies: ["Project", "Template", "Diagnostics", "SwdbtTestSupport"]),
     .testTarget(name: "GraphTests", dependencies: ["Graph", "Diagnostics"]),
@@ -66,7 +71,7 @@ let package = Package(
       dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "CLITests", dependencies: ["SwdbtTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
   ]
 )
 

@@ -22,11 +22,13 @@ public enum Suggestions {
     closest(to: name, in: candidates).map { "did you mean `\($0)`?" }
   }
 
-  /// Levenshtein distance with an early exit once every cell of a row exceeds `limit`.
+  /// Edit distance counting a swap of neighbours as one edit (optimal string alignment), with
+  /// an early exit once a whole row exceeds `limit`.
   static func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
     if abs(a.count - b.count) > limit { return limit + 1 }
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var beforePrevious = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
@@ -34,11 +36,15 @@ public enum Suggestions {
       var rowMinimum = current[0]
       for j in 1...b.count {
         let cost = a[i - 1] == b[j - 1] ? 0 : 1
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        rowMinimum = min(rowMinimum, current[j])
+        var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          value = min(value, beforePrevious[j - 2] + 1)
+        }
+        current[j] = value
+        rowMinimum = min(rowMinimum, value)
       }
       if rowMinimum > limit { return limit + 1 }
-      swap(&previous, &current)
+      (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
   }

@@ -93,6 +93,8 @@ public struct Lexer {
     if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
     tokens.append(Token(kind, openSpan))
     let firstTokenIndex = tokens.count
+    // Like Jinja, a closing `}}` only counts outside brackets: `{{ {'a': {'b': 1}} }}`.
+    var bracketDepth = 0
     while true {
       skipWhitespace()
       guard position < bytes.count else {
@@ -101,7 +103,7 @@ public struct Lexer {
       }
       let byte = bytes[position]
       // A closing delimiter, possibly with a whitespace-control dash in front.
-      if byte == UInt8(ascii: "-"), position + 2 < bytes.count,
+      if byte == UInt8(ascii: "-"), bracketDepth == 0 || close == UInt8(ascii: "%"), position + 2 < bytes.count,
         bytes[position + 1] == close, bytes[position + 2] == UInt8(ascii: "}")
       {
         tokens.append(closeToken(kind, Span(start: position, end: position + 3)))
@@ -109,7 +111,9 @@ public struct Lexer {
         trimNextText = true
         break
       }
-      if byte == close, position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "}") {
+      if byte == close, bracketDepth == 0 || close == UInt8(ascii: "%"), position + 1 < bytes.count,
+        bytes[position + 1] == UInt8(ascii: "}")
+      {
         tokens.append(closeToken(kind, Span(start: position, end: position + 2)))
         position += 2
         break
@@ -120,6 +124,11 @@ public struct Lexer {
         throw .templateSyntax(
           "`{%` closed with `}}`", file: file, Span(start: position, end: position + 2),
           hint: "close a statement with `%}`")
+      }
+      switch byte {
+      case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): bracketDepth += 1
+      case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): bracketDepth = max(0, bracketDepth - 1)
+      default: break
       }
       try lexExpressionToken()
     }

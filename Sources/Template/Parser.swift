@@ -450,14 +450,31 @@ public struct Parser {
   }
 
   private mutating func parseUnary() throws(Diagnostic) -> Expression {
+    var expression: Expression
     if isSymbol("-") || isSymbol("+") {
+      // As in Jinja, `-x | f` negates first and filters the result: `-3 | abs` is 3.
       let sign = advance()
       try enter(sign.span)
       defer { depth -= 1 }
-      let operand = try parseUnary()
-      return .unary(text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
+      let operand = try parseUnaryOperand()
+      expression = .unary(text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
+    } else {
+      expression = try parsePrimaryWithPostfix()
     }
-    var expression = try parsePrimaryWithPostfix()
+    return try parseFilters(expression)
+  }
+
+  private mutating func parseUnaryOperand() throws(Diagnostic) -> Expression {
+    guard isSymbol("-") || isSymbol("+") else { return try parsePrimaryWithPostfix() }
+    let sign = advance()
+    try enter(sign.span)
+    defer { depth -= 1 }
+    let operand = try parseUnaryOperand()
+    return .unary(text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
+  }
+
+  private mutating func parseFilters(_ subject: Expression) throws(Diagnostic) -> Expression {
+    var expression = subject
     while isSymbol("|") {
       _ = advance()
       let nameToken = try expectName(context: "after `|`")
