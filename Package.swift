@@ -64,7 +64,11 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
     .testTarget(
-      name: "ProjectTests", dependencies: ["Project", "Template", "Diagnostics", "SwdbtTestSupport"]),
+      name: "ProjectTests",
+      dependencies: [
+        "Project", "Template", "Diagnostics", "SwdbtTestSupport",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
     .testTarget(name: "GraphTests", dependencies: ["Graph", "Diagnostics"]),
     .testTarget(
       name: "CompilerTests",

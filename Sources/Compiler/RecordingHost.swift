@@ -186,9 +186,9 @@ final class RecordingHost: TemplateHost {
       guard case .dict(let entries) = first else {
         throw .error("compile.config-arguments", "`config` takes keyword arguments or one dict", at: arguments.range)
       }
-      for (key, value) in entries { try recordConfig(key, value, arguments.range) }
+      for (key, value) in entries { try recordConfig(key, value, arguments.range(of: 0)) }
     }
-    for (key, value) in arguments.keyword { try recordConfig(key, value, arguments.range) }
+    for (key, value) in arguments.keyword { try recordConfig(key, value, arguments.range(ofKeyword: key)) }
     return .string("")
   }
 

@@ -24,10 +24,9 @@ public struct Selection: Sendable {
     if let exclude {
       var excluded = evaluate(exclude)
       if indirectTests {
-        // A test is excluded with a node it tests only if all of its parents are excluded.
+        // `--exclude x` means "leave x alone": every test that touches x goes too.
         for index in graph.ids.indices where nodes[index].resourceType == "test" && !excluded.contains(index) {
-          let parents = graph.parents[index]
-          if !parents.isEmpty, parents.allSatisfy(excluded.contains) { excluded.insert(index) }
+          if graph.parents[index].contains(where: excluded.contains) { excluded.insert(index) }
         }
       }
       selected.subtract(excluded)

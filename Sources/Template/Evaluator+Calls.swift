@@ -7,10 +7,12 @@ extension Evaluator {
     var positional: [Value] = []
     var ranges: [SourceRange] = []
     var keyword: [(label: String, value: Value)] = []
+    var keywordRanges: [SourceRange] = []
     for argument in arguments {
       let value = try evaluate(argument.value)
       if let label = argument.label {
         keyword.append((label, value))
+        keywordRanges.append(SourceRange(file: file, span: argument.span))
       } else {
         positional.append(value)
         ranges.append(SourceRange(file: file, span: argument.value.span))
@@ -18,7 +20,7 @@ extension Evaluator {
     }
     return Arguments(
       positional: positional, keyword: keyword, range: SourceRange(file: file, span: span),
-      positionalRanges: ranges)
+      positionalRanges: ranges, keywordRanges: keywordRanges)
   }
 
   func evaluateCall(_ callee: Expression, _ argumentExpressions: [Argument], _ span: Span)

@@ -126,7 +126,7 @@ public struct Parser {
     try enter(keyword.span)
     defer { depth -= 1 }
     switch name {
-    case "if": return try parseIf()
+    case "if": return try parseIf(opened: open.span.union(keyword.span))
     case "for": return try parseFor(keyword)
     case "set": return try parseSet(keyword)
     case "do":
@@ -175,7 +175,7 @@ public struct Parser {
       hint: Suggestions.didYouMean(name, in: known))
   }
 
-  private mutating func parseIf() throws(Diagnostic) -> TemplateNode {
+  private mutating func parseIf(opened: Span) throws(Diagnostic) -> TemplateNode {
     var branches: [(condition: Expression, body: [TemplateNode])] = []
     var otherwise: [TemplateNode]?
     var condition = try parseExpression()
@@ -183,7 +183,7 @@ public struct Parser {
     while true {
       let body = try parseBody(until: ["elif", "else", "endif"])
       branches.append((condition, body))
-      let tag = try closingTag(for: "if", expected: ["elif", "else", "endif"])
+      let tag = try closingTag(for: "if", expected: ["elif", "else", "endif"], opened: opened)
       if tag == "elif" {
         condition = try parseExpression()
         try expectStatementEnd("elif")
@@ -192,7 +192,7 @@ public struct Parser {
       if tag == "else" {
         try expectStatementEnd("else")
         otherwise = try parseBody(until: ["endif"])
-        _ = try closingTag(for: "if", expected: ["endif"])
+        _ = try closingTag(for: "if", expected: ["endif"], opened: opened)
       }
       try expectStatementEnd("endif")
       return .conditional(branches: branches, otherwise: otherwise)
@@ -200,11 +200,11 @@ public struct Parser {
   }
 
   /// Consumes `{% name` for one of the expected closing names, or reports the unclosed block.
-  private mutating func closingTag(for block: String, expected: [String]) throws(Diagnostic) -> String {
+  private mutating func closingTag(for block: String, expected: [String], opened: Span) throws(Diagnostic) -> String {
     guard current.kind == .statementOpen else {
       throw .templateSyntax(
         "unclosed `{% \(block) %}`: expected \(expected.map { "`{% \($0) %}`" }.joined(separator: " or ")) before the end of the file",
-        file: file, current.span)
+        file: file, opened)
     }
     _ = advance()
     return text(advance())
@@ -227,10 +227,10 @@ public struct Parser {
     try expectStatementEnd("for")
     let body = try parseBody(until: ["else", "endfor"])
     var otherwise: [TemplateNode]?
-    if try closingTag(for: "for", expected: ["endfor"]) == "else" {
+    if try closingTag(for: "for", expected: ["endfor"], opened: keyword.span) == "else" {
       try expectStatementEnd("else")
       otherwise = try parseBody(until: ["endfor"])
-      _ = try closingTag(for: "for", expected: ["endfor"])
+      _ = try closingTag(for: "for", expected: ["endfor"], opened: keyword.span)
     }
     try expectStatementEnd("endfor")
     return .loop(
@@ -243,7 +243,7 @@ public struct Parser {
     if current.kind == .statementClose {
       _ = advance()
       let body = try parseBody(until: ["endset"])
-      _ = try closingTag(for: "set", expected: ["endset"])
+      _ = try closingTag(for: "set", expected: ["endset"], opened: first.span)
       try expectStatementEnd("endset")
       return .blockAssignment(name: targets[0], body: body, first.span)
     }
@@ -279,7 +279,7 @@ public struct Parser {
     _ = try expectSymbol(")", context: "to close the parameter list")
     try expectStatementEnd(kind)
     let body = try parseBody(until: ["end" + kind])
-    _ = try closingTag(for: kind, expected: ["end" + kind])
+    _ = try closingTag(for: kind, expected: ["end" + kind], opened: nameToken.span)
     try expectStatementEnd("end" + kind)
     return MacroDefinition(
       name: text(nameToken), parameters: parameters, body: body, file: file, span: nameToken.span)
@@ -291,7 +291,7 @@ public struct Parser {
     let start = current.span.start
     let body = try parseBody(until: ["enddocs"])
     let end = current.span.start
-    _ = try closingTag(for: "docs", expected: ["enddocs"])
+    _ = try closingTag(for: "docs", expected: ["enddocs"], opened: nameToken.span)
     try expectStatementEnd("enddocs")
     _ = body
     docs.append(
@@ -401,7 +401,8 @@ public struct Parser {
     if isSymbol("(") {
       arguments = try parseArguments()
     } else if [.string, .integer, .float].contains(current.kind) || (current.kind == .name && !["and", "or", "if", "else", "in", "not", "is"].contains(text(current))) {
-      arguments = [Argument(label: nil, value: try parsePrimaryWithPostfix())]
+      let value = try parsePrimaryWithPostfix()
+      arguments = [Argument(label: nil, value: value, span: value.span)]
     }
     let end = arguments.last?.value.span ?? nameToken.span
     return .test(subject, text(nameToken), arguments, negated: negated, subject.span.union(end))
@@ -522,9 +523,10 @@ public struct Parser {
     var sawKeyword = false
     while !isSymbol(")") {
       if current.kind == .name, isSymbol("=", tokens[index + 1]) {
-        let label = text(advance())
+        let labelToken = advance()
         _ = advance()
-        arguments.append(Argument(label: label, value: try parseExpression()))
+        let value = try parseExpression()
+        arguments.append(Argument(label: text(labelToken), value: value, span: labelToken.span.union(value.span)))
         sawKeyword = true
       } else {
         let value = try parseExpression()
@@ -532,7 +534,7 @@ public struct Parser {
           throw .templateSyntax(
             "positional argument follows keyword argument", file: file, value.span)
         }
-        arguments.append(Argument(label: nil, value: value))
+        arguments.append(Argument(label: nil, value: value, span: value.span))
       }
       if !isSymbol(",") { break }
       _ = advance()

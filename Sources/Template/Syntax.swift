@@ -61,6 +61,8 @@ public struct Argument: Sendable {
   public let label: String?
   /// The argument's expression.
   public let value: Expression
+  /// The whole argument, keyword included.
+  public let span: Span
 }
 
 /// A unary operator.

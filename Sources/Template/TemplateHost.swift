@@ -27,16 +27,27 @@ public struct Arguments: Sendable {
   public let range: SourceRange
   /// Where each positional argument is, parallel to `positional`.
   public let positionalRanges: [SourceRange]
+  /// Where each keyword argument is (keyword included), parallel to `keyword`.
+  public let keywordRanges: [SourceRange]
 
   /// Creates an argument list.
   public init(
     positional: [Value], keyword: [(label: String, value: Value)], range: SourceRange,
-    positionalRanges: [SourceRange] = []
+    positionalRanges: [SourceRange] = [], keywordRanges: [SourceRange] = []
   ) {
     self.positional = positional
     self.keyword = keyword
     self.range = range
     self.positionalRanges = positionalRanges
+    self.keywordRanges = keywordRanges
+  }
+
+  /// The location of a keyword argument, or of the call.
+  public func range(ofKeyword label: String) -> SourceRange {
+    guard let position = keyword.firstIndex(where: { $0.label == label }), position < keywordRanges.count else {
+      return range
+    }
+    return keywordRanges[position]
   }
 
   /// The argument at a position or with a label, if present.

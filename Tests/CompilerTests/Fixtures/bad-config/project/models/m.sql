@@ -1,0 +1,2 @@
+{{ config(materialised='table', incremental_strategy='upsert') }}
+select 1

@@ -1,0 +1,2 @@
+-- closes the loop
+select * from {{ ref("a") }}

@@ -1,0 +1,1 @@
+select * from "crm_raw"."tbl_customers"

@@ -1,0 +1,2 @@
+
+select id, amount from "dev"."payments" where amount >= 10

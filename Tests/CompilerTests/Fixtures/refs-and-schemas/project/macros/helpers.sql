@@ -1,0 +1,3 @@
+{% macro relation_label(relation) -%}
+  '{{ relation.schema }}.{{ relation.identifier }}'
+{%- endmacro %}

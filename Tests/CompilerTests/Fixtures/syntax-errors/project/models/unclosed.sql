@@ -1,0 +1,2 @@
+select {{ ref("d") 
+from x

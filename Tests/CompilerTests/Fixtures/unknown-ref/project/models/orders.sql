@@ -1,0 +1,3 @@
+select *
+from {{ ref("stg_order") }}
+join {{ source("crm", "customer") }} using (id)

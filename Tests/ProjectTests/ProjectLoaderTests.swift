@@ -1,0 +1,219 @@
+import Diagnostics
+import OrderedCollections
+import Project
+import SwdbtTestSupport
+import Template
+import Testing
+
+private let projectFile = """
+  name: shop
+  targets:
+    local: {type: postgres, schema: dev}
+  vars:
+    region: eu
+    shop:
+      scoped: yes
+  models:
+    shop:
+      +materialized: view
+      +tags: [base]
+      marts:
+        +materialized: table
+        +schema: marts
+        +tags: [marts]
+  """
+
+@Suite struct ProjectLoaderTests {
+  @Test func folderConfigThenYAMLAppliesInOrder() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": projectFile,
+      "models/marts/revenue.sql": "select 1",
+      "models/staging/stg.sql": "select 2",
+      "models/marts/_marts.yml": """
+        version: 2
+        models:
+          - name: revenue
+            description: Revenue per month.
+            config: {materialized: incremental, tags: [finance]}
+            columns:
+              - name: month
+                meta: {pii: false}
+                data_tests: [not_null, unique]
+        """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.isEmpty)
+    let revenue = try #require(project.models.first { $0.name == "revenue" })
+    #expect(revenue.config.materialized == "incremental")
+    #expect(revenue.config.schema == "marts")
+    #expect(revenue.config.tags == ["base", "marts", "finance"])
+    #expect(revenue.patch?.columns.first?.tests.map(\.testName) == ["not_null", "unique"])
+    #expect(revenue.fqn == ["shop", "marts", "revenue"])
+    let staging = try #require(project.models.first { $0.name == "stg" })
+    #expect(staging.config.materialized == "view")
+    #expect(project.target.schema == "dev")
+    #expect(project.vars["region"] == .string("eu"))
+    #expect(project.vars["scoped"] == .string("yes"))
+  }
+
+  @Test func commandLineVarsOverrideProjectVars() throws {
+    let fixture = try ProjectFixture(["project.yml": projectFile])
+    let project = try ProjectLoader.load(
+      root: fixture.root, options: LoadOptions(vars: "{region: us, extra: 3}"), sink: CollectingSink())
+    #expect(project.vars["region"] == .string("us"))
+    #expect(project.vars["extra"] == .integer(3))
+  }
+
+  @Test func readsDbtProjectFileWhenProjectYmlIsMissing() throws {
+    let fixture = try ProjectFixture([
+      "dbt_project.yml": "name: jaffle\nconfig-version: 2\nprofile: jaffle\nmodel-paths: [\"models\"]\n",
+      "models/orders.sql": "select 1",
+    ])
+    let project = try ProjectLoader.load(root: fixture.root, sink: CollectingSink())
+    #expect(project.name == "jaffle")
+    #expect(project.models.map(\.uniqueID) == ["model.jaffle.orders"])
+    #expect(project.projectFile.profile == "jaffle")
+  }
+
+  @Test func misspelledConfigKeysAreErrorsWithHints() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": """
+        name: shop
+        models:
+          shop:
+            +materialised: table
+            staging:
+              uniqe_key: id
+        """,
+      "models/staging/a.sql": "select 1",
+      "models/staging/a.yml": "version: 2\nmodels:\n  - name: a\n    config:\n      incremental_stratgy: merge\n",
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let rendered = DiagnosticRenderer().render(sink.diagnostics)
+    #expect(rendered == """
+      models/staging/a.yml:5:7: error: unknown model config `incremental_stratgy`
+      5 |       incremental_stratgy: merge
+        |       ^~~~~~~~~~~~~~~~~~~
+      hint: did you mean `incremental_strategy`?
+      project.yml:4:5: error: unknown model config `materialised`
+      4 |     +materialised: table
+        |     ^~~~~~~~~~~~~
+      hint: did you mean `materialized`?
+      project.yml:6:7: error: unknown model config `uniqe_key`
+      6 |       uniqe_key: id
+        |       ^~~~~~~~~
+      hint: did you mean `+unique_key`?
+
+      """)
+  }
+
+  @Test func invalidConfigValuesNameTheAllowedOnes() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\nmodels:\n  shop:\n    +materialized: tabel\n",
+      "models/a.sql": "select 1",
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.map(\.message) == ["unknown materialization `tabel`"])
+    #expect(sink.diagnostics.first?.hint == "did you mean `table`?")
+  }
+
+  @Test func yamlSyntaxErrorsPointAtTheProblem() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\n",
+      "models/a.sql": "select 1",
+      "models/a.yml": "version: 2\nmodels:\n  - name: a\n    description: [unclosed\n",
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let diagnostic = try #require(sink.diagnostics.first)
+    #expect(diagnostic.code == "yaml.syntax")
+    #expect(diagnostic.range?.file.path == "models/a.yml")
+    #expect(diagnostic.range.map { $0.start.line } == 5)
+  }
+
+  @Test func missingProjectFileThrowsWithAHint() throws {
+    let fixture = try ProjectFixture(["models/a.sql": "select 1"])
+    #expect {
+      _ = try ProjectLoader.load(root: fixture.root, sink: CollectingSink())
+    } throws: { error in
+      (error as? Diagnostic)?.hint == "run swdbt from a project's root or pass `--project-dir DIR`"
+    }
+  }
+
+  @Test func literalPasswordsAreRefused() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  prod: {type: postgres, host: db, password: hunter2}\n"
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.map(\.code) == ["project.literal-password"])
+    #expect(!DiagnosticRenderer().render(sink.diagnostics).contains("hunter2"))
+    #expect(project.target.settings["password"] == nil)
+  }
+
+  @Test func unknownTargetSuggestsADeclaredOne() throws {
+    let fixture = try ProjectFixture(["project.yml": projectFile])
+    #expect {
+      _ = try ProjectLoader.load(root: fixture.root, options: LoadOptions(targetName: "locl"), sink: CollectingSink())
+    } throws: { error in
+      (error as? Diagnostic)?.hint == "did you mean `local`?"
+    }
+  }
+
+  @Test func configPathsThatMatchNothingAreWarned() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\nmodels:\n  shop:\n    stagin:\n      +materialized: table\n",
+      "models/staging/a.sql": "select 1",
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.map(\.message) == ["`models: shop.stagin` applies to no model"])
+  }
+}
+
+@Suite struct YAMLMutationTests {
+  @Test func mutatedPropertiesFilesNeverTrap() throws {
+    let seed = Array("""
+      version: 2
+      sources:
+        - name: crm
+          tables: [{name: customers, columns: [{name: id, tests: [unique]}]}]
+      models:
+        - name: orders
+          description: "Orders: one row each"
+          config: {materialized: table, tags: [a, b]}
+          columns:
+            - name: id
+              data_tests:
+                - not_null
+                - relationships: {to: ref('customers'), field: id}
+                - accepted_values: {values: [1, 2], severity: warn}
+      """.utf8)
+    var state: UInt64 = 42
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 33
+    }
+    let alphabet = Array(":-[]{},'\"\n #&*!|>".utf8)
+    var diagnosed = 0
+    for _ in 0..<2_000 {
+      var bytes = seed
+      for _ in 0..<(1 + Int(next() % 3)) {
+        let position = Int(next() % UInt64(bytes.count))
+        switch next() % 3 {
+        case 0: bytes.remove(at: position)
+        case 1: bytes.insert(alphabet[Int(next() % UInt64(alphabet.count))], at: position)
+        default: bytes[position] = UInt8(truncatingIfNeeded: next())
+        }
+      }
+      let sink = CollectingSink()
+      _ = SchemaFile.parse(SourceFile(path: "m.yml", bytes: bytes), projectName: "shop", sink: sink)
+      if !sink.diagnostics.isEmpty { diagnosed += 1 }
+      _ = DiagnosticRenderer().render(sink.diagnostics)
+    }
+    #expect(diagnosed > 100)
+  }
+}
