@@ -27,14 +27,16 @@ public enum ArtifactWriter {
       do throws(FileSystem.Failure) {
         try FileSystem.createDirectory(directory)
       } catch {
-        sink.emit(.error("write.failed", "cannot create directory: \(error.reason)", path: directory))
+        sink.emit(
+          .error("write.failed", "cannot create directory: \(error.reason)", path: directory))
       }
     }
     let results: [Bool?] = jobs.concurrentMap { job in
       do throws(FileSystem.Failure) {
         return try FileSystem.writeIfChanged(job.path, Array(job.sql.utf8))
       } catch {
-        sink.emit(.error("write.failed", "cannot write compiled SQL: \(error.reason)", path: job.path))
+        sink.emit(
+          .error("write.failed", "cannot write compiled SQL: \(error.reason)", path: job.path))
         return nil
       }
     }

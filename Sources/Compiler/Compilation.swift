@@ -51,7 +51,8 @@ public struct Compilation: Sendable {
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
     if let test = node.genericTest {
-      return "\(project.projectFile.targetPath)/compiled/\(project.name)/\(test.originalFilePath)/\(node.name).sql"
+      return
+        "\(project.projectFile.targetPath)/compiled/\(project.name)/\(test.originalFilePath)/\(node.name).sql"
     }
     return "\(project.projectFile.targetPath)/compiled/\(project.name)/\(node.originalFilePath)"
   }

@@ -2,6 +2,7 @@ public import Diagnostics
 import Graph
 import OrderedCollections
 public import Project
+import Synchronization
 import Template
 
 /// What the command line adds to compiling.
@@ -14,7 +15,10 @@ public struct CompileOptions: Sendable {
   public var fullRefresh: Bool
 
   /// Creates compile options.
-  public init(environment: [String: String] = [:], existingRelations: Set<String> = [], fullRefresh: Bool = false) {
+  public init(
+    environment: [String: String] = [:], existingRelations: Set<String> = [],
+    fullRefresh: Bool = false
+  ) {
     self.environment = environment
     self.existingRelations = existingRelations
     self.fullRefresh = fullRefresh
@@ -39,90 +43,134 @@ public enum Compiler {
     inputs.reserveCapacity(models.count + project.singularTests.count)
     for model in models {
       guard let template = model.template else { continue }
-      inputs.append(.init(uniqueID: model.uniqueID, name: model.name, resource: .model, template: template, file: model.file, config: model.config))
+      inputs.append(
+        .init(
+          uniqueID: model.uniqueID, name: model.name, resource: .model, template: template,
+          file: model.file, config: model.config))
     }
     for test in project.singularTests where test.config.enabled {
       guard let template = test.template else { continue }
-      inputs.append(.init(uniqueID: test.uniqueID, name: test.name, resource: .test, template: template, file: test.file, config: test.config))
+      inputs.append(
+        .init(
+          uniqueID: test.uniqueID, name: test.name, resource: .test, template: template,
+          file: test.file, config: test.config))
     }
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
-    var renderedByID: [String: RenderedNode] = [:]
-    renderedByID.reserveCapacity(rendered.count)
+    var renderedByIDBuilder: [String: RenderedNode] = [:]
+    renderedByIDBuilder.reserveCapacity(rendered.count)
     for node in rendered {
-      if let node { renderedByID[node.uniqueID] = node }
+      if let node { renderedByIDBuilder[node.uniqueID] = node }
     }
+    let renderedByID = renderedByIDBuilder
 
     // Generic tests from YAML.
     var owners: [GenericTestBuilder.Owner] = []
     for model in models {
       let specs = (model.patch?.tests ?? []) + (model.patch?.columns.flatMap(\.tests) ?? [])
-      if !specs.isEmpty { owners.append(.init(uniqueID: model.uniqueID, nameInTest: model.name, isSource: false, specs: specs)) }
+      if !specs.isEmpty {
+        owners.append(
+          .init(uniqueID: model.uniqueID, nameInTest: model.name, isSource: false, specs: specs))
+      }
     }
     for seed in project.seeds {
       let specs = (seed.patch?.tests ?? []) + (seed.patch?.columns.flatMap(\.tests) ?? [])
-      if !specs.isEmpty { owners.append(.init(uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs)) }
+      if !specs.isEmpty {
+        owners.append(
+          .init(uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs))
+      }
     }
     for source in project.sources {
       let specs = source.tests + source.columns.flatMap(\.tests)
       if !specs.isEmpty {
-        owners.append(.init(uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)", isSource: true, specs: specs))
+        owners.append(
+          .init(
+            uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)",
+            isSource: true, specs: specs))
       }
     }
     let genericTests = GenericTestBuilder.build(
-      owners: owners, environment: environment, projectTests: project.projectFile.tests, sink: tracker)
+      owners: owners, environment: environment, projectTests: project.projectFile.tests,
+      sink: tracker)
 
     // Link: every node, and edges from the references actually evaluated.
-    let linker = Linker(project: project, models: models, rendered: renderedByID, genericTests: genericTests)
+    let linker = Linker(
+      project: project, models: models, rendered: renderedByID, genericTests: genericTests)
     guard let linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
 
-    // Name relations and write final SQL in build order.
+    // Name relations, then substitute placeholders in parallel: final names are all known now.
     let target = project.target
     var nodes = linked.nodes
-    var resolvedSQL: [Int: String] = [:]
-    var ctes: [Int: [(name: String, sql: String)]] = [:]
     for index in nodes.indices {
       switch nodes[index].resourceType {
       case .model where nodes[index].config.materialized != "ephemeral", .seed:
-        nodes[index].relation = RelationNaming.relation(name: nodes[index].name, config: nodes[index].config, target: target)
+        nodes[index].relation = RelationNaming.relation(
+          name: nodes[index].name, config: nodes[index].config, target: target)
       default: break
       }
     }
     let graph = linked.graph
-    for index in linked.order {
-      guard let renderedNode = renderedByID[nodes[index].uniqueID] else { continue }
+    let quotedNames: [String] = nodes.map { node in
+      if node.resourceType == .model, node.config.materialized == "ephemeral" {
+        return EphemeralInliner.cteName(node.name)
+      }
+      return node.relation?.quoted ?? ""
+    }
+    struct Substituted: Sendable {
+      let text: String
+      /// Indices of ephemeral models this node refers to directly.
+      let ephemeralParents: [Int]
+    }
+    let frozenNodes = nodes
+    let substituted: [Substituted?] = Array(graph.ids.indices).concurrentMap { index in
+      guard let renderedNode = renderedByID[frozenNodes[index].uniqueID] else { return nil }
       var names: [String] = []
-      var inherited: [(name: String, sql: String)] = []
+      var relations: [RelationName?] = []
+      var ephemeralParents: [Int] = []
+      names.reserveCapacity(renderedNode.references.count)
       for reference in renderedNode.references {
-        guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph) else {
+        guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph)
+        else {
           names.append("")
+          relations.append(nil)
           continue
         }
-        let targetNode = nodes[targetIndex]
-        if targetNode.resourceType == .model, targetNode.config.materialized == "ephemeral" {
-          let cte = EphemeralInliner.cteName(targetNode.name)
-          names.append(cte)
-          if targetIndex != index {
-            for item in ctes[targetIndex] ?? [] where !inherited.contains(where: { $0.name == item.name }) {
-              inherited.append(item)
-            }
-            if !inherited.contains(where: { $0.name == cte }) {
-              inherited.append((cte, resolvedSQL[targetIndex] ?? ""))
-            }
-          }
-        } else {
-          names.append(targetNode.relation?.quoted ?? "")
+        names.append(quotedNames[targetIndex])
+        relations.append(frozenNodes[targetIndex].relation)
+        let targetNode = frozenNodes[targetIndex]
+        if targetIndex != index, targetNode.resourceType == .model,
+          targetNode.config.materialized == "ephemeral"
+        {
+          ephemeralParents.append(targetIndex)
         }
       }
-      let relations = renderedNode.references.map { reference -> RelationName? in
-        linker.resolve(reference.reference, from: index, graph: graph).flatMap { nodes[$0].relation }
-      }
-      let text = PlaceholderSubstitution.apply(renderedNode.text, names: names, relations: relations)
-      resolvedSQL[index] = text
-      ctes[index] = inherited
-      nodes[index].sql = EphemeralInliner.inject(inherited, into: text)
+      let text = PlaceholderSubstitution.apply(
+        renderedNode.text, names: names, relations: relations)
+      return Substituted(text: text, ephemeralParents: ephemeralParents)
     }
-    let selectables = nodes.map(selectable)
-    return Compilation(project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
+    // Ephemeral CTEs chain through ancestors, so they are assembled in build order.
+    var ctes: [Int: [(name: String, sql: String)]] = [:]
+    for index in linked.order {
+      guard let node = substituted[index] else { continue }
+      guard !node.ephemeralParents.isEmpty else {
+        nodes[index].sql = node.text
+        continue
+      }
+      var inherited: [(name: String, sql: String)] = []
+      for parent in node.ephemeralParents {
+        for item in ctes[parent] ?? [] where !inherited.contains(where: { $0.name == item.name }) {
+          inherited.append(item)
+        }
+        let cte = quotedNames[parent]
+        if !inherited.contains(where: { $0.name == cte }) {
+          inherited.append((cte, substituted[parent]?.text ?? ""))
+        }
+      }
+      ctes[index] = inherited
+      nodes[index].sql = EphemeralInliner.inject(inherited, into: node.text)
+    }
+    let selectables = nodes.concurrentMap(selectable)
+    return Compilation(
+      project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
   }
 
   static func selectable(_ node: CompiledNode) -> Selectable {
@@ -134,7 +182,9 @@ public enum Compiler {
       default: config[key] = [value.stringValue ?? value.rendered]
       }
     }
-    if node.resourceType == .model, config["materialized"] == nil { config["materialized"] = ["view"] }
+    if node.resourceType == .model, config["materialized"] == nil {
+      config["materialized"] = ["view"]
+    }
     let group: String? =
       switch node.resourceType {
       case .source: node.fqn.count > 2 ? node.fqn[node.fqn.count - 2] : nil
@@ -142,7 +192,8 @@ public enum Compiler {
       default: nil
       }
     return Selectable(
-      id: node.uniqueID, name: node.name, resourceType: node.resourceType.rawValue, tags: node.config.tags,
+      id: node.uniqueID, name: node.name, resourceType: node.resourceType.rawValue,
+      tags: node.config.tags,
       path: node.originalFilePath, fqn: node.fqn, config: config, group: group)
   }
 }
@@ -162,8 +213,6 @@ final class ErrorTracker: DiagnosticSink, @unchecked Sendable {
   var sawError: Bool { flag.value }
 }
 
-import Synchronization
-
 final class AtomicFlag: Sendable {
   private let storage = Atomic<Bool>(false)
   func set() { storage.store(true, ordering: .relaxed) }
@@ -181,9 +230,13 @@ enum PlaceholderSubstitution {
     out.reserveCapacity(utf8.count + names.count * 24)
     var index = 0
     while index < utf8.count {
-      if utf8[index] == 0xEE, index + 2 < utf8.count, utf8[index + 1] == 0x80, utf8[index + 2] == 0x80 {
+      if utf8[index] == 0xEE, index + 2 < utf8.count, utf8[index + 1] == 0x80,
+        utf8[index + 2] == 0x80
+      {
         var end = index + 3
-        while end + 2 < utf8.count, !(utf8[end] == 0xEE && utf8[end + 1] == 0x80 && utf8[end + 2] == 0x81) { end += 1 }
+        while end + 2 < utf8.count,
+          !(utf8[end] == 0xEE && utf8[end + 1] == 0x80 && utf8[end + 2] == 0x81)
+        { end += 1 }
         let body = String(decoding: utf8[(index + 3)..<min(end, utf8.count)], as: UTF8.self)
         let pieces = body.split(separator: ":", maxSplits: 1)
         if let number = pieces.first.flatMap({ Int($0) }), number < names.count {

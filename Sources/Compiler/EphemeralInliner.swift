@@ -6,13 +6,16 @@ enum EphemeralInliner {
   /// Prepends `ctes` to `sql`: merged into its leading `WITH` if it has one.
   static func inject(_ ctes: [(name: String, sql: String)], into sql: String) -> String {
     guard !ctes.isEmpty else { return sql }
-    let definitions = ctes.map { "\($0.name) as (\n\($0.sql.trimmingCharacters())\n)" }.joined(separator: ", ")
+    let definitions = ctes.map { "\($0.name) as (\n\($0.sql.trimmingCharacters())\n)" }.joined(
+      separator: ", ")
     let bytes = Array(sql.utf8)
     let start = firstTokenOffset(bytes)
     if let withEnd = keyword("with", in: bytes, at: start) {
       var insertAt = withEnd
       let afterWith = firstTokenOffset(bytes, from: withEnd)
-      if let recursiveEnd = keyword("recursive", in: bytes, at: afterWith) { insertAt = recursiveEnd }
+      if let recursiveEnd = keyword("recursive", in: bytes, at: afterWith) {
+        insertAt = recursiveEnd
+      }
       let head = String(decoding: bytes[..<insertAt], as: UTF8.self)
       let tail = String(decoding: bytes[insertAt...], as: UTF8.self)
       return head + " " + definitions + "," + tail
@@ -29,11 +32,17 @@ enum EphemeralInliner {
       let byte = bytes[index]
       if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
         index += 1
-      } else if byte == UInt8(ascii: "-"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "-") {
+      } else if byte == UInt8(ascii: "-"), index + 1 < bytes.count,
+        bytes[index + 1] == UInt8(ascii: "-")
+      {
         while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-      } else if byte == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
+      } else if byte == UInt8(ascii: "/"), index + 1 < bytes.count,
+        bytes[index + 1] == UInt8(ascii: "*")
+      {
         index += 2
-        while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) {
+        while index + 1 < bytes.count,
+          !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/"))
+        {
           index += 1
         }
         index = min(bytes.count, index + 2)
@@ -54,7 +63,9 @@ enum EphemeralInliner {
     let end = offset + letters.count
     if end < bytes.count {
       let next = bytes[end] | 0x20
-      if (next >= 0x61 && next <= 0x7A) || (bytes[end] >= 0x30 && bytes[end] <= 0x39) || bytes[end] == 0x5F {
+      if (next >= 0x61 && next <= 0x7A) || (bytes[end] >= 0x30 && bytes[end] <= 0x39)
+        || bytes[end] == 0x5F
+      {
         return nil
       }
     }

@@ -39,7 +39,8 @@ enum GenericTestBuilder {
   }
 
   static func build(
-    owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree, sink: any DiagnosticSink
+    owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree,
+    sink: any DiagnosticSink
   ) -> [GenericTestNode] {
     let project = environment.project
     let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
@@ -53,7 +54,8 @@ enum GenericTestBuilder {
             .error(
               "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
               hint: Suggestions.didYouMean(testName, in: builtins.union(project.genericTests.keys))
-                ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"))
+                ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"
+            ))
           continue
         }
         var arguments = spec.arguments
@@ -81,7 +83,9 @@ enum GenericTestBuilder {
         if failed { continue }
         let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
         var name = spec.customName ?? synthesizeName(baseName, writtenArguments)
-        if usedNames.contains(name) { name = shorten(name + "_" + String(nodes.count), force: true) }
+        if usedNames.contains(name) {
+          name = shorten(name + "_" + String(nodes.count), force: true)
+        }
         usedNames.insert(name)
         let fqn = [project.name] + [name]
         let config = projectTests.resolve(fqn).merged(with: spec.config)
@@ -110,7 +114,9 @@ enum GenericTestBuilder {
 
   /// dbt's scheme: `test_model` then `__`-joined argument values (sorted by argument name),
   /// non-identifier characters replaced by `_`; long names shortened with a hash.
-  static func synthesizeName(_ base: String, _ arguments: OrderedDictionary<String, Value>) -> String {
+  static func synthesizeName(_ base: String, _ arguments: OrderedDictionary<String, Value>)
+    -> String
+  {
     var parts: [String] = []
     for key in arguments.keys.sorted() where key != "model" {
       guard let value = arguments[key] else { continue }
@@ -130,7 +136,9 @@ enum GenericTestBuilder {
     var result = ""
     var lastWasReplacement = false
     for scalar in text.unicodeScalars {
-      if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
+      if scalar.isASCII,
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
+      {
         result.unicodeScalars.append(scalar)
         lastWasReplacement = false
       } else if !lastWasReplacement {

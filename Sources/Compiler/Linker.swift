@@ -15,14 +15,27 @@ struct Linker {
   let models: [ModelNode]
   let rendered: [String: RenderedNode]
   let genericTests: [GenericTestNode]
+  /// Model and seed ids by the name `ref` uses; models win over seeds of the same name.
+  private let idsByName: [String: String]
+
+  init(
+    project: LoadedProject, models: [ModelNode], rendered: [String: RenderedNode],
+    genericTests: [GenericTestNode]
+  ) {
+    self.project = project
+    self.models = models
+    self.rendered = rendered
+    self.genericTests = genericTests
+    var idsByName: [String: String] = [:]
+    for seed in project.seeds { idsByName[seed.name] = seed.uniqueID }
+    for model in models { idsByName[model.name] = model.uniqueID }
+    self.idsByName = idsByName
+  }
 
   func id(for reference: RelationReference) -> String? {
     switch reference {
     case .ref(let name):
-      let model = "model.\(project.name).\(name)"
-      if models.contains(where: { $0.uniqueID == model }) { return model }
-      let seed = "seed.\(project.name).\(name)"
-      return project.seeds.contains(where: { $0.uniqueID == seed }) ? seed : nil
+      return idsByName[name]
     case .source(let source, let table):
       return "source.\(project.name).\(source).\(table)"
     case .this:
@@ -38,33 +51,36 @@ struct Linker {
   func link(sink: any DiagnosticSink) -> Linked? {
     var unordered: [CompiledNode] = []
     var edges: [(child: String, parent: String)] = []
-    var edgeRanges: [String: SourceRange] = [:]
     for model in models {
       let node = rendered[model.uniqueID]
       var dependsOn: [String] = []
       for reference in node?.references ?? [] {
         guard let parent = id(for: reference.reference) else { continue }
         dependsOn.append(parent)
-        if let range = reference.range { edgeRanges[model.uniqueID + ">" + parent] = range }
       }
       unordered.append(
         CompiledNode(
-          uniqueID: model.uniqueID, resourceType: .model, name: model.name, originalFilePath: model.originalFilePath,
+          uniqueID: model.uniqueID, resourceType: .model, name: model.name,
+          originalFilePath: model.originalFilePath,
           fqn: model.fqn, sql: nil, relation: nil, config: node?.config ?? model.config,
           dependsOn: Array(Set(dependsOn)).sorted(), genericTest: nil))
     }
     for seed in project.seeds {
       unordered.append(
         CompiledNode(
-          uniqueID: seed.uniqueID, resourceType: .seed, name: seed.name, originalFilePath: seed.originalFilePath,
-          fqn: seed.fqn, sql: nil, relation: nil, config: seed.config, dependsOn: [], genericTest: nil))
+          uniqueID: seed.uniqueID, resourceType: .seed, name: seed.name,
+          originalFilePath: seed.originalFilePath,
+          fqn: seed.fqn, sql: nil, relation: nil, config: seed.config, dependsOn: [],
+          genericTest: nil))
     }
     for source in project.sources {
       unordered.append(
         CompiledNode(
           uniqueID: source.uniqueID, resourceType: .source, name: source.name,
-          originalFilePath: source.originalFilePath, fqn: [project.name, source.sourceName, source.name], sql: nil,
-          relation: RelationName(database: source.database, schema: source.schema, identifier: source.identifier),
+          originalFilePath: source.originalFilePath,
+          fqn: [project.name, source.sourceName, source.name], sql: nil,
+          relation: RelationName(
+            database: source.database, schema: source.schema, identifier: source.identifier),
           config: source.config, dependsOn: [], genericTest: nil))
     }
     for test in project.singularTests where test.config.enabled {
@@ -72,7 +88,8 @@ struct Linker {
       let dependsOn = (node?.references ?? []).compactMap { id(for: $0.reference) }
       unordered.append(
         CompiledNode(
-          uniqueID: test.uniqueID, resourceType: .test, name: test.name, originalFilePath: test.originalFilePath,
+          uniqueID: test.uniqueID, resourceType: .test, name: test.name,
+          originalFilePath: test.originalFilePath,
           fqn: test.fqn, sql: nil, relation: nil, config: node?.config ?? test.config,
           dependsOn: Array(Set(dependsOn)).sorted(), genericTest: nil))
     }
@@ -80,7 +97,8 @@ struct Linker {
       let dependsOn = [test.attachedTo] + test.references.compactMap { id(for: $0.reference) }
       unordered.append(
         CompiledNode(
-          uniqueID: test.uniqueID, resourceType: .test, name: test.name, originalFilePath: test.originalFilePath,
+          uniqueID: test.uniqueID, resourceType: .test, name: test.name,
+          originalFilePath: test.originalFilePath,
           fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
           dependsOn: Array(Set(dependsOn)).sorted(), genericTest: test))
     }
@@ -93,14 +111,21 @@ struct Linker {
       if let index = graph.index(of: node.uniqueID) { nodes[index] = node }
     }
     guard let order = graph.topologicalOrder() else {
+      // Cycles are rare: only now find where each edge's `ref` call is.
+      func edgeRange(_ child: Int, _ parent: Int) -> SourceRange? {
+        rendered[graph.ids[child]]?.references.first { id(for: $0.reference) == graph.ids[parent] }?
+          .range
+      }
       for cycle in graph.cycles() {
         let names = cycle.map { nodes[$0].name }
         var notes: [Diagnostic.Note] = []
         for step in zip(cycle, cycle.dropFirst()) {
-          let key = graph.ids[step.0] + ">" + graph.ids[step.1]
-          notes.append(.init("`\(nodes[step.0].name)` depends on `\(nodes[step.1].name)` here", at: edgeRanges[key]))
+          notes.append(
+            .init(
+              "`\(nodes[step.0].name)` depends on `\(nodes[step.1].name)` here",
+              at: edgeRange(step.0, step.1)))
         }
-        let first = edgeRanges[graph.ids[cycle[0]] + ">" + graph.ids[cycle[1]]]
+        let first = edgeRange(cycle[0], cycle[1])
         sink.emit(
           .error(
             "compile.cycle", "dependency cycle: \(names.joined(separator: " -> "))", at: first,

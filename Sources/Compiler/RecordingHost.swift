@@ -43,7 +43,10 @@ struct RenderEnvironment: Sendable {
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
     hostNames =
-      ["ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this", "target", "execute", "project_name"]
+      [
+        "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
+        "target", "execute", "project_name",
+      ]
       + project.macros.keys.sorted()
   }
 }
@@ -62,7 +65,9 @@ final class RecordingHost: TemplateHost {
   private(set) var problems: [Diagnostic] = []
   private var referenceIndex: [RelationReference: Int] = [:]
 
-  init(environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig) {
+  init(
+    environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig
+  ) {
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
@@ -82,7 +87,8 @@ final class RecordingHost: TemplateHost {
   // MARK: TemplateHost
 
   static let functions: Set<String> = [
-    "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental", "doc", "log",
+    "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
+    "doc", "log",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -111,13 +117,16 @@ final class RecordingHost: TemplateHost {
       let key = try arguments.string(0, "name", function: name)
       if let value = currentConfig[ConfigSchema.canonical(key)] { return value }
       if name == "config.require" {
-        throw .error("compile.missing-config", "required config `\(key)` is not set", at: arguments.range)
+        throw .error(
+          "compile.missing-config", "required config `\(key)` is not set", at: arguments.range)
       }
       return arguments.value(1, "default") ?? .none
     case "var": return try variable(arguments)
     case "env_var": return try environmentVariable(arguments)
     case "is_incremental":
-      guard resource == .model, currentConfig.materialized == "incremental", !environment.fullRefresh else {
+      guard resource == .model, currentConfig.materialized == "incremental",
+        !environment.fullRefresh
+      else {
         return .bool(false)
       }
       return .bool(environment.existingRelations.contains(nodeName))
@@ -138,7 +147,9 @@ final class RecordingHost: TemplateHost {
 
   private func ref(_ arguments: Arguments) throws(Diagnostic) -> Value {
     guard (1...2).contains(arguments.positional.count) else {
-      throw .error("compile.ref-arguments", "`ref` takes a model name (and optionally a package)", at: arguments.range)
+      throw .error(
+        "compile.ref-arguments", "`ref` takes a model name (and optionally a package)",
+        at: arguments.range)
     }
     let name = try arguments.string(arguments.positional.count - 1, "name", function: "ref")
     if arguments.positional.count == 2 {
@@ -147,20 +158,24 @@ final class RecordingHost: TemplateHost {
         problems.append(
           .error(
             "compile.unknown-package", "unknown package `\(package)`", at: arguments.range(of: 0),
-            hint: "swdbt projects have no package dependencies; refer to `\(environment.project.name)` or drop the package"))
+            hint:
+              "swdbt projects have no package dependencies; refer to `\(environment.project.name)` or drop the package"
+          ))
       }
     }
     if !environment.modelNames.contains(name) && !environment.seedNames.contains(name) {
       if environment.disabledModels.contains(name) {
         problems.append(
           .error(
-            "compile.disabled-ref", "`ref('\(name)')` points to a disabled model", at: arguments.range,
+            "compile.disabled-ref", "`ref('\(name)')` points to a disabled model",
+            at: arguments.range,
             hint: "enable the model or remove the reference"))
       } else {
         problems.append(
           .error(
             "compile.unknown-ref", "unknown model `\(name)` in `ref`", at: arguments.range,
-            hint: Suggestions.didYouMean(name, in: environment.modelNames.union(environment.seedNames))))
+            hint: Suggestions.didYouMean(
+              name, in: environment.modelNames.union(environment.seedNames))))
       }
     }
     return placeholder(.ref(name: name), at: arguments.range)
@@ -184,20 +199,26 @@ final class RecordingHost: TemplateHost {
   private func config(_ arguments: Arguments) throws(Diagnostic) -> Value {
     if let first = arguments.positional.first {
       guard case .dict(let entries) = first else {
-        throw .error("compile.config-arguments", "`config` takes keyword arguments or one dict", at: arguments.range)
+        throw .error(
+          "compile.config-arguments", "`config` takes keyword arguments or one dict",
+          at: arguments.range)
       }
       for (key, value) in entries { try recordConfig(key, value, arguments.range(of: 0)) }
     }
-    for (key, value) in arguments.keyword { try recordConfig(key, value, arguments.range(ofKeyword: key)) }
+    for (key, value) in arguments.keyword {
+      try recordConfig(key, value, arguments.range(ofKeyword: key))
+    }
     return .string("")
   }
 
-  private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic) {
+  private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic)
+  {
     if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
       problems.append(problem)
       return
     }
-    configCalls = NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values
+    configCalls =
+      NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values
   }
 
   private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
@@ -207,7 +228,8 @@ final class RecordingHost: TemplateHost {
     throw .error(
       "compile.unknown-var", "var `\(name)` is not defined and has no default", at: arguments.range,
       hint: Suggestions.didYouMean(name, in: environment.project.vars.keys)
-        ?? "define it under `vars:` in the project file, pass `--vars`, or give a default: `var('\(name)', ...)`")
+        ?? "define it under `vars:` in the project file, pass `--vars`, or give a default: `var('\(name)', ...)`"
+    )
   }
 
   private func environmentVariable(_ arguments: Arguments) throws(Diagnostic) -> Value {
@@ -215,7 +237,8 @@ final class RecordingHost: TemplateHost {
     if name.hasPrefix("SWDBT_ENV_SECRET_") || name.hasPrefix("DBT_ENV_SECRET_") {
       throw .error(
         "compile.secret-in-sql", "secret environment variable `\(name)` cannot be used in SQL",
-        at: arguments.range, hint: "secrets belong in target settings, where they are never written to `target/`")
+        at: arguments.range,
+        hint: "secrets belong in target settings, where they are never written to `target/`")
     }
     if let value = environment.environment[name] { return .string(value) }
     if let fallback = arguments.value(1, "default") { return fallback }

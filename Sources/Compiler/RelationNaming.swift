@@ -24,7 +24,8 @@ public struct RelationName: Sendable, Hashable, Codable {
 
   /// One identifier in double quotes, embedded quotes doubled.
   public static func quote(_ identifier: String) -> String {
-    "\"" + identifier.replacing("\"", with: "\"\"") + "\""
+    guard identifier.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + identifier + "\"" }
+    return "\"" + identifier.replacing("\"", with: "\"\"") + "\""
   }
 }
 
@@ -32,7 +33,7 @@ public struct RelationName: Sendable, Hashable, Codable {
 enum RelationNaming {
   /// `target.schema`, or `target.schema + "_" + custom` when the node sets `schema`.
   static func schema(custom: String?, target: TargetConfig) -> String {
-    guard let custom = custom?.trimmingCharacters() , !custom.isEmpty else { return target.schema }
+    guard let custom = custom?.trimmingCharacters(), !custom.isEmpty else { return target.schema }
     return target.schema + "_" + custom
   }
 

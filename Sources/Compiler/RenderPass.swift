@@ -23,10 +23,13 @@ enum RenderPass {
     let config: NodeConfig
   }
 
-  static func run(_ inputs: [Input], environment: RenderEnvironment, sink: any DiagnosticSink) -> [RenderedNode?] {
+  static func run(_ inputs: [Input], environment: RenderEnvironment, sink: any DiagnosticSink)
+    -> [RenderedNode?]
+  {
     inputs.concurrentMap { input in
       let host = RecordingHost(
-        environment: environment, resource: input.resource, nodeName: input.name, baseConfig: input.config)
+        environment: environment, resource: input.resource, nodeName: input.name,
+        baseConfig: input.config)
       let evaluator = Evaluator(host: host, file: input.file)
       let text: String
       do throws(Diagnostic) {
@@ -40,7 +43,8 @@ enum RenderPass {
         return nil
       }
       return RenderedNode(
-        uniqueID: input.uniqueID, text: text, references: host.references, config: host.currentConfig)
+        uniqueID: input.uniqueID, text: text, references: host.references,
+        config: host.currentConfig)
     }
   }
 }

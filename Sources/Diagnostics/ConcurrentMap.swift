@@ -9,7 +9,8 @@ extension Array where Element: Sendable {
     let count = self.count
     guard count > 1 else { return map(transform) }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-      nonisolated(unsafe) let base = buffer.baseAddress!
+      guard let start = buffer.baseAddress else { return }
+      nonisolated(unsafe) let base = start
       let workers = Swift.min(count, 64)
       let chunk = (count + workers - 1) / workers
       self.withUnsafeBufferPointer { elements in

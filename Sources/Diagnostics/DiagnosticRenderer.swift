@@ -90,7 +90,9 @@ extension DiagnosticRenderer {
     }
     if let hint = diagnostic.hint { fields.append("\"hint\":" + jsonString(hint)) }
     if !diagnostic.notes.isEmpty {
-      fields.append("\"notes\":[" + diagnostic.notes.map { jsonString($0.message) }.joined(separator: ",") + "]")
+      fields.append(
+        "\"notes\":[" + diagnostic.notes.map { jsonString($0.message) }.joined(separator: ",") + "]"
+      )
     }
     return "{" + fields.joined(separator: ",") + "}"
   }

@@ -1,12 +1,15 @@
+import Synchronization
+
 /// The immutable text of one input file, addressed by UTF-8 offsets.
 ///
-/// Line and column numbers are derived only when a diagnostic is printed, so the hot path
-/// (lexing thousands of models) never builds a line table it does not need.
+/// The line table is built lazily on first use, so the hot path (lexing thousands of models)
+/// never builds one it does not need, and YAML files, whose marks are line/column, build it once.
 public final class SourceFile: Sendable {
   /// The path shown to the user, relative to the project root where possible.
   public let path: String
   /// The file's bytes, UTF-8 (invalid sequences are kept as they are).
   public let bytes: [UInt8]
+  private let lineTable = Mutex<[Int]?>(nil)
 
   /// Creates a source file from its display path and text.
   public init(path: String, text: String) {
@@ -30,35 +33,44 @@ public final class SourceFile: Sendable {
     return String(decoding: bytes[lower..<upper], as: UTF8.self)
   }
 
+  /// The offsets at which lines start (the first is 0).
+  private var lineStarts: [Int] {
+    lineTable.withLock { table in
+      if let table { return table }
+      var starts = [0]
+      for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+        starts.append(index + 1)
+      }
+      table = starts
+      return starts
+    }
+  }
+
   /// The 1-based line and UTF-8 column of an offset, and the span of that line without its newline.
   public func location(of offset: Int) -> SourceLocation {
     let offset = min(max(0, offset), bytes.count)
-    var line = 1
-    var lineStart = 0
-    var index = 0
-    while index < offset {
-      if bytes[index] == UInt8(ascii: "\n") {
-        line += 1
-        lineStart = index + 1
-      }
-      index += 1
+    let starts = lineStarts
+    // The last line start at or before `offset`.
+    var low = 0
+    var high = starts.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if starts[middle] <= offset { low = middle } else { high = middle - 1 }
     }
-    var lineEnd = lineStart
-    while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+    let lineStart = starts[low]
+    var lineEnd = low + 1 < starts.count ? starts[low + 1] - 1 : bytes.count
     if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
     return SourceLocation(
-      line: line, column: offset - lineStart + 1, lineSpan: Span(start: lineStart, end: lineEnd))
+      line: low + 1, column: offset - lineStart + 1,
+      lineSpan: Span(start: lineStart, end: max(lineStart, lineEnd)))
   }
 
   /// The UTF-8 offset of a 1-based line and column (as YAML parsers report them), clamped to the file.
   public func offset(line: Int, column: Int) -> Int {
-    var currentLine = 1
-    var index = 0
-    while currentLine < line, index < bytes.count {
-      if bytes[index] == UInt8(ascii: "\n") { currentLine += 1 }
-      index += 1
-    }
-    return min(index + max(0, column - 1), bytes.count)
+    let starts = lineStarts
+    guard line >= 1 else { return 0 }
+    guard line <= starts.count else { return bytes.count }
+    return min(starts[line - 1] + max(0, column - 1), bytes.count)
   }
 }
 

@@ -8,11 +8,12 @@ public enum Suggestions {
     for candidate in candidates {
       let distance = editDistance(target, Array(candidate.lowercased().utf8), limit: limit)
       guard distance <= limit else { continue }
-      if best == nil || distance < best!.distance
-        || (distance == best!.distance && candidate < best!.name)
+      if let current = best,
+        distance > current.distance || (distance == current.distance && candidate >= current.name)
       {
-        best = (candidate, distance)
+        continue
       }
+      best = (candidate, distance)
     }
     return best?.name
   }

@@ -62,7 +62,9 @@ public struct DependencyGraph: Sendable {
     for component in stronglyConnectedComponents() {
       let members = Set(component)
       guard component.count > 1 || parents[component[0]].contains(component[0]) else { continue }
-      guard let start = component.min(), let path = cyclePath(from: start, within: members) else { continue }
+      guard let start = component.min(), let path = cyclePath(from: start, within: members) else {
+        continue
+      }
       result.append(path)
     }
     return result.sorted { $0[0] < $1[0] }
@@ -161,7 +163,9 @@ public struct DependencyGraph: Sendable {
     while !frontier.isEmpty, depth.map({ level < $0 }) ?? true {
       var next: [Int] = []
       for node in frontier {
-        for neighbour in edges[node] where seen.insert(neighbour).inserted { next.append(neighbour) }
+        for neighbour in edges[node] where seen.insert(neighbour).inserted {
+          next.append(neighbour)
+        }
       }
       frontier = next
       level += 1

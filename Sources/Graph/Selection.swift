@@ -14,10 +14,12 @@ public struct Selection: Sendable {
 
   /// The nodes a command works on: `select` (everything when nil) minus `exclude`; tests
   /// attached to a selected node are added ("eager" indirect selection, dbt's default).
-  public func resolve(select: Selector?, exclude: Selector?, indirectTests: Bool = true) -> Set<Int> {
+  public func resolve(select: Selector?, exclude: Selector?, indirectTests: Bool = true) -> Set<Int>
+  {
     var selected = select.map(evaluate) ?? Set(graph.ids.indices)
     if indirectTests {
-      for index in graph.ids.indices where nodes[index].resourceType == "test" && !selected.contains(index) {
+      for index in graph.ids.indices
+      where nodes[index].resourceType == "test" && !selected.contains(index) {
         if graph.parents[index].contains(where: selected.contains) { selected.insert(index) }
       }
     }
@@ -25,7 +27,8 @@ public struct Selection: Sendable {
       var excluded = evaluate(exclude)
       if indirectTests {
         // `--exclude x` means "leave x alone": every test that touches x goes too.
-        for index in graph.ids.indices where nodes[index].resourceType == "test" && !excluded.contains(index) {
+        for index in graph.ids.indices
+        where nodes[index].resourceType == "test" && !excluded.contains(index) {
           if graph.parents[index].contains(where: excluded.contains) { excluded.insert(index) }
         }
       }
@@ -73,7 +76,8 @@ public struct Selection: Sendable {
       if Selection.glob(value, node.name) { return true }
       // `staging` or `shop.staging.stg_orders`: a dotted fqn prefix, project name optional.
       let parts = value.split(separator: ".").map(String.init)
-      for candidate in [node.fqn, Array(node.fqn.dropFirst())] where parts.count <= candidate.count {
+      for candidate in [node.fqn, Array(node.fqn.dropFirst())] where parts.count <= candidate.count
+      {
         if zip(parts, candidate).allSatisfy({ Selection.glob($0, $1) }) { return true }
       }
       return false
@@ -81,10 +85,12 @@ public struct Selection: Sendable {
       return node.tags.contains { Selection.glob(value, $0) }
     case .path:
       let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
-      return node.path == trimmed || node.path.hasPrefix(trimmed + "/") || Selection.glob(trimmed, node.path)
+      return node.path == trimmed || node.path.hasPrefix(trimmed + "/")
+        || Selection.glob(trimmed, node.path)
     case .file:
       let fileName = node.path.split(separator: "/").last.map(String.init) ?? node.path
-      return Selection.glob(value, fileName) || Selection.glob(value, fileName.split(separator: ".").first.map(String.init) ?? "")
+      return Selection.glob(value, fileName)
+        || Selection.glob(value, fileName.split(separator: ".").first.map(String.init) ?? "")
     case .config:
       guard let key = atom.configKey, let values = node.config[key] else { return false }
       return values.contains { Selection.glob(value, $0) }
@@ -93,7 +99,8 @@ public struct Selection: Sendable {
     case .source:
       guard node.resourceType == "source", let sourceName = node.group else { return false }
       let parts = value.split(separator: ".", maxSplits: 1).map(String.init)
-      return Selection.glob(parts[0], sourceName) && (parts.count == 1 || Selection.glob(parts[1], node.name))
+      return Selection.glob(parts[0], sourceName)
+        && (parts.count == 1 || Selection.glob(parts[1], node.name))
     case .testType:
       return node.resourceType == "test" && node.group == value
     case .package:

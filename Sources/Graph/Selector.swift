@@ -39,7 +39,10 @@ public struct Selectable: Sendable {
 public struct SelectorAtom: Sendable, Equatable {
   /// How a value is matched against nodes.
   public enum Method: String, Sendable, CaseIterable {
-    case fqn, tag, path, file, config, resourceType = "resource_type", source, testType = "test_type"
+    case fqn, tag, path, file, config
+    case resourceType = "resource_type"
+    case source
+    case testType = "test_type"
     case package
   }
 
@@ -123,7 +126,8 @@ public struct Selector: Sendable, Equatable {
       } else {
         throw failure(
           "unknown method `\(methodText)`",
-          hint: Suggestions.didYouMean(methodText, in: SelectorAtom.Method.allCases.map(\.rawValue)))
+          hint: Suggestions.didYouMean(methodText, in: SelectorAtom.Method.allCases.map(\.rawValue))
+        )
       }
       guard !atom.value.isEmpty else { throw failure("`\(methodText):` needs a value") }
     } else {

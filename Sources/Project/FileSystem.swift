@@ -37,7 +37,9 @@ package enum FileSystem {
     return result.sorted()
   }
 
-  private static func walk(_ directory: String, relative: String, suffixes: [String], into result: inout [String]) {
+  private static func walk(
+    _ directory: String, relative: String, suffixes: [String], into result: inout [String]
+  ) {
     guard let handle = opendir(directory) else { return }
     defer { closedir(handle) }
     while let entry = readdir(handle) {
@@ -70,8 +72,9 @@ package enum FileSystem {
     var total = 0
     while true {
       if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
-      let count = bytes.withUnsafeMutableBytes { buffer in
-        Glibc.read(descriptor, buffer.baseAddress! + total, buffer.count - total)
+      let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+        guard let start = buffer.baseAddress else { return 0 }
+        return Glibc.read(descriptor, start + total, buffer.count - total)
       }
       if count < 0 { throw failure(path) }
       if count == 0 { break }
@@ -96,8 +99,9 @@ package enum FileSystem {
     guard descriptor >= 0 else { throw failure(path) }
     var written = 0
     while written < bytes.count {
-      let count = bytes.withUnsafeBytes { buffer in
-        Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+      let count = bytes.withUnsafeBytes { buffer -> Int in
+        guard let start = buffer.baseAddress else { return -1 }
+        return Glibc.write(descriptor, start + written, buffer.count - written)
       }
       if count <= 0 {
         close(descriptor)

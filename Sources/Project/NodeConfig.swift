@@ -29,7 +29,8 @@ public struct NodeConfig: Sendable {
         var tags = NodeConfig.strings(existing)
         for tag in NodeConfig.strings(value) where !tags.contains(tag) { tags.append(tag) }
         result[key] = .list(tags.map { .string($0) })
-      case ("meta", .dict(var existing)?, .dict(let added)), ("grants", .dict(var existing)?, .dict(let added)):
+      case ("meta", .dict(var existing)?, .dict(let added)),
+        ("grants", .dict(var existing)?, .dict(let added)):
         existing.merge(added) { $1 }
         result[key] = .dict(existing)
       case ("pre_hook", let existing?, _), ("post_hook", let existing?, _):
@@ -93,19 +94,25 @@ public enum ConfigSchema {
       "indexes", "contract", "batch_size", "lookback", "begin", "on_configuration_change",
       "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "unlogged",
     ])
-  static let seed: Set<String> = common.union(["column_types", "quote_columns", "delimiter", "materialized"])
+  static let seed: Set<String> = common.union([
+    "column_types", "quote_columns", "delimiter", "materialized",
+  ])
   static let test: Set<String> = [
     "enabled", "tags", "meta", "severity", "where", "limit", "warn_if", "error_if", "fail_calc",
     "store_failures", "store_failures_as", "schema", "database", "alias", "group",
   ]
-  static let source: Set<String> = ["enabled", "meta", "tags", "event_time", "freshness", "loaded_at_field"]
+  static let source: Set<String> = [
+    "enabled", "meta", "tags", "event_time", "freshness", "loaded_at_field",
+  ]
 
   /// Materializations swdbt builds.
   public static let materializations = ["view", "table", "incremental", "ephemeral", "seed"]
   /// Incremental strategies swdbt runs.
   public static let incrementalStrategies = ["append", "delete+insert", "merge"]
   /// Values of `on_schema_change`.
-  public static let schemaChangePolicies = ["ignore", "fail", "append_new_columns", "sync_all_columns"]
+  public static let schemaChangePolicies = [
+    "ignore", "fail", "append_new_columns", "sync_all_columns",
+  ]
 
   /// The keys accepted for a resource type.
   public static func keys(for resource: ResourceType) -> Set<String> {
@@ -161,7 +168,9 @@ public enum ConfigSchema {
     case "tags":
       switch value {
       case .string, .list: return nil
-      default: return .error("config.invalid-value", "`tags` must be a string or a list of strings", at: range)
+      default:
+        return .error(
+          "config.invalid-value", "`tags` must be a string or a list of strings", at: range)
       }
     case "meta", "grants", "column_types":
       if case .dict = value { return nil }

@@ -28,7 +28,9 @@ public struct ConfigTree: Sendable {
   }
 
   /// Paths of keys that match no node, given every node's fqn.
-  func unusedPaths(_ fqns: [[String]], prefix: [String] = []) -> [(path: [String], range: SourceRange?)] {
+  func unusedPaths(_ fqns: [[String]], prefix: [String] = []) -> [(
+    path: [String], range: SourceRange?
+  )] {
     var unused: [(path: [String], range: SourceRange?)] = []
     for (name, child) in children {
       let path = prefix + [name]
@@ -124,7 +126,9 @@ public struct ProjectFile: Sendable {
   ]
 
   /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
-  public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic) -> ProjectFile {
+  public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic)
+    -> ProjectFile
+  {
     let document = try YAMLDocument.parse(file)
     guard let root = document.root, case .mapping = root else {
       throw .error(
@@ -134,11 +138,13 @@ public struct ProjectFile: Sendable {
     for (key, keyNode, _) in root.entries where !knownKeys.contains(key) {
       sink.emit(
         .warning(
-          "project.unknown-key", "unknown project key `\(key)` is ignored", at: document.range(of: keyNode),
+          "project.unknown-key", "unknown project key `\(key)` is ignored",
+          at: document.range(of: keyNode),
           hint: Suggestions.didYouMean(key, in: knownKeys)))
     }
     guard let name = root[key: "name"]?.string, !name.isEmpty else {
-      throw .error("project.invalid", "the project file needs a `name`", at: document.range(of: root))
+      throw .error(
+        "project.invalid", "the project file needs a `name`", at: document.range(of: root))
     }
     guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
       throw .error(
@@ -192,7 +198,8 @@ public struct ProjectFile: Sendable {
     var settings = OrderedDictionary<String, Value>()
     for (key, keyNode, valueNode) in node.entries {
       let value = YAMLDocument.value(of: valueNode)
-      if key == "password" || key == "pass", let text = value.stringValue, !text.contains("env_var") {
+      if key == "password" || key == "pass", let text = value.stringValue, !text.contains("env_var")
+      {
         sink.emit(
           .error(
             "project.literal-password", "target `\(name)` has a literal password",
@@ -205,7 +212,10 @@ public struct ProjectFile: Sendable {
     let type = settings["type"]?.stringValue ?? "postgres"
     var threads = 4
     if case .integer(let count)? = settings["threads"] { threads = max(1, count) }
-    let embedded = type == "postgres-local" || (type == "postgres" && settings["host"] == nil && settings["url"] == nil && name == "local")
+    let embedded =
+      type == "postgres-local"
+      || (type == "postgres" && settings["host"] == nil && settings["url"] == nil
+        && name == "local")
     return TargetConfig(
       name: name, type: type == "postgres-local" ? "postgres" : type,
       schema: settings["schema"]?.stringValue ?? "public",
@@ -227,7 +237,8 @@ public struct ProjectFile: Sendable {
         return false
       }()
       if key.hasPrefix("+") || (ConfigSchema.isKnown(key, for: resource) && !isMapping)
-        || (["meta", "grants", "column_types", "docs", "persist_docs"].contains(ConfigSchema.canonical(key)) && ConfigSchema.isKnown(key, for: resource))
+        || (["meta", "grants", "column_types", "docs", "persist_docs"].contains(
+          ConfigSchema.canonical(key)) && ConfigSchema.isKnown(key, for: resource))
       {
         let configKey = key.hasPrefix("+") ? String(key.dropFirst()) : key
         let value = YAMLDocument.value(of: valueNode)
@@ -242,8 +253,10 @@ public struct ProjectFile: Sendable {
         sink.emit(
           .error(
             "config.unknown-key", "unknown \(resource.rawValue) config `\(key)`", at: keyRange,
-            hint: Suggestions.didYouMean(ConfigSchema.canonical(key), in: ConfigSchema.keys(for: resource).sorted())
-              .map { $0.replacing("did you mean `", with: "did you mean `+") }))
+            hint: Suggestions.didYouMean(
+              ConfigSchema.canonical(key), in: ConfigSchema.keys(for: resource).sorted()
+            )
+            .map { $0.replacing("did you mean `", with: "did you mean `+") }))
       }
     }
     tree.config = NodeConfig(values)

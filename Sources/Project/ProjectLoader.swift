@@ -59,13 +59,22 @@ public enum ProjectLoader {
     let target = try chooseTarget(projectFile, options.targetName)
 
     struct Work: Sendable {
-      enum Kind: Sendable { case model(base: String), macro, test(base: String), seed(base: String), yaml, docs }
+      enum Kind: Sendable {
+        case model(base: String)
+        case macro
+        case test(base: String)
+        case seed(base: String)
+        case yaml
+        case docs
+      }
       let kind: Kind
       let relativePath: String
     }
     var work: [Work] = []
     for base in projectFile.modelPaths {
-      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml", ".md"]) {
+      for path in FileSystem.files(
+        under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml", ".md"])
+      {
         let relative = base + "/" + path
         if path.hasSuffix(".sql") {
           work.append(Work(kind: .model(base: base), relativePath: relative))
@@ -77,9 +86,11 @@ public enum ProjectLoader {
       }
     }
     for base in projectFile.macroPaths {
-      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".md", ".yml", ".yaml"])
+      for path in FileSystem.files(
+        under: root + "/" + base, suffixes: [".sql", ".md", ".yml", ".yaml"])
       where path.hasSuffix(".sql") || path.hasSuffix(".md") {
-        work.append(Work(kind: path.hasSuffix(".md") ? .docs : .macro, relativePath: base + "/" + path))
+        work.append(
+          Work(kind: path.hasSuffix(".md") ? .docs : .macro, relativePath: base + "/" + path))
       }
     }
     for base in projectFile.testPaths {
@@ -95,7 +106,9 @@ public enum ProjectLoader {
       }
     }
     for base in projectFile.seedPaths {
-      for path in FileSystem.files(under: root + "/" + base, suffixes: [".csv", ".json", ".ndjson", ".yml", ".yaml"]) {
+      for path in FileSystem.files(
+        under: root + "/" + base, suffixes: [".csv", ".json", ".ndjson", ".yml", ".yaml"])
+      {
         let relative = base + "/" + path
         let isYAML = path.hasSuffix(".yml") || path.hasSuffix(".yaml")
         work.append(Work(kind: isYAML ? .yaml : .seed(base: base), relativePath: relative))
@@ -119,7 +132,9 @@ public enum ProjectLoader {
       do {
         bytes = try FileSystem.read(root + "/" + item.relativePath)
       } catch let failure as FileSystem.Failure {
-        sink.emit(.error("project.unreadable", "cannot read file: \(failure.reason)", path: item.relativePath))
+        sink.emit(
+          .error(
+            "project.unreadable", "cannot read file: \(failure.reason)", path: item.relativePath))
         return .failed
       } catch {
         return .failed
@@ -146,14 +161,20 @@ public enum ProjectLoader {
     var seedPatches: [String: ModelPatch] = [:]
     var sources: [SourceNode] = []
 
-    func record(_ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String) {
+    func record(
+      _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
+    ) {
       if let existing = table[macro.name] {
         let start = SourceRange(file: existing.file, span: existing.span).start
         sink.emit(
           .error(
             "project.duplicate-macro", "\(what) `\(macro.name)` is defined twice",
             at: SourceRange(file: macro.file, span: macro.span),
-            notes: [.init("first defined at \(existing.file.path):\(start.line):\(start.column)", at: SourceRange(file: existing.file, span: existing.span))]))
+            notes: [
+              .init(
+                "first defined at \(existing.file.path):\(start.line):\(start.column)",
+                at: SourceRange(file: existing.file, span: existing.span))
+            ]))
         return
       }
       table[macro.name] = macro
@@ -210,7 +231,9 @@ public enum ProjectLoader {
       }
     }
 
-    models = dedupe(models.sorted { $0.uniqueID < $1.uniqueID }, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
+    models = dedupe(models.sorted { $0.uniqueID < $1.uniqueID }, sink) {
+      ($0.uniqueID, $0.originalFilePath, $0.file)
+    }
     seeds.sort { $0.uniqueID < $1.uniqueID }
     sources.sort { $0.uniqueID < $1.uniqueID }
     singularTests.sort { $0.uniqueID < $1.uniqueID }
@@ -231,32 +254,39 @@ public enum ProjectLoader {
     for patch in modelPatches.values.sorted(by: { $0.name < $1.name }) {
       sink.emit(
         .warning(
-          "schema.unknown-model", "YAML describes model `\(patch.name)`, but no such model file exists",
+          "schema.unknown-model",
+          "YAML describes model `\(patch.name)`, but no such model file exists",
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: modelNames)))
     }
     for patch in seedPatches.values.sorted(by: { $0.name < $1.name }) {
       sink.emit(
         .warning(
-          "schema.unknown-seed", "YAML describes seed `\(patch.name)`, but no such seed file exists",
+          "schema.unknown-seed",
+          "YAML describes seed `\(patch.name)`, but no such seed file exists",
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: seeds.map(\.name))))
     }
     for (tree, fqns, what) in [
-      (projectFile.models, models.map(\.fqn), "models"), (projectFile.seeds, seeds.map(\.fqn), "seeds"),
+      (projectFile.models, models.map(\.fqn), "models"),
+      (projectFile.seeds, seeds.map(\.fqn), "seeds"),
     ] {
       for unused in tree.unusedPaths(fqns) {
         sink.emit(
           .warning(
-            "project.unused-config", "`\(what): \(unused.path.joined(separator: "."))` applies to no \(what.dropLast())",
+            "project.unused-config",
+            "`\(what): \(unused.path.joined(separator: "."))` applies to no \(what.dropLast())",
             at: unused.range))
       }
     }
     return LoadedProject(
-      root: root, projectFile: projectFile, target: target, vars: vars, models: models, seeds: seeds,
+      root: root, projectFile: projectFile, target: target, vars: vars, models: models,
+      seeds: seeds,
       sources: sources, singularTests: singularTests, macros: macros, genericTests: genericTests,
       docs: docs)
   }
 
-  private static func readProjectFile(root: String, sink: any DiagnosticSink) throws(Diagnostic) -> ProjectFile {
+  private static func readProjectFile(root: String, sink: any DiagnosticSink) throws(Diagnostic)
+    -> ProjectFile
+  {
     for candidate in ["project.yml", "dbt_project.yml"] {
       let path = root + "/" + candidate
       guard FileSystem.exists(path) else { continue }
@@ -264,7 +294,8 @@ public enum ProjectLoader {
       do {
         bytes = try FileSystem.read(path)
       } catch {
-        throw .error("project.unreadable", "cannot read the project file: \(error.reason)", path: candidate)
+        throw .error(
+          "project.unreadable", "cannot read the project file: \(error.reason)", path: candidate)
       }
       return try ProjectFile.parse(SourceFile(path: candidate, bytes: bytes), sink: sink)
     }
@@ -286,7 +317,9 @@ public enum ProjectLoader {
     return projectVars.merging(overrides) { $1 }
   }
 
-  private static func chooseTarget(_ projectFile: ProjectFile, _ requested: String?) throws(Diagnostic) -> TargetConfig {
+  private static func chooseTarget(_ projectFile: ProjectFile, _ requested: String?)
+    throws(Diagnostic) -> TargetConfig
+  {
     let name = requested ?? projectFile.defaultTarget ?? projectFile.targets.keys.first ?? "local"
     if let target = projectFile.targets[name] { return target }
     if name == "local", projectFile.targets.isEmpty { return .embeddedDefault() }
@@ -297,14 +330,19 @@ public enum ProjectLoader {
   }
 
   private static func addPatch(
-    _ patch: ModelPatch, to patches: inout [String: ModelPatch], _ what: String, _ sink: any DiagnosticSink
+    _ patch: ModelPatch, to patches: inout [String: ModelPatch], _ what: String,
+    _ sink: any DiagnosticSink
   ) {
     if let existing = patches[patch.name] {
       let start = existing.range.start
       sink.emit(
         .error(
           "schema.duplicate", "\(what) `\(patch.name)` is described twice", at: patch.range,
-          notes: [.init("first described at \(existing.range.file.path):\(start.line):\(start.column)", at: existing.range)]))
+          notes: [
+            .init(
+              "first described at \(existing.range.file.path):\(start.line):\(start.column)",
+              at: existing.range)
+          ]))
       return
     }
     patches[patch.name] = patch
@@ -320,9 +358,11 @@ public enum ProjectLoader {
       if let previous, previous.0 == id {
         sink.emit(
           .error(
-            "project.duplicate-model", "two models are named `\(id.split(separator: ".").last ?? "")`",
+            "project.duplicate-model",
+            "two models are named `\(id.split(separator: ".").last ?? "")`",
             at: SourceRange(file: file, span: Span(start: 0, end: 0)),
-            notes: [.init("the other one is \(previous.1)")], hint: "model names must be unique across folders"))
+            notes: [.init("the other one is \(previous.1)")],
+            hint: "model names must be unique across folders"))
         continue
       }
       previous = (id, path)

@@ -14,7 +14,8 @@ public struct SchemaFile: Sendable {
 
   static let modelKeys: Set<String> = [
     "name", "description", "columns", "tests", "data_tests", "config", "meta", "tags", "docs",
-    "access", "group", "latest_version", "versions", "constraints", "deprecation_date", "time_spine",
+    "access", "group", "latest_version", "versions", "constraints", "deprecation_date",
+    "time_spine",
   ]
   static let columnKeys: Set<String> = [
     "name", "description", "data_type", "meta", "tags", "tests", "data_tests", "quote",
@@ -48,7 +49,9 @@ public struct SchemaFile: Sendable {
     }
     guard let root = document.root else { return result }
     guard case .mapping = root else {
-      sink.emit(.error("schema.invalid", "a properties file must be a mapping", at: document.range(of: root)))
+      sink.emit(
+        .error(
+          "schema.invalid", "a properties file must be a mapping", at: document.range(of: root)))
       return result
     }
     let reader = Reader(document: document, sink: sink)
@@ -82,7 +85,9 @@ public struct SchemaFile: Sendable {
       var values = OrderedDictionary<String, Value>()
       for (key, keyNode, valueNode) in node.entries {
         let value = YAMLDocument.value(of: valueNode)
-        if let problem = ConfigSchema.check(key, value, for: resource, at: document.range(of: keyNode)) {
+        if let problem = ConfigSchema.check(
+          key, value, for: resource, at: document.range(of: keyNode))
+        {
           sink.emit(problem)
           continue
         }
@@ -93,7 +98,9 @@ public struct SchemaFile: Sendable {
 
     func named(_ node: Node, _ what: String) -> (String, SourceRange)? {
       guard let nameNode = node[key: "name"], let name = nameNode.string, !name.isEmpty else {
-        sink.emit(.error("schema.missing-name", "\(what) entry has no `name`", at: document.range(of: node)))
+        sink.emit(
+          .error("schema.missing-name", "\(what) entry has no `name`", at: document.range(of: node))
+        )
         return nil
       }
       return (name, document.range(of: nameNode))
@@ -118,7 +125,9 @@ public struct SchemaFile: Sendable {
         guard let (name, range) = named(column, "column") else { return nil }
         warnUnknownKeys(column, SchemaFile.columnKeys, "column")
         var meta = OrderedDictionary<String, Value>()
-        if case .dict(let entries)? = column[key: "meta"].map(YAMLDocument.value(of:)) { meta = entries }
+        if case .dict(let entries)? = column[key: "meta"].map(YAMLDocument.value(of:)) {
+          meta = entries
+        }
         let tags = column[key: "tags"].map { NodeConfig.strings(YAMLDocument.value(of: $0)) } ?? []
         return ColumnSpec(
           name: name, description: column[key: "description"]?.string ?? "",
@@ -143,7 +152,8 @@ public struct SchemaFile: Sendable {
       guard entries.count == 1, let (testName, _, body) = entries.first else {
         sink.emit(
           .error(
-            "schema.invalid-test", "a test must be a name or a mapping with one test name", at: range,
+            "schema.invalid-test", "a test must be a name or a mapping with one test name",
+            at: range,
             hint: "write `- unique` or `- accepted_values: {values: [a, b]}`"))
         return nil
       }
@@ -161,7 +171,9 @@ public struct SchemaFile: Sendable {
         case "column_name": arguments[key] = value
         default:
           if SchemaFile.inlineTestConfig.contains(key) {
-            if let problem = ConfigSchema.check(key, value, for: .test, at: document.range(of: keyNode)) {
+            if let problem = ConfigSchema.check(
+              key, value, for: .test, at: document.range(of: keyNode))
+            {
               sink.emit(problem)
             } else {
               configValues[key] = value
@@ -172,8 +184,10 @@ public struct SchemaFile: Sendable {
         }
       }
       return TestSpec(
-        testName: testName, arguments: arguments, config: NodeConfig(configValues).merged(with: config),
-        customName: customName, column: column ?? arguments["column_name"]?.stringValue, range: range)
+        testName: testName, arguments: arguments,
+        config: NodeConfig(configValues).merged(with: config),
+        customName: customName, column: column ?? arguments["column_name"]?.stringValue,
+        range: range)
     }
 
     func sourceTables(_ node: Node, projectName: String) -> [SourceNode] {

@@ -9,15 +9,19 @@ public enum Golden {
   public static var isRecording: Bool { ProcessInfo.processInfo.environment["SWDBT_RECORD"] == "1" }
 
   /// Problems found comparing `actual` (relative path -> content) with `directory`; empty when equal.
-  public static func compare(_ actual: [String: String], with directory: String) throws -> [String] {
+  public static func compare(_ actual: [String: String], with directory: String) throws -> [String]
+  {
     if isRecording {
       try? FileManager.default.removeItem(atPath: directory)
       for (path, content) in actual {
         let url = URL(fileURLWithPath: directory + "/" + path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(content.utf8).write(to: url)
       }
-      return ["recorded \(actual.count) golden files into \(directory); run again without SWDBT_RECORD"]
+      return [
+        "recorded \(actual.count) golden files into \(directory); run again without SWDBT_RECORD"
+      ]
     }
     var problems: [String] = []
     let expectedPaths = Set(files(under: directory))
@@ -43,7 +47,9 @@ public enum Golden {
     var result: [String] = []
     while let path = enumerator.nextObject() as? String {
       var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      if FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory),
+        !isDirectory.boolValue
+      {
         result.append(path)
       }
     }
@@ -58,7 +64,8 @@ public enum Golden {
     var table = [[Int]](repeating: [Int](repeating: 0, count: new.count + 1), count: old.count + 1)
     for i in stride(from: old.count - 1, through: 0, by: -1) {
       for j in stride(from: new.count - 1, through: 0, by: -1) {
-        table[i][j] = old[i] == new[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        table[i][j] =
+          old[i] == new[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
       }
     }
     var lines: [String] = []

@@ -12,13 +12,16 @@ public final class ProjectFixture: @unchecked Sendable {
     for (path, content) in files {
       try write(path, content)
     }
-    if files.isEmpty { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) }
+    if files.isEmpty {
+      try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
   }
 
   /// Writes or replaces one file.
   public func write(_ path: String, _ content: String) throws {
     let url = URL(fileURLWithPath: root + "/" + path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(content.utf8).write(to: url)
   }
 

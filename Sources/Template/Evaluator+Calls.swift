@@ -73,7 +73,8 @@ extension Evaluator {
           "macro `\(macro.name)` takes \(macro.parameters.count) arguments, got \(arguments.positional.count)",
           at: arguments.range))
     }
-    for (label, _) in arguments.keyword where !macro.parameters.contains(where: { $0.name == label }) {
+    for (label, _) in arguments.keyword
+    where !macro.parameters.contains(where: { $0.name == label }) {
       throw Interrupt.failure(
         .error(
           "template.arguments", "macro `\(macro.name)` has no parameter `\(label)`",
@@ -98,7 +99,8 @@ extension Evaluator {
         bindings[parameter.name] = value
       } else if let defaultValue = parameter.defaultValue {
         scopes = [bindings]
-        bindings[parameter.name] = try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
+        bindings[parameter.name] = try evaluateWithCallNote(macro, arguments) {
+          () throws(Interrupt) in
           try evaluate(defaultValue)
         }
       } else {
@@ -153,7 +155,8 @@ extension Evaluator {
       scopes[depth][variable] = .dict(entries)
     case (.dict(var entries), "pop"):
       let key = arguments.positional.first?.stringValue ?? ""
-      let value = entries.removeValue(forKey: key) ?? arguments.positional.dropFirst().first ?? .none
+      let value =
+        entries.removeValue(forKey: key) ?? arguments.positional.dropFirst().first ?? .none
       scopes[depth][variable] = .dict(entries)
       return value
     default:
@@ -190,7 +193,9 @@ extension Evaluator {
       let stop = numbers.count > 1 ? numbers[1] : numbers[0]
       let step = numbers.count > 2 ? numbers[2] : 1
       guard step != 0 else { throw fail("`range` step must not be zero", span) }
-      let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
+      let count =
+        step > 0
+        ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
       guard count <= 1_000_000 else { throw fail("`range` of \(count) items is too large", span) }
       return .list(stride(from: start, to: stop, by: step).map { .integer($0) })
     case "dict":
@@ -198,12 +203,14 @@ extension Evaluator {
       for (label, value) in arguments.keyword { entries[label] = value }
       return .dict(entries)
     case "zip":
-      let lists = try arguments.positional.map { value throws(Interrupt) in try iterate(value, span) }
+      let lists = try arguments.positional.map { value throws(Interrupt) in try iterate(value, span)
+      }
       let length = lists.map(\.count).min() ?? 0
       return .list((0..<length).map { position in .list(lists.map { $0[position] }) })
     case "exceptions.raise_compiler_error":
       let message = arguments.positional.first?.rendered ?? "compilation error"
-      throw Interrupt.failure(.error("template.raised", message, at: SourceRange(file: file, span: span)))
+      throw Interrupt.failure(
+        .error("template.raised", message, at: SourceRange(file: file, span: span)))
     case "exceptions.warn":
       return .none
     default:
@@ -228,7 +235,8 @@ extension Evaluator {
     case "str.lower": return .string(text.lowercased())
     case "str.strip": return .string(Filters.strip(text, first))
     case "str.lstrip": return .string(String(text.drop { Filters.isStripped($0, first) }))
-    case "str.rstrip": return .string(String(text.reversed().drop { Filters.isStripped($0, first) }.reversed()))
+    case "str.rstrip":
+      return .string(String(text.reversed().drop { Filters.isStripped($0, first) }.reversed()))
     case "str.title": return .string(Filters.title(text))
     case "str.capitalize": return .string(Filters.capitalize(text))
     case "str.replace":
@@ -238,21 +246,32 @@ extension Evaluator {
       return .string(old.isEmpty ? text : text.replacing(old, with: new))
     case "str.split":
       if let separator = first, !separator.isEmpty {
-        return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+        return .list(
+          text.split(separator: separator, omittingEmptySubsequences: false).map {
+            .string(String($0))
+          })
       }
       return .list(text.split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
     case "str.startswith": return .bool(text.hasPrefix(first ?? ""))
     case "str.endswith": return .bool(text.hasSuffix(first ?? ""))
-    case "str.count": return .integer(first.map { $0.isEmpty ? 0 : text.split(separator: $0, omittingEmptySubsequences: false).count - 1 } ?? 0)
+    case "str.count":
+      return .integer(
+        first.map {
+          $0.isEmpty ? 0 : text.split(separator: $0, omittingEmptySubsequences: false).count - 1
+        } ?? 0)
     case "str.join":
       let items = try iterate(arguments.positional.first ?? .list([]), span)
       return .string(items.map(\.rendered).joined(separator: text))
     case "str.format":
       var result = text
       for value in arguments.positional {
-        if let range = result.range(of: "{}") { result.replaceSubrange(range, with: value.rendered) }
+        if let range = result.range(of: "{}") {
+          result.replaceSubrange(range, with: value.rendered)
+        }
       }
-      for (label, value) in arguments.keyword { result = result.replacing("{\(label)}", with: value.rendered) }
+      for (label, value) in arguments.keyword {
+        result = result.replacing("{\(label)}", with: value.rendered)
+      }
       return .string(result)
     default:
       throw fail("string has no method `\(name.dropFirst(4))`", span)
@@ -260,7 +279,8 @@ extension Evaluator {
   }
 
   private func dictMethod(
-    _ name: String, _ entries: OrderedDictionary<String, Value>, _ arguments: Arguments, _ span: Span
+    _ name: String, _ entries: OrderedDictionary<String, Value>, _ arguments: Arguments,
+    _ span: Span
   ) throws(Interrupt) -> Value {
     switch name {
     case "dict.items": return .list(entries.map { .list([.string($0.key), $0.value]) })
@@ -270,7 +290,9 @@ extension Evaluator {
       let key = arguments.positional.first.map { $0.stringValue ?? $0.rendered } ?? ""
       return entries[key] ?? arguments.positional.dropFirst().first ?? .none
     default:
-      throw fail("dict has no method `\(name.dropFirst(5))` here", span, hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
+      throw fail(
+        "dict has no method `\(name.dropFirst(5))` here", span,
+        hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
     }
   }
 
@@ -286,13 +308,17 @@ extension Evaluator {
       return .integer(position)
     case "list.count": return .integer(items.filter { $0 == first }.count)
     default:
-      throw fail("list has no method `\(name.dropFirst(5))` here", span, hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
+      throw fail(
+        "list has no method `\(name.dropFirst(5))` here", span,
+        hint: "call it on a variable: `{% do x.\(name.dropFirst(5))(...) %}`")
     }
   }
 
   // MARK: - Operators
 
-  func evaluateBinary(_ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ span: Span)
+  func evaluateBinary(
+    _ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ span: Span
+  )
     throws(Interrupt) -> Value
   {
     let left = try evaluate(leftExpression)
@@ -322,7 +348,8 @@ extension Evaluator {
       case .list(let items): contained = items.contains(left)
       case .dict(let entries): contained = entries[left.stringValue ?? left.rendered] != nil
       case .undefined, .none: contained = false
-      default: throw fail("`in` needs a string, list or dict on the right, got \(right.typeName)", span)
+      default:
+        throw fail("`in` needs a string, list or dict on the right, got \(right.typeName)", span)
       }
       return .bool(op == .in ? contained : !contained)
     case .concat:
@@ -390,7 +417,9 @@ extension Evaluator {
       return .integer(result.0)
     default:
       guard let a = number(left), let b = number(right) else {
-        throw fail("unsupported operand types for `\(op.rawValue)`: \(left.typeName) and \(right.typeName)", span)
+        throw fail(
+          "unsupported operand types for `\(op.rawValue)`: \(left.typeName) and \(right.typeName)",
+          span)
       }
       switch op {
       case .add: return .double(a + b)
@@ -411,4 +440,3 @@ extension Evaluator {
     }
   }
 }
-

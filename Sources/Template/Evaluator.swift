@@ -123,7 +123,8 @@ public final class Evaluator {
   }
 
   private func renderLoop(
-    _ targets: [String], _ sequenceExpression: Expression, _ body: [TemplateNode], _ otherwise: [TemplateNode]?,
+    _ targets: [String], _ sequenceExpression: Expression, _ body: [TemplateNode],
+    _ otherwise: [TemplateNode]?,
     _ span: Span, into out: inout String
   ) throws(Interrupt) {
     let items = try iterate(try evaluate(sequenceExpression), sequenceExpression.span)
@@ -206,7 +207,8 @@ public final class Evaluator {
       return .dict(dict)
     case .conditional(let then, let condition, let otherwise, _):
       if try evaluate(condition).isTruthy { return try evaluate(then) }
-      return try otherwise.map { expression throws(Interrupt) in try evaluate(expression) } ?? .undefined
+      return try otherwise.map { expression throws(Interrupt) in try evaluate(expression) }
+        ?? .undefined
     }
   }
 
@@ -250,16 +252,23 @@ public final class Evaluator {
     switch base {
     case .dict(let entries):
       if let value = entries[name] { return value }
-      if Evaluator.dictMethods.contains(name) { return .function(name: "dict.\(name)", receiver: base) }
+      if Evaluator.dictMethods.contains(name) {
+        return .function(name: "dict.\(name)", receiver: base)
+      }
       return .undefined
     case .string:
-      if Evaluator.stringMethods.contains(name) { return .function(name: "str.\(name)", receiver: base) }
+      if Evaluator.stringMethods.contains(name) {
+        return .function(name: "str.\(name)", receiver: base)
+      }
     case .list:
-      if Evaluator.listMethods.contains(name) { return .function(name: "list.\(name)", receiver: base) }
+      if Evaluator.listMethods.contains(name) {
+        return .function(name: "list.\(name)", receiver: base)
+      }
     case .relation(let relation):
       switch name {
       case "schema": return .relation(.init(index: relation.index, part: .schema))
-      case "identifier", "name", "table": return .relation(.init(index: relation.index, part: .identifier))
+      case "identifier", "name", "table":
+        return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
       default: break
       }
@@ -280,7 +289,8 @@ public final class Evaluator {
   ]
   static let listMethods: Set<String> = ["append", "extend", "index", "count", "pop"]
 
-  private func subscriptValue(_ base: Value, _ key: Value, _ span: Span) throws(Interrupt) -> Value {
+  private func subscriptValue(_ base: Value, _ key: Value, _ span: Span) throws(Interrupt) -> Value
+  {
     switch (base, key) {
     case (.dict(let entries), _):
       return entries[key.stringValue ?? key.rendered] ?? .undefined
@@ -305,6 +315,7 @@ public final class Evaluator {
   }
 
   func fail(_ message: String, _ span: Span, hint: String? = nil) -> Interrupt {
-    .failure(.error("template.evaluation", message, at: SourceRange(file: file, span: span), hint: hint))
+    .failure(
+      .error("template.evaluation", message, at: SourceRange(file: file, span: span), hint: hint))
   }
 }

@@ -62,7 +62,9 @@ enum Filters {
       return out + "\""
     case .list(let items): return "[" + items.map(json).joined(separator: ", ") + "]"
     case .dict(let entries):
-      return "{" + entries.map { json(.string($0.key)) + ": " + json($0.value) }.joined(separator: ", ") + "}"
+      return "{"
+        + entries.map { json(.string($0.key)) + ": " + json($0.value) }.joined(separator: ", ")
+        + "}"
     default: return json(.string(value.rendered))
     }
   }
@@ -84,12 +86,17 @@ extension Evaluator {
       guard let old = first?.stringValue, let new = arguments.positional.dropFirst().first else {
         throw fail("`replace` expects two arguments", span)
       }
-      return .string(old.isEmpty ? value.rendered : value.rendered.replacing(old, with: new.rendered))
+      return .string(
+        old.isEmpty ? value.rendered : value.rendered.replacing(old, with: new.rendered))
     case "join":
-      let separator = first?.rendered ?? arguments.keyword.first { $0.label == "d" }?.value.rendered ?? ""
+      let separator =
+        first?.rendered ?? arguments.keyword.first { $0.label == "d" }?.value.rendered ?? ""
       var items = try iterate(value, span)
-      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value.stringValue {
-        items = try items.map { item throws(Interrupt) in try self.attribute(item, attribute, span) }
+      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value
+        .stringValue
+      {
+        items = try items.map { item throws(Interrupt) in try self.attribute(item, attribute, span)
+        }
       }
       return .string(items.map(\.rendered).joined(separator: separator))
     case "default", "d":
@@ -109,18 +116,23 @@ extension Evaluator {
     case "int":
       switch value {
       case .integer: return value
-      case .double(let number): return number.isFinite && abs(number) < 9e18 ? .integer(Int(number)) : .integer(0)
+      case .double(let number):
+        return number.isFinite && abs(number) < 9e18 ? .integer(Int(number)) : .integer(0)
       case .bool(let flag): return .integer(flag ? 1 : 0)
       case .string(let text):
         let trimmed = Filters.strip(text, nil)
         if let number = Int(trimmed) { return .integer(number) }
-        if let number = Double(trimmed), number.isFinite, abs(number) < 9e18 { return .integer(Int(number)) }
+        if let number = Double(trimmed), number.isFinite, abs(number) < 9e18 {
+          return .integer(Int(number))
+        }
         return first ?? .integer(0)
       default: return first ?? .integer(0)
       }
     case "float":
       if let number = number(value) { return .double(number) }
-      if case .string(let text) = value, let number = Double(Filters.strip(text, nil)) { return .double(number) }
+      if case .string(let text) = value, let number = Double(Filters.strip(text, nil)) {
+        return .double(number)
+      }
       return first ?? .double(0)
     case "abs":
       switch value {
@@ -165,13 +177,19 @@ extension Evaluator {
       return total
     case "map":
       let items = try iterate(value, span)
-      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value.stringValue {
-        return .list(try items.map { item throws(Interrupt) in try self.attribute(item, attribute, span) })
+      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value
+        .stringValue
+      {
+        return .list(
+          try items.map { item throws(Interrupt) in try self.attribute(item, attribute, span) })
       }
-      guard let filter = first?.stringValue else { throw fail("`map` needs a filter name or `attribute=`", span) }
+      guard let filter = first?.stringValue else {
+        throw fail("`map` needs a filter name or `attribute=`", span)
+      }
       let rest = Arguments(
         positional: Array(arguments.positional.dropFirst()), keyword: [], range: arguments.range)
-      return .list(try items.map { item throws(Interrupt) in try applyFilter(filter, item, rest, span) })
+      return .list(
+        try items.map { item throws(Interrupt) in try applyFilter(filter, item, rest, span) })
     case "items":
       guard case .dict(let entries) = value else { throw fail("`items` expects a dict", span) }
       return .list(entries.map { .list([.string($0.key), $0.value]) })
@@ -180,12 +198,14 @@ extension Evaluator {
       var width = 4
       if case .integer(let number)? = first { width = min(max(0, number), 64) }
       let pad = String(repeating: " ", count: width)
-      return .string(value.rendered.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
-        .joined(separator: "\n"))
+      return .string(
+        value.rendered.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+          .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
+          .joined(separator: "\n"))
     case "wordcount": return .integer(value.rendered.split(whereSeparator: \.isWhitespace).count)
     default:
-      throw fail("unknown filter `\(name)`", span, hint: Suggestions.didYouMean(name, in: Filters.names))
+      throw fail(
+        "unknown filter `\(name)`", span, hint: Suggestions.didYouMean(name, in: Filters.names))
     }
   }
 
@@ -231,10 +251,13 @@ extension Evaluator {
     case "true": return value == .bool(true)
     case "false": return value == .bool(false)
     case "even", "odd":
-      guard case .integer(let number) = value else { throw fail("`\(name)` expects an integer", span) }
+      guard case .integer(let number) = value else {
+        throw fail("`\(name)` expects an integer", span)
+      }
       return (number % 2 == 0) == (name == "even")
     case "divisibleby":
-      guard case .integer(let number) = value, case .integer(let divisor) = first, divisor != 0 else {
+      guard case .integer(let number) = value, case .integer(let divisor) = first, divisor != 0
+      else {
         throw fail("`divisibleby` expects two integers, the second not zero", span)
       }
       return number % divisor == 0
@@ -244,7 +267,8 @@ extension Evaluator {
       return try evaluateBinary(.in, .literal(value, span), .literal(first, span), span).isTruthy
     default:
       let known = [
-        "defined", "undefined", "none", "string", "number", "integer", "float", "boolean", "mapping",
+        "defined", "undefined", "none", "string", "number", "integer", "float", "boolean",
+        "mapping",
         "sequence", "iterable", "true", "false", "even", "odd", "divisibleby", "eq", "ne", "in",
       ]
       throw fail("unknown test `\(name)`", span, hint: Suggestions.didYouMean(name, in: known))

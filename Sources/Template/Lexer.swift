@@ -30,7 +30,8 @@ public struct Lexer {
       let textStart = position
       let tagStart = findTagStart(from: position)
       let textEnd = tagStart ?? bytes.count
-      let trimEnd = tagStart.map { $0 + 2 < bytes.count && bytes[$0 + 2] == UInt8(ascii: "-") } ?? false
+      let trimEnd =
+        tagStart.map { $0 + 2 < bytes.count && bytes[$0 + 2] == UInt8(ascii: "-") } ?? false
       emitText(from: textStart, to: textEnd, trimTrailing: trimEnd)
       guard let tagStart else { break }
       position = tagStart
@@ -98,12 +99,14 @@ public struct Lexer {
     while true {
       skipWhitespace()
       guard position < bytes.count else {
-        let what = kind == .expressionOpen ? "`{{` has no matching `}}`" : "`{%` has no matching `%}`"
+        let what =
+          kind == .expressionOpen ? "`{{` has no matching `}}`" : "`{%` has no matching `%}`"
         throw .templateSyntax("unclosed tag: \(what)", file: file, openSpan)
       }
       let byte = bytes[position]
       // A closing delimiter, possibly with a whitespace-control dash in front.
-      if byte == UInt8(ascii: "-"), bracketDepth == 0 || close == UInt8(ascii: "%"), position + 2 < bytes.count,
+      if byte == UInt8(ascii: "-"), bracketDepth == 0 || close == UInt8(ascii: "%"),
+        position + 2 < bytes.count,
         bytes[position + 1] == close, bytes[position + 2] == UInt8(ascii: "}")
       {
         tokens.append(closeToken(kind, Span(start: position, end: position + 3)))
@@ -127,12 +130,15 @@ public struct Lexer {
       }
       switch byte {
       case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): bracketDepth += 1
-      case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): bracketDepth = max(0, bracketDepth - 1)
+      case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+        bracketDepth = max(0, bracketDepth - 1)
       default: break
       }
       try lexExpressionToken()
     }
-    if kind == .statementOpen { try lexRawBlockIfNeeded(firstTokenIndex: firstTokenIndex, openSpan: openSpan) }
+    if kind == .statementOpen {
+      try lexRawBlockIfNeeded(firstTokenIndex: firstTokenIndex, openSpan: openSpan)
+    }
   }
 
   private func closeToken(_ open: Token.Kind, _ span: Span) -> Token {
@@ -140,7 +146,8 @@ public struct Lexer {
   }
 
   /// After `{% raw %}`, everything up to `{% endraw %}` is text.
-  private mutating func lexRawBlockIfNeeded(firstTokenIndex: Int, openSpan: Span) throws(Diagnostic) {
+  private mutating func lexRawBlockIfNeeded(firstTokenIndex: Int, openSpan: Span) throws(Diagnostic)
+  {
     guard tokens.count == firstTokenIndex + 2, tokens[firstTokenIndex].kind == .name,
       file.text(tokens[firstTokenIndex].span) == "raw"
     else { return }
@@ -191,18 +198,25 @@ public struct Lexer {
       return
     }
     if isDigit(byte) {
-      while position < bytes.count, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "_") {
+      while position < bytes.count, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "_")
+      {
         position += 1
       }
       var kind = Token.Kind.integer
-      if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "."), isDigit(bytes[position + 1]) {
+      if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "."),
+        isDigit(bytes[position + 1])
+      {
         kind = .float
         position += 1
         while position < bytes.count, isDigit(bytes[position]) { position += 1 }
       }
-      if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+      if position < bytes.count,
+        bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+      {
         var index = position + 1
-        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        if index < bytes.count,
+          bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+        {
           index += 1
         }
         if index < bytes.count, isDigit(bytes[index]) {

@@ -51,7 +51,8 @@ public struct Parser {
     return token
   }
 
-  private mutating func expectSymbol(_ symbol: String, context: String) throws(Diagnostic) -> Token {
+  private mutating func expectSymbol(_ symbol: String, context: String) throws(Diagnostic) -> Token
+  {
     guard isSymbol(symbol) else { throw unexpected(expected: "`\(symbol)` \(context)") }
     return advance()
   }
@@ -93,7 +94,9 @@ public struct Parser {
   // MARK: - Statements
 
   /// Parses nodes until a `{% name %}` whose name is in `terminators` (left unconsumed) or the end.
-  private mutating func parseBody(until terminators: Set<String>) throws(Diagnostic) -> [TemplateNode] {
+  private mutating func parseBody(until terminators: Set<String>) throws(Diagnostic)
+    -> [TemplateNode]
+  {
     var nodes: [TemplateNode] = []
     while true {
       switch current.kind {
@@ -161,7 +164,8 @@ public struct Parser {
       case "snapshot": "snapshots are not supported yet"
       case "include", "import", "from", "extends", "block":
         "macros from `macros/` are global in swdbt; no import is needed"
-      case "filter", "with", "autoescape", "break", "continue": "this Jinja tag is not part of swdbt's template language"
+      case "filter", "with", "autoescape", "break", "continue":
+        "this Jinja tag is not part of swdbt's template language"
       default: nil
       }
     if let why {
@@ -200,7 +204,9 @@ public struct Parser {
   }
 
   /// Consumes `{% name` for one of the expected closing names, or reports the unclosed block.
-  private mutating func closingTag(for block: String, expected: [String], opened: Span) throws(Diagnostic) -> String {
+  private mutating func closingTag(for block: String, expected: [String], opened: Span)
+    throws(Diagnostic) -> String
+  {
     guard current.kind == .statementOpen else {
       throw .templateSyntax(
         "unclosed `{% \(block) %}`: expected \(expected.map { "`{% \($0) %}`" }.joined(separator: " or ")) before the end of the file",
@@ -400,7 +406,10 @@ public struct Parser {
     var arguments: [Argument] = []
     if isSymbol("(") {
       arguments = try parseArguments()
-    } else if [.string, .integer, .float].contains(current.kind) || (current.kind == .name && !["and", "or", "if", "else", "in", "not", "is"].contains(text(current))) {
+    } else if [.string, .integer, .float].contains(current.kind)
+      || (current.kind == .name
+        && !["and", "or", "if", "else", "in", "not", "is"].contains(text(current)))
+    {
       let value = try parsePrimaryWithPostfix()
       arguments = [Argument(label: nil, value: value, span: value.span)]
     }
@@ -458,7 +467,8 @@ public struct Parser {
       try enter(sign.span)
       defer { depth -= 1 }
       let operand = try parseUnaryOperand()
-      expression = .unary(text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
+      expression = .unary(
+        text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
     } else {
       expression = try parsePrimaryWithPostfix()
     }
@@ -526,7 +536,8 @@ public struct Parser {
         let labelToken = advance()
         _ = advance()
         let value = try parseExpression()
-        arguments.append(Argument(label: text(labelToken), value: value, span: labelToken.span.union(value.span)))
+        arguments.append(
+          Argument(label: text(labelToken), value: value, span: labelToken.span.union(value.span)))
         sawKeyword = true
       } else {
         let value = try parseExpression()
@@ -557,7 +568,8 @@ public struct Parser {
     case .integer:
       _ = advance()
       guard let value = Int(text(token).replacing("_", with: "")) else {
-        throw .templateSyntax("integer literal `\(text(token))` is too large", file: file, token.span)
+        throw .templateSyntax(
+          "integer literal `\(text(token))` is too large", file: file, token.span)
       }
       return .literal(.integer(value), token.span)
     case .float:

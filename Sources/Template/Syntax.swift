@@ -46,7 +46,9 @@ public final class MacroDefinition: Sendable {
   public let span: Span
 
   /// Creates a macro definition.
-  public init(name: String, parameters: [Parameter], body: [TemplateNode], file: SourceFile, span: Span) {
+  public init(
+    name: String, parameters: [Parameter], body: [TemplateNode], file: SourceFile, span: Span
+  ) {
     self.name = name
     self.parameters = parameters
     self.body = body
@@ -67,17 +69,30 @@ public struct Argument: Sendable {
 
 /// A unary operator.
 public enum UnaryOperator: String, Sendable {
-  case not, negate = "-", plus = "+"
+  case not
+  case negate = "-"
+  case plus = "+"
 }
 
 /// A binary operator; `and`/`or` short-circuit.
 public enum BinaryOperator: String, Sendable {
   case or, and
-  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessOrEqual = "<="
+  case greater = ">"
   case greaterOrEqual = ">="
-  case `in`, notIn = "not in"
-  case add = "+", subtract = "-", concat = "~", multiply = "*", divide = "/"
-  case floorDivide = "//", modulo = "%", power = "**"
+  case `in`
+  case notIn = "not in"
+  case add = "+"
+  case subtract = "-"
+  case concat = "~"
+  case multiply = "*"
+  case divide = "/"
+  case floorDivide = "//"
+  case modulo = "%"
+  case power = "**"
 }
 
 /// An expression inside `{{ }}` or a statement; every case carries its span.
@@ -114,9 +129,11 @@ public indirect enum TemplateNode: Sendable {
   /// `{{ expression }}`
   case output(Expression)
   /// `{% if %}` with its `elif` branches and optional `else`.
-  case conditional(branches: [(condition: Expression, body: [TemplateNode])], otherwise: [TemplateNode]?)
+  case conditional(
+    branches: [(condition: Expression, body: [TemplateNode])], otherwise: [TemplateNode]?)
   /// `{% for a, b in items %}` with an optional `{% else %}` for empty sequences.
-  case loop(targets: [String], sequence: Expression, body: [TemplateNode], otherwise: [TemplateNode]?, Span)
+  case loop(
+    targets: [String], sequence: Expression, body: [TemplateNode], otherwise: [TemplateNode]?, Span)
   /// `{% set a, b = expression %}`
   case assignment(targets: [String], Expression, Span)
   /// `{% set name %}...{% endset %}`

@@ -44,7 +44,9 @@ public struct Arguments: Sendable {
 
   /// The location of a keyword argument, or of the call.
   public func range(ofKeyword label: String) -> SourceRange {
-    guard let position = keyword.firstIndex(where: { $0.label == label }), position < keywordRanges.count else {
+    guard let position = keyword.firstIndex(where: { $0.label == label }),
+      position < keywordRanges.count
+    else {
       return range
     }
     return keywordRanges[position]

@@ -9,6 +9,7 @@ struct Session {
   let options: ProjectOptions
   let console: Console
   let sink = CollectingSink()
+  let clock = ContinuousClock()
 
   init(options: ProjectOptions) {
     self.options = options
@@ -18,29 +19,42 @@ struct Session {
   /// The absolute project root.
   var root: String {
     let directory = options.projectDir
-    let absolute = directory.hasPrefix("/") ? directory : FileSystem.currentDirectory() + "/" + directory
+    let absolute =
+      directory.hasPrefix("/") ? directory : FileSystem.currentDirectory() + "/" + directory
     return URL(fileURLWithPath: absolute).standardizedFileURL.path
   }
 
   /// Loads and compiles; on errors prints them and exits with status 1.
   func compile() throws -> Compilation {
     let loaded: LoadedProject
+    let start = clock.now
     do {
       loaded = try ProjectLoader.load(
-        root: root, options: LoadOptions(targetName: options.target, vars: options.vars), sink: sink)
+        root: root, options: LoadOptions(targetName: options.target, vars: options.vars), sink: sink
+      )
     } catch {
       sink.emit(error)
       try finish(failedStage: "load")
       throw ExitCode(1)
     }
+    let loadedAt = clock.now
     let compilation = Compiler.compile(
       loaded, options: CompileOptions(environment: ProcessInfo.processInfo.environment), sink: sink)
+    timing("load (read, lex, parse, YAML)", from: start, to: loadedAt)
+    timing("compile (render, link, name)", from: loadedAt, to: clock.now)
     guard let compilation, !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
     }
     console.report(sink.diagnostics)
     return compilation
+  }
+
+  /// With `--debug-timings`, prints how long a phase took.
+  func timing(_ phase: String, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant)
+  {
+    guard options.debugTimings else { return }
+    console.info("timing: \(phase): \(Seconds.milliseconds(end - start))")
   }
 
   /// Prints the diagnostics and a one-line verdict, then fails the command.

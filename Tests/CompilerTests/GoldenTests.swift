@@ -9,7 +9,8 @@ import Testing
 /// `compiled/`, the graph in `graph.txt`, and `stderr.txt` for the diagnostics. The `warehouse`
 /// case compiles the repository's own project. `SWDBT_RECORD=1` rewrites the goldens.
 @Suite struct GoldenTests {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures").path
   static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -20,7 +21,8 @@ import Testing
   @Test(arguments: GoldenTests.cases)
   func compiledOutputMatchesGolden(name: String) throws {
     let directory = GoldenTests.fixtures + "/" + name
-    let projectRoot = FileManager.default.fileExists(atPath: directory + "/project")
+    let projectRoot =
+      FileManager.default.fileExists(atPath: directory + "/project")
       ? directory + "/project" : GoldenTests.repositoryRoot
     let outputs = GoldenTests.compile(projectRoot)
     let problems = try Golden.compare(outputs, with: directory + "/expected")
@@ -33,14 +35,17 @@ import Testing
     var outputs: [String: String] = [:]
     do {
       let project = try ProjectLoader.load(root: root, sink: sink)
-      if let compilation = Compiler.compile(project, options: CompileOptions(environment: [:]), sink: sink) {
+      if let compilation = Compiler.compile(
+        project, options: CompileOptions(environment: [:]), sink: sink)
+      {
         var graph = ""
         for index in compilation.order {
           let node = compilation.nodes[index]
           if let sql = node.sql { outputs["compiled/" + node.originalFilePath] = sql }
           let relation = node.relation.map { " " + $0.quoted } ?? ""
           let kind = node.resourceType == .model ? " (\(node.config.materialized))" : ""
-          graph += "\(node.uniqueID)\(relation)\(kind) <- [\(node.dependsOn.joined(separator: ", "))]\n"
+          graph +=
+            "\(node.uniqueID)\(relation)\(kind) <- [\(node.dependsOn.joined(separator: ", "))]\n"
         }
         outputs["graph.txt"] = graph
       }

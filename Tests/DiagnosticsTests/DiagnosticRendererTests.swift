@@ -26,7 +26,11 @@ import Testing
     let diagnostic = Diagnostic.error(
       "template.evaluation", "unknown filter `bogus`",
       at: SourceRange(file: macroFile, span: Span(start: 3, end: 17)),
-      notes: [.init("in macro `money` called from models/x.sql:2:6", at: SourceRange(file: modelFile, span: Span(start: 12, end: 24)))])
+      notes: [
+        .init(
+          "in macro `money` called from models/x.sql:2:6",
+          at: SourceRange(file: modelFile, span: Span(start: 12, end: 24)))
+      ])
     #expect(
       DiagnosticRenderer().render(diagnostic) == """
         macros/money.sql:1:4: error: unknown filter `bogus`
@@ -49,15 +53,21 @@ import Testing
   }
 
   @Test func pathOnlyDiagnosticHasNoExcerpt() {
-    let rendered = DiagnosticRenderer().render(.error("project.missing", "no project file", path: "/tmp/p"))
+    let rendered = DiagnosticRenderer().render(
+      .error("project.missing", "no project file", path: "/tmp/p"))
     #expect(rendered == "/tmp/p: error: no project file\n")
   }
 
   @Test func jsonLineCarriesLocationAndEscapes() {
     let file = SourceFile(path: "a.sql", text: "x\n\"y\"")
     let line = DiagnosticRenderer.jsonLine(
-      .warning("w", "quote \" and tab\t", at: SourceRange(file: file, span: Span(start: 2, end: 3)), hint: "h"))
-    #expect(line == #"{"level":"warning","code":"w","message":"quote \" and tab\t","file":"a.sql","line":2,"column":1,"hint":"h"}"#)
+      .warning(
+        "w", "quote \" and tab\t", at: SourceRange(file: file, span: Span(start: 2, end: 3)),
+        hint: "h"))
+    #expect(
+      line
+        == #"{"level":"warning","code":"w","message":"quote \" and tab\t","file":"a.sql","line":2,"column":1,"hint":"h"}"#
+    )
   }
 
   @Test func collectingSinkSortsByFileThenPosition() {

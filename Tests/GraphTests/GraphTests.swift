@@ -1,34 +1,68 @@
-import Foundation
 import Diagnostics
+import Foundation
 import Graph
 import Testing
 
 /// raw_orders -> stg_orders -> fct -> mart; raw_customers -> stg_customers -> fct; plus a test on stg_orders.
 private func shopSelection() -> Selection {
-  let specs: [(id: String, name: String, type: String, tags: [String], path: String, fqn: [String], materialized: String, parents: [String])] = [
-    ("seed.shop.raw_orders", "raw_orders", "seed", [], "seeds/raw_orders.csv", ["shop", "raw_orders"], "seed", []),
-    ("source.shop.crm.customers", "customers", "source", [], "models/_sources.yml", ["shop", "crm", "customers"], "", []),
-    ("model.shop.stg_orders", "stg_orders", "model", ["staging"], "models/staging/stg_orders.sql", ["shop", "staging", "stg_orders"], "view", ["seed.shop.raw_orders"]),
-    ("model.shop.stg_customers", "stg_customers", "model", ["staging", "pii"], "models/staging/stg_customers.sql", ["shop", "staging", "stg_customers"], "view", ["source.shop.crm.customers"]),
-    ("model.shop.fct", "fct", "model", ["star"], "models/star/fct.sql", ["shop", "star", "fct"], "incremental", ["model.shop.stg_orders", "model.shop.stg_customers"]),
-    ("model.shop.mart", "mart", "model", ["marts"], "models/marts/mart.sql", ["shop", "marts", "mart"], "table", ["model.shop.fct"]),
-    ("test.shop.not_null_stg_orders_id", "not_null_stg_orders_id", "test", [], "models/staging/_s.yml", ["shop", "not_null_stg_orders_id"], "", ["model.shop.stg_orders"]),
-    ("test.shop.rel_fct_customers", "rel_fct_customers", "test", [], "models/star/_s.yml", ["shop", "rel_fct_customers"], "", ["model.shop.fct", "model.shop.stg_customers"]),
-  ]
+  let specs:
+    [(
+      id: String, name: String, type: String, tags: [String], path: String, fqn: [String],
+      materialized: String, parents: [String]
+    )] = [
+      (
+        "seed.shop.raw_orders", "raw_orders", "seed", [], "seeds/raw_orders.csv",
+        ["shop", "raw_orders"], "seed", []
+      ),
+      (
+        "source.shop.crm.customers", "customers", "source", [], "models/_sources.yml",
+        ["shop", "crm", "customers"], "", []
+      ),
+      (
+        "model.shop.stg_orders", "stg_orders", "model", ["staging"],
+        "models/staging/stg_orders.sql", ["shop", "staging", "stg_orders"], "view",
+        ["seed.shop.raw_orders"]
+      ),
+      (
+        "model.shop.stg_customers", "stg_customers", "model", ["staging", "pii"],
+        "models/staging/stg_customers.sql", ["shop", "staging", "stg_customers"], "view",
+        ["source.shop.crm.customers"]
+      ),
+      (
+        "model.shop.fct", "fct", "model", ["star"], "models/star/fct.sql", ["shop", "star", "fct"],
+        "incremental", ["model.shop.stg_orders", "model.shop.stg_customers"]
+      ),
+      (
+        "model.shop.mart", "mart", "model", ["marts"], "models/marts/mart.sql",
+        ["shop", "marts", "mart"], "table", ["model.shop.fct"]
+      ),
+      (
+        "test.shop.not_null_stg_orders_id", "not_null_stg_orders_id", "test", [],
+        "models/staging/_s.yml", ["shop", "not_null_stg_orders_id"], "", ["model.shop.stg_orders"]
+      ),
+      (
+        "test.shop.rel_fct_customers", "rel_fct_customers", "test", [], "models/star/_s.yml",
+        ["shop", "rel_fct_customers"], "", ["model.shop.fct", "model.shop.stg_customers"]
+      ),
+    ]
   let graph = DependencyGraph(
-    ids: specs.map(\.id), edges: specs.flatMap { spec in spec.parents.map { (child: spec.id, parent: $0) } })
+    ids: specs.map(\.id),
+    edges: specs.flatMap { spec in spec.parents.map { (child: spec.id, parent: $0) } })
   let byID = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
-  let nodes = graph.ids.map { id -> Selectable in
-    let spec = byID[id]!
+  let nodes = graph.ids.compactMap { id -> Selectable? in
+    guard let spec = byID[id] else { return nil }
     return Selectable(
-      id: id, name: spec.name, resourceType: spec.type, tags: spec.tags, path: spec.path, fqn: spec.fqn,
+      id: id, name: spec.name, resourceType: spec.type, tags: spec.tags, path: spec.path,
+      fqn: spec.fqn,
       config: spec.materialized.isEmpty ? [:] : ["materialized": [spec.materialized]],
       group: spec.type == "source" ? "crm" : (spec.type == "test" ? "generic" : nil))
   }
   return Selection(graph: graph, nodes: nodes)
 }
 
-private func names(_ selection: Selection, _ select: [String], exclude: [String] = [], indirect: Bool = false) throws -> [String] {
+private func names(
+  _ selection: Selection, _ select: [String], exclude: [String] = [], indirect: Bool = false
+) throws -> [String] {
   let selected = selection.resolve(
     select: select.isEmpty ? nil : try Selector.parse(select),
     exclude: exclude.isEmpty ? nil : try Selector.parse(exclude), indirectTests: indirect)
@@ -41,10 +75,18 @@ private func names(_ selection: Selection, _ select: [String], exclude: [String]
   @Test(arguments: [
     (["stg_orders"], ["stg_orders"]),
     (["+fct"], ["customers", "fct", "raw_orders", "stg_customers", "stg_orders"]),
-    (["stg_orders+"], ["fct", "mart", "not_null_stg_orders_id", "rel_fct_customers", "stg_orders"]),
+    (
+      ["stg_orders+"], ["fct", "mart", "not_null_stg_orders_id", "rel_fct_customers", "stg_orders"]
+    ),
     (["1+fct"], ["fct", "stg_customers", "stg_orders"]),
     (["stg_orders+1"], ["fct", "not_null_stg_orders_id", "stg_orders"]),
-    (["@stg_orders"], ["customers", "fct", "mart", "not_null_stg_orders_id", "raw_orders", "rel_fct_customers", "stg_customers", "stg_orders"]),
+    (
+      ["@stg_orders"],
+      [
+        "customers", "fct", "mart", "not_null_stg_orders_id", "raw_orders", "rel_fct_customers",
+        "stg_customers", "stg_orders",
+      ]
+    ),
     (["tag:staging"], ["stg_customers", "stg_orders"]),
     (["tag:staging,tag:pii"], ["stg_customers"]),
     (["tag:star tag:marts"], ["fct", "mart"]),
@@ -55,7 +97,9 @@ private func names(_ selection: Selection, _ select: [String], exclude: [String]
     (["config.materialized:view,+fct"], ["stg_customers", "stg_orders"]),
     (["resource_type:seed"], ["raw_orders"]),
     (["source:crm"], ["customers"]),
-    (["source:crm.customers+"], ["customers", "fct", "mart", "rel_fct_customers", "stg_customers"]),
+    (
+      ["source:crm.customers+"], ["customers", "fct", "mart", "rel_fct_customers", "stg_customers"]
+    ),
     (["staging"], ["stg_customers", "stg_orders"]),
     (["shop.star.fct"], ["fct"]),
     (["stg_*"], ["stg_customers", "stg_orders"]),
@@ -67,15 +111,24 @@ private func names(_ selection: Selection, _ select: [String], exclude: [String]
   }
 
   @Test func excludeSubtractsAfterSelecting() throws {
-    #expect(try names(selection, ["+mart"], exclude: ["tag:staging", "resource_type:source"]) == ["fct", "mart", "raw_orders"])
+    #expect(
+      try names(selection, ["+mart"], exclude: ["tag:staging", "resource_type:source"]) == [
+        "fct", "mart", "raw_orders",
+      ])
   }
 
   @Test func selectingAModelSelectsItsTests() throws {
-    #expect(try names(selection, ["stg_orders"], indirect: true) == ["not_null_stg_orders_id", "stg_orders"])
+    #expect(
+      try names(selection, ["stg_orders"], indirect: true) == [
+        "not_null_stg_orders_id", "stg_orders",
+      ])
     // A test with several parents is selected when any of them is (dbt's eager mode).
     #expect(try names(selection, ["fct"], indirect: true) == ["fct", "rel_fct_customers"])
     // ...and excluded as soon as any of them is excluded.
-    #expect(try names(selection, ["fct", "stg_customers"], exclude: ["fct"], indirect: true) == ["stg_customers"])
+    #expect(
+      try names(selection, ["fct", "stg_customers"], exclude: ["fct"], indirect: true) == [
+        "stg_customers"
+      ])
   }
 
   @Test(arguments: [
@@ -105,9 +158,11 @@ private func names(_ selection: Selection, _ select: [String], exclude: [String]
   @Test func reportsEveryCycleWithItsWholePath() {
     // a -> b -> c -> a (a depends on b, b on c, c on a), and a self-reference on e.
     let graph = DependencyGraph(
-      ids: ["a", "b", "c", "d", "e"], edges: [("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("e", "e")])
+      ids: ["a", "b", "c", "d", "e"],
+      edges: [("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("e", "e")])
     #expect(graph.topologicalOrder() == nil)
-    #expect(graph.cycles().map { $0.map { graph.ids[$0] } } == [["a", "b", "c", "a"], ["e", "e"]])
+    #expect(
+      graph.cycles().map { $0.map { graph.ids[$0] } } == [["a", "b", "c", "a"], ["e", "e"]])
   }
 
   @Test func deepChainsNeedNoRecursion() {

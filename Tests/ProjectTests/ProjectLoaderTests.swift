@@ -30,16 +30,16 @@ private let projectFile = """
       "models/marts/revenue.sql": "select 1",
       "models/staging/stg.sql": "select 2",
       "models/marts/_marts.yml": """
-        version: 2
-        models:
-          - name: revenue
-            description: Revenue per month.
-            config: {materialized: incremental, tags: [finance]}
-            columns:
-              - name: month
-                meta: {pii: false}
-                data_tests: [not_null, unique]
-        """,
+      version: 2
+      models:
+        - name: revenue
+          description: Revenue per month.
+          config: {materialized: incremental, tags: [finance]}
+          columns:
+            - name: month
+              meta: {pii: false}
+              data_tests: [not_null, unique]
+      """,
     ])
     let sink = CollectingSink()
     let project = try ProjectLoader.load(root: fixture.root, sink: sink)
@@ -60,14 +60,16 @@ private let projectFile = """
   @Test func commandLineVarsOverrideProjectVars() throws {
     let fixture = try ProjectFixture(["project.yml": projectFile])
     let project = try ProjectLoader.load(
-      root: fixture.root, options: LoadOptions(vars: "{region: us, extra: 3}"), sink: CollectingSink())
+      root: fixture.root, options: LoadOptions(vars: "{region: us, extra: 3}"),
+      sink: CollectingSink())
     #expect(project.vars["region"] == .string("us"))
     #expect(project.vars["extra"] == .integer(3))
   }
 
   @Test func readsDbtProjectFileWhenProjectYmlIsMissing() throws {
     let fixture = try ProjectFixture([
-      "dbt_project.yml": "name: jaffle\nconfig-version: 2\nprofile: jaffle\nmodel-paths: [\"models\"]\n",
+      "dbt_project.yml":
+        "name: jaffle\nconfig-version: 2\nprofile: jaffle\nmodel-paths: [\"models\"]\n",
       "models/orders.sql": "select 1",
     ])
     let project = try ProjectLoader.load(root: fixture.root, sink: CollectingSink())
@@ -79,34 +81,36 @@ private let projectFile = """
   @Test func misspelledConfigKeysAreErrorsWithHints() throws {
     let fixture = try ProjectFixture([
       "project.yml": """
-        name: shop
-        models:
-          shop:
-            +materialised: table
-            staging:
-              uniqe_key: id
-        """,
+      name: shop
+      models:
+        shop:
+          +materialised: table
+          staging:
+            uniqe_key: id
+      """,
       "models/staging/a.sql": "select 1",
-      "models/staging/a.yml": "version: 2\nmodels:\n  - name: a\n    config:\n      incremental_stratgy: merge\n",
+      "models/staging/a.yml":
+        "version: 2\nmodels:\n  - name: a\n    config:\n      incremental_stratgy: merge\n",
     ])
     let sink = CollectingSink()
     _ = try ProjectLoader.load(root: fixture.root, sink: sink)
     let rendered = DiagnosticRenderer().render(sink.diagnostics)
-    #expect(rendered == """
-      models/staging/a.yml:5:7: error: unknown model config `incremental_stratgy`
-      5 |       incremental_stratgy: merge
-        |       ^~~~~~~~~~~~~~~~~~~
-      hint: did you mean `incremental_strategy`?
-      project.yml:4:5: error: unknown model config `materialised`
-      4 |     +materialised: table
-        |     ^~~~~~~~~~~~~
-      hint: did you mean `materialized`?
-      project.yml:6:7: error: unknown model config `uniqe_key`
-      6 |       uniqe_key: id
-        |       ^~~~~~~~~
-      hint: did you mean `+unique_key`?
+    #expect(
+      rendered == """
+        models/staging/a.yml:5:7: error: unknown model config `incremental_stratgy`
+        5 |       incremental_stratgy: merge
+          |       ^~~~~~~~~~~~~~~~~~~
+        hint: did you mean `incremental_strategy`?
+        project.yml:4:5: error: unknown model config `materialised`
+        4 |     +materialised: table
+          |     ^~~~~~~~~~~~~
+        hint: did you mean `materialized`?
+        project.yml:6:7: error: unknown model config `uniqe_key`
+        6 |       uniqe_key: id
+          |       ^~~~~~~~~
+        hint: did you mean `+unique_key`?
 
-      """)
+        """)
   }
 
   @Test func invalidConfigValuesNameTheAllowedOnes() throws {
@@ -157,7 +161,8 @@ private let projectFile = """
   @Test func unknownTargetSuggestsADeclaredOne() throws {
     let fixture = try ProjectFixture(["project.yml": projectFile])
     #expect {
-      _ = try ProjectLoader.load(root: fixture.root, options: LoadOptions(targetName: "locl"), sink: CollectingSink())
+      _ = try ProjectLoader.load(
+        root: fixture.root, options: LoadOptions(targetName: "locl"), sink: CollectingSink())
     } throws: { error in
       (error as? Diagnostic)?.hint == "did you mean `local`?"
     }
@@ -176,7 +181,8 @@ private let projectFile = """
 
 @Suite struct YAMLMutationTests {
   @Test func mutatedPropertiesFilesNeverTrap() throws {
-    let seed = Array("""
+    let seed = Array(
+      """
       version: 2
       sources:
         - name: crm

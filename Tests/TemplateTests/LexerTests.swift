@@ -17,27 +17,31 @@ import Testing
   @Test func splitsTextAndTags() throws {
     #expect(
       try kinds("select {{ ref('a') }} x {% if y %}z{% endif %}") == [
-        "text(select )", "{{", "ref", "(", "'a'", ")", "}}", "text( x )", "{%", "if", "y", "%}", "text(z)",
+        "text(select )", "{{", "ref", "(", "'a'", ")", "}}", "text( x )", "{%", "if", "y", "%}",
+        "text(z)",
         "{%", "endif", "%}", "end",
       ])
   }
 
   @Test func dropsCommentsAndKeepsRawBlocksAsText() throws {
-    #expect(try kinds("a{# note #}b{% raw %}{{ not a tag }}{% endraw %}c") == [
-      "text(a)", "text(b)", "text({{ not a tag }})", "text(c)", "end",
-    ])
+    #expect(
+      try kinds("a{# note #}b{% raw %}{{ not a tag }}{% endraw %}c") == [
+        "text(a)", "text(b)", "text({{ not a tag }})", "text(c)", "end",
+      ])
   }
 
   @Test func whitespaceControlTrimsNeighbouringText() throws {
-    #expect(try kinds("a  \n {%- if x -%}\n  b  {{- y }}") == [
-      "text(a)", "{%", "if", "x", "-%}", "text(b)", "{{", "y", "}}", "end",
-    ])
+    #expect(
+      try kinds("a  \n {%- if x -%}\n  b  {{- y }}") == [
+        "text(a)", "{%", "if", "x", "-%}", "text(b)", "{{", "y", "}}", "end",
+      ])
   }
 
   @Test func lexesOperatorsNumbersAndStrings() throws {
-    #expect(try kinds("{{ 1 + 2.5e3 // 3 ** 2 != 'it\\'s' ~ \"q\" }}") == [
-      "{{", "1", "+", "2.5e3", "//", "3", "**", "2", "!=", "'it\\'s'", "~", "\"q\"", "}}", "end",
-    ])
+    #expect(
+      try kinds("{{ 1 + 2.5e3 // 3 ** 2 != 'it\\'s' ~ \"q\" }}") == [
+        "{{", "1", "+", "2.5e3", "//", "3", "**", "2", "!=", "'it\\'s'", "~", "\"q\"", "}}", "end",
+      ])
   }
 
   @Test(arguments: [

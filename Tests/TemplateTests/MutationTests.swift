@@ -12,7 +12,10 @@ import Testing
     "{%- set s -%}a{{ 1 }}{%- endset -%}{{ s | length }}{# c #}{% raw %}{{x}}{% endraw %}",
     "{{ {'k': [1, 2.5, none, true]}['k'][1] if 1 < 2 else 'n' }}",
   ]
-  static let fragments = ["{{", "}}", "{%", "%}", "{#", "#}", "-", "(", ")", "[", "]", "'", "\"", "|", ".", ",", "=", "if", "endif", "for", "macro", "\u{0}", "é", "\u{FFFD}", "{% endfor %}", "**", "//"]
+  static let fragments = [
+    "{{", "}}", "{%", "%}", "{#", "#}", "-", "(", ")", "[", "]", "'", "\"", "|", ".", ",", "=",
+    "if", "endif", "for", "macro", "\u{0}", "é", "\u{FFFD}", "{% endfor %}", "**", "//",
+  ]
 
   @Test func mutatedTemplatesNeverTrap() throws {
     var generator = SplitMix64(seed: 0x5EED)
@@ -26,7 +29,8 @@ import Testing
         case 0 where !bytes.isEmpty:
           bytes.remove(at: min(position, bytes.count - 1))
         case 1:
-          let fragment = MutationTests.fragments[Int(generator.next() % UInt64(MutationTests.fragments.count))]
+          let fragment = MutationTests.fragments[
+            Int(generator.next() % UInt64(MutationTests.fragments.count))]
           bytes.insert(contentsOf: Array(fragment.utf8), at: position)
         default:
           bytes.insert(UInt8(truncatingIfNeeded: generator.next()), at: position)

@@ -18,8 +18,11 @@ final class TestHost: TemplateHost {
   func hasFunction(_ name: String) -> Bool { ["ref", "var"].contains(name) }
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
-    calls.append(name + "(" + arguments.positional.map(\.representation).joined(separator: ", ") + ")")
-    if name == "ref" { return .string("\"schema\".\"\(try arguments.string(0, "name", function: "ref"))\"") }
+    calls.append(
+      name + "(" + arguments.positional.map(\.representation).joined(separator: ", ") + ")")
+    if name == "ref" {
+      return .string("\"schema\".\"\(try arguments.string(0, "name", function: "ref"))\"")
+    }
     return arguments.value(1, "default") ?? .none
   }
 
@@ -33,7 +36,7 @@ func render(_ text: String, host: TestHost? = nil, path: String = "models/t.sql"
   let file = SourceFile(path: path, text: text)
   do {
     let template = try Parser.parse(file)
-    return try Evaluator(host: host ?? (try! TestHost()), file: file).render(template)
+    return try Evaluator(host: host ?? (try TestHost()), file: file).render(template)
   } catch let diagnostic as Diagnostic {
     return "ERROR " + DiagnosticRenderer().render(diagnostic)
   } catch {

@@ -17,9 +17,13 @@ struct Compile: ParsableCommand {
     let start = clock.now
     let session = Session(options: project)
     let compilation = try session.compile()
-    let selected = compilation.selection.resolve(select: selection.selector, exclude: selection.excluder)
+    defer { ExitWithoutTeardown.keep(compilation) }
+    let selected = compilation.selection.resolve(
+      select: selection.selector, exclude: selection.excluder)
     let ordered = compilation.order.filter(selected.contains)
+    let writeStart = clock.now
     let summary = ArtifactWriter.writeCompiledSQL(compilation, nodes: ordered, sink: session.sink)
+    session.timing("write compiled SQL", from: writeStart, to: clock.now)
     if session.sink.hasErrors {
       session.console.report(session.sink.diagnostics.filter { $0.code.hasPrefix("write.") })
       throw ExitCode(1)
@@ -36,7 +40,10 @@ struct Compile: ParsableCommand {
         + "in \(elapsed) (\(summary.written) written, \(summary.unchanged) unchanged) "
         + "to \(compilation.project.projectFile.targetPath)/compiled/\(compilation.project.name)")
     if !selection.select.isEmpty, selected.isEmpty {
-      session.console.report([.selectorMatchedNothing(selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))])
+      session.console.report([
+        .selectorMatchedNothing(
+          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+      ])
     }
   }
 }

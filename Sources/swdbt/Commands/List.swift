@@ -19,22 +19,31 @@ struct List: ParsableCommand {
   @Option(name: .long, help: "What to print per node: selector, name, path or json.")
   var output: Output = .selector
 
-  @Option(name: .long, parsing: .upToNextOption, help: "Only these resource types: model, seed, source, test.")
+  @Option(
+    name: .long, parsing: .upToNextOption,
+    help: "Only these resource types: model, seed, source, test.")
   var resourceType: [ResourceFilter] = []
 
   func run() throws {
     let session = Session(options: project)
     let compilation = try session.compile()
-    let selected = compilation.selection.resolve(select: selection.selector, exclude: selection.excluder)
+    defer { ExitWithoutTeardown.keep(compilation) }
+    let selected = compilation.selection.resolve(
+      select: selection.selector, exclude: selection.excluder)
     var lines: [String] = []
     for index in compilation.graph.ids.indices where selected.contains(index) {
       let node = compilation.nodes[index]
-      if !resourceType.isEmpty, !resourceType.map(\.rawValue).contains(node.resourceType.rawValue) { continue }
+      if !resourceType.isEmpty, !resourceType.map(\.rawValue).contains(node.resourceType.rawValue) {
+        continue
+      }
       lines.append(line(for: node, in: compilation))
     }
     if !lines.isEmpty { session.console.out(lines.joined(separator: "\n")) }
     if !selection.select.isEmpty, selected.isEmpty {
-      session.console.report([.selectorMatchedNothing(selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))])
+      session.console.report([
+        .selectorMatchedNothing(
+          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+      ])
     }
   }
 
@@ -43,7 +52,8 @@ struct List: ParsableCommand {
     case .name: return node.name
     case .path: return node.originalFilePath
     case .selector:
-      return node.resourceType == .source ? "source:" + node.fqn.joined(separator: ".") : node.fqn.joined(separator: ".")
+      return node.resourceType == .source
+        ? "source:" + node.fqn.joined(separator: ".") : node.fqn.joined(separator: ".")
     case .json: return JSONLine.node(node, compilation: compilation)
     }
   }

@@ -13,6 +13,9 @@ struct ProjectOptions: ParsableArguments {
 
   @Option(name: .long, help: "Output format of log lines and diagnostics: text or json.")
   var logFormat: LogFormat = .text
+
+  @Flag(name: .long, help: .hidden)
+  var debugTimings = false
 }
 
 /// How diagnostics and log lines are printed.

@@ -7,7 +7,9 @@ struct SelectionOptions: ParsableArguments {
   @Option(
     name: [.customShort("s"), .customLong("select"), .customLong("models"), .customShort("m")],
     parsing: .upToNextOption,
-    help: "Nodes to include: names, +name, name+, 2+name, @name, tag:, path:, config.x:, resource_type:.")
+    help:
+      "Nodes to include: names, +name, name+, 2+name, @name, tag:, path:, config.x:, resource_type:."
+  )
   var select: [String] = []
 
   @Option(name: .long, parsing: .upToNextOption, help: "Nodes to leave out, in the same syntax.")

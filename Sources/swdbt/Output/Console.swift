@@ -8,7 +8,9 @@ struct Console {
 
   init(format: LogFormat) {
     self.format = format
-    self.colors = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    self.colors =
+      format == .text && isatty(STDERR_FILENO) == 1
+      && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
   }
 
   func out(_ text: String) {

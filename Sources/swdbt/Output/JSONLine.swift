@@ -15,7 +15,12 @@ enum JSONLine {
       ("fqn", "[" + node.fqn.map(string).joined(separator: ",") + "]"),
       ("tags", "[" + node.config.tags.map(string).joined(separator: ",") + "]"),
       ("depends_on", "{\"nodes\":[" + node.dependsOn.map(string).joined(separator: ",") + "]}"),
-      ("config", "{" + node.config.values.map { string($0.key) + ":" + value($0.value) }.joined(separator: ",") + "}"),
+      (
+        "config",
+        "{"
+          + node.config.values.map { string($0.key) + ":" + value($0.value) }.joined(separator: ",")
+          + "}"
+      ),
     ]
     if let relation = node.relation {
       fields.append(("relation_name", string(relation.quoted)))
@@ -35,7 +40,8 @@ enum JSONLine {
     case .double(let number): number.isFinite ? String(number) : "null"
     case .string(let text): string(text)
     case .list(let items): "[" + items.map(self.value).joined(separator: ",") + "]"
-    case .dict(let entries): "{" + entries.map { string($0.key) + ":" + self.value($0.value) }.joined(separator: ",") + "}"
+    case .dict(let entries):
+      "{" + entries.map { string($0.key) + ":" + self.value($0.value) }.joined(separator: ",") + "}"
     default: string(value.rendered)
     }
   }

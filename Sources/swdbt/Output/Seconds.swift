@@ -6,4 +6,11 @@ enum Seconds {
     let fraction = hundredths % 100
     return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)s"
   }
+
+  /// Milliseconds with one decimal, for timings of fast phases.
+  static func milliseconds(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    let tenths = Int(seconds) * 10_000 + Int(attoseconds / 100_000_000_000_000)
+    return "\(tenths / 10).\(tenths % 10)ms"
+  }
 }

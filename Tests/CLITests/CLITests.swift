@@ -1,0 +1,134 @@
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+private let smallProject: [String: String] = [
+  "project.yml":
+    "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\nmodels:\n  shop:\n    marts:\n      +schema: marts\n      +materialized: table\n",
+  "seeds/raw_orders.csv": "id,amount\n1,10\n",
+  "models/staging/stg_orders.sql": "select id, amount from {{ ref('raw_orders') }}\n",
+  "models/marts/revenue.sql": "select sum(amount) as revenue from {{ ref('stg_orders') }}\n",
+  "models/marts/_marts.yml":
+    "version: 2\nmodels:\n  - name: revenue\n    columns:\n      - name: revenue\n        data_tests: [not_null]\n",
+]
+
+@Suite struct CLITests {
+  @Test func compileWritesResolvedSQLAndSkipsUnchangedFiles() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let first = try Executable.run(["compile"], in: fixture.root)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(
+      try fixture.read("target/compiled/shop/models/marts/revenue.sql")
+        == "select sum(amount) as revenue from \"dev\".\"stg_orders\"\n")
+    #expect(first.stderr.contains("Compiled 2 models and 0 tests in "))
+    #expect(first.stderr.contains("(2 written, 0 unchanged) to target/compiled/shop"))
+    let second = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
+    #expect(second.status == 0)
+    #expect(second.stderr.contains("(0 written, 2 unchanged)"))
+  }
+
+  @Test func compilingOneModelPrintsItsSQL() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["compile", "-s", "revenue"], in: fixture.root)
+    #expect(result.status == 0)
+    #expect(result.stdout == "select sum(amount) as revenue from \"dev\".\"stg_orders\"\n\n")
+  }
+
+  @Test func unknownRefFailsWithACompilerStyleMessage() throws {
+    var files = smallProject
+    files["models/marts/revenue.sql"] = "select sum(amount)\nfrom {{ ref('stg_order') }}\n"
+    let fixture = try ProjectFixture(files)
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        models/marts/revenue.sql:2:9: error: unknown model `stg_order` in `ref`
+        2 | from {{ ref('stg_order') }}
+          |         ^~~~~~~~~~~~~~~~
+        hint: did you mean `stg_orders`?
+        error: compile failed with 1 error
+
+        """)
+    #expect(!fixture.exists("target/compiled"))
+  }
+
+  @Test func binaryGarbageIsADiagnosticNotACrash() throws {
+    var files = smallProject
+    files["models/garbage.sql"] = String(
+      decoding: [0xFF, 0x7B, 0x7B, 0x00, 0xC3, 0x28, 0x7B, 0x25, 0x2D], as: UTF8.self)
+    let fixture = try ProjectFixture(files)
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("models/garbage.sql:1:"))
+    #expect(result.stderr.contains("error: compile failed"))
+  }
+
+  @Test func listPrintsSelectorsNamesPathsAndJSON() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let selectors = try Executable.run(["ls"], in: fixture.root)
+    #expect(selectors.status == 0)
+    #expect(
+      selectors.stdout
+        == "shop.marts.revenue\nshop.staging.stg_orders\nshop.raw_orders\nshop.not_null_revenue_revenue\n"
+    )
+    let names = try Executable.run(
+      ["ls", "-s", "+revenue", "--output", "name", "--resource-type", "model"], in: fixture.root)
+    #expect(names.stdout == "revenue\nstg_orders\n")
+    let paths = try Executable.run(
+      ["ls", "--select", "tag:nothing", "--output", "path"], in: fixture.root)
+    #expect(paths.stdout == "")
+    #expect(paths.stderr.contains("warning: the selection `tag:nothing` matched no nodes"))
+    let json = try Executable.run(
+      ["ls", "-s", "revenue", "--output", "json", "--resource-type", "model"], in: fixture.root)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(object["unique_id"] as? String == "model.shop.revenue")
+    #expect(object["relation_name"] as? String == "\"dev_marts\".\"revenue\"")
+    #expect((object["depends_on"] as? [String: [String]])?["nodes"] == ["model.shop.stg_orders"])
+    #expect((object["config"] as? [String: Any])?["materialized"] as? String == "table")
+  }
+
+  @Test func badSelectorIsRejectedBeforeAnyWork() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["ls", "-s", "tagg:x"], in: fixture.root)
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains(
+        "invalid selector `tagg:x`: unknown method `tagg` (did you mean `tag`?)"))
+  }
+
+  @Test func missingProjectSaysWhereItLooked() throws {
+    let fixture = try ProjectFixture([:])
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in `\(fixture.root)`"))
+    #expect(
+      result.stderr.contains("hint: run swdbt from a project's root or pass `--project-dir DIR`"))
+  }
+
+  @Test func jsonLogFormatEmitsOneObjectPerLine() throws {
+    var files = smallProject
+    files["models/marts/revenue.sql"] = "select {{ var('missing_var') }}"
+    let fixture = try ProjectFixture(files)
+    let result = try Executable.run(["compile", "--log-format", "json"], in: fixture.root)
+    #expect(result.status == 1)
+    let lines = result.stderr.split(separator: "\n")
+    #expect(lines.count == 2)
+    let first = try #require(
+      try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    #expect(first["code"] as? String == "compile.unknown-var")
+    #expect(first["file"] as? String == "models/marts/revenue.sql")
+    #expect(first["line"] as? Int == 1)
+  }
+
+  @Test func varsFromTheCommandLineReachTemplates() throws {
+    var files = smallProject
+    files["models/marts/revenue.sql"] = "select {{ var('limit') }} as x"
+    let fixture = try ProjectFixture(files)
+    let result = try Executable.run(
+      ["compile", "-s", "revenue", "--vars", "{limit: 5}"], in: fixture.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "select 5 as x\n")
+  }
+}
