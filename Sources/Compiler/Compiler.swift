@@ -199,7 +199,7 @@ public enum Compiler {
 }
 
 /// Forwards diagnostics and remembers whether any was an error.
-final class ErrorTracker: DiagnosticSink, @unchecked Sendable {
+final class ErrorTracker: DiagnosticSink {
   private let sink: any DiagnosticSink
   private let flag = AtomicFlag()
 
@@ -213,6 +213,7 @@ final class ErrorTracker: DiagnosticSink, @unchecked Sendable {
   var sawError: Bool { flag.value }
 }
 
+/// A flag any thread may raise, read once the work is done.
 final class AtomicFlag: Sendable {
   private let storage = Atomic<Bool>(false)
   func set() { storage.store(true, ordering: .relaxed) }

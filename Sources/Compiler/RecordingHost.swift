@@ -59,7 +59,6 @@ final class RecordingHost: TemplateHost {
   let nodeName: String
   /// Config from the project file and YAML; `config()` calls layer on top.
   let baseConfig: NodeConfig
-  /// The relation `this` names when already known (tests of a model); nil for the node itself.
   private(set) var references: [RecordedReference] = []
   private(set) var configCalls = OrderedDictionary<String, Value>()
   private(set) var problems: [Diagnostic] = []

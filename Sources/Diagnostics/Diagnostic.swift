@@ -47,6 +47,8 @@ public struct Diagnostic: Sendable, Error {
   public var notes: [Note]
   /// Advice for fixing the problem.
   public var hint: String?
+  /// Whether the renderer may print the source line; false when the line holds a secret.
+  public var showsExcerpt = true
 
   /// Creates a diagnostic.
   public init(

@@ -14,7 +14,7 @@ public struct DiagnosticRenderer: Sendable {
     out += header(
       location: diagnostic.range, path: diagnostic.path, severity: diagnostic.severity.rawValue,
       message: diagnostic.message)
-    if let range = diagnostic.range { out += excerpt(range) }
+    if let range = diagnostic.range, diagnostic.showsExcerpt { out += excerpt(range) }
     for note in diagnostic.notes {
       out += header(location: note.range, path: nil, severity: "note", message: note.message)
       if let range = note.range { out += excerpt(range) }

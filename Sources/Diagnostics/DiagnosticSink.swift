@@ -1,4 +1,4 @@
-public import Synchronization
+import Synchronization
 
 /// Receives diagnostics as stages emit them; stages keep going after recoverable problems.
 public protocol DiagnosticSink: Sendable {

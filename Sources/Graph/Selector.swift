@@ -101,8 +101,6 @@ public struct Selector: Sendable, Equatable {
       atom.parents = true
       atom.parentDepth = leadingDigits.isEmpty ? nil : Int(leadingDigits)
       rest = rest.dropFirst(leadingDigits.count + 1)
-    } else if !leadingDigits.isEmpty, leadingDigits.count == rest.count {
-      // A bare number is a name, not a depth.
     }
     let trailingDigits = String(rest.reversed().prefix { $0.isNumber }.reversed())
     if rest.dropLast(trailingDigits.count).hasSuffix("+"), rest.count > trailingDigits.count + 1 {

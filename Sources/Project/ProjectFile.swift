@@ -200,11 +200,13 @@ public struct ProjectFile: Sendable {
       let value = YAMLDocument.value(of: valueNode)
       if key == "password" || key == "pass", let text = value.stringValue, !text.contains("env_var")
       {
-        sink.emit(
-          .error(
-            "project.literal-password", "target `\(name)` has a literal password",
-            at: document.range(of: keyNode),
-            hint: "read it from the environment: `password: \"{{ env_var('SWDBT_PASSWORD') }}\"`"))
+        var diagnostic = Diagnostic.error(
+          "project.literal-password", "target `\(name)` has a literal password",
+          at: document.range(of: keyNode),
+          hint: "read it from the environment: `password: \"{{ env_var('SWDBT_PASSWORD') }}\"`")
+        // The source line would print the password itself.
+        diagnostic.showsExcerpt = false
+        sink.emit(diagnostic)
         continue
       }
       settings[key] = value

@@ -295,11 +295,11 @@ public struct Parser {
     let nameToken = try expectName(context: "after `docs`")
     try expectStatementEnd("docs")
     let start = current.span.start
-    let body = try parseBody(until: ["enddocs"])
+    // Parsed only to find `{% enddocs %}`; the block's text is kept raw.
+    _ = try parseBody(until: ["enddocs"])
     let end = current.span.start
     _ = try closingTag(for: "docs", expected: ["enddocs"], opened: nameToken.span)
     try expectStatementEnd("enddocs")
-    _ = body
     docs.append(
       DocsBlock(
         name: text(nameToken),
