@@ -224,9 +224,9 @@ final class AtomicFlag: Sendable {
 enum PlaceholderSubstitution {
   /// `names[i]` replaces placeholder `i`; `relations[i]` supplies `.schema` / `.identifier` parts.
   static func apply(_ text: String, names: [String], relations: [RelationName?]) -> String {
-    var utf8 = Array(text.utf8)
-    // U+E000 is EE 80 80 in UTF-8; most models have a handful of markers.
-    guard utf8.contains(0xEE) else { return text }
+    // U+E000 is EE 80 80 in UTF-8; text without it has no placeholder to replace.
+    guard text.utf8.contains(0xEE) else { return text }
+    let utf8 = Array(text.utf8)
     var out: [UInt8] = []
     out.reserveCapacity(utf8.count + names.count * 24)
     var index = 0
@@ -258,7 +258,6 @@ enum PlaceholderSubstitution {
       out.append(utf8[index])
       index += 1
     }
-    utf8 = out
-    return String(decoding: utf8, as: UTF8.self)
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -12,9 +12,6 @@ public struct ConfigTree: Sendable {
   /// Where this level's key is, for "applies to nothing" warnings.
   public var range: SourceRange?
 
-  /// An empty tree.
-  public static let empty = ConfigTree(config: NodeConfig(), children: [:], range: nil)
-
   /// The config for a node with this fqn: each level along the path overrides the one above.
   public func resolve(_ fqn: [String]) -> NodeConfig {
     var result = config

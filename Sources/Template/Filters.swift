@@ -41,25 +41,7 @@ enum Filters {
     case .none, .undefined: return "null"
     case .bool(let flag): return flag ? "true" : "false"
     case .integer, .double: return value.rendered
-    case .string(let text):
-      var out = "\""
-      for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-          if scalar.value < 0x20 {
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-          } else {
-            out.unicodeScalars.append(scalar)
-          }
-        }
-      }
-      return out + "\""
+    case .string(let text): return DiagnosticRenderer.jsonString(text)
     case .list(let items): return "[" + items.map(json).joined(separator: ", ") + "]"
     case .dict(let entries):
       return "{"

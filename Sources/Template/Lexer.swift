@@ -243,18 +243,12 @@ public struct Lexer {
       tokens.append(Token(.string, Span(start: start, end: position)))
       return
     }
-    if position + 1 < bytes.count {
-      let pair = (byte, bytes[position + 1])
-      let twoCharacter: [(UInt8, UInt8)] = [
-        (0x3D, 0x3D), (0x21, 0x3D), (0x3C, 0x3D), (0x3E, 0x3D), (0x2F, 0x2F), (0x2A, 0x2A),
-      ]
-      if twoCharacter.contains(where: { $0 == pair }) {
-        position += 2
-        tokens.append(Token(.symbol, Span(start: start, end: position)))
-        return
-      }
+    if position + 1 < bytes.count, isTwoCharacterOperator(byte, bytes[position + 1]) {
+      position += 2
+      tokens.append(Token(.symbol, Span(start: start, end: position)))
+      return
     }
-    if Array("+-*/%~<>=()[]{}.,:|".utf8).contains(byte) {
+    if Lexer.singleCharacterSymbols.contains(byte) {
       position += 1
       tokens.append(Token(.symbol, Span(start: start, end: position)))
       return
@@ -265,6 +259,19 @@ public struct Lexer {
     throw .templateSyntax(
       "unexpected character `\(file.text(Span(start: start, end: end)))` in tag", file: file,
       Span(start: start, end: end))
+  }
+
+  private static let singleCharacterSymbols = Set("+-*/%~<>=()[]{}.,:|".utf8)
+
+  /// `==`, `!=`, `<=`, `>=`, `//` and `**`.
+  private func isTwoCharacterOperator(_ first: UInt8, _ second: UInt8) -> Bool {
+    switch (first, second) {
+    case (UInt8(ascii: "="), UInt8(ascii: "=")), (UInt8(ascii: "!"), UInt8(ascii: "=")),
+      (UInt8(ascii: "<"), UInt8(ascii: "=")), (UInt8(ascii: ">"), UInt8(ascii: "=")),
+      (UInt8(ascii: "/"), UInt8(ascii: "/")), (UInt8(ascii: "*"), UInt8(ascii: "*")):
+      true
+    default: false
+    }
   }
 
   private func isWhitespace(_ byte: UInt8) -> Bool {

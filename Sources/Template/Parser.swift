@@ -460,19 +460,8 @@ public struct Parser {
   }
 
   private mutating func parseUnary() throws(Diagnostic) -> Expression {
-    var expression: Expression
-    if isSymbol("-") || isSymbol("+") {
-      // As in Jinja, `-x | f` negates first and filters the result: `-3 | abs` is 3.
-      let sign = advance()
-      try enter(sign.span)
-      defer { depth -= 1 }
-      let operand = try parseUnaryOperand()
-      expression = .unary(
-        text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
-    } else {
-      expression = try parsePrimaryWithPostfix()
-    }
-    return try parseFilters(expression)
+    // As in Jinja, `-x | f` negates first and filters the result: `-3 | abs` is 3.
+    try parseFilters(try parseUnaryOperand())
   }
 
   private mutating func parseUnaryOperand() throws(Diagnostic) -> Expression {
