@@ -11,6 +11,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     .target(name: "Diagnostics"),
@@ -43,19 +45,36 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    .target(name: "Adapter"),
     .systemLibrary(
       name: "CLibPQ",
       pkgConfig: "libpq",
       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
     ),
+    .target(
+      name: "Postgres",
+      dependencies: [
+        "Adapter", "CLibPQ",
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .target(
+      name: "Execution",
+      dependencies: [
+        "Adapter", "Compiler", "Diagnostics", "Project", "Template",
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]
+    ),
     .executableTarget(
       name: "swdbt",
       dependencies: [
-        "Diagnostics", "Template", "Project", "Graph", "Compiler",
+        "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
+        "Execution",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "SwdbtTestSupport"),
+    .target(name: "SwdbtTestSupport", dependencies: ["Postgres", "Adapter"]),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "SwdbtTestSupport"]),
     .testTarget(
       name: "TemplateTests",
@@ -76,6 +95,11 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
+    .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Adapter"]),
+    .testTarget(
+      name: "IntegrationTests",
+      dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter"]
+    ),
   ]
 )
 

@@ -9,7 +9,8 @@ import Template
 public struct CompileOptions: Sendable {
   /// Environment variables `env_var()` may read (passed in so tests need no global state).
   public var environment: [String: String]
-  /// Names of models whose relations already exist, for `is_incremental()`.
+  /// Relations that already exist in the database as `schema.identifier` (unquoted), for
+  /// `is_incremental()`.
   public var existingRelations: Set<String>
   /// `--full-refresh`: `is_incremental()` is false everywhere.
   public var fullRefresh: Bool

@@ -128,7 +128,10 @@ final class RecordingHost: TemplateHost {
       else {
         return .bool(false)
       }
-      return .bool(environment.existingRelations.contains(nodeName))
+      let relation = RelationNaming.relation(
+        name: nodeName, config: currentConfig, target: environment.project.target)
+      return .bool(
+        environment.existingRelations.contains(relation.schema + "." + relation.identifier))
     case "doc":
       let docName = try arguments.string(0, "name", function: "doc")
       guard let block = environment.project.docs[docName] else {

@@ -189,7 +189,7 @@ public struct ProjectFile: Sendable {
       onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"))
   }
 
-  private static func parseTarget(
+  static func parseTarget(
     _ name: String, _ node: Node, _ document: YAMLDocument, _ sink: any DiagnosticSink
   ) -> TargetConfig {
     var settings = OrderedDictionary<String, Value>()

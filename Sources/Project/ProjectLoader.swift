@@ -37,11 +37,20 @@ public struct LoadOptions: Sendable {
   public var targetName: String?
   /// `--vars` as YAML or JSON text, if given.
   public var vars: String?
+  /// `--profiles-dir`, if given.
+  public var profilesDirectory: String?
+  /// The environment (`DBT_PROFILES_DIR`, `HOME`), passed in so tests need no global state.
+  public var environment: [String: String]
 
   /// Creates load options.
-  public init(targetName: String? = nil, vars: String? = nil) {
+  public init(
+    targetName: String? = nil, vars: String? = nil, profilesDirectory: String? = nil,
+    environment: [String: String] = [:]
+  ) {
     self.targetName = targetName
     self.vars = vars
+    self.profilesDirectory = profilesDirectory
+    self.environment = environment
   }
 }
 
@@ -56,7 +65,7 @@ public enum ProjectLoader {
     let projectFile = try readProjectFile(root: root, sink: sink)
     let name = projectFile.name
     let vars = try mergeVars(projectFile.vars, options.vars)
-    let target = try chooseTarget(projectFile, options.targetName)
+    let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
 
     struct Work: Sendable {
       enum Kind: Sendable {
@@ -317,16 +326,27 @@ public enum ProjectLoader {
     return projectVars.merging(overrides) { $1 }
   }
 
-  private static func chooseTarget(_ projectFile: ProjectFile, _ requested: String?)
-    throws(Diagnostic) -> TargetConfig
-  {
-    let name = requested ?? projectFile.defaultTarget ?? projectFile.targets.keys.first ?? "local"
-    if let target = projectFile.targets[name] { return target }
-    if name == "local", projectFile.targets.isEmpty { return .embeddedDefault() }
+  private static func chooseTarget(
+    _ projectFile: ProjectFile, root: String, options: LoadOptions, sink: any DiagnosticSink
+  ) throws(Diagnostic) -> TargetConfig {
+    var targets = projectFile.targets
+    var defaultName = projectFile.defaultTarget
+    var declaredIn = "the project file"
+    if targets.isEmpty, let profile = projectFile.profile,
+      let fromProfiles = try Profiles.read(
+        profile: profile, root: root, options: options, sink: sink)
+    {
+      targets = fromProfiles.targets
+      defaultName = fromProfiles.default
+      declaredIn = "profiles.yml (profile `\(profile)`)"
+    }
+    let name = options.targetName ?? defaultName ?? targets.keys.first ?? "local"
+    if let target = targets[name] { return target }
+    if name == "local", targets.isEmpty { return .embeddedDefault() }
     throw .error(
       "project.unknown-target", "unknown target `\(name)`", path: projectFile.file.path,
-      hint: Suggestions.didYouMean(name, in: projectFile.targets.keys)
-        ?? "declare it under `targets:` in the project file")
+      hint: Suggestions.didYouMean(name, in: targets.keys)
+        ?? "declare it under `targets:` in \(declaredIn)")
   }
 
   private static func addPatch(

@@ -26,22 +26,38 @@ struct Session {
 
   /// Loads and compiles; on errors prints them and exits with status 1.
   func compile() throws -> Compilation {
-    let loaded: LoadedProject
+    try compile(load())
+  }
+
+  /// Loads the project; on errors prints them and exits with status 1.
+  func load() throws -> LoadedProject {
     let start = clock.now
     do {
-      loaded = try ProjectLoader.load(
-        root: root, options: LoadOptions(targetName: options.target, vars: options.vars), sink: sink
-      )
+      let loaded = try ProjectLoader.load(
+        root: root,
+        options: LoadOptions(
+          targetName: options.target, vars: options.vars, profilesDirectory: options.profilesDir,
+          environment: ProcessInfo.processInfo.environment), sink: sink)
+      timing("load (read, lex, parse, YAML)", from: start, to: clock.now)
+      return loaded
     } catch {
       sink.emit(error)
       try finish(failedStage: "load")
       throw ExitCode(1)
     }
-    let loadedAt = clock.now
+  }
+
+  /// Compiles a loaded project; on errors prints them and exits with status 1.
+  func compile(
+    _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false
+  ) throws -> Compilation {
+    let start = clock.now
     let compilation = Compiler.compile(
-      loaded, options: CompileOptions(environment: ProcessInfo.processInfo.environment), sink: sink)
-    timing("load (read, lex, parse, YAML)", from: start, to: loadedAt)
-    timing("compile (render, link, name)", from: loadedAt, to: clock.now)
+      loaded,
+      options: CompileOptions(
+        environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
+        fullRefresh: fullRefresh), sink: sink)
+    timing("compile (render, link, name)", from: start, to: clock.now)
     guard let compilation, !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
@@ -58,7 +74,7 @@ struct Session {
   }
 
   /// Prints the diagnostics and a one-line verdict, then fails the command.
-  private func finish(failedStage: String) throws {
+  func finish(failedStage: String) throws {
     console.report(sink.diagnostics)
     let errors = sink.count(of: .error)
     console.info("error: \(failedStage) failed with \(errors) error\(errors == 1 ? "" : "s")")

@@ -11,6 +11,11 @@ struct ProjectOptions: ParsableArguments {
   @Option(name: .long, help: "Variables as YAML or JSON, overriding the project's `vars:`.")
   var vars: String?
 
+  @Option(
+    name: .long,
+    help: "Where dbt's profiles.yml is, for projects with a `profile:` and no `targets:`.")
+  var profilesDir: String?
+
   @Option(name: .long, help: "Output format of log lines and diagnostics: text or json.")
   var logFormat: LogFormat = .text
 

@@ -1,0 +1,49 @@
+/// One open session with a database, used by one thread at a time.
+///
+/// Implementations block the calling thread while a statement runs: the scheduler gives each
+/// connection a thread of its own, never the cooperative pool.
+public protocol DatabaseConnection: AnyObject {
+  /// Runs one or more statements and returns the last result.
+  func execute(_ sql: String) throws(DatabaseError) -> QueryResult
+  /// Runs `COPY ... FROM STDIN`, feeding it the chunks `produce` sends; returns rows copied.
+  func copyIn(
+    _ sql: String,
+    produce: (_ send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void) throws(DatabaseError)
+      -> Void
+  ) throws(DatabaseError) -> Int
+  /// A handle another thread may use to cancel the statement running now.
+  func makeCanceller() -> any StatementCanceller
+  /// The server's version as text (`15.18`).
+  var serverVersion: String { get }
+  /// Closes the session; later calls fail.
+  func close()
+}
+
+/// Cancels whatever statement its connection is running, from any thread.
+public protocol StatementCanceller: Sendable {
+  /// Asks the server to cancel the running statement; harmless when nothing runs.
+  func cancel()
+}
+
+/// Opens connections to one target.
+public protocol DatabaseAdapter: Sendable {
+  /// The target as text for `swdbt debug` and logs; never contains a password.
+  var redactedDescription: String { get }
+  /// Opens a new connection.
+  func connect() throws(DatabaseError) -> any DatabaseConnection
+}
+
+extension DatabaseConnection {
+  /// Runs statements inside `begin`/`commit`, rolling back when `body` throws.
+  public func transaction<T>(_ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+    _ = try execute("begin")
+    do {
+      let value = try body()
+      _ = try execute("commit")
+      return value
+    } catch {
+      _ = try? execute("rollback")
+      throw error
+    }
+  }
+}

@@ -1,0 +1,193 @@
+public import Adapter
+public import Compiler
+import Diagnostics
+import Foundation
+import Graph
+import Project
+import Synchronization
+
+/// Runs selected nodes of a compilation against a database: seeds are loaded, models built,
+/// in dependency order over a pool of connections.
+public final class Executor: Sendable {
+  /// What to run and how.
+  public struct Options: Sendable {
+    /// `--full-refresh`.
+    public var fullRefresh: Bool
+    /// The project's root folder (seed files are read from it).
+    public var projectRoot: String
+
+    /// Creates options.
+    public init(fullRefresh: Bool = false, projectRoot: String) {
+      self.fullRefresh = fullRefresh
+      self.projectRoot = projectRoot
+    }
+  }
+
+  private let compilation: Compilation
+  private let options: Options
+  private let onEvent: @Sendable (RunEvent) -> Void
+  private let results = Mutex<[NodeResult]>([])
+
+  /// Creates an executor; `onEvent` is called from worker threads, one event at a time.
+  public init(
+    compilation: Compilation, options: Options,
+    onEvent: @escaping @Sendable (RunEvent) -> Void
+  ) {
+    self.compilation = compilation
+    self.options = options
+    self.onEvent = onEvent
+  }
+
+  /// The nodes of a selection that execute: seeds and non-ephemeral models, in build order.
+  public static func runnable(_ compilation: Compilation, selected: Set<Int>) -> [Int] {
+    compilation.order.filter { index in
+      guard selected.contains(index) else { return false }
+      let node = compilation.nodes[index]
+      switch node.resourceType {
+      case .seed: return true
+      case .model: return node.config.materialized != "ephemeral"
+      default: return false
+      }
+    }
+  }
+
+  /// Runs `indices` (compilation indices in build order) on the given connections and returns
+  /// one result per node, in the order they finished. A scheduler is passed in so that the
+  /// caller can cancel it.
+  public func run(
+    _ indices: [Int], connections: [any DatabaseConnection], scheduler: Scheduler? = nil
+  ) -> [NodeResult] {
+    let jobs = indices
+    let scheduler = scheduler ?? Executor.scheduler(for: jobs, in: compilation)
+    let total = jobs.count
+    let counter = Mutex(0)
+    let emit: @Sendable (NodeResult) -> Void = { [self] result in
+      // One lock keeps the position and the printed order the same.
+      counter.withLock { position in
+        position += 1
+        self.results.withLock { $0.append(result) }
+        self.onEvent(.finished(result, position: position, total: total))
+      }
+    }
+    scheduler.run(
+      connections: connections,
+      work: { [self] job, connection, worker in
+        let result = self.execute(jobs[job], on: connection, worker: worker)
+        emit(result)
+        return result.status == .error ? .failed : .succeeded
+      },
+      skip: { [compilation] job, reason in
+        let node = compilation.nodes[jobs[job]]
+        let message: String =
+          switch reason {
+          case .ancestorFailed(let failed):
+            "skipped because `\(compilation.nodes[jobs[failed]].name)` failed"
+          case .cancelled: "skipped because the run was cancelled"
+          }
+        let now = Date()
+        emit(
+          NodeResult(
+            uniqueID: node.uniqueID, index: jobs[job], status: .skipped, commandTag: "",
+            rowsAffected: nil, message: message, failures: nil, diagnostics: [], startedAt: now,
+            completedAt: now, executionTime: 0, threadID: "main",
+            relationName: node.relation?.quoted))
+      })
+    return results.withLock { $0 }
+  }
+
+  /// A scheduler whose job `i` is `indices[i]`, with parents among the selected nodes only
+  /// (an unselected parent is assumed to exist already, as in dbt).
+  public static func scheduler(for indices: [Int], in compilation: Compilation) -> Scheduler {
+    var position: [Int: Int] = [:]
+    for (job, index) in indices.enumerated() { position[index] = job }
+    let parents = indices.map { index in
+      Executor.runnableAncestors(of: index, in: compilation, position: position)
+    }
+    return Scheduler(parents: parents)
+  }
+
+  /// Parents that are jobs; an ephemeral parent is looked through to its own parents.
+  private static func runnableAncestors(
+    of index: Int, in compilation: Compilation, position: [Int: Int]
+  ) -> [Int] {
+    var result: Set<Int> = []
+    var stack = compilation.graph.parents[index]
+    var seen: Set<Int> = []
+    while let parent = stack.popLast() {
+      guard seen.insert(parent).inserted else { continue }
+      if let job = position[parent] {
+        result.insert(job)
+      } else if compilation.nodes[parent].config.materialized == "ephemeral",
+        compilation.nodes[parent].resourceType == .model
+      {
+        stack.append(contentsOf: compilation.graph.parents[parent])
+      }
+    }
+    return result.sorted()
+  }
+
+  private func execute(_ index: Int, on connection: any DatabaseConnection, worker: Int)
+    -> NodeResult
+  {
+    let node = compilation.nodes[index]
+    let startedAt = Date()
+    let clock = ContinuousClock()
+    let start = clock.now
+    var result = NodeResult(
+      uniqueID: node.uniqueID, index: index, status: .success, commandTag: "", rowsAffected: nil,
+      message: "", failures: nil, diagnostics: [], startedAt: startedAt, completedAt: startedAt,
+      executionTime: 0, threadID: "Thread-\(worker + 1)", relationName: node.relation?.quoted)
+    do {
+      let outcome = try build(node, on: connection)
+      result.commandTag = outcome.commandTag
+      result.rowsAffected = outcome.rowsAffected
+      result.message = outcome.message
+      result.diagnostics = outcome.warnings
+    } catch {
+      result.status = .error
+      result.diagnostics = [error]
+      result.message = error.message
+    }
+    let elapsed = clock.now - start
+    result.completedAt = Date()
+    result.executionTime =
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return result
+  }
+
+  private func build(_ node: CompiledNode, on connection: any DatabaseConnection)
+    throws(Diagnostic) -> BuildOutcome
+  {
+    guard let relation = node.relation else {
+      throw .error("run.no-relation", "`\(node.name)` has no relation to build")
+    }
+    let compiledPath = compilation.compiledPath(of: node)
+    switch node.resourceType {
+    case .seed:
+      let loader = SeedLoader(
+        node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
+        displayPath: node.originalFilePath, connection: connection)
+      do {
+        return try loader.load()
+      } catch {
+        switch error {
+        case .file(let diagnostic): throw diagnostic
+        case .statement(let failure):
+          throw ErrorLocator.diagnostic(
+            for: failure, node: node, source: nil, compiledPath: node.originalFilePath)
+        }
+      }
+    default:
+      let builder = ModelBuilder(
+        node: node, relation: relation, target: compilation.project.target,
+        fullRefresh: options.fullRefresh, connection: connection)
+      do {
+        return try builder.build()
+      } catch {
+        let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file
+        throw ErrorLocator.diagnostic(
+          for: error, node: node, source: source, compiledPath: compiledPath)
+      }
+    }
+  }
+}

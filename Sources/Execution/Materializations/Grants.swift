@@ -1,0 +1,106 @@
+import Adapter
+import Compiler
+import Diagnostics
+import OrderedCollections
+import Project
+import Template
+
+/// Applies a node's `grants` config after every build: grants what the config lists and
+/// revokes what it no longer lists. Without a `grants` key nothing is touched, so grants
+/// managed by hand survive.
+enum Grants {
+  /// Privilege → roles from the node's config, or nil when it sets none.
+  static func configured(_ config: NodeConfig) -> [String: [String]]? {
+    guard case .dict(let entries)? = config["grants"] else { return nil }
+    var grants: [String: [String]] = [:]
+    for (privilege, roles) in entries {
+      grants[privilege.lowercased()] = NodeConfig.strings(roles)
+    }
+    return grants
+  }
+
+  /// Brings the relation's grants in line with the config.
+  static func apply(
+    _ config: NodeConfig, to relation: RelationName, runner: StatementRunner
+  ) throws(StatementFailure) {
+    guard let wanted = configured(config) else { return }
+    let current = try runner.run(
+      """
+      select grantee, lower(privilege_type) from information_schema.role_table_grants \
+      where table_schema = \(SQLQuoting.literal(relation.schema)) \
+      and table_name = \(SQLQuoting.literal(relation.identifier)) and grantee <> current_user
+      """)
+    var existing: Set<String> = []
+    for row in current.rows {
+      guard let role = row[0], let privilege = row[1] else { continue }
+      existing.insert(privilege + " " + role)
+      if !(wanted[privilege] ?? []).contains(role) {
+        try runner.run(
+          "revoke \(privilege) on \(relation.quoted) from \(SQLQuoting.identifier(role))")
+      }
+    }
+    for privilege in wanted.keys.sorted() {
+      let roles = (wanted[privilege] ?? []).filter { !existing.contains(privilege + " " + $0) }
+      guard !roles.isEmpty else { continue }
+      try runner.run(
+        "grant \(privilege) on \(relation.quoted) to "
+          + roles.map(SQLQuoting.identifier).joined(separator: ", "))
+    }
+  }
+}
+
+/// `pre_hook` / `post_hook` SQL, rendered with `this` and `target` at run time as dbt does.
+enum Hooks {
+  /// The hook statements of a config key (a string or a list of strings).
+  static func statements(
+    _ key: String, of node: CompiledNode, target: TargetConfig
+  ) throws(StatementFailure) -> [String] {
+    guard let value = node.config[key] else { return [] }
+    let texts = NodeConfig.strings(value)
+    return try texts.map { (text: String) throws(StatementFailure) -> String in
+      try render(text, this: node.relation, target: target, what: "\(key) of \(node.name)")
+    }
+  }
+
+  /// Renders one hook or `on-run-start` statement.
+  static func render(
+    _ text: String, this: RelationName?, target: TargetConfig, what: String
+  ) throws(StatementFailure) -> String {
+    guard text.contains("{{") || text.contains("{%") else { return text }
+    let file = SourceFile(path: what, text: text)
+    do {
+      let template = try Parser.parse(file)
+      return try Evaluator(host: HookHost(this: this, target: target), file: file).render(
+        template)
+    } catch {
+      throw StatementFailure(
+        error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
+        statement: text, action: "rendering \(what)")
+    }
+  }
+}
+
+/// What hooks may use: `this` (the node's relation) and `target`.
+final class HookHost: TemplateHost {
+  let this: RelationName?
+  let target: TargetConfig
+
+  init(this: RelationName?, target: TargetConfig) {
+    self.this = this
+    self.target = target
+  }
+
+  func hasFunction(_ name: String) -> Bool { false }
+  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    throw .error("hook.unknown-function", "unknown function `\(name)`", at: arguments.range)
+  }
+  func global(_ name: String) -> Value? {
+    switch name {
+    case "this": this.map { .string($0.quoted) }
+    case "target": target.templateValue
+    default: nil
+    }
+  }
+  func macro(named name: String) -> MacroDefinition? { nil }
+  var knownNames: [String] { ["this", "target"] }
+}

@@ -1,0 +1,46 @@
+public import Diagnostics
+public import Foundation
+
+/// How one node's run ended, in dbt's words.
+public enum NodeStatus: String, Sendable, Codable {
+  case success, error, skipped
+  case pass, warn, fail
+}
+
+/// The result of one node in a run, as written to `run_results.json` and printed.
+public struct NodeResult: Sendable {
+  /// The node's unique id.
+  public var uniqueID: String
+  /// Its index in the compilation.
+  public var index: Int
+  /// How it ended.
+  public var status: NodeStatus
+  /// The command tag of the last statement (`SELECT 12`).
+  public var commandTag: String
+  /// Rows written, when known.
+  public var rowsAffected: Int?
+  /// The progress message (`created table "s"."x"`) or the error.
+  public var message: String
+  /// Failing rows for tests.
+  public var failures: Int?
+  /// Errors and warnings to print.
+  public var diagnostics: [Diagnostic]
+  /// When execution started and ended (wall clock, for the artifact).
+  public var startedAt: Date
+  /// When it ended.
+  public var completedAt: Date
+  /// Seconds spent.
+  public var executionTime: Double
+  /// The worker that ran it (`Thread-1`).
+  public var threadID: String
+  /// The relation built, quoted.
+  public var relationName: String?
+}
+
+/// Something the CLI prints as it happens.
+public enum RunEvent: Sendable {
+  /// A node finished (or was skipped); `position` counts finished nodes from 1.
+  case finished(NodeResult, position: Int, total: Int)
+  /// A message about the run (waiting for the lock, dropped leftovers).
+  case notice(String)
+}

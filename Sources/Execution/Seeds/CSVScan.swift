@@ -1,0 +1,196 @@
+/// A CSV file checked in one pass: header, column types, where each record starts, and the
+/// first malformed spot. The bytes themselves go to `COPY ... (FORMAT csv)` unchanged, so
+/// PostgreSQL does the unquoting; swdbt only validates and infers.
+struct CSVScan {
+  /// Header names in order.
+  var header: [String]
+  /// The inferred type of each column.
+  var inference: [ColumnInference]
+  /// Number of data records.
+  var recordCount: Int
+  /// Byte ranges to send (the file minus its BOM and blank lines).
+  var chunks: [Range<Int>]
+  /// 1-based file lines that were left out as blank, sorted: maps COPY's line numbers back.
+  var skippedLines: [Int]
+
+  /// A malformed spot: where and why.
+  struct Problem: Error {
+    var line: Int
+    var column: Int
+    var message: String
+  }
+
+  /// Scans the whole file; throws at the first malformed record.
+  static func scan(_ bytes: [UInt8]) throws(Problem) -> CSVScan {
+    try bytes.withUnsafeBufferPointer { buffer throws(Problem) in try scan(buffer) }
+  }
+
+  // One state machine over the bytes: RFC 4180 with CRLF or LF line ends.
+  // swiftlint:disable:next function_body_length
+  private static func scan(_ data: UnsafeBufferPointer<UInt8>) throws(Problem) -> CSVScan {
+    let quote = UInt8(ascii: "\"")
+    let comma = UInt8(ascii: ",")
+    let newline = UInt8(ascii: "\n")
+    let carriageReturn = UInt8(ascii: "\r")
+    var index = 0
+    if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { index = 3 }
+    var chunks: [Range<Int>] = []
+    var chunkStart = index
+    var skippedLines: [Int] = []
+    var line = 1
+    var lineStart = index
+    var header: [String] = []
+    var inference: [ColumnInference] = []
+    var recordCount = 0
+    var isHeader = true
+    var fieldIndex = 0
+    var fieldStart = index
+    let count = data.count
+
+    func problem(_ message: String, at offset: Int) -> Problem {
+      Problem(line: line, column: offset - lineStart + 1, message: message)
+    }
+
+    while index < count {
+      // A blank line (only a line ending) between records is skipped, not a row of NULLs.
+      if fieldIndex == 0, data[index] == newline || data[index] == carriageReturn {
+        var end = index
+        if data[end] == carriageReturn, end + 1 < count, data[end + 1] == newline { end += 1 }
+        if data[end] == newline || end + 1 == count {
+          if chunkStart < index { chunks.append(chunkStart..<index) }
+          skippedLines.append(line)
+          index = end + 1
+          chunkStart = index
+          line += 1
+          lineStart = index
+          fieldStart = index
+          continue
+        }
+      }
+      fieldStart = index
+      var contentStart = index
+      var contentEnd = index
+      var quoted = false
+      var hasDoubledQuote = false
+      if data[index] == quote {
+        quoted = true
+        let openLine = line
+        let openColumn = index - lineStart + 1
+        index += 1
+        contentStart = index
+        while true {
+          guard index < count else {
+            throw Problem(
+              line: openLine, column: openColumn, message: "unterminated quoted field")
+          }
+          let byte = data[index]
+          if byte == quote {
+            if index + 1 < count, data[index + 1] == quote {
+              hasDoubledQuote = true
+              index += 2
+              continue
+            }
+            break
+          }
+          if byte == newline {
+            line += 1
+            lineStart = index + 1
+          }
+          index += 1
+        }
+        contentEnd = index
+        index += 1
+        if index < count, data[index] != comma, data[index] != newline,
+          data[index] != carriageReturn
+        {
+          throw problem("unexpected text after a closing quote", at: index)
+        }
+      } else {
+        while index < count {
+          let byte = data[index]
+          if byte == comma || byte == newline || byte == carriageReturn { break }
+          if byte == quote {
+            throw problem(
+              "a quote inside an unquoted field; quote the whole field and double inner quotes",
+              at: index)
+          }
+          index += 1
+        }
+        contentEnd = index
+      }
+      let field = UnsafeBufferPointer(rebasing: data[contentStart..<contentEnd])
+      if isHeader {
+        let name = String(decoding: field, as: UTF8.self)
+        if name.isEmpty {
+          throw problem("column \(fieldIndex + 1) of the header has no name", at: fieldStart)
+        }
+        if header.contains(name) {
+          throw problem("duplicate column `\(name)` in the header", at: fieldStart)
+        }
+        header.append(name)
+        inference.append(ColumnInference())
+      } else {
+        guard fieldIndex < header.count else {
+          throw problem(
+            "this row has more fields than the header's \(header.count) columns", at: fieldStart)
+        }
+        if hasDoubledQuote {
+          inference[fieldIndex].observeText()
+        } else if !field.isEmpty {
+          inference[fieldIndex].observe(field)
+        } else if !quoted {
+          inference[fieldIndex].observeNull()
+        }
+      }
+      fieldIndex += 1
+      // Field separator or record end.
+      if index < count, data[index] == comma {
+        index += 1
+        if index == count {
+          fieldStart = index
+          // A trailing comma at the very end: one more empty field.
+          if !isHeader, fieldIndex < header.count { fieldIndex += 1 }
+        }
+        continue
+      }
+      // End of record (line ending or end of file).
+      if index < count, data[index] == carriageReturn { index += 1 }
+      if index < count, data[index] == newline { index += 1 }
+      if isHeader {
+        isHeader = false
+      } else {
+        if fieldIndex != header.count {
+          throw Problem(
+            line: line, column: 1,
+            message:
+              "this row has \(fieldIndex) field\(fieldIndex == 1 ? "" : "s"), the header has "
+              + "\(header.count)")
+        }
+        recordCount += 1
+      }
+      fieldIndex = 0
+      line += 1
+      lineStart = index
+    }
+    if fieldIndex > 0, !isHeader, fieldIndex != header.count {
+      throw Problem(
+        line: line, column: 1,
+        message: "this row has \(fieldIndex) fields, the header has \(header.count)")
+    }
+    if fieldIndex > 0, !isHeader { recordCount += 1 }
+    if chunkStart < count { chunks.append(chunkStart..<count) }
+    guard !header.isEmpty else {
+      throw Problem(line: 1, column: 1, message: "the file has no header row")
+    }
+    return CSVScan(
+      header: header, inference: inference, recordCount: recordCount, chunks: chunks,
+      skippedLines: skippedLines)
+  }
+
+  /// The file line of COPY's line number `sent` (which counts only the lines sent).
+  func fileLine(ofSentLine sent: Int) -> Int {
+    var line = sent
+    for skipped in skippedLines where skipped <= line { line += 1 }
+    return line
+  }
+}

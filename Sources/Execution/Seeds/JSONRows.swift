@@ -1,0 +1,336 @@
+/// A JSON or NDJSON seed turned into columns and rows of text, ready for COPY.
+///
+/// Accepts an array of objects or one object per line. Columns are the union of keys in the
+/// order first seen; a missing key is NULL. Nested arrays and objects become `jsonb`.
+struct JSONRows {
+  /// Column names in first-seen order.
+  var columns: [String]
+  /// The inferred type of each column.
+  var inference: [ColumnInference]
+  /// Rows parallel to `columns`; nil is NULL.
+  var rows: [[String?]]
+  /// The 1-based line where each row's object starts.
+  var lines: [Int]
+
+  /// A malformed spot.
+  struct Problem: Error {
+    var line: Int
+    var column: Int
+    var message: String
+  }
+
+  /// Parses the file.
+  static func parse(_ bytes: [UInt8]) throws(Problem) -> JSONRows {
+    var parser = JSONParser(bytes: bytes)
+    var result = JSONRows(columns: [], inference: [], rows: [], lines: [])
+    var columnIndex: [String: Int] = [:]
+    var isNested: [Bool] = []
+    func add(_ value: JSONValue, line: Int) throws(Problem) {
+      guard case .object(let members) = value else {
+        throw Problem(line: line, column: 1, message: "each row must be a JSON object")
+      }
+      var row = [String?](repeating: nil, count: result.columns.count)
+      for (key, member) in members {
+        let position: Int
+        if let existing = columnIndex[key] {
+          position = existing
+        } else {
+          position = result.columns.count
+          columnIndex[key] = position
+          result.columns.append(key)
+          result.inference.append(ColumnInference())
+          isNested.append(false)
+          row.append(nil)
+          for index in result.rows.indices { result.rows[index].append(nil) }
+        }
+        switch member {
+        case .null: row[position] = nil
+        case .string(let text):
+          row[position] = text
+          if text.isEmpty { break }
+          result.inference[position].observe(text)
+        case .number(let text), .bool(let text):
+          row[position] = text
+          result.inference[position].observe(text)
+        case .object, .array:
+          row[position] = member.serialized
+          isNested[position] = true
+          result.inference[position].observeText()
+        }
+      }
+      result.rows.append(row)
+      result.lines.append(line)
+    }
+    parser.skipWhitespace()
+    if parser.peek == UInt8(ascii: "[") {
+      parser.index += 1
+      parser.skipWhitespace()
+      if parser.peek == UInt8(ascii: "]") {
+        parser.index += 1
+      } else {
+        while true {
+          parser.skipWhitespace()
+          let line = parser.line
+          try add(try parser.value(), line: line)
+          parser.skipWhitespace()
+          if parser.peek == UInt8(ascii: ",") {
+            parser.index += 1
+            continue
+          }
+          try parser.expect(UInt8(ascii: "]"))
+          break
+        }
+      }
+      parser.skipWhitespace()
+      if parser.peek != nil { throw parser.problem("unexpected text after the array") }
+    } else {
+      while parser.peek != nil {
+        let line = parser.line
+        try add(try parser.value(), line: line)
+        parser.skipWhitespace()
+      }
+    }
+    result.nestedColumns = isNested
+    return result
+  }
+
+  /// Which columns hold nested JSON (typed `jsonb`).
+  var nestedColumns: [Bool] = []
+
+  /// The SQL type of a column.
+  func sqlType(_ column: Int) -> String {
+    column < nestedColumns.count && nestedColumns[column]
+      ? "jsonb" : inference[column].sqlType
+  }
+
+  /// The rows as CSV for `COPY (FORMAT csv)`: NULL unquoted empty, every value quoted.
+  func csvBytes() -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(rows.count * columns.count * 8)
+    for row in rows {
+      for (index, value) in row.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        guard let value else { continue }
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+          if byte == UInt8(ascii: "\"") { out.append(byte) }
+          out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+      }
+      out.append(UInt8(ascii: "\n"))
+    }
+    return out
+  }
+}
+
+/// A parsed JSON value; numbers keep their text so that nothing is rounded.
+indirect enum JSONValue {
+  case null
+  case bool(String)
+  case number(String)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  /// Compact JSON text.
+  var serialized: String {
+    switch self {
+    case .null: "null"
+    case .bool(let text), .number(let text): text
+    case .string(let text): JSONValue.quote(text)
+    case .array(let items): "[" + items.map(\.serialized).joined(separator: ",") + "]"
+    case .object(let members):
+      "{" + members.map { JSONValue.quote($0.0) + ":" + $0.1.serialized }.joined(separator: ",")
+        + "}"
+    }
+  }
+
+  static func quote(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+/// A recursive-descent JSON parser over bytes that tracks lines for error messages.
+struct JSONParser {
+  let bytes: [UInt8]
+  var index = 0
+  var line = 1
+  var lineStart = 0
+  var depth = 0
+
+  init(bytes: [UInt8]) {
+    self.bytes = bytes
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+  }
+
+  var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+  func problem(_ message: String) -> JSONRows.Problem {
+    JSONRows.Problem(line: line, column: index - lineStart + 1, message: message)
+  }
+
+  mutating func skipWhitespace() {
+    while index < bytes.count {
+      switch bytes[index] {
+      case UInt8(ascii: "\n"):
+        line += 1
+        lineStart = index + 1
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+      default: return
+      }
+      index += 1
+    }
+  }
+
+  mutating func expect(_ byte: UInt8) throws(JSONRows.Problem) {
+    skipWhitespace()
+    guard peek == byte else {
+      throw problem("expected `\(Character(Unicode.Scalar(byte)))`")
+    }
+    index += 1
+  }
+
+  mutating func value() throws(JSONRows.Problem) -> JSONValue {
+    skipWhitespace()
+    guard let byte = peek else { throw problem("unexpected end of file") }
+    switch byte {
+    case UInt8(ascii: "{"):
+      depth += 1
+      defer { depth -= 1 }
+      guard depth < 256 else { throw problem("nesting too deep") }
+      index += 1
+      var members: [(String, JSONValue)] = []
+      skipWhitespace()
+      if peek == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
+      while true {
+        skipWhitespace()
+        guard peek == UInt8(ascii: "\"") else { throw problem("expected a key in quotes") }
+        let key = try string()
+        try expect(UInt8(ascii: ":"))
+        members.append((key, try value()))
+        skipWhitespace()
+        if peek == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        try expect(UInt8(ascii: "}"))
+        return .object(members)
+      }
+    case UInt8(ascii: "["):
+      depth += 1
+      defer { depth -= 1 }
+      guard depth < 256 else { throw problem("nesting too deep") }
+      index += 1
+      var items: [JSONValue] = []
+      skipWhitespace()
+      if peek == UInt8(ascii: "]") {
+        index += 1
+        return .array(items)
+      }
+      while true {
+        items.append(try value())
+        skipWhitespace()
+        if peek == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        try expect(UInt8(ascii: "]"))
+        return .array(items)
+      }
+    case UInt8(ascii: "\""): return .string(try string())
+    case UInt8(ascii: "t"): return try literal("true", .bool("true"))
+    case UInt8(ascii: "f"): return try literal("false", .bool("false"))
+    case UInt8(ascii: "n"): return try literal("null", .null)
+    default:
+      let start = index
+      while index < bytes.count,
+        bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
+          || bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e")
+          || bytes[index] &- 48 < 10
+      {
+        index += 1
+      }
+      guard index > start else { throw problem("unexpected character") }
+      return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+  }
+
+  private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONRows.Problem)
+    -> JSONValue
+  {
+    let end = index + word.utf8.count
+    guard end <= bytes.count, bytes[index..<end].elementsEqual(word.utf8) else {
+      throw problem("unexpected character")
+    }
+    index = end
+    return value
+  }
+
+  private mutating func string() throws(JSONRows.Problem) -> String {
+    index += 1
+    var out: [UInt8] = []
+    while true {
+      guard index < bytes.count else { throw problem("unterminated string") }
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        index += 1
+        return String(decoding: out, as: UTF8.self)
+      }
+      if byte == UInt8(ascii: "\n") { throw problem("a line break inside a string") }
+      if byte == UInt8(ascii: "\\") {
+        index += 1
+        guard index < bytes.count else { throw problem("unterminated string") }
+        switch bytes[index] {
+        case UInt8(ascii: "n"): out.append(10)
+        case UInt8(ascii: "t"): out.append(9)
+        case UInt8(ascii: "r"): out.append(13)
+        case UInt8(ascii: "b"): out.append(8)
+        case UInt8(ascii: "f"): out.append(12)
+        case UInt8(ascii: "u"):
+          guard index + 4 < bytes.count,
+            var code = UInt32(
+              String(decoding: bytes[(index + 1)...(index + 4)], as: UTF8.self), radix: 16)
+          else { throw problem("bad \\u escape") }
+          index += 4
+          // A surrogate pair spells one scalar in two escapes.
+          if (0xD800..<0xDC00).contains(code), index + 6 < bytes.count,
+            bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u"),
+            let low = UInt32(
+              String(decoding: bytes[(index + 3)...(index + 6)], as: UTF8.self), radix: 16)
+          {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            index += 6
+          }
+          out.append(
+            contentsOf: String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8)
+        default: out.append(bytes[index])
+        }
+        index += 1
+        continue
+      }
+      out.append(byte)
+      index += 1
+    }
+  }
+}

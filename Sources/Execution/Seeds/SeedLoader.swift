@@ -1,0 +1,169 @@
+import Adapter
+import Compiler
+import Diagnostics
+import Foundation
+import OrderedCollections
+import Project
+import Template
+
+/// Loads a CSV, JSON or NDJSON seed with `COPY ... FROM STDIN (FORMAT csv)`, never row by row.
+///
+/// The file is checked and its column types inferred before anything is sent; a malformed row
+/// fails with its line and leaves the previous table as it was, because the new table is
+/// built under a temporary name and swapped in within one transaction.
+struct SeedLoader {
+  let node: CompiledNode
+  let relation: RelationName
+  let path: String
+  let displayPath: String
+  let connection: any DatabaseConnection
+
+  /// Where the data comes from, ready to send.
+  enum Payload {
+    case csv(scan: CSVScan, bytes: [UInt8])
+    case json(JSONRows)
+  }
+
+  /// A failure: a located problem in the file, or a database error.
+  enum Failure: Error {
+    case file(Diagnostic)
+    case statement(StatementFailure)
+  }
+
+  func load() throws(Failure) -> BuildOutcome {
+    let bytes: [UInt8]
+    do {
+      bytes = try FileSystem.read(path)
+    } catch {
+      throw .file(.error("seed.read", "cannot read the seed: \(error.reason)", path: displayPath))
+    }
+    let file = SourceFile(path: displayPath, bytes: bytes)
+    let payload: Payload
+    let columns: [String]
+    var types: [String]
+    if node.originalFilePath.hasSuffix(".csv") {
+      do throws(CSVScan.Problem) {
+        let scan = try CSVScan.scan(bytes)
+        payload = .csv(scan: scan, bytes: bytes)
+        columns = scan.header
+        types = scan.inference.map(\.sqlType)
+      } catch {
+        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+      }
+    } else {
+      do throws(JSONRows.Problem) {
+        let rows = try JSONRows.parse(bytes)
+        guard !rows.columns.isEmpty else {
+          throw JSONRows.Problem(line: 1, column: 1, message: "the file holds no rows")
+        }
+        payload = .json(rows)
+        columns = rows.columns
+        types = columns.indices.map(rows.sqlType)
+      } catch {
+        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+      }
+    }
+    if case .dict(let overrides)? = node.config["column_types"] {
+      for (name, type) in overrides {
+        guard let position = columns.firstIndex(of: name) else {
+          throw .file(
+            .error(
+              "seed.unknown-column", "column_types names `\(name)`, which the seed does not have",
+              path: displayPath, hint: Suggestions.didYouMean(name, in: columns)))
+        }
+        if let text = type.stringValue { types[position] = text }
+      }
+    }
+    let runner = StatementRunner(connection: connection, action: "loading seed \(relation.quoted)")
+    let columnList = columns.map(SQLQuoting.identifier).joined(separator: ", ")
+    do throws(StatementFailure) {
+      return try runner.transaction { () throws(StatementFailure) -> BuildOutcome in
+        var copied = 0
+        _ = try RelationSwap.replace(relation, runner: runner) {
+          (temporary: String) throws(StatementFailure) -> QueryResult in
+          let definition = zip(columns, types).map { "\(SQLQuoting.identifier($0)) \($1)" }
+            .joined(separator: ", ")
+          try runner.run("create table \(temporary) (\(definition))")
+          let header: Bool
+          header = if case .csv = payload { true } else { false }
+          let copy =
+            "copy \(temporary) (\(columnList)) from stdin with (format csv, header \(header), "
+            + "force_null (\(columnList)))"
+          do throws(DatabaseError) {
+            copied = try connection.copyIn(copy) { send throws(DatabaseError) in
+              try SeedLoader.send(payload, through: send)
+            }
+          } catch {
+            throw StatementFailure(error: error, statement: copy, action: runner.action)
+          }
+          return QueryResult(commandTag: "COPY \(copied)")
+        }
+        try Grants.apply(node.config, to: relation, runner: runner)
+        return BuildOutcome(
+          commandTag: "COPY \(copied)", rowsAffected: copied,
+          message: "loaded seed file \(relation.quoted)")
+      }
+    } catch {
+      // "COPY x, line 3, column price: ..." names the line that failed.
+      if let context = error.error.context, let line = SeedLoader.copyLine(context) {
+        let fileLine: Int
+        switch payload {
+        case .csv(let scan, _): fileLine = scan.fileLine(ofSentLine: line)
+        case .json(let rows): fileLine = line - 1 < rows.lines.count ? rows.lines[line - 1] : line
+        }
+        var diagnostic = located(error.error.message, line: fileLine, column: 1, in: file)
+        if let detail = error.error.detail { diagnostic.notes.append(.init(detail)) }
+        diagnostic.notes.append(.init(context))
+        diagnostic.hint =
+          error.error.hint ?? "set the column's type with `column_types` in the seed's config"
+        throw .file(diagnostic)
+      }
+      throw .statement(error)
+    }
+  }
+
+  private static func send(
+    _ payload: Payload, through send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void
+  ) throws(DatabaseError) {
+    let chunkSize = 1 << 20
+    // `withUnsafeBytes` rethrows untyped errors; carry the typed one out by hand.
+    var failure: DatabaseError?
+    switch payload {
+    case .csv(let scan, let bytes):
+      bytes.withUnsafeBytes { raw in
+        for range in scan.chunks {
+          var start = range.lowerBound
+          while start < range.upperBound, failure == nil {
+            let end = min(start + chunkSize, range.upperBound)
+            do throws(DatabaseError) {
+              try send(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            } catch {
+              failure = error
+            }
+            start = end
+          }
+        }
+      }
+    case .json(let rows):
+      rows.csvBytes().withUnsafeBytes { raw in
+        do throws(DatabaseError) { try send(raw) } catch { failure = error }
+      }
+    }
+    if let failure { throw failure }
+  }
+
+  /// The line number in a COPY error context.
+  static func copyLine(_ context: String) -> Int? {
+    guard let range = context.range(of: ", line ") else { return nil }
+    let digits = context[range.upperBound...].prefix { $0.isNumber }
+    return Int(digits)
+  }
+
+  private func located(_ message: String, line: Int, column: Int, in file: SourceFile)
+    -> Diagnostic
+  {
+    let offset = file.offset(line: line, column: column)
+    return .error(
+      "seed.invalid", message, at: SourceRange(file: file, span: Span(start: offset, end: offset)))
+  }
+}

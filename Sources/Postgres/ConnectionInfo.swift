@@ -1,0 +1,70 @@
+public import Adapter
+
+/// How to reach a PostgreSQL server. Its description never shows the password.
+public struct ConnectionInfo: Sendable, CustomStringConvertible {
+  /// libpq keywords and values, in order (`host`, `port`, `user`, `dbname`, ...).
+  public private(set) var parameters: [(String, String)]
+
+  /// Target settings swdbt passes through to libpq under these names.
+  static let settingNames: [String: String] = [
+    "host": "host", "port": "port", "user": "user", "username": "user", "dbname": "dbname",
+    "database": "dbname", "password": "password", "pass": "password", "sslmode": "sslmode",
+    "connect_timeout": "connect_timeout", "sslrootcert": "sslrootcert", "sslcert": "sslcert",
+    "sslkey": "sslkey", "options": "options", "keepalives_idle": "keepalives_idle",
+  ]
+
+  /// Builds connection parameters from resolved target settings; `url` becomes libpq's
+  /// expanded `dbname`. Unset keys fall back to libpq's `PG*` environment variables.
+  public init(settings: [String: String]) {
+    var parameters: [(String, String)] = [("application_name", "swdbt")]
+    if let url = settings["url"], !url.isEmpty { parameters.append(("dbname", url)) }
+    for key in settings.keys.sorted() {
+      guard let keyword = ConnectionInfo.settingNames[key], let value = settings[key],
+        !value.isEmpty
+      else { continue }
+      if keyword == "dbname", settings["url"] != nil { continue }
+      parameters.removeAll { $0.0 == keyword }
+      parameters.append((keyword, value))
+    }
+    self.parameters = parameters
+  }
+
+  /// The value of a libpq keyword, if set.
+  public func value(_ keyword: String) -> String? {
+    parameters.last { $0.0 == keyword }?.1
+  }
+
+  /// `key=value` pairs without the password; a URL's password is masked too.
+  public var description: String {
+    parameters.filter { $0.0 != "password" && $0.0 != "application_name" }.map { key, value in
+      "\(key)=\(key == "dbname" ? ConnectionInfo.maskURLPassword(value) : value)"
+    }.joined(separator: " ")
+  }
+
+  /// `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`.
+  static func maskURLPassword(_ text: String) -> String {
+    guard let scheme = text.firstRange(of: "://"), let at = text.lastIndex(of: "@"),
+      scheme.upperBound < at
+    else { return text }
+    let credentials = text[scheme.upperBound..<at]
+    guard let colon = credentials.firstIndex(of: ":") else { return text }
+    return String(text[..<colon]) + ":***" + String(text[at...])
+  }
+}
+
+/// Opens libpq connections to one server.
+public struct PostgresAdapter: DatabaseAdapter {
+  /// Where the server is.
+  public let info: ConnectionInfo
+
+  /// Creates an adapter for a server.
+  public init(info: ConnectionInfo) { self.info = info }
+
+  /// The connection settings without the password.
+  public var redactedDescription: String { info.description }
+
+  /// Opens a new connection.
+  public func connect() throws(DatabaseError) -> any DatabaseConnection {
+    try PGConnection(parameters: info.parameters)
+  }
+}

@@ -1,0 +1,113 @@
+public import Diagnostics
+import OrderedCollections
+public import Template
+import Yams
+
+/// dbt's `profiles.yml`: the connection of a project that names a `profile:` and declares no
+/// `targets:` of its own, so that dbt projects run unmodified.
+enum Profiles {
+  /// Where `profiles.yml` is looked for, first match wins: `--profiles-dir`,
+  /// `DBT_PROFILES_DIR`, the project folder, `~/.dbt`.
+  static func candidates(root: String, options: LoadOptions) -> [String] {
+    var folders: [String] = []
+    if let explicit = options.profilesDirectory { folders.append(explicit) }
+    if let fromEnvironment = options.environment["DBT_PROFILES_DIR"] {
+      folders.append(fromEnvironment)
+    }
+    folders.append(root)
+    if let home = options.environment["HOME"] { folders.append(home + "/.dbt") }
+    return folders.map { $0 + "/profiles.yml" }
+  }
+
+  /// The profile's targets and its default target name, or nil when no file is found.
+  static func read(
+    profile: String, root: String, options: LoadOptions, sink: any DiagnosticSink
+  ) throws(Diagnostic) -> (targets: OrderedDictionary<String, TargetConfig>, default: String?)? {
+    guard let path = candidates(root: root, options: options).first(where: FileSystem.exists)
+    else { return nil }
+    let bytes: [UInt8]
+    do {
+      bytes = try FileSystem.read(path)
+    } catch {
+      throw .error("project.profiles", "cannot read \(error)", path: path)
+    }
+    let document = try YAMLDocument.parse(SourceFile(path: path, bytes: bytes))
+    guard let entry = document.root?[key: profile] else {
+      let names = document.root?.entries.map(\.0) ?? []
+      throw .error(
+        "project.unknown-profile", "profile `\(profile)` is not in \(path)", path: path,
+        hint: Suggestions.didYouMean(profile, in: names))
+    }
+    var targets = OrderedDictionary<String, TargetConfig>()
+    for (name, _, node) in entry[key: "outputs"]?.entries ?? [] {
+      targets[name] = ProjectFile.parseTarget(name, node, document, sink)
+    }
+    return (targets, entry[key: "target"]?.string)
+  }
+}
+
+extension TargetConfig {
+  /// The settings as libpq strings, with `{{ env_var('X') }}` rendered from `environment`.
+  /// Errors never quote a value, since it may be a password.
+  public func resolvedSettings(environment: [String: String]) throws(Diagnostic) -> [String:
+    String]
+  {
+    var resolved: [String: String] = [:]
+    for (key, value) in settings {
+      guard key != "type", key != "threads", key != "schema" else { continue }
+      let text: String
+      switch value {
+      case .string(let string): text = string
+      case .none: continue
+      default: text = value.stringValue ?? value.rendered
+      }
+      guard text.contains("{{") else {
+        resolved[key] = text
+        continue
+      }
+      let file = SourceFile(path: "target `\(name)`, setting `\(key)`", text: text)
+      let host = EnvironmentHost(environment: environment)
+      do {
+        let template = try Parser.parse(file)
+        resolved[key] = try Evaluator(host: host, file: file).render(template)
+          .trimmingCharacters()
+      } catch {
+        var diagnostic = error
+        diagnostic.showsExcerpt = false
+        throw diagnostic
+      }
+    }
+    return resolved
+  }
+}
+
+/// Answers `env_var` only: what target settings may use.
+final class EnvironmentHost: TemplateHost {
+  let environment: [String: String]
+
+  init(environment: [String: String]) { self.environment = environment }
+
+  func hasFunction(_ name: String) -> Bool { name == "env_var" }
+
+  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    let variable = try arguments.string(0, "name", function: "env_var")
+    if let value = environment[variable] { return .string(value) }
+    if let fallback = arguments.value(1, "default") { return fallback }
+    throw .error(
+      "project.missing-env-var", "environment variable `\(variable)` is not set",
+      at: arguments.range, hint: "export \(variable) before running swdbt")
+  }
+
+  func global(_ name: String) -> Value? { nil }
+  func macro(named name: String) -> MacroDefinition? { nil }
+  var knownNames: [String] { ["env_var"] }
+}
+
+extension String {
+  func trimmingCharacters() -> String {
+    var view = Substring(self)
+    while view.first?.isWhitespace == true { view.removeFirst() }
+    while view.last?.isWhitespace == true { view.removeLast() }
+    return String(view)
+  }
+}

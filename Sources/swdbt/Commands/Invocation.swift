@@ -1,0 +1,163 @@
+import Adapter
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Dispatch
+import Execution
+import Foundation
+import Graph
+import Project
+
+/// What `swdbt seed`, `run` and `build` share: load, connect, lock, compile with the
+/// relations that exist, run the selected nodes, print, write `run_results.json`.
+struct Invocation {
+  /// Which nodes a command executes.
+  enum Kind: String {
+    case seed, run
+  }
+
+  let kind: Kind
+  let project: ProjectOptions
+  let selection: SelectionOptions
+  let fullRefresh: Bool
+  let threads: Int?
+
+  func execute() async throws {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let startedAt = Date()
+    let session = Session(options: project)
+    let loaded = try session.load()
+    let target = loaded.target
+    let adapter = try await Wiring.adapter(for: loaded, console: session.console)
+    let control = TargetSession(connection: try Wiring.connect(adapter, console: session.console))
+    defer { control.close() }
+    let console = session.console
+    do {
+      try control.lock(
+        key: TargetSession.lockKey(
+          database: target.database ?? adapter.redactedDescription, schema: target.schema),
+        targetName: target.name, notice: console.info)
+    } catch {
+      try fail(console, "cannot take the target's lock: \(error)")
+    }
+    let existing: Set<String>
+    do {
+      existing = try control.existingRelations()
+    } catch {
+      try fail(console, "cannot list existing relations: \(error)")
+    }
+    let compilation = try session.compile(
+      loaded, existingRelations: existing, fullRefresh: fullRefresh)
+    defer { ExitWithoutTeardown.keep(compilation) }
+
+    let selected = compilation.selection.resolve(
+      select: selection.selector, exclude: selection.excluder)
+    if !selection.select.isEmpty, selected.isEmpty {
+      console.report([
+        .selectorMatchedNothing(
+          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+      ])
+    }
+    let indices = Executor.runnable(compilation, selected: selected).filter { index in
+      switch kind {
+      case .seed: compilation.nodes[index].resourceType == .seed
+      case .run: compilation.nodes[index].resourceType == .model
+      }
+    }
+    _ = ArtifactWriter.writeCompiledSQL(compilation, nodes: indices, sink: session.sink)
+
+    let schemas = Set(indices.compactMap { compilation.nodes[$0].relation?.schema })
+    do {
+      try control.createSchemas(schemas)
+      for name in try control.dropLeftovers(inSchemas: schemas) {
+        console.info("dropped \(name), left behind by an interrupted run")
+      }
+      if kind == .run {
+        try control.runHooks(
+          compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
+      }
+    } catch {
+      try fail(console, "cannot prepare the target: \(error)")
+    }
+
+    let threadCount = max(1, min(threads ?? target.threads, max(indices.count, 1)))
+    var connections: [any DatabaseConnection] = []
+    for _ in 0..<threadCount where !indices.isEmpty {
+      connections.append(try Wiring.connect(adapter, console: console))
+    }
+    defer { for connection in connections { connection.close() } }
+
+    console.info(
+      "Running \(indices.count) \(kind == .seed ? "seed" : "model")\(indices.count == 1 ? "" : "s") "
+        + "on target `\(target.name)` with \(threadCount) thread\(threadCount == 1 ? "" : "s")")
+    let printer = ProgressPrinter(console: console, compilation: compilation)
+    let executor = Executor(
+      compilation: compilation,
+      options: Executor.Options(fullRefresh: fullRefresh, projectRoot: compilation.project.root),
+      onEvent: printer.handle)
+    let scheduler = Executor.scheduler(for: indices, in: compilation)
+    let interrupt = InterruptHandler { [scheduler] in
+      console.info("interrupted: cancelling running statements")
+      scheduler.cancel()
+    }
+    let results = executor.run(indices, connections: connections, scheduler: scheduler)
+    interrupt.remove()
+
+    var hookFailed = false
+    if kind == .run, !scheduler.wasCancelled {
+      do {
+        try control.runHooks(
+          compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end")
+      } catch {
+        hookFailed = true
+        console.report([.error("run.hook", "on-run-end failed: \(error)")])
+      }
+    }
+    let elapsed = clock.now - start
+    let artifact = RunResults.json(
+      results, compilation: compilation,
+      elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+      command: kind.rawValue, invocationID: UUID().uuidString.lowercased(),
+      generatedAt: startedAt)
+    let artifactPath =
+      compilation.project.root + "/" + compilation.project.projectFile.targetPath
+      + "/run_results.json"
+    do throws(FileSystem.Failure) {
+      try FileSystem.createDirectory(FileSystem.parentDirectory(artifactPath))
+      try FileSystem.write(artifactPath, artifact)
+    } catch {
+      console.report([.error("write.failed", "cannot write run_results.json: \(error.reason)")])
+    }
+    printer.summary(results, elapsed: elapsed)
+    if scheduler.wasCancelled { throw ExitCode(130) }
+    if hookFailed || results.contains(where: { $0.status == .error }) { throw ExitCode(1) }
+  }
+
+  private func fail(_ console: Console, _ message: String) throws -> Never {
+    console.report([.error("run.target", message)])
+    throw ExitCode(1)
+  }
+}
+
+/// Calls a handler on Ctrl-C (SIGINT) until removed; a second Ctrl-C exits at once.
+final class InterruptHandler: @unchecked Sendable {
+  private let source: any DispatchSourceSignal
+  private var count = 0
+
+  init(_ handler: @escaping @Sendable () -> Void) {
+    signal(SIGINT, SIG_IGN)
+    source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler { [unowned self] in
+      self.count += 1
+      if self.count > 1 { exit(130) }
+      handler()
+    }
+    source.resume()
+  }
+
+  func remove() {
+    source.cancel()
+    signal(SIGINT, SIG_DFL)
+  }
+}

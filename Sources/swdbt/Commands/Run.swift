@@ -1,0 +1,48 @@
+import ArgumentParser
+
+/// `swdbt run`: build the selected models in PostgreSQL, in dependency order.
+struct Run: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Build models (views, tables, incremental) in dependency order.")
+
+  @OptionGroup var project: ProjectOptions
+  @OptionGroup var selection: SelectionOptions
+  @OptionGroup var execution: ExecutionOptions
+
+  func run() async throws {
+    try await Invocation(
+      kind: .run, project: project, selection: selection, fullRefresh: execution.fullRefresh,
+      threads: execution.threads
+    ).execute()
+  }
+}
+
+/// `swdbt seed`: load CSV and JSON seeds with COPY.
+struct Seed: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Load seeds (CSV, JSON, NDJSON) into tables with COPY.")
+
+  @OptionGroup var project: ProjectOptions
+  @OptionGroup var selection: SelectionOptions
+  @OptionGroup var execution: ExecutionOptions
+
+  func run() async throws {
+    try await Invocation(
+      kind: .seed, project: project, selection: selection, fullRefresh: execution.fullRefresh,
+      threads: execution.threads
+    ).execute()
+  }
+}
+
+/// `--threads` and `--full-refresh`.
+struct ExecutionOptions: ParsableArguments {
+  @Option(name: .long, help: "How many nodes run at once (default: the target's `threads`).")
+  var threads: Int?
+
+  @Flag(name: .long, help: "Rebuild incremental models and seeds from scratch.")
+  var fullRefresh = false
+
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+}

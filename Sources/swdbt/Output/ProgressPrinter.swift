@@ -1,0 +1,80 @@
+import Compiler
+import Diagnostics
+import Execution
+import Foundation
+import Project
+
+/// Prints one line per node as it finishes, then a summary, in text or JSON lines.
+struct ProgressPrinter: Sendable {
+  let console: Console
+  let compilation: Compilation
+
+  func handle(_ event: RunEvent) {
+    switch event {
+    case .notice(let message): console.info(message)
+    case .finished(let result, let position, let total):
+      let node = compilation.nodes[result.index]
+      let seconds = String(format: "%.2fs", result.executionTime)
+      switch console.format {
+      case .json:
+        var fields = [
+          "\"level\":\(result.status == .error ? "\"error\"" : "\"info\"")",
+          "\"event\":\"node_finished\"",
+          "\"unique_id\":\(JSONLine.string(result.uniqueID))",
+          "\"status\":\"\(result.status.rawValue)\"",
+          "\"index\":\(position)", "\"total\":\(total)",
+          "\"execution_time\":\(String(format: "%.4f", result.executionTime))",
+          "\"message\":\(JSONLine.string(result.message))",
+        ]
+        if !result.commandTag.isEmpty {
+          fields.append("\"adapter_response\":\(JSONLine.string(result.commandTag))")
+        }
+        if let relation = result.relationName {
+          fields.append("\"relation_name\":\(JSONLine.string(relation))")
+        }
+        console.err("{" + fields.joined(separator: ",") + "}\n")
+        console.report(result.diagnostics)
+      case .text:
+        let prefix = "\(position) of \(total)"
+        let line: String
+        switch result.status {
+        case .error:
+          line =
+            "\(prefix) ERROR \(node.resourceType.rawValue) `\(node.name)` [ERROR in \(seconds)]"
+        case .skipped:
+          line = "\(prefix) SKIP \(node.resourceType.rawValue) `\(node.name)`: \(result.message)"
+        default:
+          let tag = result.commandTag.isEmpty ? "OK" : result.commandTag
+          line = "\(prefix) OK \(result.message) [\(tag) in \(seconds)]"
+        }
+        console.err(line + "\n")
+        console.report(result.diagnostics)
+      }
+    }
+  }
+
+  func summary(_ results: [NodeResult], elapsed: Duration) {
+    let count = { (status: NodeStatus) in results.filter { $0.status == status }.count }
+    let errors = count(.error)
+    let warnings = results.reduce(0) { total, result in
+      total + result.diagnostics.filter { $0.severity == .warning }.count
+    }
+    let passed = count(.success) + count(.pass)
+    console.info("")
+    console.info(
+      "Finished \(results.count) node\(results.count == 1 ? "" : "s") in "
+        + Seconds.format(elapsed) + ".")
+    if errors == 0 {
+      console.info("Completed successfully")
+    } else {
+      console.info("Completed with \(errors) error\(errors == 1 ? "" : "s")")
+      for result in results where result.status == .error {
+        let node = compilation.nodes[result.index]
+        console.info("  \(node.originalFilePath): \(result.message)")
+      }
+    }
+    console.info(
+      "Done. PASS=\(passed) WARN=\(warnings + count(.warn)) ERROR=\(errors) "
+        + "SKIP=\(count(.skipped)) TOTAL=\(results.count)")
+  }
+}

@@ -1,0 +1,63 @@
+import Adapter
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Postgres
+import Project
+
+/// Turns the chosen target into an adapter, starting the embedded cluster when the target
+/// is swdbt's own `local` one.
+enum Wiring {
+  /// The adapter for a loaded project's target; prints and exits on problems.
+  static func adapter(for project: LoadedProject, console: Console) async throws
+    -> any DatabaseAdapter
+  {
+    let target = project.target
+    guard target.type == "postgres" else {
+      console.report([
+        .error(
+          "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
+          path: project.projectFile.file.path, hint: "swdbt supports `postgres`")
+      ])
+      throw ExitCode(1)
+    }
+    if target.isEmbedded {
+      let cluster = LocalCluster.forProject(root: project.root)
+      do {
+        try await cluster.start()
+      } catch {
+        console.report([
+          .error(
+            "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
+            hint: error.hint)
+        ])
+        throw ExitCode(1)
+      }
+      return PostgresAdapter(info: cluster.connectionInfo)
+    }
+    do {
+      let settings = try target.resolvedSettings(
+        environment: ProcessInfo.processInfo.environment)
+      return PostgresAdapter(info: ConnectionInfo(settings: settings))
+    } catch {
+      console.report([error])
+      throw ExitCode(1)
+    }
+  }
+
+  /// Opens a connection or prints why not (never the password) and exits.
+  static func connect(_ adapter: any DatabaseAdapter, console: Console) throws
+    -> any DatabaseConnection
+  {
+    do {
+      return try adapter.connect()
+    } catch {
+      console.report([
+        .error(
+          "target.connect", "cannot connect to \(adapter.redactedDescription): \(error.message)",
+          hint: "check the target's settings, or run `swdbt debug`")
+      ])
+      throw ExitCode(1)
+    }
+  }
+}
