@@ -81,11 +81,32 @@ extension TargetConfig {
   }
 }
 
-/// Answers `env_var` only: what target settings may use.
+/// Answers `env_var` (and `target`, once one is chosen): what settings may use.
 final class EnvironmentHost: TemplateHost {
   let environment: [String: String]
+  let target: TargetConfig?
 
-  init(environment: [String: String]) { self.environment = environment }
+  init(environment: [String: String], target: TargetConfig? = nil) {
+    self.environment = environment
+    self.target = target
+  }
+
+  /// Renders a setting that holds `{{ ... }}`; on errors reports them and keeps the text.
+  func renderSetting(
+    _ text: String, what: String, at range: SourceRange?, sink: any DiagnosticSink
+  ) -> String {
+    guard text.contains("{{") else { return text }
+    let file = SourceFile(path: range?.file.path ?? what, text: text)
+    do {
+      let template = try Parser.parse(file)
+      return try Evaluator(host: self, file: file).render(template).trimmingCharacters()
+    } catch {
+      sink.emit(
+        .error("project.setting-template", "cannot render the \(what): \(error.message)", at: range)
+      )
+      return text
+    }
+  }
 
   func hasFunction(_ name: String) -> Bool { name == "env_var" }
 
@@ -98,9 +119,9 @@ final class EnvironmentHost: TemplateHost {
       at: arguments.range, hint: "export \(variable) before running swdbt")
   }
 
-  func global(_ name: String) -> Value? { nil }
+  func global(_ name: String) -> Value? { name == "target" ? target?.templateValue : nil }
   func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { ["env_var"] }
+  var knownNames: [String] { target == nil ? ["env_var"] : ["env_var", "target"] }
 }
 
 extension String {

@@ -245,6 +245,18 @@ public enum ProjectLoader {
     }
     seeds.sort { $0.uniqueID < $1.uniqueID }
     sources.sort { $0.uniqueID < $1.uniqueID }
+    // `schema: "{{ target.schema }}_crm"`, as dbt allows, so a source follows the target.
+    let host = EnvironmentHost(environment: options.environment, target: target)
+    for index in sources.indices {
+      sources[index].schema = host.renderSetting(
+        sources[index].schema, what: "schema of source `\(sources[index].sourceName)`",
+        at: sources[index].range, sink: sink)
+      if let database = sources[index].database {
+        sources[index].database = host.renderSetting(
+          database, what: "database of source `\(sources[index].sourceName)`",
+          at: sources[index].range, sink: sink)
+      }
+    }
     singularTests.sort { $0.uniqueID < $1.uniqueID }
 
     let modelNames = Set(models.map(\.name))

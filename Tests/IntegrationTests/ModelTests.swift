@@ -1,0 +1,144 @@
+import Adapter
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+@Suite struct ModelTests {
+  static let chain: [String: String] = [
+    "seeds/raw.csv": "id,amount\n1,10\n2,20\n",
+    "models/base.sql": "select id, amount from {{ ref('raw') }}\n",
+    "models/totals.sql":
+      "{{ config(materialized='table') }}\nselect sum(amount) as total from {{ ref('base') }}\n",
+    "models/report.sql": "select total * 2 as doubled from {{ ref('totals') }}\n",
+    "models/other.sql": "{{ config(materialized='table') }}\nselect 1 as one\n",
+  ]
+
+  @Test func viewsAndTablesAreBuiltInOrderWithRunResults() async throws {
+    let fixture = try await DatabaseFixture("build", files: Self.chain)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("OK created table \(fixture.relation("totals")) [SELECT 1 in "))
+    #expect(result.stderr.contains("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4"))
+    #expect(try fixture.scalar("select doubled from \(fixture.relation("report"))") == "60")
+    #expect(
+      try fixture.scalar(
+        "select relkind from pg_class where oid = '\(fixture.relation("base"))'::regclass") == "v")
+    let artifact = try fixture.project.read("target/run_results.json")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(artifact.utf8)) as? [String: Any])
+    let results = try #require(json["results"] as? [[String: Any]])
+    #expect(results.count == 4)
+    let totals = try #require(results.first { $0["unique_id"] as? String == "model.it.totals" })
+    #expect(totals["status"] as? String == "success")
+    #expect((totals["adapter_response"] as? [String: Any])?["rows_affected"] as? Int == 1)
+  }
+
+  @Test func failingModelKeepsOldTableSkipsDescendantsAndPointsAtTheFile() async throws {
+    let fixture = try await DatabaseFixture("failure", files: Self.chain)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    try fixture.project.write(
+      "models/totals.sql",
+      "{{ config(materialized='table') }}\nselect sum(amount) as total\nfrom {{ ref('base') }}\nwhere amount > nonexistent_column\n"
+    )
+    try fixture.project.write("seeds/raw.csv", "id,amount\n1,10\n2,20\n3,30\n")
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        """
+        models/totals.sql:4:16: error: column "nonexistent_column" does not exist (SQLSTATE 42703)
+        4 | where amount > nonexistent_column
+          |                ^~~~~~~~~~~~~~~~~~
+        note: while building table \(fixture.relation("totals")); compiled SQL in target/compiled/it/models/totals.sql
+        """), "\(result.stderr)")
+    #expect(result.stderr.contains("SKIP model `report`: skipped because `totals` failed"))
+    #expect(result.stderr.contains("OK created table \(fixture.relation("other"))"))
+    #expect(result.stderr.contains("Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4"))
+    // The old table is untouched and nothing temporary is left behind.
+    #expect(try fixture.scalar("select total from \(fixture.relation("totals"))") == "30")
+    #expect(
+      try fixture.scalar(
+        "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+          + "where n.nspname = '\(fixture.schema)' and c.relname like '%swdbt%'") == "0")
+    let artifact = try fixture.project.read("target/run_results.json")
+    #expect(artifact.contains("\"status\" : \"skipped\""))
+    #expect(artifact.contains("\"status\" : \"error\""))
+  }
+
+  @Test func tableSwapRecreatesViewsThatDependOnIt() async throws {
+    let fixture = try await DatabaseFixture("dependents", files: Self.chain)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    // A view nobody built with swdbt, with a grant, on top of the model's table.
+    _ = try fixture.connection.execute(
+      """
+      create view \(fixture.relation("by_hand")) as select total + 1 as plus_one from \(fixture.relation("totals"));
+      create view \(fixture.relation("by_hand_2")) as select plus_one from \(fixture.relation("by_hand"));
+      drop role if exists it_reader_dep; create role it_reader_dep;
+      grant select on \(fixture.relation("by_hand")) to it_reader_dep
+      """)
+    try fixture.project.write("seeds/raw.csv", "id,amount\n1,10\n2,20\n3,70\n")
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    let result = try fixture.swdbt(["run", "-s", "totals"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try fixture.scalar("select plus_one from \(fixture.relation("by_hand_2"))") == "101")
+    #expect(
+      try fixture.scalar(
+        "select has_table_privilege('it_reader_dep', '\(fixture.relation("by_hand"))', 'select')")
+        == "t")
+  }
+
+  @Test func swapThatBreaksADependentViewFailsNamingItAndKeepsEverything() async throws {
+    var files = Self.chain
+    files["models/report.sql"] = nil
+    let fixture = try await DatabaseFixture("breaks", files: files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    _ = try fixture.connection.execute(
+      "create view \(fixture.relation("by_hand")) as select total from \(fixture.relation("totals"))"
+    )
+    try fixture.project.write(
+      "models/totals.sql", "{{ config(materialized='table') }}\nselect 1 as renamed\n")
+    let result = try fixture.swdbt(["run", "-s", "totals"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "view \(fixture.relation("by_hand")) depends on \(fixture.relation("totals")) and no longer fits"
+      ), "\(result.stderr)")
+    #expect(try fixture.scalar("select total from \(fixture.relation("by_hand"))") == "30")
+  }
+
+  @Test func viewWhoseColumnsChangeIsReplaced() async throws {
+    let fixture = try await DatabaseFixture("viewchange", files: Self.chain)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run", "-s", "base"]).status == 0)
+    try fixture.project.write("models/base.sql", "select id from {{ ref('raw') }}\n")
+    let result = try fixture.swdbt(["run", "-s", "base"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.scalar(
+        "select count(*) from information_schema.columns where table_schema = '\(fixture.schema)' "
+          + "and table_name = 'base'") == "1")
+  }
+
+  @Test func hooksRunAroundModelsAndTheRun() async throws {
+    let fixture = try await DatabaseFixture(
+      "hooks",
+      projectYAML: """
+        on-run-start: ["create table if not exists {{ target.schema }}.audit (event text)"]
+        on-run-end: ["insert into {{ target.schema }}.audit values ('end')"]
+        """,
+      files: [
+        "models/m.sql":
+          "{{ config(materialized='table', pre_hook=\"insert into {{ target.schema }}.audit values ('pre')\", post_hook=[\"insert into {{ target.schema }}.audit select 'post ' || count(*) from {{ this }}\"]) }}\nselect 1 as x\n"
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select event from \"\(fixture.schema)\".audit").map { $0[0] ?? "" }
+        == ["pre", "post 1", "end"])
+  }
+}
