@@ -45,6 +45,13 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    .target(
+      name: "DataTests",
+      dependencies: [
+        "Compiler", "Diagnostics", "Project", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
     .target(name: "Adapter"),
     .systemLibrary(
       name: "CLibPQ",
@@ -62,7 +69,7 @@ let package = Package(
     .target(
       name: "Execution",
       dependencies: [
-        "Adapter", "Compiler", "Diagnostics", "Project", "Template",
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Template",
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
@@ -70,7 +77,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "Execution",
+        "DataTests", "Execution",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -96,6 +103,10 @@ let package = Package(
     ),
     .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Adapter"]),
+    .testTarget(
+      name: "DataTestsTests",
+      dependencies: ["DataTests", "Compiler", "Project", "Diagnostics", "SwdbtTestSupport"]
+    ),
     .testTarget(
       name: "IntegrationTests",
       dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter"]

@@ -40,6 +40,15 @@ public struct Compilation: Sendable {
   /// Every node in a valid build order, parents first, ties by id.
   public let order: [Int]
 
+  /// A copy whose nodes at the given indices carry new SQL (generic tests, compiled by the
+  /// DataTests stage).
+  public func withSQL(_ sql: [Int: String]) -> Compilation {
+    var nodes = self.nodes
+    for (index, text) in sql { nodes[index].sql = text }
+    return Compilation(
+      project: project, graph: graph, nodes: nodes, selectables: selectables, order: order)
+  }
+
   /// A selection context over this compilation.
   public var selection: Selection { Selection(graph: graph, nodes: selectables) }
 

@@ -169,6 +169,28 @@ public enum Compiler {
       ctes[index] = inherited
       nodes[index].sql = EphemeralInliner.inject(inherited, into: node.text)
     }
+    // Generic tests: the model under test and relation arguments get their final names.
+    for index in nodes.indices {
+      guard var test = nodes[index].genericTest else { continue }
+      test.modelRelation = graph.index(of: test.attachedTo).flatMap { nodes[$0].relation }
+      var arguments = test.arguments
+      for (key, value) in test.arguments {
+        guard case .relation(let placeholder) = value, placeholder.index < test.references.count,
+          let target = linker.resolve(
+            test.references[placeholder.index].reference, from: index, graph: graph)
+        else { continue }
+        let relation = nodes[target].relation
+        arguments[key] =
+          switch placeholder.part {
+          case .schema: .string(relation?.schema ?? "")
+          case .identifier: .string(relation?.identifier ?? "")
+          case .database: .string(relation?.database ?? "")
+          case .full: .string(quotedNames[target])
+          }
+      }
+      test.arguments = arguments
+      nodes[index].genericTest = test
+    }
     let selectables = nodes.concurrentMap(selectable)
     return Compilation(
       project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)

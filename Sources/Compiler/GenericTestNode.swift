@@ -25,6 +25,8 @@ public struct GenericTestNode: Sendable {
   public var references: [RecordedReference]
   /// The YAML file that declares it.
   public var originalFilePath: String
+  /// The relation under test, once compiled.
+  public var modelRelation: RelationName?
 }
 
 /// Turns YAML test declarations into test nodes with dbt's names.

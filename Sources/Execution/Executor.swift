@@ -38,7 +38,8 @@ public final class Executor: Sendable {
     self.onEvent = onEvent
   }
 
-  /// The nodes of a selection that execute: seeds and non-ephemeral models, in build order.
+  /// The nodes of a selection that execute: seeds, non-ephemeral models and tests, in build
+  /// order.
   public static func runnable(_ compilation: Compilation, selected: Set<Int>) -> [Int] {
     compilation.order.filter { index in
       guard selected.contains(index) else { return false }
@@ -46,6 +47,7 @@ public final class Executor: Sendable {
       switch node.resourceType {
       case .seed: return true
       case .model: return node.config.materialized != "ephemeral"
+      case .test: return node.sql != nil
       default: return false
       }
     }
@@ -74,7 +76,7 @@ public final class Executor: Sendable {
       work: { [self] job, connection, worker in
         let result = self.execute(jobs[job], on: connection, worker: worker)
         emit(result)
-        return result.status == .error ? .failed : .succeeded
+        return result.status == .error || result.status == .fail ? .failed : .succeeded
       },
       skip: { [compilation] job, reason in
         let node = compilation.nodes[jobs[job]]
@@ -100,10 +102,31 @@ public final class Executor: Sendable {
   public static func scheduler(for indices: [Int], in compilation: Compilation) -> Scheduler {
     var position: [Int: Int] = [:]
     for (job, index) in indices.enumerated() { position[index] = job }
-    let parents = indices.map { index in
+    var parents = indices.map { index in
       Executor.runnableAncestors(of: index, in: compilation, position: position)
     }
-    return Scheduler(parents: parents)
+    // As in `dbt build`: what depends on a node waits for the node's tests, so that a failing
+    // test skips it. A child that the test itself depends on (a relationships test pointing
+    // downstream) does not wait, which would be a cycle.
+    var testsOf: [Int: [Int]] = [:]
+    for (job, index) in indices.enumerated() {
+      guard let test = compilation.nodes[index].genericTest,
+        let attached = compilation.graph.index(of: test.attachedTo), let owner = position[attached]
+      else { continue }
+      testsOf[owner, default: []].append(job)
+    }
+    if !testsOf.isEmpty {
+      for (job, index) in indices.enumerated()
+      where compilation.nodes[index].resourceType != .test {
+        for parent in parents[job] {
+          for test in testsOf[parent] ?? [] {
+            let testAncestors = compilation.graph.ancestors(of: indices[test])
+            if !testAncestors.contains(index) { parents[job].append(test) }
+          }
+        }
+      }
+    }
+    return Scheduler(parents: parents.map { Array(Set($0)).sorted() })
   }
 
   /// Parents that are jobs; an ephemeral parent is looked through to its own parents.
@@ -137,22 +160,56 @@ public final class Executor: Sendable {
       uniqueID: node.uniqueID, index: index, status: .success, commandTag: "", rowsAffected: nil,
       message: "", failures: nil, diagnostics: [], startedAt: startedAt, completedAt: startedAt,
       executionTime: 0, threadID: "Thread-\(worker + 1)", relationName: node.relation?.quoted)
-    do {
-      let outcome = try build(node, on: connection)
-      result.commandTag = outcome.commandTag
-      result.rowsAffected = outcome.rowsAffected
-      result.message = outcome.message
-      result.diagnostics = outcome.warnings
-    } catch {
-      result.status = .error
-      result.diagnostics = [error]
-      result.message = error.message
+    if node.resourceType == .test {
+      runTest(node, on: connection, into: &result)
+    } else {
+      do {
+        let outcome = try build(node, on: connection)
+        result.commandTag = outcome.commandTag
+        result.rowsAffected = outcome.rowsAffected
+        result.message = outcome.message
+        result.diagnostics = outcome.warnings
+      } catch {
+        result.status = .error
+        result.diagnostics = [error]
+        result.message = error.message
+      }
     }
     let elapsed = clock.now - start
     result.completedAt = Date()
     result.executionTime =
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     return result
+  }
+
+  private func runTest(
+    _ node: CompiledNode, on connection: any DatabaseConnection, into result: inout NodeResult
+  ) {
+    let compiledPath = compilation.compiledPath(of: node)
+    do {
+      let outcome = try TestRunner(
+        node: node, target: compilation.project.target, connection: connection
+      ).run()
+      result.status = outcome.status
+      result.failures = outcome.failures
+      result.commandTag = ""
+      result.message =
+        outcome.status == .pass
+        ? "passed"
+        : "\(outcome.failures) failing row\(outcome.failures == 1 ? "" : "s")"
+      if let sample = outcome.sample { result.details.append(sample) }
+      if let stored = outcome.storedIn {
+        result.details.append("  failing rows stored in \(stored)")
+      }
+      if outcome.status != .pass { result.details.append("  compiled SQL: \(compiledPath)") }
+    } catch {
+      result.status = .error
+      let source = compilation.project.singularTests.first { $0.uniqueID == node.uniqueID }?.file
+      let diagnostic = ErrorLocator.diagnostic(
+        for: error, node: node, source: source, compiledPath: compiledPath)
+      result.diagnostics = [diagnostic]
+      result.message = diagnostic.message
+    }
   }
 
   private func build(_ node: CompiledNode, on connection: any DatabaseConnection)

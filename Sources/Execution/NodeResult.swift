@@ -25,6 +25,8 @@ public struct NodeResult: Sendable {
   public var failures: Int?
   /// Errors and warnings to print.
   public var diagnostics: [Diagnostic]
+  /// Lines to print under the result (a failing test's rows and SQL path).
+  public var details: [String] = []
   /// When execution started and ended (wall clock, for the artifact).
   public var startedAt: Date
   /// When it ended.

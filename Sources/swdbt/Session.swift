@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compiler
+import DataTests
 import Diagnostics
 import Foundation
 import Project
@@ -52,13 +53,18 @@ struct Session {
     _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false
   ) throws -> Compilation {
     let start = clock.now
-    let compilation = Compiler.compile(
+    let linked = Compiler.compile(
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
         fullRefresh: fullRefresh), sink: sink)
     timing("compile (render, link, name)", from: start, to: clock.now)
-    guard let compilation, !sink.hasErrors else {
+    guard let linked, !sink.hasErrors else {
+      try finish(failedStage: "compile")
+      throw ExitCode(1)
+    }
+    let compilation = TestCompiler.complete(linked, sink: sink)
+    guard !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
     }

@@ -7,6 +7,8 @@ struct SwdbtCommand: AsyncParsableCommand {
     commandName: "swdbt",
     abstract: "Compile SQL models with Jinja templates into a dependency-ordered warehouse.",
     version: "0.1.0",
-    subcommands: [Compile.self, List.self, Seed.self, Run.self, Debug.self, Local.self]
+    subcommands: [
+      Compile.self, List.self, Seed.self, Run.self, Test.self, Build.self, Debug.self, Local.self,
+    ]
   )
 }

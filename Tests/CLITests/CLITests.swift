@@ -20,11 +20,11 @@ private let smallProject: [String: String] = [
     #expect(
       try fixture.read("target/compiled/shop/models/marts/revenue.sql")
         == "select sum(amount) as revenue from \"dev\".\"stg_orders\"\n")
-    #expect(first.stderr.contains("Compiled 2 models and 0 tests in "))
-    #expect(first.stderr.contains("(2 written, 0 unchanged) to target/compiled/shop"))
+    #expect(first.stderr.contains("Compiled 2 models and 1 test in "))
+    #expect(first.stderr.contains("(3 written, 0 unchanged) to target/compiled/shop"))
     let second = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
     #expect(second.status == 0)
-    #expect(second.stderr.contains("(0 written, 2 unchanged)"))
+    #expect(second.stderr.contains("(0 written, 3 unchanged)"))
   }
 
   @Test func compilingOneModelPrintsItsSQL() throws {

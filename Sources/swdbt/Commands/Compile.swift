@@ -29,7 +29,10 @@ struct Compile: ParsableCommand {
       throw ExitCode(1)
     }
     let compiled = ordered.filter { compilation.nodes[$0].sql != nil }
-    if compiled.count == 1, let sql = compilation.nodes[compiled[0]].sql {
+    // One selected model (with its tests, which selecting it pulls in) prints its SQL.
+    let nonTests = compiled.filter { compilation.nodes[$0].resourceType != .test }
+    let shown = nonTests.count == 1 ? nonTests : compiled
+    if !selection.select.isEmpty, shown.count == 1, let sql = compilation.nodes[shown[0]].sql {
       session.console.out(sql)
     }
     let models = compiled.filter { compilation.nodes[$0].resourceType == .model }.count

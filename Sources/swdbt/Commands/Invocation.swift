@@ -13,7 +13,27 @@ import Project
 struct Invocation {
   /// Which nodes a command executes.
   enum Kind: String {
-    case seed, run
+    case seed, run, test, build
+
+    /// Whether this command executes nodes of a resource type.
+    func includes(_ type: ResourceType) -> Bool {
+      switch self {
+      case .seed: type == .seed
+      case .run: type == .model
+      case .test: type == .test
+      case .build: true
+      }
+    }
+
+    /// What the nodes are called in the progress header.
+    var noun: String {
+      switch self {
+      case .seed: "seed"
+      case .run: "model"
+      case .test: "test"
+      case .build: "node"
+      }
+    }
   }
 
   let kind: Kind
@@ -60,10 +80,7 @@ struct Invocation {
       ])
     }
     let indices = Executor.runnable(compilation, selected: selected).filter { index in
-      switch kind {
-      case .seed: compilation.nodes[index].resourceType == .seed
-      case .run: compilation.nodes[index].resourceType == .model
-      }
+      kind.includes(compilation.nodes[index].resourceType)
     }
     _ = ArtifactWriter.writeCompiledSQL(compilation, nodes: indices, sink: session.sink)
 
@@ -73,7 +90,7 @@ struct Invocation {
       for name in try control.dropLeftovers(inSchemas: schemas) {
         console.info("dropped \(name), left behind by an interrupted run")
       }
-      if kind == .run {
+      if kind == .run || kind == .build {
         try control.runHooks(
           compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
       }
@@ -82,14 +99,16 @@ struct Invocation {
     }
 
     let threadCount = max(1, min(threads ?? target.threads, max(indices.count, 1)))
+    let databaseTime = DatabaseTime()
     var connections: [any DatabaseConnection] = []
     for _ in 0..<threadCount where !indices.isEmpty {
-      connections.append(try Wiring.connect(adapter, console: console))
+      connections.append(
+        TimedConnection(try Wiring.connect(adapter, console: console), time: databaseTime))
     }
     defer { for connection in connections { connection.close() } }
 
     console.info(
-      "Running \(indices.count) \(kind == .seed ? "seed" : "model")\(indices.count == 1 ? "" : "s") "
+      "Running \(indices.count) \(kind.noun)\(indices.count == 1 ? "" : "s") "
         + "on target `\(target.name)` with \(threadCount) thread\(threadCount == 1 ? "" : "s")")
     let printer = ProgressPrinter(console: console, compilation: compilation)
     let executor = Executor(
@@ -105,7 +124,7 @@ struct Invocation {
     interrupt.remove()
 
     var hookFailed = false
-    if kind == .run, !scheduler.wasCancelled {
+    if kind == .run || kind == .build, !scheduler.wasCancelled {
       do {
         try control.runHooks(
           compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end")
@@ -130,8 +149,16 @@ struct Invocation {
       console.report([.error("write.failed", "cannot write run_results.json: \(error.reason)")])
     }
     printer.summary(results, elapsed: elapsed)
+    session.timing("total", from: start, to: clock.now)
+    if project.debugTimings {
+      console.info(
+        "timing: database (inside libpq calls of the workers, summed): "
+          + "\(Seconds.milliseconds(databaseTime.total)) in \(databaseTime.count) calls")
+    }
     if scheduler.wasCancelled { throw ExitCode(130) }
-    if hookFailed || results.contains(where: { $0.status == .error }) { throw ExitCode(1) }
+    if hookFailed || results.contains(where: { $0.status == .error || $0.status == .fail }) {
+      throw ExitCode(1)
+    }
   }
 
   private func fail(_ console: Console, _ message: String) throws -> Never {

@@ -26,6 +26,7 @@ struct ProgressPrinter: Sendable {
           "\"execution_time\":\(String(format: "%.4f", result.executionTime))",
           "\"message\":\(JSONLine.string(result.message))",
         ]
+        if let failures = result.failures { fields.append("\"failures\":\(failures)") }
         if !result.commandTag.isEmpty {
           fields.append("\"adapter_response\":\(JSONLine.string(result.commandTag))")
         }
@@ -38,6 +39,10 @@ struct ProgressPrinter: Sendable {
         let prefix = "\(position) of \(total)"
         let line: String
         switch result.status {
+        case .pass, .warn, .fail:
+          let word = result.status.rawValue.uppercased()
+          let count = result.status == .pass ? "" : " \(result.failures ?? 0)"
+          line = "\(prefix) \(word)\(count) \(node.name) [\(word)\(count) in \(seconds)]"
         case .error:
           line =
             "\(prefix) ERROR \(node.resourceType.rawValue) `\(node.name)` [ERROR in \(seconds)]"
@@ -48,6 +53,7 @@ struct ProgressPrinter: Sendable {
           line = "\(prefix) OK \(result.message) [\(tag) in \(seconds)]"
         }
         console.err(line + "\n")
+        for detail in result.details { console.err(detail + "\n") }
         console.report(result.diagnostics)
       }
     }
@@ -55,7 +61,7 @@ struct ProgressPrinter: Sendable {
 
   func summary(_ results: [NodeResult], elapsed: Duration) {
     let count = { (status: NodeStatus) in results.filter { $0.status == status }.count }
-    let errors = count(.error)
+    let errors = count(.error) + count(.fail)
     let warnings = results.reduce(0) { total, result in
       total + result.diagnostics.filter { $0.severity == .warning }.count
     }
@@ -68,7 +74,7 @@ struct ProgressPrinter: Sendable {
       console.info("Completed successfully")
     } else {
       console.info("Completed with \(errors) error\(errors == 1 ? "" : "s")")
-      for result in results where result.status == .error {
+      for result in results where result.status == .error || result.status == .fail {
         let node = compilation.nodes[result.index]
         console.info("  \(node.originalFilePath): \(result.message)")
       }

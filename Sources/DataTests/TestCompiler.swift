@@ -1,0 +1,179 @@
+public import Compiler
+public import Diagnostics
+import OrderedCollections
+public import Project
+import Template
+
+/// Compiles generic tests to SQL that returns the failing rows: the built-in `not_null`,
+/// `unique`, `accepted_values` and `relationships`, and custom `{% test %}` blocks. The
+/// `where` config filters the model under test first, as in dbt.
+public enum TestCompiler {
+  /// The compilation with every generic test's SQL filled in; problems go to `sink`.
+  public static func complete(_ compilation: Compilation, sink: any DiagnosticSink)
+    -> Compilation
+  {
+    var sql: [Int: String] = [:]
+    for (index, node) in compilation.nodes.enumerated() {
+      guard let test = node.genericTest else { continue }
+      do {
+        sql[index] = try self.sql(for: test, project: compilation.project)
+      } catch {
+        sink.emit(error)
+      }
+    }
+    return compilation.withSQL(sql)
+  }
+
+  /// The failing-rows query of one generic test.
+  public static func sql(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
+    -> String
+  {
+    guard let relation = test.modelRelation else {
+      throw .error(
+        "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
+        at: test.range)
+    }
+    let model = filtered(relation.quoted, test.config)
+    let column = test.column.map(SQLName.quoteColumn)
+    switch test.testName {
+    case "not_null":
+      let column = try required(column, test)
+      return "select *\nfrom \(model)\nwhere \(column) is null\n"
+    case "unique":
+      let column = try required(column, test)
+      return """
+        select \(column) as unique_field, count(*) as n_records
+        from \(model)
+        where \(column) is not null
+        group by \(column)
+        having count(*) > 1
+
+        """
+    case "accepted_values":
+      let column = try required(column, test)
+      guard case .list(let values)? = test.arguments["values"], !values.isEmpty else {
+        throw .error(
+          "test.arguments", "`accepted_values` needs a non-empty `values:` list", at: test.range)
+      }
+      let quote = test.arguments["quote"].map(\.isTruthy) ?? true
+      let list = values.map { value in
+        let text = value.stringValue ?? value.rendered
+        return quote ? SQLName.literal(text) : text
+      }.joined(separator: ", ")
+      return """
+        with all_values as (
+          select \(column) as value_field, count(*) as n_records
+          from \(model)
+          group by \(column)
+        )
+        select *
+        from all_values
+        where value_field not in (\(list))
+
+        """
+    case "relationships":
+      let column = try required(column, test)
+      guard let to = test.arguments["to"]?.stringValue, !to.isEmpty else {
+        throw .error(
+          "test.arguments", "`relationships` needs `to: ref('model')` or `source(...)`",
+          at: test.range)
+      }
+      guard let field = test.arguments["field"]?.stringValue else {
+        throw .error("test.arguments", "`relationships` needs `field:`", at: test.range)
+      }
+      return """
+        with child as (
+          select \(column) as from_field
+          from \(model)
+          where \(column) is not null
+        ),
+        parent as (
+          select \(SQLName.quoteColumn(field)) as to_field
+          from \(to)
+        )
+        select from_field
+        from child
+        left join parent on child.from_field = parent.to_field
+        where parent.to_field is null
+
+        """
+    default:
+      return try custom(test, model: model, project: project)
+    }
+  }
+
+  private static func required(_ column: String?, _ test: GenericTestNode) throws(Diagnostic)
+    -> String
+  {
+    guard let column else {
+      throw .error(
+        "test.arguments", "`\(test.testName)` must be declared on a column (or set `column_name`)",
+        at: test.range)
+    }
+    return column
+  }
+
+  /// `(select * from x where <where>) dbt_subquery`, or the relation itself.
+  static func filtered(_ relation: String, _ config: NodeConfig) -> String {
+    guard let condition = config["where"]?.stringValue, !condition.isEmpty else { return relation }
+    return "(select * from \(relation) where \(condition)) dbt_subquery"
+  }
+
+  private static func custom(_ test: GenericTestNode, model: String, project: LoadedProject)
+    throws(Diagnostic) -> String
+  {
+    guard let definition = project.genericTests[test.testName] else {
+      throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
+    }
+    var keyword: [(label: String, value: Value)] = [("model", .string(model))]
+    for (key, value) in test.arguments where key != "model" {
+      keyword.append((key, value))
+    }
+    let range = test.range ?? SourceRange(file: definition.file, span: definition.span)
+    let arguments = Arguments(positional: [], keyword: keyword, range: range)
+    let host = MacroHost(macros: project.macros)
+    let evaluator = Evaluator(host: host, file: definition.file)
+    let value = try evaluator.call(definition, arguments)
+    return (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n"
+  }
+}
+
+/// Lets custom tests call project macros; nothing else from the outside.
+final class MacroHost: TemplateHost {
+  let macros: [String: MacroDefinition]
+
+  init(macros: [String: MacroDefinition]) { self.macros = macros }
+
+  func hasFunction(_ name: String) -> Bool { false }
+  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    throw .error(
+      "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
+  }
+  func global(_ name: String) -> Value? { nil }
+  func macro(named name: String) -> MacroDefinition? { macros[name] }
+  var knownNames: [String] { macros.keys.sorted() }
+}
+
+/// Quoting for test SQL.
+enum SQLName {
+  /// Column names are written as given when they are plain lower-case identifiers (so that
+  /// expressions like `lower(email)` work as `column_name`), quoted otherwise.
+  static func quoteColumn(_ name: String) -> String {
+    let plain = name.unicodeScalars.allSatisfy {
+      ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+    }
+    if plain || name.contains("(") || name.contains("\"") { return name }
+    return "\"" + name.replacing("\"", with: "\"\"") + "\""
+  }
+
+  static func literal(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }
+}
+
+extension String {
+  func trimmingWhitespace() -> String {
+    var view = Substring(self)
+    while view.first?.isWhitespace == true { view.removeFirst() }
+    while view.last?.isWhitespace == true { view.removeLast() }
+    return String(view)
+  }
+}

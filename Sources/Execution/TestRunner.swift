@@ -1,0 +1,130 @@
+import Adapter
+import Compiler
+import Diagnostics
+import Project
+import Template
+
+/// What a data test found.
+struct TestOutcome {
+  var status: NodeStatus
+  var failures: Int
+  /// The first failing rows, as a small text table.
+  var sample: String?
+  /// Where failing rows were stored (`store_failures`).
+  var storedIn: String?
+}
+
+/// Runs one data test: counts the failing rows its SQL returns, applies `severity`,
+/// `error_if` / `warn_if` and `limit`, keeps failing rows with `store_failures`.
+struct TestRunner {
+  let node: CompiledNode
+  let sql: String
+  let target: TargetConfig
+  let runner: StatementRunner
+
+  init(node: CompiledNode, target: TargetConfig, connection: any DatabaseConnection) {
+    self.node = node
+    var body = node.sql ?? ""
+    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
+    self.sql = body
+    self.target = target
+    self.runner = StatementRunner(connection: connection, action: "running test `\(node.name)`")
+  }
+
+  func run() throws(StatementFailure) -> TestOutcome {
+    var query = sql
+    if let limit = node.config["limit"], case .integer(let rows) = limit {
+      query = "select * from (\n\(query)\n) dbt_limit limit \(rows)"
+    }
+    var source = "(\n\(query)\n) dbt_internal_test"
+    var storedIn: String?
+    let prefixLength = "select count(*) from (\n".utf8.count
+    if node.config["store_failures"]?.isTruthy == true {
+      let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
+      let table = SQLQuoting.relation(schema, String(node.name.prefix(63)))
+      try runner.transaction { () throws(StatementFailure) in
+        try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
+        try runner.run("drop table if exists \(table)")
+        let create = "create table \(table) as (\n"
+        try runner.run(create + query + "\n)", modelOffset: create.utf8.count)
+      }
+      source = table
+      storedIn = table
+    }
+    let counted = try runner.run(
+      "select count(*) from \(source)", modelOffset: storedIn == nil ? prefixLength : nil)
+    let failures = counted.scalar.flatMap { Int($0) } ?? 0
+    let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
+    let errorIf = Threshold(node.config["error_if"]?.stringValue ?? "!=0")
+    let warnIf = Threshold(node.config["warn_if"]?.stringValue ?? "!=0")
+    let status: NodeStatus =
+      if severity == "error", errorIf.matches(failures) {
+        .fail
+      } else if warnIf.matches(failures) {
+        .warn
+      } else {
+        .pass
+      }
+    var sample: String?
+    if status != .pass, failures > 0 {
+      let rows = try runner.run("select * from \(source) limit 5")
+      sample = TextTable.render(rows, total: failures)
+    }
+    return TestOutcome(status: status, failures: failures, sample: sample, storedIn: storedIn)
+  }
+}
+
+/// dbt's `error_if` / `warn_if`: a comparison with the failure count (`">10"`, `"!=0"`).
+struct Threshold {
+  let comparison: String
+  let value: Int
+
+  init(_ text: String) {
+    let trimmed = text.filter { !$0.isWhitespace }
+    let operators = [">=", "<=", "!=", "<>", "==", ">", "<", "="]
+    let found = operators.first { trimmed.hasPrefix($0) } ?? "!="
+    comparison = found
+    value = Int(trimmed.dropFirst(trimmed.hasPrefix(found) ? found.count : 0)) ?? 0
+  }
+
+  func matches(_ count: Int) -> Bool {
+    switch comparison {
+    case ">=": count >= value
+    case "<=": count <= value
+    case ">": count > value
+    case "<": count < value
+    case "==", "=": count == value
+    default: count != value
+    }
+  }
+}
+
+/// A few rows as an aligned text table.
+enum TextTable {
+  static func render(_ result: QueryResult, total: Int) -> String {
+    let header = result.columns
+    let rows = result.rows.map { $0.map { $0 ?? "NULL" } }
+    var widths = header.map(\.count)
+    for row in rows {
+      for (index, value) in row.enumerated() where index < widths.count {
+        widths[index] = min(40, max(widths[index], value.count))
+      }
+    }
+    func line(_ values: [String]) -> String {
+      "  | "
+        + values.enumerated().map { index, value in
+          let cut = value.count > 40 ? String(value.prefix(39)) + "…" : value
+          return cut + String(repeating: " ", count: max(0, widths[index] - cut.count))
+        }.joined(separator: " | ") + " |"
+    }
+    var lines = [
+      line(header),
+      "  |"
+        + widths.map { String(repeating: "-", count: $0 + 2) }
+        .joined(separator: "|") + "|",
+    ]
+    lines += rows.map(line)
+    if total > rows.count { lines.append("  (\(total - rows.count) more)") }
+    return lines.joined(separator: "\n")
+  }
+}

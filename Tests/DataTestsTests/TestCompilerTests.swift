@@ -1,0 +1,88 @@
+import Compiler
+import DataTests
+import Diagnostics
+import Project
+import SwdbtTestSupport
+import Testing
+
+@Suite struct TestCompilerTests {
+  func compile(_ files: [String: String]) throws -> (Compilation, CollectingSink) {
+    let fixture = try ProjectFixture(files)
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = try #require(Compiler.compile(loaded, sink: sink))
+    return (TestCompiler.complete(compilation, sink: sink), sink)
+  }
+
+  func sql(_ compilation: Compilation, _ name: String) -> String? {
+    compilation.nodes.first { $0.name == name }?.sql
+  }
+
+  static let files: [String: String] = [
+    "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+    "models/orders.sql": "select 1 as id, 'new' as status, 1 as customer_id\n",
+    "models/customers.sql": "select 1 as id\n",
+    "models/schema.yml":
+      """
+    version: 2
+    models:
+      - name: orders
+        columns:
+          - name: id
+            data_tests:
+              - not_null
+              - unique:
+                  config: {where: "status <> 'test'"}
+          - name: status
+            data_tests:
+              - accepted_values: {values: [new, shipped], quote: true}
+          - name: customer_id
+            data_tests:
+              - relationships: {to: ref('customers'), field: id}
+              - positive
+    """,
+    "tests-sql/generic/positive.sql":
+      "{% test positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n",
+  ]
+
+  @Test func builtInTestsCompileToFailingRowQueries() throws {
+    let (compilation, sink) = try compile(Self.files)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      sql(compilation, "not_null_orders_id")
+        == "select *\nfrom \"dev\".\"orders\"\nwhere id is null\n")
+    #expect(
+      sql(compilation, "unique_orders_id") == """
+        select id as unique_field, count(*) as n_records
+        from (select * from "dev"."orders" where status <> 'test') dbt_subquery
+        where id is not null
+        group by id
+        having count(*) > 1
+
+        """)
+    #expect(
+      sql(compilation, "accepted_values_orders_status__True__new__shipped")?.contains(
+        "where value_field not in ('new', 'shipped')") == true)
+    let relationships = try #require(
+      sql(compilation, "relationships_orders_customer_id__id__ref_customers_"))
+    #expect(relationships.contains("select id as to_field\n  from \"dev\".\"customers\""))
+    #expect(relationships.contains("where parent.to_field is null"))
+  }
+
+  @Test func customGenericTestRendersItsBlock() throws {
+    let (compilation, _) = try compile(Self.files)
+    #expect(
+      sql(compilation, "positive_orders_customer_id")
+        == "select * from \"dev\".\"orders\" where customer_id <= 0\n")
+  }
+
+  @Test func acceptedValuesWithoutValuesIsAnError() throws {
+    var files = Self.files
+    files["models/schema.yml"] =
+      "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        data_tests: [accepted_values]\n"
+    let (_, sink) = try compile(files)
+    #expect(
+      sink.diagnostics.map(\.message).contains(
+        "`accepted_values` needs a non-empty `values:` list"))
+  }
+}

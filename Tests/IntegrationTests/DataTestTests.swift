@@ -1,0 +1,165 @@
+import Adapter
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+@Suite struct DataTestTests {
+  /// Orders with known bad rows: id 3 twice, one NULL id, status `lost` (twice), customer 99
+  /// unknown, amounts -5 and -1.
+  static let files: [String: String] = [
+    "seeds/raw_orders.csv":
+      "id,customer_id,status,amount\n1,1,new,10\n2,1,shipped,20\n3,2,lost,30\n3,2,new,-5\n,99,lost,-1\n",
+    "seeds/raw_customers.csv": "id,name\n1,Ann\n2,Bob\n",
+    "models/orders.sql": "select * from {{ ref('raw_orders') }}\n",
+    "models/customers.sql": "select * from {{ ref('raw_customers') }}\n",
+    "models/order_report.sql": "select count(*) as orders from {{ ref('orders') }}\n",
+    "models/customer_report.sql": "select count(*) as customers from {{ ref('customers') }}\n",
+    "models/schema.yml":
+      """
+    version: 2
+    models:
+      - name: orders
+        columns:
+          - name: id
+            data_tests:
+              - not_null
+              - unique
+              - unique:
+                  name: unique_orders_id_new_only
+                  config: {where: "status = 'new'"}
+          - name: status
+            data_tests:
+              - accepted_values:
+                  values: [new, shipped]
+                  config: {severity: warn}
+              - accepted_values:
+                  name: status_mostly_known
+                  values: [new, shipped]
+                  config: {error_if: ">5", warn_if: ">1"}
+          - name: customer_id
+            data_tests:
+              - relationships: {to: ref('customers'), field: id}
+          - name: amount
+            data_tests:
+              - positive:
+                  config: {store_failures: true}
+      - name: customers
+        columns:
+          - name: id
+            data_tests: [unique, not_null]
+    """,
+    "tests-sql/generic/positive.sql":
+      "{% test positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n",
+    "tests-sql/more_orders_than_customers.sql":
+      "select 1 from {{ ref('order_report') }} where orders < 100\n",
+  ]
+
+  @Test func everyTestTypeCountsItsFailingRows() async throws {
+    let fixture = try await DatabaseFixture("datatests", files: Self.files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let result = try fixture.swdbt(["test"])
+    #expect(result.status == 1)
+    let output = result.stderr
+    func line(_ word: String, _ name: String) -> Bool {
+      output.split(separator: "\n").contains {
+        $0.contains(" \(word) ") && $0.contains(" \(name) [")
+      }
+    }
+    #expect(line("FAIL 1", "not_null_orders_id"), "\(output)")
+    #expect(line("FAIL 1", "unique_orders_id"))
+    #expect(line("PASS", "unique_orders_id_new_only"))
+    #expect(line("WARN 1", "accepted_values_orders_status__new__shipped"))
+    // One bad value (`lost`) is not more than warn_if's 1.
+    #expect(line("PASS", "status_mostly_known"))
+    #expect(line("FAIL 1", "relationships_orders_customer_id__id__ref_customers_"))
+    #expect(line("FAIL 2", "positive_orders_amount"))
+    #expect(line("FAIL 1", "more_orders_than_customers"))
+    #expect(line("PASS", "unique_customers_id"))
+    // The failing rows are shown as a table, with the compiled SQL's path.
+    #expect(output.contains("  | from_field |"))
+    #expect(
+      output.contains(
+        "  compiled SQL: target/compiled/it/models/schema.yml/relationships_orders_customer_id__id__ref_customers_.sql"
+      ))
+    // store_failures keeps the rows in the audit schema and says where.
+    let audit = "\"\(fixture.schema)_dbt_test__audit\".\"positive_orders_amount\""
+    #expect(output.contains("failing rows stored in \(audit)"))
+    #expect(try fixture.rows("select amount from \(audit) order by amount") == [["-5"], ["-1"]])
+    #expect(output.contains("Done. PASS=4 WARN=1 ERROR=5 SKIP=0 TOTAL=10"), "\(output)")
+
+    let artifact = try fixture.project.read("target/run_results.json")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(artifact.utf8)) as? [String: Any])
+    let results = try #require(json["results"] as? [[String: Any]])
+    let relationships = try #require(
+      results.first { ($0["unique_id"] as? String)?.contains("relationships_orders") == true })
+    #expect(relationships["status"] as? String == "fail")
+    #expect(relationships["failures"] as? Int == 1)
+    #expect(results.contains { $0["status"] as? String == "warn" })
+    #expect(results.contains { $0["status"] as? String == "pass" })
+  }
+
+  @Test func thresholdsDecideBetweenWarnAndError() async throws {
+    var files = Self.files
+    files["models/schema.yml"] =
+      """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: status
+              data_tests:
+                - accepted_values:
+                    name: lenient
+                    values: [new]
+                    config: {error_if: ">3", warn_if: ">=1"}
+                - accepted_values:
+                    name: strict
+                    values: [new]
+                    config: {error_if: ">=3"}
+      """
+    files["tests-sql/more_orders_than_customers.sql"] = nil
+    let fixture = try await DatabaseFixture("thresholds", files: files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let result = try fixture.swdbt(["test"])
+    // status values other than `new`: shipped, lost (2 groups).
+    #expect(result.stderr.contains(" WARN 2 lenient ["), "\(result.stderr)")
+    // 2 groups do not reach ">=3", but warn_if's default "!=0" does.
+    #expect(result.stderr.contains(" WARN 2 strict ["))
+    #expect(result.status == 0)
+  }
+
+  @Test func buildSkipsWhatDependsOnAModelWhoseTestFailed() async throws {
+    let fixture = try await DatabaseFixture("buildskip", files: Self.files)
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 1)
+    let output = result.stderr
+    #expect(output.contains("SKIP model `order_report`: skipped because"), "\(output)")
+    #expect(output.contains("SKIP test `more_orders_than_customers`"))
+    // Independent branches go on: customers passed its tests, so its report was built.
+    #expect(output.contains("OK created view \(fixture.relation("customer_report"))"))
+    #expect(
+      try fixture.scalar("select customers from \(fixture.relation("customer_report"))") == "2")
+    #expect(
+      try fixture.scalar("select to_regclass('\(fixture.relation("order_report"))') is null") == "t"
+    )
+  }
+
+  @Test func warnSeverityDoesNotSkipOrFail() async throws {
+    let fixture = try await DatabaseFixture(
+      "buildwarn",
+      files: [
+        "seeds/s.csv": "id\n1\n1\n",
+        "models/m.sql": "select id from {{ ref('s') }}\n",
+        "models/after.sql": "select * from {{ ref('m') }}\n",
+        "models/schema.yml":
+          "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - unique: {config: {severity: warn}}\n",
+      ])
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("WARN 1 unique_m_id"))
+    #expect(result.stderr.contains("OK created view \(fixture.relation("after"))"))
+  }
+}
