@@ -142,3 +142,44 @@ import Testing
         == ["pre", "post 1", "end"])
   }
 }
+
+@Suite struct InterruptTests {
+  @Test func ctrlCCancelsTheRunningStatementAndLeavesNothingHalfBuilt() async throws {
+    let fixture = try await DatabaseFixture(
+      "interrupt",
+      files: [
+        "models/slow.sql":
+          "{{ config(materialized='table') }}\nselect x from generate_series(1, 3) x, pg_sleep(60)\n"
+      ])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Executable.swdbt)
+    process.arguments = ["run"]
+    process.currentDirectoryURL = URL(fileURLWithPath: fixture.project.root)
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // Wait until the statement runs on the server, then interrupt.
+    var running = false
+    for _ in 0..<100 where !running {
+      try await Task.sleep(for: .milliseconds(100))
+      running =
+        try fixture.scalar(
+          "select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' "
+            + "and pid <> pg_backend_pid()") != "0"
+    }
+    #expect(running)
+    let started = Date()
+    process.interrupt()
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(started) < 10)
+    #expect(process.terminationStatus == 130)
+    let output = String(
+      decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(output.contains("interrupted: cancelling running statements"), "\(output)")
+    #expect(
+      try fixture.scalar(
+        "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+          + "where n.nspname = '\(fixture.schema)'") == "0")
+  }
+}

@@ -150,3 +150,33 @@ import Testing
     #expect(after.stdout.hasPrefix("stopped"))
   }
 }
+
+@Suite struct ConnectionInfoTests {
+  @Test func descriptionNeverShowsThePassword() {
+    let info = ConnectionInfo(settings: [
+      "host": "db", "port": "6543", "user": "loader", "password": "hunter2", "dbname": "w",
+      "sslmode": "require", "connect_timeout": "5",
+    ])
+    #expect(
+      info.description == "connect_timeout=5 dbname=w host=db port=6543 sslmode=require user=loader"
+    )
+    #expect(info.value("password") == "hunter2")
+    let url = ConnectionInfo(settings: ["url": "postgresql://loader:hunter2@db:5432/w"])
+    #expect(url.description == "dbname=postgresql://loader:***@db:5432/w")
+  }
+}
+
+@Suite struct LeftoverTests {
+  @Test func relationsLeftByACrashedRunAreDroppedAtTheNextStart() async throws {
+    let fixture = try await DatabaseFixture("leftover", files: ["models/m.sql": "select 1 as x\n"])
+    _ = try fixture.connection.execute(
+      "create schema \"\(fixture.schema)\"; create table \(fixture.relation("m__swdbt_tmp")) (x int)"
+    )
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "dropped \(fixture.relation("m__swdbt_tmp")), left behind by an interrupted run"))
+    #expect(try fixture.scalar("select to_regclass('\(fixture.relation("m__swdbt_tmp"))')") == nil)
+  }
+}
