@@ -82,3 +82,51 @@ import Testing
     }
   }
 }
+
+@Suite struct ParallelScanTests {
+  /// A file past the parallel threshold whose rows hold quoted newlines and blank lines, so
+  /// that the split point has to be found by quote parity.
+  static func bigCSV() -> (text: String, rows: Int, lines: Int) {
+    var text = "id,note,day\n"
+    var rows = 0
+    var line = 1
+    while text.utf8.count < 9 << 20 {
+      rows += 1
+      line += 1
+      if rows % 3 == 0 {
+        text += "\(rows),\"multi\nline, \"\"quoted\"\"\",2024-01-0\(rows % 9 + 1)\n"
+        line += 1
+      } else {
+        text += "\(rows),plain,2024-02-0\(rows % 9 + 1)\n"
+      }
+      if rows % 1000 == 0 {
+        text += "\n"
+        line += 1
+      }
+    }
+    return (text, rows, line)
+  }
+
+  @Test func partsAgreeWithTheWholeFile() throws {
+    let (text, rows, _) = Self.bigCSV()
+    let scan = try CSVScan.scan(Array(text.utf8))
+    #expect(scan.recordCount == rows)
+    #expect(scan.inference.map(\.sqlType) == ["integer", "text", "date"])
+    #expect(scan.skippedLines.count == rows / 1000)
+    // Sent ranges cover everything but the blank lines.
+    #expect(scan.chunks.reduce(0) { $0 + $1.count } == text.utf8.count - rows / 1000)
+  }
+
+  @Test func anErrorInTheSecondPartHasItsAbsoluteLine() throws {
+    let (text, _, lines) = Self.bigCSV()
+    let broken = text + "0,broken\n"
+    let bad = lines + 1
+    do {
+      _ = try CSVScan.scan(Array(broken.utf8))
+      Issue.record("expected a problem")
+    } catch {
+      #expect(error.message == "this row has 2 fields, the header has 3")
+      #expect(error.line == bad)
+    }
+  }
+}

@@ -60,7 +60,7 @@ import Testing
     #expect(second.status == 0)
     #expect(
       second.stderr.contains(
-        "warning: 1 new row of `m` have NULL in unique_key `id`; merge cannot match them"),
+        "warning: 1 new row of `m` has NULL in unique_key `id`; merge cannot match them"),
       "\(second.stderr)")
   }
 

@@ -146,7 +146,8 @@ struct ModelBuilder {
         warnings.append(
           .warning(
             "run.null-unique-key",
-            "\(count) new row\(count == 1 ? "" : "s") of `\(node.name)` have NULL in unique_key "
+            "\(count) new row\(count == 1 ? "" : "s") of `\(node.name)` "
+              + "\(count == 1 ? "has" : "have") NULL in unique_key "
               + uniqueKey.map { "`\($0)`" }.joined(separator: ", ")
               + "; \(strategy) cannot match them, so they are added again on every run",
             path: node.originalFilePath,

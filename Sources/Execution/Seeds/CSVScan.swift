@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A CSV file checked in one pass: header, column types, where each record starts, and the
 /// first malformed spot. The bytes themselves go to `COPY ... (FORMAT csv)` unchanged, so
 /// PostgreSQL does the unquoting; swdbt only validates and infers.
@@ -14,38 +16,139 @@ struct CSVScan {
   var skippedLines: [Int]
 
   /// A malformed spot: where and why.
-  struct Problem: Error {
+  struct Problem: Error, Sendable {
     var line: Int
     var column: Int
     var message: String
   }
 
-  /// Scans the whole file; throws at the first malformed record.
+  /// Scans the whole file; throws at the first malformed record. Large files are scanned in
+  /// parallel parts split at record boundaries (found by quote parity: `""` counts twice, so
+  /// an even number of quotes before a newline means it ends a record).
   static func scan(_ bytes: [UInt8]) throws(Problem) -> CSVScan {
-    try bytes.withUnsafeBufferPointer { buffer throws(Problem) in try scan(buffer) }
+    var outcome: Result<CSVScan, Problem> = .failure(Problem(line: 1, column: 1, message: ""))
+    bytes.withUnsafeBufferPointer { buffer in
+      outcome = Result { () throws(Problem) -> CSVScan in try scan(buffer) }
+    }
+    return try outcome.get()
   }
 
-  // One state machine over the bytes: RFC 4180 with CRLF or LF line ends.
-  // swiftlint:disable:next function_body_length
+  /// The result of scanning a part of the file; lines are relative to the part.
+  private struct Part: Sendable {
+    var header: [String]
+    var inference: [ColumnInference]
+    var recordCount: Int
+    var chunks: [Range<Int>]
+    var skippedLines: [Int]
+    /// Lines the part spans.
+    var lineCount: Int
+    /// Where scanning stopped.
+    var end: Int
+  }
+
+  private static let parallelThreshold = 8 << 20
+
   private static func scan(_ data: UnsafeBufferPointer<UInt8>) throws(Problem) -> CSVScan {
+    let head = try scanPart(data, start: 0, end: data.count, header: nil)
+    guard !head.header.isEmpty else {
+      throw Problem(line: 1, column: 1, message: "the file has no header row")
+    }
+    var starts = [head.end]
+    let partCount = data.count - head.end < parallelThreshold ? 1 : 2
+    for part in 1..<partCount {
+      let nominal = head.end + (data.count - head.end) * part / partCount
+      starts.append(recordStart(in: data, from: starts[starts.count - 1], near: nominal))
+    }
+    let bounds = starts.indices.map { index in
+      (starts[index], index + 1 < starts.count ? starts[index + 1] : data.count)
+    }
+    let buffer = SendableBuffer(data)
+    let header = head.header
+    let results: [Result<Part, Problem>] = bounds.concurrentMap { bound in
+      Result { () throws(Problem) -> Part in
+        try scanPart(buffer.pointer, start: bound.0, end: bound.1, header: header)
+      }
+    }
+    var scan = CSVScan(
+      header: header, inference: head.inference, recordCount: 0, chunks: head.chunks,
+      skippedLines: head.skippedLines)
+    var lineOffset = head.lineCount
+    for result in results {
+      switch result {
+      case .failure(var problem):
+        problem.line += lineOffset
+        throw problem
+      case .success(let part):
+        for (index, column) in part.inference.enumerated() {
+          scan.inference[index].merge(column)
+        }
+        scan.recordCount += part.recordCount
+        scan.chunks += part.chunks
+        scan.skippedLines += part.skippedLines.map { $0 + lineOffset }
+        lineOffset += part.lineCount
+      }
+    }
+    // Adjacent ranges are one: fewer, bigger sends.
+    var merged: [Range<Int>] = []
+    for chunk in scan.chunks {
+      if let last = merged.last, last.upperBound == chunk.lowerBound {
+        merged[merged.count - 1] = last.lowerBound..<chunk.upperBound
+      } else {
+        merged.append(chunk)
+      }
+    }
+    scan.chunks = merged
+    return scan
+  }
+
+  /// The first record start at or after `nominal`: just past a newline with an even number of
+  /// quotes between `start` (a record start) and it.
+  private static func recordStart(
+    in data: UnsafeBufferPointer<UInt8>, from start: Int, near nominal: Int
+  ) -> Int {
+    var quotes = 0
+    var index = start
+    while index < nominal {
+      if data[index] == UInt8(ascii: "\"") { quotes += 1 }
+      index += 1
+    }
+    while index < data.count {
+      let byte = data[index]
+      index += 1
+      if byte == UInt8(ascii: "\"") {
+        quotes += 1
+      } else if byte == UInt8(ascii: "\n"), quotes % 2 == 0 {
+        return index
+      }
+    }
+    return data.count
+  }
+
+  // One state machine over the bytes: RFC 4180 with CRLF or LF line ends. Without a header it
+  // reads the header record and stops.
+  // swiftlint:disable:next function_body_length
+  private static func scanPart(
+    _ data: UnsafeBufferPointer<UInt8>, start: Int, end count: Int, header knownHeader: [String]?
+  ) throws(Problem) -> Part {
     let quote = UInt8(ascii: "\"")
     let comma = UInt8(ascii: ",")
     let newline = UInt8(ascii: "\n")
     let carriageReturn = UInt8(ascii: "\r")
-    var index = 0
-    if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { index = 3 }
+    var index = start
+    if knownHeader == nil, data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF {
+      index = 3
+    }
     var chunks: [Range<Int>] = []
     var chunkStart = index
     var skippedLines: [Int] = []
     var line = 1
     var lineStart = index
-    var header: [String] = []
-    var inference: [ColumnInference] = []
+    var header: [String] = knownHeader ?? []
+    var inference: [ColumnInference] = header.map { _ in ColumnInference() }
     var recordCount = 0
-    var isHeader = true
+    var isHeader = knownHeader == nil
     var fieldIndex = 0
     var fieldStart = index
-    let count = data.count
 
     func problem(_ message: String, at offset: Int) -> Problem {
       Problem(line: line, column: offset - lineStart + 1, message: message)
@@ -158,6 +261,11 @@ struct CSVScan {
       if index < count, data[index] == newline { index += 1 }
       if isHeader {
         isHeader = false
+        line += 1
+        if chunkStart < index { chunks.append(chunkStart..<index) }
+        return Part(
+          header: header, inference: inference, recordCount: 0, chunks: chunks,
+          skippedLines: skippedLines, lineCount: line - 1, end: index)
       } else {
         if fieldIndex != header.count {
           throw Problem(
@@ -179,12 +287,9 @@ struct CSVScan {
     }
     if fieldIndex > 0, !isHeader { recordCount += 1 }
     if chunkStart < count { chunks.append(chunkStart..<count) }
-    guard !header.isEmpty else {
-      throw Problem(line: 1, column: 1, message: "the file has no header row")
-    }
-    return CSVScan(
+    return Part(
       header: header, inference: inference, recordCount: recordCount, chunks: chunks,
-      skippedLines: skippedLines)
+      skippedLines: skippedLines, lineCount: line - 1, end: count)
   }
 
   /// The file line of COPY's line number `sent` (which counts only the lines sent).
@@ -193,4 +298,10 @@ struct CSVScan {
     for skipped in skippedLines where skipped <= line { line += 1 }
     return line
   }
+}
+
+/// A read-only buffer handed to the threads that scan parts of it.
+private struct SendableBuffer: @unchecked Sendable {
+  let pointer: UnsafeBufferPointer<UInt8>
+  init(_ pointer: UnsafeBufferPointer<UInt8>) { self.pointer = pointer }
 }

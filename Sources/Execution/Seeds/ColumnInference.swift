@@ -25,6 +25,19 @@ struct ColumnInference: Sendable {
     return "text"
   }
 
+  /// Combines what two scans of different rows saw.
+  mutating func merge(_ other: ColumnInference) {
+    couldBeInteger = couldBeInteger && other.couldBeInteger
+    couldBeBigint = couldBeBigint && other.couldBeBigint
+    couldBeNumeric = couldBeNumeric && other.couldBeNumeric
+    couldBeBoolean = couldBeBoolean && other.couldBeBoolean
+    couldBeDate = couldBeDate && other.couldBeDate
+    couldBeTimestamp = couldBeTimestamp && other.couldBeTimestamp
+    sawTimeZone = sawTimeZone || other.sawTimeZone
+    sawValue = sawValue || other.sawValue
+    sawTime = sawTime || other.sawTime
+  }
+
   /// A NULL fits every type.
   mutating func observeNull() {}
 
