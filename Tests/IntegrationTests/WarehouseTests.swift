@@ -1,5 +1,6 @@
 import Adapter
 import Foundation
+import Postgres
 import SwdbtTestSupport
 import Testing
 
@@ -32,6 +33,34 @@ import Testing
       let count = try fixture.scalar(
         "select count(*) from \(fixture.relation(table, schema: schema))")
       #expect(Int(count ?? "0") ?? 0 > 0, "\(schema).\(table) is empty")
+    }
+    // Each audience reads exactly its marts; nobody but the owner reads staging or the star.
+    let info = try await PostgresServer.start()
+    let expectations: [(role: String, readable: [String])] = [
+      ("sales_analyst", ["sales_revenue_by_month"]),
+      ("marketing_analyst", ["customer_signups_by_month"]),
+      ("dw_admin", ["sales_revenue_by_month", "customer_signups_by_month"]),
+    ]
+    let everything = [
+      ("marts", "sales_revenue_by_month"), ("marts", "customer_signups_by_month"),
+      ("star", "fact_sales"), ("star", "dim_customers"), ("staging", "stg_orders"),
+    ]
+    for (role, readable) in expectations {
+      let login = "it_\(role)_\(UUID().uuidString.prefix(6).lowercased())"
+      _ = try fixture.connection.execute("create role \(login) login in role \(role)")
+      defer { _ = try? fixture.connection.execute("drop role \(login)") }
+      let person = try PostgresAdapter(
+        info: ConnectionInfo(settings: [
+          "host": info.value("host") ?? "", "user": login, "dbname": "postgres",
+        ])
+      ).connect()
+      defer { person.close() }
+      for (schema, table) in everything {
+        let canRead =
+          (try? person.execute("select count(*) from \(fixture.relation(table, schema: schema))"))
+          != nil
+        #expect(canRead == readable.contains(table), "\(role) reading \(schema).\(table)")
+      }
     }
     // A second run takes the incremental path and still succeeds.
     let again = try fixture.swdbt(["run"])

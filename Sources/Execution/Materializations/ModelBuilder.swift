@@ -48,7 +48,7 @@ struct ModelBuilder {
   func build() throws(StatementFailure) -> BuildOutcome {
     let preHooks = try Hooks.statements("pre_hook", of: node, target: target)
     let postHooks = try Hooks.statements("post_hook", of: node, target: target)
-    return try runner.transaction { () throws(StatementFailure) -> BuildOutcome in
+    return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
       var outcome: BuildOutcome
       switch node.config.materialized {

@@ -12,8 +12,6 @@ enum RelationSwap {
   /// Suffixes of swdbt's intermediate relations; leftovers are dropped at the start of a run.
   static let temporarySuffix = "__swdbt_tmp"
   static let backupSuffix = "__swdbt_backup"
-  /// The transaction-level advisory lock that serialises the rename-and-drop step.
-  static let swapLockKey: Int64 = 0x5377_6462_7453_7761
 
   /// A view that depends on the relation being replaced.
   struct DependentView {
@@ -80,10 +78,20 @@ enum RelationSwap {
     var dependents: [DependentView] = []
     if let oldKind {
       // Two swaps may share a dependent view (one view over two seeds); each would read its
-      // definition and drop it. Replacing existing relations is serialised from here to
-      // commit, so the definition read is always current; building the new relation above,
-      // the slow part, still runs in parallel.
-      try runner.run("select pg_advisory_xact_lock(\(swapLockKey))")
+      // definition and drop it. Lock the views first (sorted, so two swaps lock in the same
+      // order), then read their definitions with a fresh snapshot.
+      let found = try dependentViews(
+        of: schema, relation.identifier, withDefinitions: false, runner: runner)
+      if !found.isEmpty {
+        let names = Set(found.map { SQLQuoting.relation($0.schema, $0.name) }).sorted()
+        do {
+          try runner.run("lock table \(names.joined(separator: ", ")) in access exclusive mode")
+        } catch {
+          var failure = error
+          failure.isTransient = true
+          throw failure
+        }
+      }
       dependents = try dependentViews(of: schema, relation.identifier, runner: runner)
       try runner.run(
         "alter \(keyword(for: oldKind)) \(SQLQuoting.relation(schema, relation.identifier)) "
@@ -122,7 +130,8 @@ enum RelationSwap {
   /// Views and materialized views that depend on a relation, directly or through other
   /// views, in an order that can recreate them.
   static func dependentViews(
-    of schema: String, _ identifier: String, runner: StatementRunner
+    of schema: String, _ identifier: String, withDefinitions: Bool = true,
+    runner: StatementRunner
   ) throws(StatementFailure) -> [DependentView] {
     let target = SQLQuoting.literal(SQLQuoting.relation(schema, identifier))
     let result = try runner.run(
@@ -141,7 +150,8 @@ enum RelationSwap {
         where d.classid = 'pg_catalog.pg_rewrite'::regclass and r.ev_class <> d.refobjid
           and dependents.depth < 100
       )
-      select n.nspname, c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid),
+      select n.nspname, c.relname, c.relkind,
+        \(withDefinitions ? "pg_catalog.pg_get_viewdef(c.oid)" : "''"),
         coalesce((select string_agg(a.grantee::regrole::text || ' ' || a.privilege_type, ',')
           from aclexplode(c.relacl) a where a.grantee <> 0 and a.grantee <> c.relowner), '')
       from dependents

@@ -13,6 +13,20 @@ public struct StatementFailure: Error, Sendable {
   public var action: String
   /// A message replacing the database's, when swdbt knows better (a dependent view broke).
   public var summary: String?
+  /// Whether the failure came from a concurrent run touching the same objects, so that
+  /// trying again (the whole transaction) is right.
+  public var isTransient = false
+
+  /// Deadlocks, serialization failures, a relation dropped by a concurrent transaction
+  /// between being found and being read, and failures marked transient.
+  var shouldRetry: Bool {
+    if isTransient { return true }
+    switch error.sqlState {
+    case "40P01", "40001": return true
+    case "XX000": return error.message.hasPrefix("could not open relation with OID")
+    default: return false
+    }
+  }
 
   /// Creates a failure.
   public init(
@@ -54,6 +68,22 @@ struct StatementRunner {
     } catch {
       throw StatementFailure(
         error: error, statement: sql, modelOffset: modelOffset, action: action)
+    }
+  }
+
+  /// Runs `body` in a transaction, retrying it (twice at most) when it lost a race with a
+  /// concurrent transaction.
+  func retryingTransaction<T>(_ body: () throws(StatementFailure) -> T) throws(StatementFailure)
+    -> T
+  {
+    var attempt = 1
+    while true {
+      do {
+        return try transaction(body)
+      } catch {
+        guard attempt < 3, error.shouldRetry else { throw error }
+        attempt += 1
+      }
     }
   }
 

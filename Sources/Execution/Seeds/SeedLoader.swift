@@ -77,7 +77,7 @@ struct SeedLoader {
     let runner = StatementRunner(connection: connection, action: "loading seed \(relation.quoted)")
     let columnList = columns.map(SQLQuoting.identifier).joined(separator: ", ")
     do throws(StatementFailure) {
-      return try runner.transaction { () throws(StatementFailure) -> BuildOutcome in
+      return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
         var copied = 0
         _ = try RelationSwap.replace(relation, runner: runner) {
           (temporary: String) throws(StatementFailure) -> QueryResult in
