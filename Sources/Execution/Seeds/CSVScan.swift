@@ -126,7 +126,6 @@ struct CSVScan {
 
   // One state machine over the bytes: RFC 4180 with CRLF or LF line ends. Without a header it
   // reads the header record and stops.
-  // swiftlint:disable:next function_body_length
   private static func scanPart(
     _ data: UnsafeBufferPointer<UInt8>, start: Int, end count: Int, header knownHeader: [String]?
   ) throws(Problem) -> Part {

@@ -65,7 +65,8 @@ struct Local: AsyncParsableCommand {
         ])
         throw ExitCode(1)
       }
-      print("running: data in \(cluster.dataDirectory), socket in \(cluster.socketDirectory)")
+      Console(format: project.logFormat).out(
+        "running: data in \(cluster.dataDirectory), socket in \(cluster.socketDirectory)")
     }
   }
 
@@ -83,7 +84,7 @@ struct Local: AsyncParsableCommand {
         ])
         throw ExitCode(1)
       }
-      print("stopped")
+      Console(format: project.logFormat).out("stopped")
     }
   }
 
@@ -95,7 +96,7 @@ struct Local: AsyncParsableCommand {
     func run() async throws {
       let cluster = try Local.cluster(project)
       let running = (try? await cluster.status()) ?? false
-      print(
+      Console(format: project.logFormat).out(
         running
           ? "running: data in \(cluster.dataDirectory), socket in \(cluster.socketDirectory)"
           : cluster.isInitialised
