@@ -183,3 +183,24 @@ import Testing
           + "where n.nspname = '\(fixture.schema)'") == "0")
   }
 }
+
+@Suite struct ConcurrentSwapTests {
+  @Test func seedsSharingDependentViewsAreReplacedInParallelWithoutDeadlock() async throws {
+    var files: [String: String] = [:]
+    for seed in 0..<8 { files["seeds/s\(seed).csv"] = "id,v\n1,\(seed)\n2,\(seed)\n" }
+    // Every view reads two seeds, so every replacement shares views with two others.
+    for view in 0..<96 {
+      files["models/v\(view).sql"] =
+        "select a.id, a.v + b.v as total from {{ ref('s\(view % 8)') }} a "
+        + "join {{ ref('s\((view + 3) % 8)') }} b using (id)\n"
+    }
+    let fixture = try await DatabaseFixture("sharedviews", files: files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    for round in 1...3 {
+      let result = try fixture.swdbt(["seed", "--threads", "4"])
+      #expect(result.status == 0, "round \(round): \(result.stderr)")
+    }
+    #expect(try fixture.scalar("select sum(total) from \(fixture.relation("v3"))") == "18")
+  }
+}

@@ -12,6 +12,8 @@ enum RelationSwap {
   /// Suffixes of swdbt's intermediate relations; leftovers are dropped at the start of a run.
   static let temporarySuffix = "__swdbt_tmp"
   static let backupSuffix = "__swdbt_backup"
+  /// The transaction-level advisory lock that replacements with dependent views take turns on.
+  static let swapLockKey: Int64 = 0x5377_6462_7453_7761
 
   /// A view that depends on the relation being replaced.
   struct DependentView {
@@ -70,6 +72,17 @@ enum RelationSwap {
     let schema = relation.schema
     let temporary = suffixed(relation.identifier, temporarySuffix)
     let backup = suffixed(relation.identifier, backupSuffix)
+    // Replacing a relation that views depend on drops and recreates those views, and two such
+    // replacements can share a view (one view over two seeds): whoever recreates it needs the
+    // other's relation, a deadlock. They take turns, on a lock taken before this transaction
+    // holds any other lock, so that waiting for it can never close a cycle.
+    if try kind(of: schema, relation.identifier, runner: runner) != nil,
+      try !dependentViews(
+        of: schema, relation.identifier, withDefinitions: false, runner: runner
+      ).isEmpty
+    {
+      try runner.run("select pg_advisory_xact_lock(\(swapLockKey))")
+    }
     try dropIfExists(schema, temporary, runner: runner)
     try dropIfExists(schema, backup, runner: runner)
     let result = try create(SQLQuoting.relation(schema, temporary))
@@ -77,9 +90,7 @@ enum RelationSwap {
     let oldKind = try kind(of: schema, relation.identifier, runner: runner)
     var dependents: [DependentView] = []
     if let oldKind {
-      // Two swaps may share a dependent view (one view over two seeds); each would read its
-      // definition and drop it. Lock the views first (sorted, so two swaps lock in the same
-      // order), then read their definitions with a fresh snapshot.
+      // Lock the views first (sorted), then read their definitions with a fresh snapshot.
       let found = try dependentViews(
         of: schema, relation.identifier, withDefinitions: false, runner: runner)
       if !found.isEmpty {
