@@ -109,7 +109,7 @@ let package = Package(
     ),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter"]
+      dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter", "Execution"]
     ),
   ]
 )

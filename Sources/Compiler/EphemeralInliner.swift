@@ -1,3 +1,5 @@
+import Template
+
 /// Inlines ephemeral models as common table expressions, as dbt does.
 enum EphemeralInliner {
   /// The CTE name an ephemeral model is referred to by.
@@ -6,7 +8,7 @@ enum EphemeralInliner {
   /// Prepends `ctes` to `sql`: merged into its leading `WITH` if it has one.
   static func inject(_ ctes: [(name: String, sql: String)], into sql: String) -> String {
     guard !ctes.isEmpty else { return sql }
-    let definitions = ctes.map { "\($0.name) as (\n\($0.sql.trimmingCharacters())\n)" }.joined(
+    let definitions = ctes.map { "\($0.name) as (\n\($0.sql.trimmingWhitespace())\n)" }.joined(
       separator: ", ")
     let bytes = Array(sql.utf8)
     let start = firstTokenOffset(bytes)

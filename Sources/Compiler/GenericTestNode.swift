@@ -103,7 +103,7 @@ enum GenericTestBuilder {
   }
 
   static func isRelationExpression(_ text: String) -> Bool {
-    let trimmed = text.trimmingCharacters()
+    let trimmed = text.trimmingWhitespace()
     return (trimmed.hasPrefix("ref(") || trimmed.hasPrefix("source(")) && trimmed.hasSuffix(")")
   }
 
@@ -157,15 +157,20 @@ enum GenericTestBuilder {
   }
 }
 
-/// A small stable hash (FNV-1a, 64 bits) for names; not for security.
-enum StableHash {
-  static func hex(_ text: String, digits: Int) -> String {
+/// A small stable hash (FNV-1a, 64 bits) for names and lock keys; not for security.
+package enum StableHash {
+  /// The 64-bit FNV-1a hash of the text's UTF-8 bytes.
+  package static func fnv1a(_ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in text.utf8 {
       hash ^= UInt64(byte)
       hash = hash &* 0x100_0000_01b3
     }
-    let full = String(hash, radix: 16)
+    return hash
+  }
+
+  static func hex(_ text: String, digits: Int) -> String {
+    let full = String(fnv1a(text), radix: 16)
     return String((String(repeating: "0", count: max(0, 16 - full.count)) + full).prefix(digits))
   }
 }

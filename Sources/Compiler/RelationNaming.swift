@@ -1,4 +1,5 @@
 import Project
+import Template
 
 /// A schema-qualified relation name in the database.
 public struct RelationName: Sendable, Hashable, Codable {
@@ -33,7 +34,7 @@ public struct RelationName: Sendable, Hashable, Codable {
 enum RelationNaming {
   /// `target.schema`, or `target.schema + "_" + custom` when the node sets `schema`.
   static func schema(custom: String?, target: TargetConfig) -> String {
-    guard let custom = custom?.trimmingCharacters(), !custom.isEmpty else { return target.schema }
+    guard let custom = custom?.trimmingWhitespace(), !custom.isEmpty else { return target.schema }
     return target.schema + "_" + custom
   }
 
@@ -41,14 +42,5 @@ enum RelationNaming {
     RelationName(
       database: config.database, schema: schema(custom: config.schema, target: target),
       identifier: config.alias ?? name)
-  }
-}
-
-extension String {
-  func trimmingCharacters() -> String {
-    var view = Substring(self)
-    while view.first?.isWhitespace == true { view.removeFirst() }
-    while view.last?.isWhitespace == true { view.removeLast() }
-    return String(view)
   }
 }

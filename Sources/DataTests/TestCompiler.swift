@@ -168,12 +168,3 @@ enum SQLName {
 
   static func literal(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }
 }
-
-extension String {
-  func trimmingWhitespace() -> String {
-    var view = Substring(self)
-    while view.first?.isWhitespace == true { view.removeFirst() }
-    while view.last?.isWhitespace == true { view.removeLast() }
-    return String(view)
-  }
-}

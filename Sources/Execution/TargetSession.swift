@@ -14,12 +14,7 @@ public final class TargetSession {
 
   /// A 63-bit lock key for a target: the same database and schema give the same key.
   public static func lockKey(database: String, schema: String) -> Int64 {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in "swdbt:\(database):\(schema)".utf8 {
-      value ^= UInt64(byte)
-      value &*= 0x100_0000_01b3
-    }
-    return Int64(bitPattern: value & 0x7fff_ffff_ffff_ffff)
+    Int64(bitPattern: StableHash.fnv1a("swdbt:\(database):\(schema)") & 0x7fff_ffff_ffff_ffff)
   }
 
   /// Takes the target's advisory lock; when another run holds it, reports who and waits.

@@ -193,7 +193,7 @@ public struct LocalCluster: Sendable {
   }
 
   /// FNV-1a over the path, as 10 hex digits: short enough for a socket path.
-  static func hash(_ text: String) -> String {
+  public static func hash(_ text: String) -> String {
     var value: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in text.utf8 {
       value ^= UInt64(byte)

@@ -70,7 +70,7 @@ extension TargetConfig {
       do {
         let template = try Parser.parse(file)
         resolved[key] = try Evaluator(host: host, file: file).render(template)
-          .trimmingCharacters()
+          .trimmingWhitespace()
       } catch {
         var diagnostic = error
         diagnostic.showsExcerpt = false
@@ -99,7 +99,7 @@ final class EnvironmentHost: TemplateHost {
     let file = SourceFile(path: range?.file.path ?? what, text: text)
     do {
       let template = try Parser.parse(file)
-      return try Evaluator(host: self, file: file).render(template).trimmingCharacters()
+      return try Evaluator(host: self, file: file).render(template).trimmingWhitespace()
     } catch {
       sink.emit(
         .error("project.setting-template", "cannot render the \(what): \(error.message)", at: range)
@@ -122,13 +122,4 @@ final class EnvironmentHost: TemplateHost {
   func global(_ name: String) -> Value? { name == "target" ? target?.templateValue : nil }
   func macro(named name: String) -> MacroDefinition? { nil }
   var knownNames: [String] { target == nil ? ["env_var"] : ["env_var", "target"] }
-}
-
-extension String {
-  func trimmingCharacters() -> String {
-    var view = Substring(self)
-    while view.first?.isWhitespace == true { view.removeFirst() }
-    while view.last?.isWhitespace == true { view.removeLast() }
-    return String(view)
-  }
 }

@@ -8,7 +8,7 @@ public import Postgres
 public enum PostgresServer {
   /// The cluster, keyed by this checkout's path so two checkouts never share one.
   public static let cluster: LocalCluster = {
-    let key = String(UInt64(bitPattern: Int64(#filePath.hashValueStable)), radix: 16).suffix(8)
+    let key = LocalCluster.hash(#filePath)
     return LocalCluster(
       dataDirectory: "/tmp/swdbt-tests-\(key)/pgdata", socketDirectory: "/tmp/swdbt-t-\(key)",
       serverSettings: ["fsync=off", "synchronous_commit=off", "full_page_writes=off"])
@@ -28,18 +28,6 @@ public enum PostgresServer {
   public static func connect() async throws -> any DatabaseConnection {
     let info = try await start()
     return try PostgresAdapter(info: info).connect()
-  }
-}
-
-extension String {
-  /// FNV-1a: unlike `hashValue`, the same in every process.
-  var hashValueStable: Int {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in utf8 {
-      value ^= UInt64(byte)
-      value &*= 0x100_0000_01b3
-    }
-    return Int(bitPattern: UInt(value))
   }
 }
 

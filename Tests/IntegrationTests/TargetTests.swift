@@ -1,4 +1,5 @@
 import Adapter
+import Execution
 import Foundation
 import Postgres
 import SwdbtTestSupport
@@ -62,12 +63,7 @@ import Testing
 
   /// The key `swdbt run` uses for a fixture's target (its database setting and schema).
   func lockKey(schema: String) -> Int64 {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in "swdbt:postgres:\(schema)".utf8 {
-      value ^= UInt64(byte)
-      value &*= 0x100_0000_01b3
-    }
-    return Int64(bitPattern: value & 0x7fff_ffff_ffff_ffff)
+    TargetSession.lockKey(database: "postgres", schema: schema)
   }
 
   @Test func passwordFromTheEnvironmentAppearsNowhere() async throws {

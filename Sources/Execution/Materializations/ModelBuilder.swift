@@ -116,7 +116,7 @@ struct ModelBuilder {
   var uniqueKey: [String] {
     guard let value = node.config["unique_key"] else { return [] }
     return NodeConfig.strings(value).flatMap { $0.split(separator: ",") }.map {
-      String($0).trimmingCharacters(in: " ")
+      String($0).trimmingWhitespace()
     }.filter { !$0.isEmpty }
   }
 
@@ -262,14 +262,5 @@ struct ModelBuilder {
       guard let name = row[0], let type = row[1] else { return nil }
       return (name, type)
     }
-  }
-}
-
-extension String {
-  func trimmingCharacters(in set: Character) -> String {
-    var view = Substring(self)
-    while view.first == set || view.first?.isWhitespace == true { view.removeFirst() }
-    while view.last == set || view.last?.isWhitespace == true { view.removeLast() }
-    return String(view)
   }
 }

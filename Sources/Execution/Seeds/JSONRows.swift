@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A JSON or NDJSON seed turned into columns and rows of text, ready for COPY.
 ///
 /// Accepts an array of objects or one object per line. Columns are the union of keys in the
@@ -146,26 +148,8 @@ indirect enum JSONValue {
     }
   }
 
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  static func quote(_ text: String) -> String { DiagnosticRenderer.jsonString(text) }
+
 }
 
 /// A recursive-descent JSON parser over bytes that tracks lines for error messages.

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `swdbt run`: build the selected models in PostgreSQL, in dependency order.
-struct Run: AsyncParsableCommand {
+struct Run: ExecutingCommand {
   static let configuration = CommandConfiguration(
     abstract: "Build models (views, tables, incremental) in dependency order.")
 
@@ -9,16 +9,11 @@ struct Run: AsyncParsableCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
 
-  func run() async throws {
-    try await Invocation(
-      kind: .run, project: project, selection: selection, fullRefresh: execution.fullRefresh,
-      threads: execution.threads
-    ).execute()
-  }
+  static let kind = Invocation.Kind.run
 }
 
 /// `swdbt seed`: load CSV and JSON seeds with COPY.
-struct Seed: AsyncParsableCommand {
+struct Seed: ExecutingCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load seeds (CSV, JSON, NDJSON) into tables with COPY.")
 
@@ -26,16 +21,11 @@ struct Seed: AsyncParsableCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
 
-  func run() async throws {
-    try await Invocation(
-      kind: .seed, project: project, selection: selection, fullRefresh: execution.fullRefresh,
-      threads: execution.threads
-    ).execute()
-  }
+  static let kind = Invocation.Kind.seed
 }
 
 /// `swdbt test`: run the selected data tests.
-struct Test: AsyncParsableCommand {
+struct Test: ExecutingCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run data tests (generic tests from YAML and singular tests in tests-sql/).")
 
@@ -43,17 +33,12 @@ struct Test: AsyncParsableCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
 
-  func run() async throws {
-    try await Invocation(
-      kind: .test, project: project, selection: selection, fullRefresh: execution.fullRefresh,
-      threads: execution.threads
-    ).execute()
-  }
+  static let kind = Invocation.Kind.test
 }
 
 /// `swdbt build`: seeds, models and tests in DAG order; a failing test skips what depends on
 /// its node.
-struct Build: AsyncParsableCommand {
+struct Build: ExecutingCommand {
   static let configuration = CommandConfiguration(
     abstract: "Seed, run and test in dependency order; a failed test skips its descendants.")
 
@@ -61,10 +46,22 @@ struct Build: AsyncParsableCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
 
+  static let kind = Invocation.Kind.build
+}
+
+/// A command that executes nodes: the four differ only in which.
+protocol ExecutingCommand: AsyncParsableCommand {
+  static var kind: Invocation.Kind { get }
+  var project: ProjectOptions { get }
+  var selection: SelectionOptions { get }
+  var execution: ExecutionOptions { get }
+}
+
+extension ExecutingCommand {
   func run() async throws {
     try await Invocation(
-      kind: .build, project: project, selection: selection, fullRefresh: execution.fullRefresh,
-      threads: execution.threads
+      kind: Self.kind, project: project, selection: selection,
+      fullRefresh: execution.fullRefresh, threads: execution.threads
     ).execute()
   }
 }
