@@ -32,18 +32,3 @@ public protocol DatabaseAdapter: Sendable {
   /// Opens a new connection.
   func connect() throws(DatabaseError) -> any DatabaseConnection
 }
-
-extension DatabaseConnection {
-  /// Runs statements inside `begin`/`commit`, rolling back when `body` throws.
-  public func transaction<T>(_ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
-    _ = try execute("begin")
-    do {
-      let value = try body()
-      _ = try execute("commit")
-      return value
-    } catch {
-      _ = try? execute("rollback")
-      throw error
-    }
-  }
-}

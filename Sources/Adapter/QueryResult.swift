@@ -20,9 +20,6 @@ public struct QueryResult: Sendable {
     return Int(last)
   }
 
-  /// The tag's first word (`SELECT`, `INSERT`, `CREATE`).
-  public var code: String { commandTag.split(separator: " ").first.map(String.init) ?? "" }
-
   /// The value in the first column of the first row.
   public var scalar: String? { rows.first?.first ?? nil }
 }

@@ -62,13 +62,12 @@ public final class Executor: Sendable {
     let jobs = indices
     let scheduler = scheduler ?? Executor.scheduler(for: jobs, in: compilation)
     let total = jobs.count
-    let counter = Mutex(0)
+    results.withLock { $0.removeAll() }
     let emit: @Sendable (NodeResult) -> Void = { [self] result in
       // One lock keeps the position and the printed order the same.
-      counter.withLock { position in
-        position += 1
-        self.results.withLock { $0.append(result) }
-        self.onEvent(.finished(result, position: position, total: total))
+      self.results.withLock { results in
+        results.append(result)
+        self.onEvent(.finished(result, position: results.count, total: total))
       }
     }
     scheduler.run(
@@ -115,14 +114,19 @@ public final class Executor: Sendable {
       else { continue }
       testsOf[owner, default: []].append(job)
     }
-    if !testsOf.isEmpty {
-      for (job, index) in indices.enumerated()
-      where compilation.nodes[index].resourceType != .test {
-        for parent in parents[job] {
-          for test in testsOf[parent] ?? [] {
-            let testAncestors = compilation.graph.ancestors(of: indices[test])
-            if !testAncestors.contains(index) { parents[job].append(test) }
-          }
+    var ancestorsOfTest: [Int: Set<Int>] = [:]
+    for (job, index) in indices.enumerated()
+    where !testsOf.isEmpty && compilation.nodes[index].resourceType != .test {
+      for parent in parents[job] {
+        for test in testsOf[parent] ?? [] {
+          let ancestors =
+            ancestorsOfTest[test]
+            ?? {
+              let found = compilation.graph.ancestors(of: indices[test])
+              ancestorsOfTest[test] = found
+              return found
+            }()
+          if !ancestors.contains(index) { parents[job].append(test) }
         }
       }
     }

@@ -29,7 +29,6 @@ public final class Scheduler: @unchecked Sendable {
   private var waitingParents: [Int]
   private var ready = Heap<Int>()
   private var finished = 0
-  private var running = 0
   private var isCancelled = false
   private var skipped: [Bool]
   private var cancellers: [Int: any StatementCanceller] = [:]
@@ -109,14 +108,12 @@ public final class Scheduler: @unchecked Sendable {
         condition.unlock()
         return
       }
-      running += 1
       cancellers[worker] = canceller
       condition.unlock()
 
       let status = work(job, connection, worker)
 
       condition.lock()
-      running -= 1
       cancellers[worker] = nil
       finished += 1
       if status == .failed {

@@ -33,12 +33,16 @@ struct TestRunner {
 
   func run() throws(StatementFailure) -> TestOutcome {
     var query = sql
+    // Where the test's own SQL starts in `query`, to map error positions back.
+    var queryOffset = 0
     if let limit = node.config["limit"], case .integer(let rows) = limit {
-      query = "select * from (\n\(query)\n) dbt_limit limit \(rows)"
+      let prefix = "select * from (\n"
+      query = prefix + query + "\n) dbt_limit limit \(rows)"
+      queryOffset = prefix.utf8.count
     }
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
-    let prefixLength = "select count(*) from (\n".utf8.count
+    let countPrefix = "select count(*) from (\n"
     if node.config["store_failures"]?.isTruthy == true {
       let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
       let table = SQLQuoting.relation(schema, String(node.name.prefix(63)))
@@ -46,13 +50,14 @@ struct TestRunner {
         try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
         try runner.run("drop table if exists \(table)")
         let create = "create table \(table) as (\n"
-        try runner.run(create + query + "\n)", modelOffset: create.utf8.count)
+        try runner.run(create + query + "\n)", modelOffset: create.utf8.count + queryOffset)
       }
       source = table
       storedIn = table
     }
     let counted = try runner.run(
-      "select count(*) from \(source)", modelOffset: storedIn == nil ? prefixLength : nil)
+      "select count(*) from \(source)",
+      modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
     let failures = counted.scalar.flatMap { Int($0) } ?? 0
     let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
     let errorIf = Threshold(node.config["error_if"]?.stringValue ?? "!=0")

@@ -65,12 +65,9 @@ extension TargetConfig {
         resolved[key] = text
         continue
       }
-      let file = SourceFile(path: "target `\(name)`, setting `\(key)`", text: text)
-      let host = EnvironmentHost(environment: environment)
       do {
-        let template = try Parser.parse(file)
-        resolved[key] = try Evaluator(host: host, file: file).render(template)
-          .trimmingWhitespace()
+        resolved[key] = try EnvironmentHost(environment: environment).render(
+          text, path: "target `\(name)`, setting `\(key)`")
       } catch {
         var diagnostic = error
         diagnostic.showsExcerpt = false
@@ -91,15 +88,20 @@ final class EnvironmentHost: TemplateHost {
     self.target = target
   }
 
+  /// Renders a setting's template text, trimmed.
+  func render(_ text: String, path: String) throws(Diagnostic) -> String {
+    let file = SourceFile(path: path, text: text)
+    let template = try Parser.parse(file)
+    return try Evaluator(host: self, file: file).render(template).trimmingWhitespace()
+  }
+
   /// Renders a setting that holds `{{ ... }}`; on errors reports them and keeps the text.
   func renderSetting(
     _ text: String, what: String, at range: SourceRange?, sink: any DiagnosticSink
   ) -> String {
     guard text.contains("{{") else { return text }
-    let file = SourceFile(path: range?.file.path ?? what, text: text)
     do {
-      let template = try Parser.parse(file)
-      return try Evaluator(host: self, file: file).render(template).trimmingWhitespace()
+      return try render(text, path: range?.file.path ?? what)
     } catch {
       sink.emit(
         .error("project.setting-template", "cannot render the \(what): \(error.message)", at: range)

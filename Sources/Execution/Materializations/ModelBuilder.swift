@@ -91,7 +91,7 @@ struct ModelBuilder {
         try runner.run("rollback to savepoint swdbt_view")
       }
     }
-    let result = try RelationSwap.replace(relation, runner: runner) {
+    let result = try RelationSwap.replace(relation, as: "v", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
       let (statement, offset) = createStatement("view", temporary)
       return try runner.run(statement, modelOffset: offset)
@@ -102,7 +102,7 @@ struct ModelBuilder {
   }
 
   private func buildTable() throws(StatementFailure) -> BuildOutcome {
-    let result = try RelationSwap.replace(relation, runner: runner) {
+    let result = try RelationSwap.replace(relation, as: "r", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
       let (statement, offset) = createStatement("table", temporary)
       return try runner.run(statement, modelOffset: offset)

@@ -54,46 +54,28 @@ enum RelationSwap {
     }
   }
 
-  /// Drops a relation of whatever kind if it exists.
-  static func dropIfExists(
-    _ schema: String, _ identifier: String, cascade: Bool = false, runner: StatementRunner
-  ) throws(StatementFailure) {
-    guard let kind = try kind(of: schema, identifier, runner: runner) else { return }
-    try runner.run(
-      "drop \(keyword(for: kind)) \(SQLQuoting.relation(schema, identifier))"
-        + (cascade ? " cascade" : ""))
-  }
-
-  /// Swaps in a relation `create` builds under the temporary name it is given.
+  /// Swaps in a relation of kind `newKind` (`r` or `v`) that `create` builds under the
+  /// temporary name it is given. Leftover temporary and backup relations need no check here:
+  /// every swap is one transaction, and a run drops leftovers of crashed runs when it starts.
   static func replace(
-    _ relation: RelationName, runner: StatementRunner,
+    _ relation: RelationName, as newKind: Character, runner: StatementRunner,
     create: (_ temporary: String) throws(StatementFailure) -> QueryResult
   ) throws(StatementFailure) -> QueryResult {
     let schema = relation.schema
     let temporary = suffixed(relation.identifier, temporarySuffix)
     let backup = suffixed(relation.identifier, backupSuffix)
-    // Replacing a relation that views depend on drops and recreates those views, and two such
-    // replacements can share a view (one view over two seeds): whoever recreates it needs the
-    // other's relation, a deadlock. They take turns, on a lock taken before this transaction
-    // holds any other lock, so that waiting for it can never close a cycle.
-    if try kind(of: schema, relation.identifier, runner: runner) != nil,
-      try !dependentViews(
-        of: schema, relation.identifier, withDefinitions: false, runner: runner
-      ).isEmpty
-    {
-      try runner.run("select pg_advisory_xact_lock(\(swapLockKey))")
-    }
-    try dropIfExists(schema, temporary, runner: runner)
-    try dropIfExists(schema, backup, runner: runner)
-    let result = try create(SQLQuoting.relation(schema, temporary))
-    guard let newKind = try kind(of: schema, temporary, runner: runner) else { return result }
     let oldKind = try kind(of: schema, relation.identifier, runner: runner)
     var dependents: [DependentView] = []
-    if let oldKind {
-      // Lock the views first (sorted), then read their definitions with a fresh snapshot.
+    if oldKind != nil {
+      // Replacing a relation that views depend on drops and recreates those views, and two
+      // such replacements can share a view (one view over two seeds): whoever recreates it
+      // needs the other's relation, a deadlock. They take turns, on a lock taken before this
+      // transaction holds any other lock, so that waiting for it can never close a cycle;
+      // then the views are locked and their definitions read with a fresh snapshot.
       let found = try dependentViews(
         of: schema, relation.identifier, withDefinitions: false, runner: runner)
       if !found.isEmpty {
+        try runner.run("select pg_advisory_xact_lock(\(swapLockKey))")
         let names = Set(found.map { SQLQuoting.relation($0.schema, $0.name) }).sorted()
         do {
           try runner.run("lock table \(names.joined(separator: ", ")) in access exclusive mode")
@@ -102,8 +84,11 @@ enum RelationSwap {
           failure.isTransient = true
           throw failure
         }
+        dependents = try dependentViews(of: schema, relation.identifier, runner: runner)
       }
-      dependents = try dependentViews(of: schema, relation.identifier, runner: runner)
+    }
+    let result = try create(SQLQuoting.relation(schema, temporary))
+    if let oldKind {
       try runner.run(
         "alter \(keyword(for: oldKind)) \(SQLQuoting.relation(schema, relation.identifier)) "
           + "rename to \(SQLQuoting.identifier(backup))")

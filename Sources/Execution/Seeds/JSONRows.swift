@@ -13,6 +13,8 @@ struct JSONRows {
   var rows: [[String?]]
   /// The 1-based line where each row's object starts.
   var lines: [Int]
+  /// Which columns hold nested JSON (typed `jsonb`).
+  var nestedColumns: [Bool] = []
 
   /// A malformed spot.
   struct Problem: Error {
@@ -95,9 +97,6 @@ struct JSONRows {
     result.nestedColumns = isNested
     return result
   }
-
-  /// Which columns hold nested JSON (typed `jsonb`).
-  var nestedColumns: [Bool] = []
 
   /// The SQL type of a column.
   func sqlType(_ column: Int) -> String {

@@ -79,7 +79,7 @@ struct SeedLoader {
     do throws(StatementFailure) {
       return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
         var copied = 0
-        _ = try RelationSwap.replace(relation, runner: runner) {
+        _ = try RelationSwap.replace(relation, as: "r", runner: runner) {
           (temporary: String) throws(StatementFailure) -> QueryResult in
           let definition = zip(columns, types).map { "\(SQLQuoting.identifier($0)) \($1)" }
             .joined(separator: ", ")
