@@ -31,7 +31,8 @@ public enum ArtifactWriter {
           .error("write.failed", "cannot create directory: \(error.reason)", path: directory))
       }
     }
-    let results: [Bool?] = jobs.concurrentMap { job in
+    // Creating files waits on the file system more than on a core: more threads than cores.
+    let results: [Bool?] = jobs.blockingConcurrentMap(threads: 8) { job in
       do throws(FileSystem.Failure) {
         return try FileSystem.writeIfChanged(job.path, Array(job.sql.utf8))
       } catch {

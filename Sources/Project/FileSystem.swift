@@ -13,6 +13,8 @@ package enum FileSystem {
     package let path: String
     /// The system's explanation.
     package let reason: String
+    /// The `errno` value.
+    package var code: Int32 = 0
     /// "path: reason".
     package var description: String { "\(path): \(reason)" }
   }
@@ -87,14 +89,24 @@ package enum FileSystem {
   /// Writes `bytes` to `path` unless the file already holds exactly them; returns whether it wrote.
   @discardableResult
   package static func writeIfChanged(_ path: String, _ bytes: [UInt8]) throws(Failure) -> Bool {
-    if let existing = try? read(path), existing == bytes { return false }
-    try write(path, bytes)
+    do throws(Failure) {
+      if try read(path) == bytes { return false }
+    } catch  where error.code == ENOENT {
+      // A new file is created in place: no reader can hold a half of it, and a rename per
+      // file doubles the directory updates that dominate a first compile.
+      try write(path, bytes, atomically: false)
+      return true
+    } catch {}
+    try write(path, bytes, atomically: true)
     return true
   }
 
-  /// Writes `bytes` to `path`, replacing it atomically through a temporary file and rename.
-  package static func write(_ path: String, _ bytes: [UInt8]) throws(Failure) {
-    let temporary = path + ".tmp\(getpid())"
+  /// Writes `bytes` to `path`; `atomically` replaces it through a temporary file and rename,
+  /// so a reader sees the old or the new content, never a mix.
+  package static func write(_ path: String, _ bytes: [UInt8], atomically: Bool = true)
+    throws(Failure)
+  {
+    let temporary = atomically ? path + ".tmp\(getpid())" : path
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
     var written = 0
@@ -111,6 +123,7 @@ package enum FileSystem {
       written += count
     }
     close(descriptor)
+    guard atomically else { return }
     guard rename(temporary, path) == 0 else {
       unlink(temporary)
       throw failure(path)
@@ -139,6 +152,7 @@ package enum FileSystem {
   }
 
   private static func failure(_ path: String) -> Failure {
-    Failure(path: path, reason: String(cString: strerror(errno)))
+    let code = errno
+    return Failure(path: path, reason: String(cString: strerror(code)), code: code)
   }
 }
