@@ -1,4 +1,4 @@
--- Negative quantities are returns or typos; staging must never let one through.
+-- Negative quantities are returns or typos; none may survive staging.
 select order_line_id, quantity
 from {{ ref('stg_order_lines') }}
-where quantity < 0
+where quantity <= 0

@@ -5,19 +5,24 @@
     incremental_strategy='delete+insert'
   )
 }}
+-- One row per order line of an order that was not cancelled. Incremental on the order date:
+-- a run reloads the last few days (late lines land there) and appends what is newer.
 
 select
   lines.order_line_id,
   lines.order_id,
   orders.customer_id,
   lines.product_id,
-  orders.ordered_at as date_day,
+  orders.order_date as date_day,
   lines.quantity,
   lines.unit_price,
-  lines.line_revenue
-from {{ ref('int_order_lines_priced') }} as lines
-join {{ ref('dim_orders') }} as orders using (order_id)
+  (lines.quantity * lines.unit_price)::numeric(14, 2) as revenue
+from {{ ref('stg_order_lines') }} as lines
+join {{ ref('stg_orders') }} as orders using (order_id)
 where orders.status <> 'cancelled'
 {% if is_incremental() %}
-  and orders.ordered_at >= (select coalesce(max(date_day), '1900-01-01') from {{ this }})
+  and orders.order_date >= (
+    select coalesce(max(date_day) - {{ var('fact_lookback_days', 3) }}, date '1900-01-01')
+    from {{ this }}
+  )
 {% endif %}

@@ -1,18 +1,14 @@
+-- Customers that could be cleaned. An erasure request (GDPR art. 17) blanks the person's
+-- data here, so nothing downstream can carry it; the key stays so sales still add up.
 select
-  customer_id::int as customer_id,
-  lower(trim(email)) as email,
-  trim(full_name) as full_name,
-  -- CRM exports re-encode UTF-8 as Latin-1: "SÃ£o Paulo" becomes "São Paulo" again.
-  convert_from(convert_to(city, 'LATIN1'), 'UTF8') as city,
-  case upper(trim(country))
-    when 'BRAZIL' then 'BR'
-    when 'BR' then 'BR'
-    when 'FRANCE' then 'FR'
-    when 'FR' then 'FR'
-    when 'GERMANY' then 'DE'
-    when 'DEUTSCHLAND' then 'DE'
-    when 'DE' then 'DE'
-  end as country_code,
-  birth_date::date as birth_date,
-  signed_up_at::date as signed_up_at
-from "analytics_crm"."customers"
+  checked.customer_id,
+  case when erased.customer_id is null then checked.email end as email,
+  case when erased.customer_id is null then checked.full_name end as full_name,
+  case when erased.customer_id is null then checked.city end as city,
+  checked.country_code,
+  case when erased.customer_id is null then checked.birth_date end as birth_date,
+  checked.signed_up_at,
+  erased.customer_id is not null as is_erased
+from "analytics_staging"."int_customers_checked" as checked
+left join "analytics_raw"."gdpr_erasure_requests" as erased using (customer_id)
+where checked.reject_reason is null

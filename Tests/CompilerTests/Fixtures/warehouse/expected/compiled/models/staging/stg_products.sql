@@ -1,6 +1,3 @@
-select
-  product_id::int as product_id,
-  trim(name) as product_name,
-  lower(trim(category)) as category,
-  list_price::numeric(12, 2) as list_price
-from "analytics_raw"."raw_products"
+select product_id, product_name, category, list_price
+from "analytics_staging"."int_products_checked"
+where reject_reason is null

@@ -1,25 +1,17 @@
 
+-- One row per order line of an order that was not cancelled. Incremental on the order date:
+-- a run reloads the last few days (late lines land there) and appends what is newer.
 
-with __dbt__cte__int_order_lines_priced as (
-select
-  order_line_id,
-  order_id,
-  product_id,
-  quantity,
-  unit_price,
-  quantity * unit_price as line_revenue
-from "analytics_staging"."stg_order_lines"
-)
 select
   lines.order_line_id,
   lines.order_id,
   orders.customer_id,
   lines.product_id,
-  orders.ordered_at as date_day,
+  orders.order_date as date_day,
   lines.quantity,
   lines.unit_price,
-  lines.line_revenue
-from __dbt__cte__int_order_lines_priced as lines
-join "analytics_star"."dim_orders" as orders using (order_id)
+  (lines.quantity * lines.unit_price)::numeric(14, 2) as revenue
+from "analytics_staging"."stg_order_lines" as lines
+join "analytics_staging"."stg_orders" as orders using (order_id)
 where orders.status <> 'cancelled'
 

@@ -1,5 +1,6 @@
 select
-  to_char(signed_up_at, 'YYYY-MM') as signup_month,
-  count(*) as new_customers
+  to_char(signup_month, 'YYYY-MM') as signup_month,
+  count(*) as new_customers,
+  sum(count(*)) over (order by signup_month) as customers_to_date
 from "analytics_star"."dim_customers"
-group by 1
+group by signup_month

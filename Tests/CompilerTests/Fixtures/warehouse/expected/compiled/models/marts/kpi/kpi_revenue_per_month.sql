@@ -1,0 +1,1 @@
+select year_month, revenue from "analytics_marts"."sales_revenue_by_month"

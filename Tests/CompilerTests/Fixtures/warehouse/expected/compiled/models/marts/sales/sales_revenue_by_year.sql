@@ -1,0 +1,10 @@
+select
+  dates.year,
+  sum(sales.revenue) as revenue,
+  sum(sales.quantity) as units,
+  count(distinct sales.order_id) as orders,
+  round(sum(sales.revenue) / nullif(lag(sum(sales.revenue)) over (order by dates.year), 0) - 1, 4)
+    as yoy_growth
+from "analytics_star"."fact_sales" as sales
+join "analytics_star"."dim_date" as dates using (date_day)
+group by dates.year

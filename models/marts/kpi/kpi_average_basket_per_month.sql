@@ -1,0 +1,6 @@
+-- The average order value: revenue over orders, per month.
+select
+  year_month,
+  orders,
+  round(revenue / nullif(orders, 0), 2) as average_basket
+from {{ ref('sales_revenue_by_month') }}

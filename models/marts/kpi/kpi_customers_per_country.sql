@@ -1,0 +1,3 @@
+select country_code, count(*) as customers
+from {{ ref('dim_customers') }}
+group by country_code

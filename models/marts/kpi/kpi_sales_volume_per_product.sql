@@ -1,0 +1,1 @@
+select product_id, product_name, category, units from {{ ref('sales_top_products') }}
