@@ -73,11 +73,18 @@ let package = Package(
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
+    .target(
+      name: "Docs",
+      dependencies: [
+        "Adapter", "Compiler", "Diagnostics", "Graph", "Project", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
     .executableTarget(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution",
+        "DataTests", "Execution", "Docs",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -100,6 +107,10 @@ let package = Package(
       name: "CompilerTests",
       dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],
       exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "DocsTests",
+      dependencies: ["Docs", "Compiler", "Graph", "Project", "Diagnostics", "SwdbtTestSupport"]
     ),
     .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Adapter"]),

@@ -12,26 +12,32 @@ enum Wiring {
   static func adapter(for project: LoadedProject, console: Console) async throws
     -> any DatabaseAdapter
   {
+    do {
+      return try await makeAdapter(for: project)
+    } catch {
+      console.report([error])
+      throw ExitCode(1)
+    }
+  }
+
+  /// The adapter for a loaded project's target, or the problem that prevents one.
+  static func makeAdapter(for project: LoadedProject) async throws(Diagnostic)
+    -> any DatabaseAdapter
+  {
     let target = project.target
     guard target.type == "postgres" else {
-      console.report([
-        .error(
-          "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
-          path: project.projectFile.file.path, hint: "swdbt supports `postgres`")
-      ])
-      throw ExitCode(1)
+      throw .error(
+        "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
+        path: project.projectFile.file.path, hint: "swdbt supports `postgres`")
     }
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)
       do {
         try await cluster.start()
       } catch {
-        console.report([
-          .error(
-            "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
-            hint: error.hint)
-        ])
-        throw ExitCode(1)
+        throw .error(
+          "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
+          hint: error.hint)
       }
       return PostgresAdapter(info: cluster.connectionInfo)
     }
@@ -40,8 +46,7 @@ enum Wiring {
         environment: ProcessInfo.processInfo.environment)
       return PostgresAdapter(info: ConnectionInfo(settings: settings))
     } catch {
-      console.report([error])
-      throw ExitCode(1)
+      throw error
     }
   }
 

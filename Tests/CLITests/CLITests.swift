@@ -132,3 +132,80 @@ private let smallProject: [String: String] = [
     #expect(result.stdout == "select 5 as x\n")
   }
 }
+
+@Suite struct DocsServeTests {
+  @Test func servesTheGeneratedSiteOnLocalhost() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let generate = try Executable.run(["docs", "generate", "--empty-catalog"], in: fixture.root)
+    #expect(generate.status == 0, "\(generate.stderr)")
+    #expect(
+      generate.stderr.contains("Wrote target/manifest.json, no catalog and target/docs/index.html"))
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Executable.swdbt)
+    process.arguments = ["docs", "serve", "--port", "0", "--project-dir", fixture.root]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer {
+      process.terminate()
+      process.waitUntilExit()
+    }
+    // The first line says where it listens.
+    var banner = Data()
+    while !banner.contains(UInt8(ascii: "\n")) {
+      let chunk = errors.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      banner.append(chunk)
+    }
+    let text = String(decoding: banner, as: UTF8.self)
+    let port = try #require(
+      text.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)\//).flatMap { Int($0.output.1) }, "\(text)")
+
+    let index = try httpGet(port: port, path: "/")
+    #expect(index.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8"))
+    #expect(index.contains("<script src=\"data.js\"></script>"))
+    let data = try httpGet(port: port, path: "/data.js")
+    #expect(data.contains("window.SWDBT_DATA = {\"manifest\":"))
+    let manifest = try httpGet(port: port, path: "/manifest.json")
+    #expect(manifest.contains("Content-Type: application/json"))
+    #expect(manifest.contains("\"model.shop.revenue\""))
+    #expect(try httpGet(port: port, path: "/../project.yml").hasPrefix("HTTP/1.1 404"))
+    #expect(try httpGet(port: port, path: "/missing.html").hasPrefix("HTTP/1.1 404"))
+  }
+
+  @Test func serveWithoutGeneratedDocsSaysWhatToRun() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["docs", "serve", "--port", "0"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("error: no docs in target/docs"))
+    #expect(result.stderr.contains("hint: run `swdbt docs generate` first"))
+  }
+
+  /// A plain HTTP/1.0 GET over a socket: the whole response, headers included.
+  func httpGet(port: Int, path: String) throws -> String {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    try #require(connected == 0, "cannot connect to port \(port)")
+    let request = Array("GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      if count <= 0 { break }
+      response += buffer[0..<count]
+    }
+    return String(decoding: response, as: UTF8.self)
+  }
+}

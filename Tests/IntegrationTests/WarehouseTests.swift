@@ -227,6 +227,75 @@ import Testing
     }
   }
 
+  @Test func docsSiteShowsTheWarehouseLineageInABrowser() async throws {
+    let fixture = try await Self.built.value
+    let generate = try fixture.swdbt(["docs", "generate"])
+    #expect(generate.status == 0, "\(generate.stderr)")
+    // The catalog has the built relations' columns with the database's types.
+    let catalog = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(fixture.project.read("target/catalog.json").utf8)) as? [String: Any])
+    let catalogNodes = try #require(catalog["nodes"] as? [String: [String: Any]])
+    let factColumns = try #require(
+      catalogNodes["model.shop.fact_sales"]?["columns"] as? [String: [String: Any]])
+    #expect(factColumns["revenue"]?["type"] as? String == "numeric(14,2)")
+    #expect(factColumns["order_line_id"]?["index"] as? Int == 1)
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(fixture.project.read("target/manifest.json").utf8)) as? [String: Any])
+    let nodes = try #require(manifest["nodes"] as? [String: [String: Any]])
+    let sources = try #require(manifest["sources"] as? [String: Any])
+    let lineageCount =
+      nodes.values.filter { $0["resource_type"] as? String != "test" }.count + sources.count
+
+    let page = "file://" + fixture.project.root + "/target/docs/index.html"
+    let graph = try Self.chromium(["--dump-dom", page + "#graph"])
+    #expect(
+      graph.contains("id=\"lineage-canvas\"") && graph.contains("data-nodes=\"\(lineageCount)\""),
+      "\(graph.prefix(3000))")
+    let drawn = graph.firstMatch(of: /data-drawn-nodes="(\d+)"/).map { Int($0.output.1) ?? 0 } ?? 0
+    #expect(drawn == lineageCount, "every node of the warehouse fits the first view")
+    #expect(graph.contains("id=\"node-list\" data-count=\"\(nodes.count + sources.count)\""))
+    #expect(graph.contains(">fact_sales</a></li>"))
+    let node = try Self.chromium(["--dump-dom", page + "#node/model.shop.dim_customers"])
+    #expect(node.contains("<svg id=\"focus-graph\""))
+    #expect(node.contains("class=\"node center\" data-id=\"model.shop.dim_customers\""))
+    #expect(node.contains("data-id=\"model.shop.customer_churn\""), "a child in the focus view")
+    #expect(node.contains("<td>email_masked</td><td>text</td>"), "column types from the catalog")
+    #expect(node.contains("PII: masked"))
+    // The screenshot people look at: the warehouse's whole lineage.
+    let screenshot = Self.repositoryRoot + "/target/lineage.png"
+    try? FileManager.default.createDirectory(
+      atPath: Self.repositoryRoot + "/target", withIntermediateDirectories: true)
+    try? FileManager.default.removeItem(atPath: screenshot)
+    _ = try Self.chromium([
+      "--window-size=1600,1000", "--screenshot=" + screenshot, page + "#graph",
+    ])
+    let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
+    #expect(size > 20_000, "no screenshot at \(screenshot)")
+  }
+
+  /// Runs headless Chromium (Debian's `chromium`, which `.ci/run` installs) and returns stdout.
+  static func chromium(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+      [
+        "timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+        "--virtual-time-budget=3000",
+      ] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw WarehouseError("chromium exited with \(process.terminationStatus); is it installed?")
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
   static func projectFiles() throws -> [String: String] {
     var files: [String: String] = [:]
     for folder in ["models", "seeds", "macros", "tests-sql"] {

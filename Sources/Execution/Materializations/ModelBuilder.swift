@@ -105,7 +105,11 @@ struct ModelBuilder {
     let result = try RelationSwap.replace(relation, as: "r", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
       let (statement, offset) = createStatement("table", temporary)
-      return try runner.run(statement, modelOffset: offset)
+      let created = try runner.run(statement, modelOffset: offset)
+      // Statistics now, not when autovacuum gets to it: the models built next in this run
+      // read this table, and without them the planner guesses row counts (and join orders).
+      try runner.run("analyze \(temporary)")
+      return created
     }
     return BuildOutcome(
       commandTag: result.commandTag, rowsAffected: result.rowsAffected,

@@ -1,0 +1,148 @@
+public import Adapter
+public import Compiler
+import Project
+
+/// `target/catalog.json` in dbt's shape: every built relation's columns and types, read from
+/// PostgreSQL's catalog in one query.
+public enum Catalog {
+  /// One column of a relation, as the database has it.
+  public struct Column: Sendable, Equatable {
+    /// The column name.
+    public var name: String
+    /// The type as `format_type` prints it (`numeric(14,2)`).
+    public var type: String
+    /// 1-based position.
+    public var index: Int
+    /// The column comment, if any.
+    public var comment: String?
+  }
+
+  /// One relation.
+  public struct Relation: Sendable {
+    /// `BASE TABLE` or `VIEW` (information_schema's words, as dbt writes them).
+    public var type: String
+    /// The owning role.
+    public var owner: String
+    /// The relation comment, if any.
+    public var comment: String?
+    /// Columns in order.
+    public var columns: [Column]
+  }
+
+  /// Relations of the compilation's nodes that exist, keyed by unique id.
+  public static func read(
+    _ compilation: Compilation, connection: any DatabaseConnection
+  ) throws(DatabaseError) -> [String: Relation] {
+    var wanted: [String: String] = [:]  // "schema\u{0}identifier" -> unique id
+    for node in compilation.nodes {
+      guard let relation = node.relation, node.resourceType != .test else { continue }
+      wanted[relation.schema + "\u{0}" + relation.identifier] = node.uniqueID
+    }
+    let schemas = Set(wanted.keys.map { String($0.split(separator: "\u{0}").first ?? "") })
+    guard !schemas.isEmpty else { return [:] }
+    let result = try connection.execute(
+      """
+      select n.nspname, c.relname,
+        case when c.relkind in ('v', 'm') then 'VIEW' else 'BASE TABLE' end,
+        pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
+        a.attname, format_type(a.atttypid, a.atttypmod), a.attnum::text,
+        col_description(c.oid, a.attnum)
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      where c.relkind in ('r', 'p', 'v', 'm', 'f')
+        and n.nspname in (\(schemas.sorted().map(SQLQuoting.literal).joined(separator: ", ")))
+      order by n.nspname, c.relname, a.attnum
+      """)
+    var relations: [String: Relation] = [:]
+    for row in result.rows {
+      guard row.count == 9, let schema = row[0], let name = row[1],
+        let uniqueID = wanted[schema + "\u{0}" + name], let column = row[5]
+      else { continue }
+      let entry = Column(
+        name: column, type: row[6] ?? "", index: Int(row[7] ?? "") ?? 0, comment: row[8])
+      if relations[uniqueID] == nil {
+        relations[uniqueID] = Relation(
+          type: row[2] ?? "", owner: row[3] ?? "", comment: row[4], columns: [])
+      }
+      relations[uniqueID]?.columns.append(entry)
+    }
+    return relations
+  }
+
+  /// The catalog as JSON bytes.
+  public static func json(
+    _ relations: [String: Relation], compilation: Compilation, metadata: Manifest.Metadata
+  ) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.beginObject()
+    writer.key("metadata")
+    writer.beginObject()
+    writer.key("dbt_schema_version")
+    writer.string("https://schemas.getdbt.com/dbt/catalog/v1.json")
+    writer.key("dbt_version")
+    writer.string("swdbt-0.1.0")
+    writer.key("generated_at")
+    writer.string(metadata.generatedAt)
+    writer.key("invocation_id")
+    writer.string(metadata.invocationID)
+    writer.key("env")
+    writer.beginObject()
+    writer.endObject()
+    writer.endObject()
+    for section in ["nodes", "sources"] {
+      writer.key(section)
+      writer.beginObject()
+      for uniqueID in relations.keys.sorted()
+      where uniqueID.hasPrefix("source.") == (section == "sources") {
+        guard let relation = relations[uniqueID], let node = compilation.node(uniqueID),
+          let name = node.relation
+        else { continue }
+        writer.key(uniqueID)
+        writer.beginObject()
+        writer.key("unique_id")
+        writer.string(uniqueID)
+        writer.key("metadata")
+        writer.beginObject()
+        writer.key("type")
+        writer.string(relation.type)
+        writer.key("schema")
+        writer.string(name.schema)
+        writer.key("name")
+        writer.string(name.identifier)
+        writer.key("database")
+        writer.string(name.database)
+        writer.key("comment")
+        writer.string(relation.comment)
+        writer.key("owner")
+        writer.string(relation.owner)
+        writer.endObject()
+        writer.key("columns")
+        writer.beginObject()
+        for column in relation.columns {
+          writer.key(column.name)
+          writer.beginObject()
+          writer.key("type")
+          writer.string(column.type)
+          writer.key("index")
+          writer.integer(column.index)
+          writer.key("name")
+          writer.string(column.name)
+          writer.key("comment")
+          writer.string(column.comment)
+          writer.endObject()
+        }
+        writer.endObject()
+        writer.key("stats")
+        writer.beginObject()
+        writer.endObject()
+        writer.endObject()
+      }
+      writer.endObject()
+    }
+    writer.key("errors")
+    writer.null()
+    writer.endObject()
+    return writer.bytes
+  }
+}

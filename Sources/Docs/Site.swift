@@ -1,0 +1,103 @@
+public import Compiler
+import Graph
+import Project
+
+/// The docs: `manifest.json` and `catalog.json` under `target/`, and the static site under
+/// `target/docs/` (`index.html` and its data, `data.js`).
+public enum Site {
+  /// Paths written, relative to the project root.
+  public struct Written: Sendable {
+    /// `target/manifest.json`.
+    public var manifest: String
+    /// `target/catalog.json`, when a catalog was given.
+    public var catalog: String?
+    /// `target/docs/index.html`.
+    public var index: String
+  }
+
+  /// The lineage layout of every node but tests, as the site draws it.
+  public static func layout(_ compilation: Compilation) -> (ids: [String], layout: LineageLayout) {
+    let graph = compilation.graph
+    let kept = graph.ids.indices.filter { compilation.nodes[$0].resourceType != .test }
+    var position = [Int](repeating: -1, count: graph.ids.count)
+    for (index, node) in kept.enumerated() { position[node] = index }
+    let parents = kept.map {
+      graph.parents[$0].compactMap { position[$0] >= 0 ? position[$0] : nil }
+    }
+    let order = compilation.order.compactMap { position[$0] >= 0 ? position[$0] : nil }
+    let group = kept.map { index in
+      let node = compilation.nodes[index]
+      return node.fqn.dropLast().joined(separator: "/") + "/" + node.name
+    }
+    return (
+      kept.map { graph.ids[$0] },
+      LineageLayout(parents: parents, topologicalOrder: order, group: group)
+    )
+  }
+
+  /// Writes the artifacts and the site under `root` (default: the project's root); `catalog`
+  /// is nil when the target was not reachable.
+  public static func write(
+    _ compilation: Compilation, catalog: [String: Catalog.Relation]?, metadata: Manifest.Metadata,
+    root: String? = nil
+  ) throws(FileSystemFailure) -> Written {
+    let root = root ?? compilation.project.root
+    let target = compilation.project.projectFile.targetPath
+    let manifest = Manifest.json(compilation, metadata: metadata)
+    let catalogJSON = catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) }
+    let (ids, layout) = Self.layout(compilation)
+
+    var data = JSONWriter(capacity: manifest.count + (catalogJSON?.count ?? 0) + ids.count * 64)
+    data.beginObject()
+    data.key("manifest")
+    data.raw(manifest)
+    data.key("catalog")
+    if let catalogJSON { data.raw(catalogJSON) } else { data.null() }
+    data.key("layout")
+    data.beginObject()
+    data.key("ids")
+    data.strings(ids)
+    data.key("layer")
+    data.raw("[" + layout.layer.map(String.init).joined(separator: ",") + "]")
+    data.key("order")
+    data.raw("[" + layout.order.map(String.init).joined(separator: ",") + "]")
+    data.key("layerSizes")
+    data.raw("[" + layout.layerSizes.map(String.init).joined(separator: ",") + "]")
+    data.endObject()
+    data.endObject()
+
+    let docs = "\(target)/docs"
+    try FileSystemFailure.wrap { () throws(FileSystem.Failure) in
+      try FileSystem.createDirectory(root + "/" + docs)
+    }
+    let written = Written(
+      manifest: "\(target)/manifest.json",
+      catalog: catalogJSON.map { _ in "\(target)/catalog.json" },
+      index: "\(docs)/index.html")
+    try FileSystemFailure.wrap { () throws(FileSystem.Failure) in
+      try FileSystem.write(root + "/" + written.manifest, manifest)
+      if let catalogJSON, let path = written.catalog {
+        try FileSystem.write(root + "/" + path, catalogJSON)
+      }
+      try FileSystem.write(
+        root + "/" + docs + "/data.js",
+        Array("window.SWDBT_DATA = ".utf8) + data.bytes + Array(";\n".utf8))
+      try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
+    }
+    return written
+  }
+}
+
+/// A file the docs could not write, with the system's reason.
+public struct FileSystemFailure: Error, CustomStringConvertible {
+  /// "path: reason".
+  public let description: String
+
+  static func wrap(_ body: () throws(FileSystem.Failure) -> Void) throws(FileSystemFailure) {
+    do throws(FileSystem.Failure) {
+      try body()
+    } catch {
+      throw FileSystemFailure(description: error.description)
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import Adapter
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Docs
+import Foundation
+import Project
+
+/// `swdbt docs generate|serve`: dbt's artifacts and a static lineage site.
+struct DocsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "docs", abstract: "Generate and serve the documentation site.",
+    subcommands: [Generate.self, Serve.self])
+
+  struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Write target/manifest.json, target/catalog.json (when the target answers) and the site "
+        + "under target/docs/.")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Flag(name: .long, help: "Do not read the database: no catalog.json, no column types.")
+    var emptyCatalog = false
+
+    func run() async throws {
+      let clock = ContinuousClock()
+      let start = clock.now
+      let session = Session(options: project)
+      let compilation = try session.compile()
+      defer { ExitWithoutTeardown.keep(compilation) }
+      let catalog = emptyCatalog ? nil : await Self.catalog(compilation, console: session.console)
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      let metadata = Manifest.Metadata(
+        generatedAt: formatter.string(from: Date()), invocationID: UUID().uuidString.lowercased(),
+        adapterType: compilation.project.target.type)
+      let writeStart = clock.now
+      let written: Site.Written
+      do {
+        written = try Site.write(compilation, catalog: catalog, metadata: metadata)
+      } catch {
+        session.console.report([.error("write.failed", "cannot write the docs: \(error)")])
+        throw ExitCode(1)
+      }
+      session.timing("write manifest, catalog and site", from: writeStart, to: clock.now)
+      let catalogNote =
+        written.catalog.map { "\($0) (\(catalog?.count ?? 0) relations)" } ?? "no catalog"
+      session.console.info(
+        "Wrote \(written.manifest), \(catalogNote) and \(written.index) "
+          + "in \(Seconds.format(clock.now - start))")
+    }
+
+    /// The built relations' columns, or nil (with a warning) when the target does not answer.
+    static func catalog(_ compilation: Compilation, console: Console) async -> [String: Catalog
+      .Relation]?
+    {
+      do throws(Diagnostic) {
+        let adapter = try await Wiring.makeAdapter(for: compilation.project)
+        do throws(DatabaseError) {
+          let connection = try adapter.connect()
+          defer { connection.close() }
+          return try Catalog.read(compilation, connection: connection)
+        } catch {
+          throw .error("catalog.read", "cannot read the catalog: \(error.message)")
+        }
+      } catch {
+        console.report([
+          .warning(
+            "catalog.skipped", "catalog.json not written: \(error.message)",
+            hint: "the site shows no column types; `--empty-catalog` skips the database")
+        ])
+        return nil
+      }
+    }
+  }
+
+  struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve target/docs/ (run `swdbt docs generate` first) on localhost.")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .long, help: "The port to listen on (0: any free port).")
+    var port: Int = 8080
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    func validate() throws {
+      guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+    }
+
+    func run() async throws {
+      let session = Session(options: project)
+      let loaded = try session.load()
+      let directory = loaded.root + "/" + loaded.projectFile.targetPath
+      guard FileSystem.exists(directory + "/docs/index.html") else {
+        session.console.report([
+          .error(
+            "docs.missing", "no docs in \(loaded.projectFile.targetPath)/docs",
+            hint: "run `swdbt docs generate` first")
+        ])
+        throw ExitCode(1)
+      }
+      let server: StaticServer
+      do {
+        server = try StaticServer(root: directory, host: host, port: port)
+      } catch {
+        session.console.report([
+          .error(
+            "docs.serve", "cannot listen on \(host):\(port): \(error)",
+            hint: "choose another port with `--port`")
+        ])
+        throw ExitCode(1)
+      }
+      session.console.info("Serving the docs at http://\(host):\(server.port)/ (Ctrl-C to stop)")
+      server.serve()
+    }
+  }
+}

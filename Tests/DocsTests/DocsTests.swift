@@ -1,0 +1,164 @@
+import Compiler
+import Diagnostics
+import Docs
+import Foundation
+import Graph
+import Project
+import SwdbtTestSupport
+import Testing
+
+/// The manifest and the site of the repository's own warehouse, and the lineage layout.
+@Suite struct ManifestTests {
+  static let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+  static func warehouse() throws -> Compilation {
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: repositoryRoot, options: LoadOptions(), sink: sink)
+    let compilation = try #require(Compiler.compile(project, sink: sink))
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    return compilation
+  }
+
+  static let metadata = Manifest.Metadata(
+    generatedAt: "2026-01-01T00:00:00.000Z", invocationID: "test", adapterType: "postgres")
+
+  @Test func warehouseManifestHasDbtShapeAndEdges() throws {
+    let compilation = try Self.warehouse()
+    let bytes = Manifest.json(compilation, metadata: Self.metadata)
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    for key in ["metadata", "nodes", "sources", "parent_map", "child_map"] {
+      #expect(manifest[key] != nil, "missing \(key)")
+    }
+    let nodes = try #require(manifest["nodes"] as? [String: [String: Any]])
+    let fact = try #require(nodes["model.shop.fact_sales"])
+    #expect(fact["resource_type"] as? String == "model")
+    #expect(fact["fqn"] as? [String] == ["shop", "star", "fact_sales"])
+    #expect(fact["original_file_path"] as? String == "models/star/fact_sales.sql")
+    #expect((fact["raw_code"] as? String)?.contains("{{ ref('stg_order_lines') }}") == true)
+    #expect(
+      (fact["compiled_code"] as? String)?.contains("\"analytics_staging\".\"stg_order_lines\"")
+        == true)
+    #expect(
+      (fact["depends_on"] as? [String: Any])?["nodes"] as? [String]
+        == ["model.shop.stg_order_lines", "model.shop.stg_orders"])
+    #expect((fact["config"] as? [String: Any])?["materialized"] as? String == "incremental")
+    #expect(fact["tags"] as? [String] == ["star"])
+    let columns = try #require(fact["columns"] as? [String: [String: Any]])
+    #expect(columns["revenue"]?["description"] as? String == "quantity x unit_price, in euros.")
+    let customers = try #require(
+      nodes["model.shop.dim_customers"]?["columns"] as? [String: [String: Any]])
+    #expect(
+      (customers["email_hash"]?["meta"] as? [String: Any])?["pii"] as? String == "pseudonymised")
+
+    let sources = try #require(manifest["sources"] as? [String: [String: Any]])
+    #expect(sources["source.shop.crm.customers"]?["schema"] as? String == "analytics_crm")
+    let parents = try #require(manifest["parent_map"] as? [String: [String]])
+    let children = try #require(manifest["child_map"] as? [String: [String]])
+    #expect(
+      parents["model.shop.int_customers_checked"] == [
+        "seed.shop.country_aliases", "source.shop.crm.customers",
+      ])
+    // The two maps mirror each other and cover every node.
+    #expect(Set(parents.keys) == Set(nodes.keys).union(sources.keys))
+    for (child, ids) in parents {
+      for parent in ids {
+        #expect(children[parent]?.contains(child) == true, "\(parent) -> \(child)")
+      }
+    }
+    // A generic test names what it tests.
+    let test = try #require(nodes["test.shop.unique_fact_sales_order_line_id"])
+    #expect(test["attached_node"] as? String == "model.shop.fact_sales")
+    #expect((test["test_metadata"] as? [String: Any])?["name"] as? String == "unique")
+  }
+
+  @Test func manifestLoadsInPythonsJSONModule() throws {
+    let fixture = try ProjectFixture([:])
+    try fixture.write(
+      "manifest.json",
+      String(decoding: Manifest.json(try Self.warehouse(), metadata: Self.metadata), as: UTF8.self))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "python3", "-c",
+      """
+      import json, sys
+      m = json.load(open(sys.argv[1]))
+      n = m["nodes"]["model.shop.stg_orders"]
+      keys = ["resource_type", "name", "fqn", "path", "original_file_path", "raw_code", "compiled_code",
+              "depends_on", "config", "columns", "description", "tags", "meta", "unique_id"]
+      print(sorted(m), all(k in n for k in keys), n["depends_on"]["nodes"], len(m["child_map"]))
+      """,
+      fixture.root + "/manifest.json",
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    process.waitUntilExit()
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0)
+    #expect(
+      printed.hasPrefix(
+        "['child_map', 'disabled', 'docs', 'exposures', 'groups', 'macros', 'metadata', 'metrics', 'nodes', 'parent_map', 'selectors', 'sources'] True ['model.shop.int_orders_checked']"
+      ), "\(printed)")
+  }
+
+  @Test func siteIsWrittenWithItsData() throws {
+    let fixture = try ProjectFixture([:])
+    let compilation = try Self.warehouse()
+    let written = try Site.write(
+      compilation, catalog: nil, metadata: Self.metadata, root: fixture.root)
+    #expect(written.catalog == nil)
+    let index = try fixture.read(written.index)
+    #expect(index.contains("<script src=\"data.js\"></script>"))
+    #expect(!index.contains("http://") && !index.contains("https://"), "the site must work offline")
+    let data = try fixture.read("target/docs/data.js")
+    #expect(data.hasPrefix("window.SWDBT_DATA = {\"manifest\":{\"metadata\":"))
+    #expect(data.contains("\"layout\":{\"ids\":[\""))
+  }
+}
+
+@Suite struct LineageLayoutTests {
+  @Test func everyEdgePointsToALaterLayer() throws {
+    let compilation = try ManifestTests.warehouse()
+    let (ids, layout) = Site.layout(compilation)
+    #expect(!ids.contains { $0.hasPrefix("test.") })
+    let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+    for (index, id) in ids.enumerated() {
+      let graphIndex = try #require(compilation.graph.index(of: id))
+      for parent in compilation.graph.parents[graphIndex] {
+        let parentPosition = try #require(position[compilation.graph.ids[parent]])
+        #expect(
+          layout.layer[parentPosition] < layout.layer[index],
+          "\(compilation.graph.ids[parent]) -> \(id)")
+      }
+    }
+    // Raw data first, marts last.
+    #expect(layout.layer[try #require(position["seed.shop.raw_orders"])] == 0)
+    #expect(layout.layer[try #require(position["source.shop.crm.customers"])] == 0)
+    #expect(
+      layout.layer[try #require(position["model.shop.customer_churn_rate"])] == layout.layerSizes
+        .count - 1)
+    // Orders within a layer are a permutation.
+    for (layer, size) in layout.layerSizes.enumerated() {
+      let orders = ids.indices.filter { layout.layer[$0] == layer }.map { layout.order[$0] }
+      #expect(orders.sorted() == Array(0..<size))
+    }
+  }
+
+  @Test func barycenterSweepsUntangleCrossedEdges() {
+    // a -> d, b -> c, c and d start in the wrong order (c first): one crossing, then none.
+    let parents: [[Int]] = [[], [], [1], [0]]
+    let layout = LineageLayout(
+      parents: parents, topologicalOrder: [0, 1, 2, 3], group: ["a", "b", "c", "d"])
+    #expect(
+      LineageLayout.crossings(layers: [[0, 1], [2, 3]], layer: [0, 0, 1, 1], parents: parents) == 1)
+    #expect(layout.layer == [0, 0, 1, 1])
+    var layers = [[Int]](repeating: [], count: 2)
+    for node in [0, 1, 2, 3].sorted(by: { layout.order[$0] < layout.order[$1] }) {
+      layers[layout.layer[node]].append(node)
+    }
+    #expect(LineageLayout.crossings(layers: layers, layer: layout.layer, parents: parents) == 0)
+  }
+}

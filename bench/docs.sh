@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prints wall time and peak memory of `swdbt docs generate` on generated projects (release build),
+# and, for comparison, how long Graphviz's `dot` takes to lay out the same lineage.
+# usage: bench/docs.sh [N ...]   (default: 1000 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+swift build -c release --product swdbt >/dev/null
+binary=.build/release/swdbt
+printf '%-8s %10s %12s %14s %14s\n' models wall_s peak_rss_mb manifest_mb dot_s
+for n in "${sizes[@]}"; do
+  project=bench/out/compile-$n
+  [ -f "$project/project.yml" ] || python3 bench/generate_project.py "$n" "$project" >/dev/null
+  /usr/bin/time -f '%e %M' -o /tmp/docs-bench.time "$binary" docs generate --empty-catalog \
+    --project-dir "$project" >/dev/null 2>&1
+  read -r wall rss </tmp/docs-bench.time
+  manifest=$(du -m "$project/target/manifest.json" | cut -f1)
+  dot_time="-"
+  if command -v dot >/dev/null; then
+    python3 - "$project/target/manifest.json" >/tmp/docs-bench.dot <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print("digraph lineage { rankdir=LR;")
+for child, parents in m["parent_map"].items():
+    if child.startswith("test."):
+        continue
+    for parent in parents:
+        print(f'"{parent}" -> "{child}";')
+print("}")
+PY
+    start=$(date +%s.%N)
+    if timeout 300 dot -Tsvg /tmp/docs-bench.dot >/dev/null 2>&1; then
+      dot_time=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc -l)")
+    else
+      dot_time=">300"
+    fi
+  fi
+  printf '%-8s %10s %12.1f %14s %14s\n' "$n" "$wall" "$(echo "$rss / 1024" | bc -l)" "$manifest" "$dot_time"
+done
