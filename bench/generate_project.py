@@ -7,7 +7,7 @@ marts layer. Every model gets not_null and unique tests on `id` in a per-folder 
 The same N always produces the same files. Writes both project.yml and dbt_project.yml (plus
 a profiles.yml) so dbt can read the project too.
 
-usage: generate_project.py N OUT_DIR [--schema NAME] [--socket-dir DIR]
+usage: generate_project.py N OUT_DIR [--schema NAME] [--socket-dir DIR] [--seed-rows N] [--user U]
 """
 import argparse
 import os
@@ -22,6 +22,7 @@ def main():
     parser.add_argument("--schema", default="bench")
     parser.add_argument("--socket-dir", default="/tmp")
     parser.add_argument("--seed-rows", type=int, default=100)
+    parser.add_argument("--user", default=os.environ.get("USER", "postgres"))
     args = parser.parse_args()
 
     rng = random.Random(args.models)
@@ -65,7 +66,7 @@ models:
       type: postgres
       host: {args.socket_dir}
       port: 5432
-      user: {os.environ.get('USER', 'postgres')}
+      user: {args.user}
       password: ""
       dbname: postgres
       schema: {args.schema}
