@@ -65,13 +65,17 @@ enum RelationSwap {
     let temporary = suffixed(relation.identifier, temporarySuffix)
     let backup = suffixed(relation.identifier, backupSuffix)
     let oldKind = try kind(of: schema, relation.identifier, runner: runner)
+    // The build comes first: it is the long part, and until the renames below nothing is
+    // locked but the model's parents (shared) and the new relation.
+    let result = try create(SQLQuoting.relation(schema, temporary))
     var dependents: [DependentView] = []
     if oldKind != nil {
       // Replacing a relation that views depend on drops and recreates those views, and two
       // such replacements can share a view (one view over two seeds): whoever recreates it
-      // needs the other's relation, a deadlock. They take turns, on a lock taken before this
-      // transaction holds any other lock, so that waiting for it can never close a cycle;
-      // then the views are locked and their definitions read with a fresh snapshot.
+      // needs the other's relation, a deadlock. They take turns on an advisory lock. Waiting
+      // for it, this transaction holds shared locks on its parents only, and no other
+      // replacement of the run needs those exclusively (parents finish before children
+      // start). Then the views are locked and their definitions read with a fresh snapshot.
       let found = try dependentViews(
         of: schema, relation.identifier, withDefinitions: false, runner: runner)
       if !found.isEmpty {
@@ -87,7 +91,6 @@ enum RelationSwap {
         dependents = try dependentViews(of: schema, relation.identifier, runner: runner)
       }
     }
-    let result = try create(SQLQuoting.relation(schema, temporary))
     if let oldKind {
       try runner.run(
         "alter \(keyword(for: oldKind)) \(SQLQuoting.relation(schema, relation.identifier)) "
