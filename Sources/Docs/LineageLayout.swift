@@ -2,8 +2,8 @@
 /// longest path from a root, so seeds and sources come first, then staging, star and marts)
 /// and an order within its layer chosen to reduce edge crossings.
 ///
-/// Hand-written rather than Graphviz: `dot` takes minutes on 10,000 nodes (see the docs bench)
-/// and the site also needs a layout of every node's neighbourhood, which it derives from this one.
+/// Hand-written rather than Graphviz: the site needs a layout of every node's neighbourhood as
+/// well, and derives them from this one; `bench/docs.sh` times `dot` on the same lineage.
 public struct LineageLayout: Sendable {
   /// Layer of each node (0 = no parents).
   public let layer: [Int]
