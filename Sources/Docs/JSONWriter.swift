@@ -7,7 +7,7 @@ public struct JSONWriter {
   /// The JSON written so far.
   public private(set) var bytes: [UInt8] = []
   private var needsComma: [Bool] = [false]
-
+  /// A key was just written: the next value follows it without a comma.
   /// An empty writer.
   public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
@@ -66,6 +66,12 @@ public struct JSONWriter {
   public mutating func strings(_ items: [String]) {
     beginArray()
     for item in items { string(item) }
+    endArray()
+  }
+  /// An array of integers.
+  public mutating func integers(_ items: [Int]) {
+    beginArray()
+    for item in items { integer(item) }
     endArray()
   }
   /// A template value (config, meta): lists and dicts become arrays and objects.

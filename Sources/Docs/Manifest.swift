@@ -23,6 +23,25 @@ public enum Manifest {
       self.invocationID = invocationID
       self.adapterType = adapterType
     }
+
+    /// The `metadata` object every dbt artifact starts with.
+    func write(
+      schema: String, into writer: inout JSONWriter, extra: [(String, String)] = []
+    ) {
+      writer.key("metadata")
+      writer.beginObject()
+      for (name, value) in [
+        ("dbt_schema_version", schema), ("dbt_version", "swdbt-0.1.0"),
+        ("generated_at", generatedAt), ("invocation_id", invocationID),
+      ] + extra {
+        writer.key(name)
+        writer.string(value)
+      }
+      writer.key("env")
+      writer.beginObject()
+      writer.endObject()
+      writer.endObject()
+    }
   }
 
   /// The manifest as JSON bytes. Generic tests' `compiled_code` is whatever the compilation
@@ -32,24 +51,9 @@ public enum Manifest {
     let documented = Documentation(compilation)
     var writer = JSONWriter(capacity: 4096 + compilation.nodes.count * 2048)
     writer.beginObject()
-    writer.key("metadata")
-    writer.beginObject()
-    writer.key("dbt_schema_version")
-    writer.string("https://schemas.getdbt.com/dbt/manifest/v12.json")
-    writer.key("dbt_version")
-    writer.string("swdbt-0.1.0")
-    writer.key("generated_at")
-    writer.string(metadata.generatedAt)
-    writer.key("invocation_id")
-    writer.string(metadata.invocationID)
-    writer.key("project_name")
-    writer.string(project.name)
-    writer.key("adapter_type")
-    writer.string(metadata.adapterType)
-    writer.key("env")
-    writer.beginObject()
-    writer.endObject()
-    writer.endObject()
+    metadata.write(
+      schema: "https://schemas.getdbt.com/dbt/manifest/v12.json", into: &writer,
+      extra: [("project_name", project.name), ("adapter_type", metadata.adapterType)])
 
     let sorted = compilation.graph.ids.indices.sorted {
       compilation.graph.ids[$0] < compilation.graph.ids[$1]

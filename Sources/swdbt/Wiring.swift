@@ -41,13 +41,8 @@ enum Wiring {
       }
       return PostgresAdapter(info: cluster.connectionInfo)
     }
-    do {
-      let settings = try target.resolvedSettings(
-        environment: ProcessInfo.processInfo.environment)
-      return PostgresAdapter(info: ConnectionInfo(settings: settings))
-    } catch {
-      throw error
-    }
+    let settings = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
+    return PostgresAdapter(info: ConnectionInfo(settings: settings))
   }
 
   /// Opens a connection or prints why not (never the password) and exits.

@@ -1,5 +1,6 @@
 import Compiler
 import Diagnostics
+import Docs
 import Project
 import Template
 
@@ -33,16 +34,8 @@ enum JSONLine {
   static func string(_ text: String) -> String { DiagnosticRenderer.jsonString(text) }
 
   static func value(_ value: Value) -> String {
-    switch value {
-    case .none, .undefined: "null"
-    case .bool(let flag): flag ? "true" : "false"
-    case .integer(let number): String(number)
-    case .double(let number): number.isFinite ? String(number) : "null"
-    case .string(let text): string(text)
-    case .list(let items): "[" + items.map(self.value).joined(separator: ",") + "]"
-    case .dict(let entries):
-      "{" + entries.map { string($0.key) + ":" + self.value($0.value) }.joined(separator: ",") + "}"
-    default: string(value.rendered)
-    }
+    var writer = JSONWriter(capacity: 64)
+    writer.value(value)
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 }
