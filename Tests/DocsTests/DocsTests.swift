@@ -58,7 +58,7 @@ import Testing
     let children = try #require(manifest["child_map"] as? [String: [String]])
     #expect(
       parents["model.shop.int_customers_checked"] == [
-        "seed.shop.country_aliases", "source.shop.crm.customers",
+        "seed.shop.country_aliases", "seed.shop.customers", "source.shop.crm.customers",
       ])
     // The two maps mirror each other and cover every node.
     #expect(Set(parents.keys) == Set(nodes.keys).union(sources.keys))

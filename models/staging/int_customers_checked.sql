@@ -1,6 +1,9 @@
 {{ config(materialized='table') }}
 -- Every CRM row once (exact duplicates collapse), typed, with the reason it cannot be used.
 -- stg_customers and stg_customers_rejected split it; nothing is dropped silently.
+-- In the demo the CRM table is the seed `crm/customers`; this ref orders the build after it
+-- (dbt's idiom), which a real replicated source would not need.
+-- depends_on: {{ ref('customers') }}
 with raw as (
   select distinct
     customer_id::text as raw_customer_id,
