@@ -51,15 +51,10 @@ public enum TestCompiler {
         """
     case "accepted_values":
       let column = try required(column, test)
-      guard case .list(let values)? = test.arguments["values"], !values.isEmpty else {
+      guard let list = acceptedList(test) else {
         throw .error(
           "test.arguments", "`accepted_values` needs a non-empty `values:` list", at: test.range)
       }
-      let quote = test.arguments["quote"].map(\.isTruthy) ?? true
-      let list = values.map { value in
-        let text = value.stringValue ?? value.rendered
-        return quote ? SQLName.literal(text) : text
-      }.joined(separator: ", ")
       return """
         with all_values as (
           select \(column) as value_field, count(*) as n_records
@@ -100,6 +95,17 @@ public enum TestCompiler {
     default:
       return try custom(test, model: model, project: project)
     }
+  }
+
+  /// `accepted_values`' list as SQL (`'a', 'b'`, or unquoted with `quote: false`); nil when
+  /// `values` is missing or empty.
+  static func acceptedList(_ test: GenericTestNode) -> String? {
+    guard case .list(let values)? = test.arguments["values"], !values.isEmpty else { return nil }
+    let quote = test.arguments["quote"].map(\.isTruthy) ?? true
+    return values.map { value in
+      let text = value.stringValue ?? value.rendered
+      return quote ? SQLName.literal(text) : text
+    }.joined(separator: ", ")
   }
 
   private static func required(_ column: String?, _ test: GenericTestNode) throws(Diagnostic)

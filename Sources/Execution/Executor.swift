@@ -1,5 +1,6 @@
 public import Adapter
 public import Compiler
+import DataTests
 import Diagnostics
 import Foundation
 import Graph
@@ -59,9 +60,9 @@ public final class Executor: Sendable {
   public func run(
     _ indices: [Int], connections: [any DatabaseConnection], scheduler: Scheduler? = nil
   ) -> [NodeResult] {
-    let jobs = indices
-    let scheduler = scheduler ?? Executor.scheduler(for: jobs, in: compilation)
-    let total = jobs.count
+    let units = Executor.units(for: indices, in: compilation)
+    let scheduler = scheduler ?? Executor.scheduler(for: indices, in: compilation)
+    let total = indices.count
     results.withLock { $0.removeAll() }
     let emit: @Sendable (NodeResult) -> Void = { [self] result in
       // One lock keeps the position and the printed order the same.
@@ -73,32 +74,96 @@ public final class Executor: Sendable {
     scheduler.run(
       connections: connections,
       work: { [self] job, connection, worker in
-        let result = self.execute(jobs[job], on: connection, worker: worker)
-        emit(result)
-        return result.status == .error || result.status == .fail ? .failed : .succeeded
+        let unit = units[job]
+        let finished =
+          if let batch = unit.batch {
+            self.execute(batch, on: connection, worker: worker)
+          } else {
+            [self.execute(unit.members[0], on: connection, worker: worker)]
+          }
+        for result in finished { emit(result) }
+        let failed = finished.contains { $0.status == .error || $0.status == .fail }
+        return failed ? .failed : .succeeded
       },
       skip: { [compilation] job, reason in
-        let node = compilation.nodes[jobs[job]]
         let message: String =
           switch reason {
           case .ancestorFailed(let failed):
-            "skipped because `\(compilation.nodes[jobs[failed]].name)` failed"
+            "skipped because `\(units[failed].name(in: compilation))` failed"
           case .cancelled: "skipped because the run was cancelled"
           }
         let now = Date()
-        emit(
-          NodeResult(
-            uniqueID: node.uniqueID, index: jobs[job], status: .skipped, commandTag: "",
-            rowsAffected: nil, message: message, failures: nil, diagnostics: [], startedAt: now,
-            completedAt: now, executionTime: 0, threadID: "main",
-            relationName: node.relation?.quoted))
+        for index in units[job].members {
+          let node = compilation.nodes[index]
+          emit(
+            NodeResult(
+              uniqueID: node.uniqueID, index: index, status: .skipped, commandTag: "",
+              rowsAffected: nil, message: message, failures: nil, diagnostics: [],
+              startedAt: now, completedAt: now, executionTime: 0, threadID: "main",
+              relationName: node.relation?.quoted))
+        }
       })
     return results.withLock { $0 }
   }
 
-  /// A scheduler whose job `i` is `indices[i]`, with parents among the selected nodes only
-  /// (an unselected parent is assumed to exist already, as in dbt).
+  /// What one scheduler job runs: one node, or the tests of one batch.
+  struct Unit {
+    var members: [Int]
+    var batch: TestBatch?
+
+    func name(in compilation: Compilation) -> String {
+      guard members.count > 1, let model = compilation.nodes[members[0]].genericTest?.attachedTo,
+        let index = compilation.graph.index(of: model)
+      else { return compilation.nodes[members[0]].name }
+      return "a test of \(compilation.nodes[index].name)"
+    }
+  }
+
+  /// The jobs for `indices`: every node alone, except tests that share a batch.
+  static func units(for indices: [Int], in compilation: Compilation) -> [Unit] {
+    let batches = TestBatch.batches(
+      compilation, tests: indices.filter { compilation.nodes[$0].resourceType == .test })
+    var batchOf: [Int: Int] = [:]
+    for (number, batch) in batches.enumerated() {
+      for member in batch.members { batchOf[member] = number }
+    }
+    var units: [Unit] = []
+    var placed: Set<Int> = []
+    for index in indices {
+      if let number = batchOf[index] {
+        if placed.insert(number).inserted {
+          units.append(Unit(members: batches[number].members, batch: batches[number]))
+        }
+      } else {
+        units.append(Unit(members: [index], batch: nil))
+      }
+    }
+    return units
+  }
+
+  /// A scheduler over the units of `indices` (see `units(for:in:)`), with parents among the
+  /// selected nodes only (an unselected parent is assumed to exist already, as in dbt).
   public static func scheduler(for indices: [Int], in compilation: Compilation) -> Scheduler {
+    let units = Self.units(for: indices, in: compilation)
+    var unitOfIndex: [Int: Int] = [:]
+    for (number, unit) in units.enumerated() {
+      for member in unit.members { unitOfIndex[member] = number }
+    }
+    let parents = nodeParents(for: indices, in: compilation)
+    var unitParents = [Set<Int>](repeating: [], count: units.count)
+    for (job, index) in indices.enumerated() {
+      guard let unit = unitOfIndex[index] else { continue }
+      for parent in parents[job] {
+        if let parentUnit = unitOfIndex[indices[parent]], parentUnit != unit {
+          unitParents[unit].insert(parentUnit)
+        }
+      }
+    }
+    return Scheduler(parents: unitParents.map { $0.sorted() })
+  }
+
+  /// For each of `indices`, the positions in `indices` it waits for.
+  static func nodeParents(for indices: [Int], in compilation: Compilation) -> [[Int]] {
     var position: [Int: Int] = [:]
     for (job, index) in indices.enumerated() { position[index] = job }
     var parents = indices.map { index in
@@ -130,7 +195,7 @@ public final class Executor: Sendable {
         }
       }
     }
-    return Scheduler(parents: parents.map { Array(Set($0)).sorted() })
+    return parents.map { Array(Set($0)).sorted() }
   }
 
   /// Parents that are jobs; an ephemeral parent is looked through to its own parents.
@@ -186,14 +251,60 @@ public final class Executor: Sendable {
     return result
   }
 
+  /// Runs a batch's one query and judges each test by its count; when the query fails, each
+  /// test runs alone, so each reports its own error.
+  private func execute(_ batch: TestBatch, on connection: any DatabaseConnection, worker: Int)
+    -> [NodeResult]
+  {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let startedAt = Date()
+    var counts: [Int] = []
+    do throws(DatabaseError) {
+      let row = try connection.execute(batch.sql).rows.first ?? []
+      counts = row.map { $0.flatMap { Int($0) } ?? 0 }
+    } catch  where error.kind == .cancelled {
+      return batch.members.map { index in
+        let node = compilation.nodes[index]
+        return NodeResult(
+          uniqueID: node.uniqueID, index: index, status: .error, commandTag: "",
+          rowsAffected: nil, message: error.message, failures: nil, diagnostics: [],
+          startedAt: startedAt, completedAt: Date(), executionTime: 0,
+          threadID: "Thread-\(worker + 1)", relationName: node.relation?.quoted)
+      }
+    } catch {}
+    guard counts.count == batch.members.count else {
+      return batch.members.map { execute($0, on: connection, worker: worker) }
+    }
+    let elapsed = clock.now - start
+    return zip(batch.members, counts).map { index, failures in
+      let node = compilation.nodes[index]
+      var result = NodeResult(
+        uniqueID: node.uniqueID, index: index, status: .success, commandTag: "",
+        rowsAffected: nil, message: "", failures: nil, diagnostics: [], startedAt: startedAt,
+        completedAt: Date(), executionTime: 0, threadID: "Thread-\(worker + 1)",
+        relationName: node.relation?.quoted)
+      runTest(node, on: connection, into: &result) { runner throws(StatementFailure) in
+        try runner.judge(failures: failures)
+      }
+      // The batch's time, shared: the query ran once for all of them.
+      let share = elapsed / batch.members.count
+      result.executionTime =
+        Double(share.components.seconds) + Double(share.components.attoseconds) / 1e18
+      return result
+    }
+  }
+
   private func runTest(
-    _ node: CompiledNode, on connection: any DatabaseConnection, into result: inout NodeResult
+    _ node: CompiledNode, on connection: any DatabaseConnection, into result: inout NodeResult,
+    outcome judge: (TestRunner) throws(StatementFailure) -> TestOutcome = {
+      runner throws(StatementFailure) in try runner.run()
+    }
   ) {
     let compiledPath = compilation.compiledPath(of: node)
     do {
-      let outcome = try TestRunner(
-        node: node, target: compilation.project.target, connection: connection
-      ).run()
+      let outcome = try judge(
+        TestRunner(node: node, target: compilation.project.target, connection: connection))
       result.status = outcome.status
       result.failures = outcome.failures
       result.commandTag = ""

@@ -59,6 +59,17 @@ struct TestRunner {
       "select count(*) from \(source)",
       modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
     let failures = counted.scalar.flatMap { Int($0) } ?? 0
+    return try judge(failures: failures, source: source, storedIn: storedIn)
+  }
+
+  /// The outcome of a failure count counted elsewhere (a batch), with a sample of the rows.
+  func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
+    try judge(failures: failures, source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+  }
+
+  private func judge(failures: Int, source: String, storedIn: String?) throws(StatementFailure)
+    -> TestOutcome
+  {
     let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
     let errorIf = Threshold(node.config["error_if"]?.stringValue ?? "!=0")
     let warnIf = Threshold(node.config["warn_if"]?.stringValue ?? "!=0")

@@ -69,6 +69,32 @@ import Testing
     #expect(relationships.contains("where parent.to_field is null"))
   }
 
+  @Test func builtInTestsOfOneModelAndFilterShareOneQuery() throws {
+    var files = Self.files
+    files["models/schema.yml"]? +=
+      "\n      - name: id2\n        data_tests: [unique, {not_null: {config: {limit: 5}}}]\n"
+    let (compilation, sink) = try compile(files)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let tests = compilation.nodes.indices.filter { compilation.nodes[$0].resourceType == .test }
+    let batches = TestBatch.batches(compilation, tests: tests)
+    // not_null(id), accepted_values(status), unique(id2) share one query; unique(id) has its
+    // own `where`, not_null(id2) a `limit`, relationships and custom tests read elsewhere:
+    // they run alone.
+    #expect(batches.count == 1)
+    let names = batches[0].members.map { compilation.nodes[$0].name }
+    #expect(
+      names == [
+        "accepted_values_orders_status__True__new__shipped", "not_null_orders_id",
+        "unique_orders_id2",
+      ])
+    #expect(batches[0].sql.contains("group by grouping sets ((status), (id2), ())"))
+    #expect(batches[0].sql.contains("from \"dev\".\"orders\""))
+    // With room for one grouped column per query, the two grouped tests part; unique(id2)
+    // is left alone.
+    let narrow = TestBatch.batches(compilation, tests: tests, maximumColumns: 1)
+    #expect(narrow.map(\.members.count) == [2])
+  }
+
   @Test func customGenericTestRendersItsBlock() throws {
     let (compilation, _) = try compile(Self.files)
     #expect(

@@ -147,6 +147,55 @@ import Testing
     )
   }
 
+  @Test func testsOfOneModelShareAQueryAndStillFailAlone() async throws {
+    // Five tests of `m` run as one query; a test on a column that does not exist breaks that
+    // query, so each test runs alone and only the broken one errors.
+    let files = [
+      "seeds/s.csv": "id,kind\n1,a\n1,b\n,c\n",
+      "models/m.sql": "select id, kind from {{ ref('s') }}\n",
+      "models/schema.yml":
+        """
+      version: 2
+      models:
+        - name: m
+          columns:
+            - name: id
+              data_tests: [not_null, unique]
+            - name: kind
+              data_tests: [not_null, unique, {accepted_values: {values: [a, b]}}]
+      """,
+    ]
+    let fixture = try await DatabaseFixture("batch", files: files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let counted = try fixture.swdbt(["test"])
+    #expect(counted.stderr.contains("FAIL 1 not_null_m_id ["), "\(counted.stderr)")
+    #expect(counted.stderr.contains("FAIL 1 unique_m_id ["))
+    #expect(counted.stderr.contains("PASS not_null_m_kind ["))
+    #expect(counted.stderr.contains("PASS unique_m_kind ["))
+    #expect(counted.stderr.contains("FAIL 1 accepted_values_m_kind__a__b ["))
+    // The failing rows of a batched test are still shown.
+    #expect(counted.stderr.contains("  | unique_field | n_records |"))
+
+    try fixture.project.write(
+      "models/schema.yml",
+      """
+      version: 2
+      models:
+        - name: m
+          columns:
+            - name: id
+              data_tests: [unique]
+            - name: missing
+              data_tests: [not_null]
+      """)
+    let broken = try fixture.swdbt(["test"])
+    #expect(broken.status == 1)
+    #expect(broken.stderr.contains("FAIL 1 unique_m_id ["), "\(broken.stderr)")
+    #expect(broken.stderr.contains("ERROR test `not_null_m_missing` ["))
+    #expect(broken.stderr.contains("column \"missing\" does not exist"))
+  }
+
   @Test func warnSeverityDoesNotSkipOrFail() async throws {
     let fixture = try await DatabaseFixture(
       "buildwarn",
