@@ -8,6 +8,8 @@ public struct JSONWriter {
   public private(set) var bytes: [UInt8] = []
   private var needsComma: [Bool] = [false]
   /// A key was just written: the next value follows it without a comma.
+  private var pendingValue = false
+
   /// An empty writer.
   public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
@@ -42,8 +44,6 @@ public struct JSONWriter {
     needsComma[needsComma.count - 1] = false
     pendingValue = true
   }
-
-  private var pendingValue = false
 
   /// A string value.
   public mutating func string(_ text: String) {
@@ -119,30 +119,31 @@ public struct JSONWriter {
 
   private mutating func appendString(_ text: String) {
     bytes.append(UInt8(ascii: "\""))
-    // Most strings need no escape: copy them whole.
-    let plain = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-      guard !utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) else { return false }
-      bytes.append(contentsOf: utf8)
-      return true
-    }
-    if plain == true {
-      bytes.append(UInt8(ascii: "\""))
-      return
-    }
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-      case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-      case 10: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-      case 13: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-      case 9: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-      case 0..<32:
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [
-          92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)],
-        ])
-      default: bytes.append(byte)
+    var text = text
+    text.withUTF8 { utf8 in
+      // Copy runs without escapes whole; compiled SQL has a newline every few dozen bytes.
+      var runStart = 0
+      for index in 0..<utf8.count {
+        let byte = utf8[index]
+        guard byte < 32 || byte == 34 || byte == 92 else { continue }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+        runStart = index + 1
+        bytes.append(92)
+        switch byte {
+        case 34, 92: bytes.append(byte)
+        case 10: bytes.append(UInt8(ascii: "n"))
+        case 13: bytes.append(UInt8(ascii: "r"))
+        case 9: bytes.append(UInt8(ascii: "t"))
+        default:
+          let hex: StaticString = "0123456789abcdef"
+          bytes.append(UInt8(ascii: "u"))
+          bytes.append(48)
+          bytes.append(48)
+          bytes.append(hex.utf8Start[Int(byte >> 4)])
+          bytes.append(hex.utf8Start[Int(byte & 15)])
+        }
       }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
   }

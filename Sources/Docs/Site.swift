@@ -46,6 +46,7 @@ public enum Site {
     let manifest = Manifest.json(compilation, metadata: metadata)
     let catalogJSON = catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) }
     let (ids, layout) = Self.layout(compilation)
+    let lineage = ColumnLineage(compilation, catalog: catalog)
 
     var data = JSONWriter(capacity: manifest.count + (catalogJSON?.count ?? 0) + ids.count * 64)
     data.beginObject()
@@ -53,6 +54,20 @@ public enum Site {
     data.raw(manifest)
     data.key("catalog")
     if let catalogJSON { data.raw(catalogJSON) } else { data.null() }
+    data.key("columnLineage")
+    data.beginObject()
+    for id in lineage.outputs.keys.sorted() {
+      data.key(id)
+      data.beginObject()
+      for output in lineage.outputs[id] ?? [] {
+        data.key(output.name)
+        data.beginArray()
+        for source in output.sources { data.strings([source.node, source.name]) }
+        data.endArray()
+      }
+      data.endObject()
+    }
+    data.endObject()
     data.key("layout")
     data.beginObject()
     data.key("ids")

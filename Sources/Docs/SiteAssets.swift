@@ -77,6 +77,16 @@ enum SiteAssets {
     const relationOf = id => (catalog.nodes[id] || catalog.sources[id]);
     const piiOf = meta => meta && meta.pii !== undefined && meta.pii !== false ? (meta.pii === true ? "PII" : "PII: " + meta.pii) : null;
 
+    // Column lineage: where each model column comes from, and what each column feeds.
+    const columnLineage = DATA.columnLineage || {};
+    const feeds = {};
+    for (const child of Object.keys(columnLineage)) {
+      for (const c of Object.keys(columnLineage[child])) {
+        for (const [n, source] of columnLineage[child][c]) (feeds[n + "\u0000" + source] = feeds[n + "\u0000" + source] || []).push([child, c]);
+      }
+    }
+    const columnLink = ([n, c]) => '<a class="column-link" href="#node/' + encodeURIComponent(n) + '">' + esc((all[n] ? all[n].name : n) + "." + c) + "</a>";
+
     // Tests per node and column.
     const testsOf = {};
     for (const id of ids) {
@@ -135,10 +145,16 @@ enum SiteAssets {
       const columns = Object.assign({}, n.columns || {});
       const typed = rel ? rel.columns : {};
       for (const c of Object.keys(typed)) if (!columns[c]) columns[c] = { name: c, description: "", meta: {} };
-      const columnRows = Object.keys(columns).sort((a, b) => ((typed[a] || {}).index || 1e9) - ((typed[b] || {}).index || 1e9)).map(c => {
+      const derived = columnLineage[id] || {};
+      const derivedOrder = Object.keys(derived);
+      for (const c of derivedOrder) if (!columns[c]) columns[c] = { name: c, description: "", meta: {} };
+      const rank = c => (typed[c] || {}).index || (derivedOrder.indexOf(c) + 1) || 1e9;
+      const columnRows = Object.keys(columns).sort((a, b) => rank(a) - rank(b)).map(c => {
         const col = columns[c], pii = piiOf(col.meta);
         const tests = (testsOf[id + "\u0000" + c] || []).map(t => '<span class="badge test">' + esc(all[t].test_metadata ? all[t].test_metadata.name : all[t].name) + "</span>").join("");
-        return "<tr><td>" + esc(c) + "</td><td>" + esc((typed[c] || {}).type || col.data_type || "") + "</td><td>" + esc(col.description) + "</td><td>" + tests + "</td><td>" + (pii ? '<span class="badge pii">' + esc(pii) + "</span>" : "") + "</td></tr>";
+        const from = (derived[c] || []).map(columnLink).join(" ");
+        const to = (feeds[id + "\u0000" + c] || []).map(columnLink).join(" ");
+        return '<tr data-column="' + esc(c) + '"><td>' + esc(c) + "</td><td>" + esc((typed[c] || {}).type || col.data_type || "") + "</td><td>" + esc(col.description) + "</td><td>" + tests + "</td><td>" + (pii ? '<span class="badge pii">' + esc(pii) + "</span>" : "") + '</td><td class="from">' + from + '</td><td class="feeds">' + to + "</td></tr>";
       }).join("");
       const parents = (manifest.parent_map[id] || []), children = (manifest.child_map[id] || []);
       const nodeTests = (testsOf[id + "\u0000"] || []);
@@ -147,7 +163,7 @@ enum SiteAssets {
       if (n.description) html += "<p>" + esc(n.description) + "</p>";
       if ((n.tags || []).length) html += "<p>" + n.tags.map(t => '<span class="badge">#' + esc(t) + "</span>").join("") + "</p>";
       if (indexOf.has(id)) html += '<h3>Lineage</h3><p class="muted">Two levels up and down; <a href="#lineage/' + encodeURIComponent(id) + '/3/3">more</a>, <a href="#graph/' + encodeURIComponent(id) + '">in the whole graph</a>.</p>' + focusSVG(id, 2, 2);
-      if (columnRows) html += "<h3>Columns</h3><table><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th><th>Personal data</th></tr>" + columnRows + "</table>";
+      if (columnRows) html += "<h3>Columns</h3><table><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th><th>Personal data</th><th>Computed from</th><th>Feeds</th></tr>" + columnRows + "</table>";
       html += '<h3>Depends on</h3><p class="links">' + (parents.map(link).join("") || '<span class="muted">nothing</span>') + "</p>";
       html += '<h3>Used by</h3><p class="links">' + (children.filter(c => all[c] && all[c].resource_type !== "test").map(link).join("") || '<span class="muted">nothing</span>') + "</p>";
       if (nodeTests.length) html += '<h3>Tests</h3><p class="links">' + nodeTests.map(link).join("") + "</p>";

@@ -263,6 +263,15 @@ import Testing
     #expect(node.contains("data-id=\"model.shop.customer_churn\""), "a child in the focus view")
     #expect(node.contains("<td>email_masked</td><td>text</td>"), "column types from the catalog")
     #expect(node.contains("PII: masked"))
+    // Column lineage: the masked e-mail is computed from staging's e-mail, and feeds the churn
+    // mart's column of the same name.
+    let emailRow = try #require(
+      node.firstMatch(of: /<tr data-column="email_masked">.*?<\/tr>/).map { String($0.output) })
+    #expect(
+      emailRow.contains(
+        "<td class=\"from\"><a class=\"column-link\" href=\"#node/model.shop.stg_customers\">stg_customers.email</a>"
+      ), "\(emailRow)")
+    #expect(emailRow.contains(">customer_churn.email_masked</a>"))
     // The screenshot people look at: the warehouse's whole lineage.
     let screenshot = Self.repositoryRoot + "/target/lineage.png"
     try? FileManager.default.createDirectory(
