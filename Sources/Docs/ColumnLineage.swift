@@ -37,6 +37,8 @@ public struct ColumnLineage: Sendable {
   /// Output columns in select order, by unique id of the model.
   public let outputs: [String: [Output]]
 
+  init(outputs: [String: [Output]]) { self.outputs = outputs }
+
   /// Derives the lineage of every model with the columns of seeds and sources from the catalog
   /// (when read) or else their YAML.
   public init(_ compilation: Compilation, catalog: [String: Catalog.Relation]?) {

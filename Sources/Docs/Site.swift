@@ -1,4 +1,5 @@
 public import Compiler
+import Diagnostics
 import Graph
 import Project
 
@@ -43,10 +44,29 @@ public enum Site {
   ) throws(FileSystemFailure) -> Written {
     let root = root ?? compilation.project.root
     let target = compilation.project.projectFile.targetPath
-    let manifest = Manifest.json(compilation, metadata: metadata)
-    let catalogJSON = catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) }
-    let (ids, layout) = Self.layout(compilation)
-    let lineage = ColumnLineage(compilation, catalog: catalog)
+    // The manifest on one core, everything else on the other.
+    enum Part: Sendable {
+      case manifest([UInt8])
+      case rest(catalog: [UInt8]?, ids: [String], layout: LineageLayout, lineage: ColumnLineage)
+    }
+    var manifest: [UInt8] = []
+    var catalogJSON: [UInt8]?
+    var ids: [String] = []
+    var layout = LineageLayout(parents: [], topologicalOrder: [], group: [])
+    var lineage = ColumnLineage(outputs: [:])
+    for part in [true, false].concurrentMap({ isManifest -> Part in
+      if isManifest { return .manifest(Manifest.json(compilation, metadata: metadata)) }
+      let (ids, layout) = Self.layout(compilation)
+      return .rest(
+        catalog: catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) },
+        ids: ids, layout: layout, lineage: ColumnLineage(compilation, catalog: catalog))
+    }) {
+      switch part {
+      case .manifest(let bytes): manifest = bytes
+      case .rest(let catalog, let allIDs, let graphLayout, let columnLineage):
+        (catalogJSON, ids, layout, lineage) = (catalog, allIDs, graphLayout, columnLineage)
+      }
+    }
 
     var data = JSONWriter(capacity: manifest.count + (catalogJSON?.count ?? 0) + ids.count * 64)
     data.beginObject()
