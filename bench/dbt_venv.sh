@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 venv=.venv
-if [ -x "$venv/bin/dbt" ] && "$venv/bin/dbt" --version >/dev/null 2>&1; then exit 0; fi
+# Installed already when dbt's packages import (`dbt --version` would also ask PyPI).
+if [ -x "$venv/bin/dbt" ] && "$venv/bin/python" -c "import dbt.adapters.postgres" 2>/dev/null; then
+  exit 0
+fi
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
 rm -rf "$venv/wheels"

@@ -234,7 +234,7 @@ struct QueryAnalyzer {
       if listStart < range.upperBound && tokens[listStart].isWord("on") {
         listStart += 1
         if listStart < range.upperBound && tokens[listStart].isSymbol("(") {
-          listStart = closing(listStart) + 1
+          listStart = min(closing(listStart) + 1, range.upperBound)
         }
       }
     } else if listStart < range.upperBound && tokens[listStart].isWord("all") {
