@@ -44,62 +44,80 @@ enum GenericTestBuilder {
     owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree,
     sink: any DiagnosticSink
   ) -> [GenericTestNode] {
-    let project = environment.project
-    let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
+    let projectName = environment.project.name
+    // Each declaration is prepared on its own, in parallel (20,000 tests in a 10,000-model
+    // project); names are made unique and diagnostics reported in declaration order after.
+    let declarations = owners.flatMap { owner in owner.specs.map { (owner: owner, spec: $0) } }
+    let prepared = declarations.concurrentMap { declaration in
+      prepare(
+        declaration.spec, of: declaration.owner, environment: environment,
+        projectTests: projectTests)
+    }
     var nodes: [GenericTestNode] = []
     var usedNames: Set<String> = []
-    for owner in owners {
-      for spec in owner.specs {
-        let testName = spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
-        guard builtins.contains(testName) || project.genericTests[testName] != nil else {
-          sink.emit(
-            .error(
-              "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
-              hint: Suggestions.didYouMean(testName, in: builtins.union(project.genericTests.keys))
-                ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"
-            ))
-          continue
-        }
-        var arguments = spec.arguments
-        if let column = spec.column { arguments["column_name"] = .string(column) }
-        // Names come from the arguments as written (`ref('x')`), like dbt's.
-        let writtenArguments = arguments
-        let host = RecordingHost(
-          environment: environment, resource: .test, nodeName: testName, baseConfig: NodeConfig())
-        var failed = false
-        for (key, value) in arguments {
-          guard case .string(let text) = value, isRelationExpression(text) else { continue }
-          let file = SourceFile(path: spec.range?.file.path ?? "", text: "{{ \(text) }}")
-          do throws(Diagnostic) {
-            let template = try Parser.parse(file)
-            arguments[key] = try Evaluator(host: host, file: file).value(of: template)
-          } catch {
-            sink.emit(relocated(error, to: spec.range))
-            failed = true
-          }
-        }
-        for problem in host.problems {
-          sink.emit(relocated(problem, to: spec.range))
-          failed = true
-        }
-        if failed { continue }
-        let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
-        var name = spec.customName ?? synthesizeName(baseName, writtenArguments)
-        if usedNames.contains(name) {
-          name = shorten(name + "_" + String(nodes.count), force: true)
-        }
-        usedNames.insert(name)
-        let fqn = [project.name] + [name]
-        let config = projectTests.resolve(fqn).merged(with: spec.config)
-        nodes.append(
-          GenericTestNode(
-            uniqueID: "test.\(project.name).\(name)", name: name, testName: testName,
-            attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
-            range: spec.range, references: host.references,
-            originalFilePath: spec.range?.file.path ?? ""))
+    for (index, preparation) in prepared.enumerated() {
+      for diagnostic in preparation.diagnostics { sink.emit(diagnostic) }
+      guard var node = preparation.node else { continue }
+      if usedNames.contains(node.name) {
+        let name = shorten(node.name + "_" + String(nodes.count), force: true)
+        node.name = name
+        node.uniqueID = "test.\(projectName).\(name)"
+        node.config = projectTests.resolve([projectName, name]).merged(
+          with: declarations[index].spec.config)
       }
+      usedNames.insert(node.name)
+      nodes.append(node)
     }
     return nodes
+  }
+
+  /// One declaration's node (named as dbt would, before de-duplication), or its problems.
+  private static func prepare(
+    _ spec: TestSpec, of owner: Owner, environment: RenderEnvironment, projectTests: ConfigTree
+  ) -> (node: GenericTestNode?, diagnostics: [Diagnostic]) {
+    let project = environment.project
+    let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
+    let testName = spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
+    guard builtins.contains(testName) || project.genericTests[testName] != nil else {
+      return (
+        nil,
+        [
+          .error(
+            "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
+            hint: Suggestions.didYouMean(testName, in: builtins.union(project.genericTests.keys))
+              ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"
+          )
+        ]
+      )
+    }
+    var arguments = spec.arguments
+    if let column = spec.column { arguments["column_name"] = .string(column) }
+    // Names come from the arguments as written (`ref('x')`), like dbt's.
+    let writtenArguments = arguments
+    let host = RecordingHost(
+      environment: environment, resource: .test, nodeName: testName, baseConfig: NodeConfig())
+    var diagnostics: [Diagnostic] = []
+    for (key, value) in arguments {
+      guard case .string(let text) = value, isRelationExpression(text) else { continue }
+      let file = SourceFile(path: spec.range?.file.path ?? "", text: "{{ \(text) }}")
+      do throws(Diagnostic) {
+        let template = try Parser.parse(file)
+        arguments[key] = try Evaluator(host: host, file: file).value(of: template)
+      } catch {
+        diagnostics.append(relocated(error, to: spec.range))
+      }
+    }
+    diagnostics += host.problems.map { relocated($0, to: spec.range) }
+    guard diagnostics.isEmpty else { return (nil, diagnostics) }
+    let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
+    let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
+    let config = projectTests.resolve([project.name, name]).merged(with: spec.config)
+    let node = GenericTestNode(
+      uniqueID: "test.\(project.name).\(name)", name: name, testName: testName,
+      attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
+      range: spec.range, references: host.references,
+      originalFilePath: spec.range?.file.path ?? "")
+    return (node, [])
   }
 
   static func isRelationExpression(_ text: String) -> Bool {

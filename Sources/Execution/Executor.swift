@@ -195,7 +195,7 @@ public final class Executor: Sendable {
         }
       }
     }
-    return parents.map { Array(Set($0)).sorted() }
+    return parents.map { $0.sortedUnique() }
   }
 
   /// Parents that are jobs; an ephemeral parent is looked through to its own parents.

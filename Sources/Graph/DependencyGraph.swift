@@ -15,7 +15,7 @@ public struct DependencyGraph: Sendable {
 
   /// Builds a graph; edges naming unknown ids are ignored (callers report those first).
   public init(ids: [String], edges: [(child: String, parent: String)]) {
-    let sorted = Array(Set(ids)).sorted()
+    let sorted = ids.sortedUnique()
     var positions: [String: Int] = [:]
     positions.reserveCapacity(sorted.count)
     for (index, id) in sorted.enumerated() { positions[id] = index }
@@ -28,8 +28,8 @@ public struct DependencyGraph: Sendable {
     }
     self.ids = sorted
     self.positions = positions
-    self.parents = parents.map { Array(Set($0)).sorted() }
-    self.children = children.map { Array(Set($0)).sorted() }
+    self.parents = parents.map { $0.sortedUnique() }
+    self.children = children.map { $0.sortedUnique() }
   }
 
   /// The number of nodes.
