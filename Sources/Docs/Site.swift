@@ -68,10 +68,10 @@ public enum Site {
       }
     }
 
-    var data = JSONWriter(capacity: manifest.count + (catalogJSON?.count ?? 0) + ids.count * 64)
+    // data.js is `window.SWDBT_DATA = {"manifest": <manifest.json's bytes>, ...};`, written
+    // from its parts: the manifest is not copied.
+    var data = JSONWriter(capacity: (catalogJSON?.count ?? 0) + ids.count * 64)
     data.beginObject()
-    data.key("manifest")
-    data.raw(manifest)
     data.key("catalog")
     if let catalogJSON { data.raw(catalogJSON) } else { data.null() }
     data.key("columnLineage")
@@ -116,7 +116,10 @@ public enum Site {
       }
       try FileSystem.write(
         root + "/" + docs + "/data.js",
-        Array("window.SWDBT_DATA = ".utf8) + data.bytes + Array(";\n".utf8))
+        parts: [
+          Array("window.SWDBT_DATA = {\"manifest\":".utf8)[...], manifest[...],
+          [UInt8(ascii: ",")][...], data.bytes.dropFirst(), Array(";\n".utf8)[...],
+        ])
       try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
     }
     return written

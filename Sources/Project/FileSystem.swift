@@ -106,21 +106,31 @@ package enum FileSystem {
   package static func write(_ path: String, _ bytes: [UInt8], atomically: Bool = true)
     throws(Failure)
   {
+    try write(path, parts: [bytes[...]], atomically: atomically)
+  }
+
+  /// Writes the parts one after the other, as one file: large files assembled from pieces
+  /// (the docs' data) need no copy into one buffer first.
+  package static func write(_ path: String, parts: [ArraySlice<UInt8>], atomically: Bool = true)
+    throws(Failure)
+  {
     let temporary = atomically ? path + ".tmp\(getpid())" : path
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
-    var written = 0
-    while written < bytes.count {
-      let count = bytes.withUnsafeBytes { buffer -> Int in
-        guard let start = buffer.baseAddress else { return -1 }
-        return Glibc.write(descriptor, start + written, buffer.count - written)
+    for bytes in parts {
+      var written = 0
+      while written < bytes.count {
+        let count = bytes.withUnsafeBytes { buffer -> Int in
+          guard let start = buffer.baseAddress else { return -1 }
+          return Glibc.write(descriptor, start + written, buffer.count - written)
+        }
+        if count <= 0 {
+          close(descriptor)
+          unlink(temporary)
+          throw failure(path)
+        }
+        written += count
       }
-      if count <= 0 {
-        close(descriptor)
-        unlink(temporary)
-        throw failure(path)
-      }
-      written += count
     }
     close(descriptor)
     guard atomically else { return }
