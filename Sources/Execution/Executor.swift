@@ -89,7 +89,7 @@ public final class Executor: Sendable {
         let message: String =
           switch reason {
           case .ancestorFailed(let failed):
-            "skipped because `\(units[failed].name(in: compilation))` failed"
+            "skipped because \(units[failed].name(in: compilation)) failed"
           case .cancelled: "skipped because the run was cancelled"
           }
         let now = Date()
@@ -111,11 +111,12 @@ public final class Executor: Sendable {
     var members: [Int]
     var batch: TestBatch?
 
+    /// "`name`" for one node, "a test of `model`" for a batch.
     func name(in compilation: Compilation) -> String {
       guard members.count > 1, let model = compilation.nodes[members[0]].genericTest?.attachedTo,
         let index = compilation.graph.index(of: model)
-      else { return compilation.nodes[members[0]].name }
-      return "a test of \(compilation.nodes[index].name)"
+      else { return "`\(compilation.nodes[members[0]].name)`" }
+      return "a test of `\(compilation.nodes[index].name)`"
     }
   }
 
