@@ -30,6 +30,8 @@ enum SiteAssets {
     .badge.test { background: #e6f4ea; }
     table { border-collapse: collapse; width: 100%; margin: 8px 0 18px; }
     th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6e9ef; vertical-align: top; }
+    td.from, td.feeds { font-size: 12px; max-width: 220px; overflow-wrap: anywhere; }
+    td.from a, td.feeds a { display: block; }
     th { font-weight: 600; color: #4b5365; }
     pre { background: #f6f8fb; border: 1px solid #e1e6ee; border-radius: 6px; padding: 10px; overflow: auto; font-size: 12.5px; }
     h2 { font-size: 20px; margin: 0 0 4px; }
@@ -85,7 +87,7 @@ enum SiteAssets {
         for (const [n, source] of columnLineage[child][c]) (feeds[n + "\u0000" + source] = feeds[n + "\u0000" + source] || []).push([child, c]);
       }
     }
-    const columnLink = ([n, c]) => '<a class="column-link" href="#node/' + encodeURIComponent(n) + '">' + esc((all[n] ? all[n].name : n) + "." + c) + "</a>";
+    const columnLink = ([n, c]) => '<a class="column-link" href="#node/' + encodeURIComponent(n) + '">' + esc(all[n] ? all[n].name : n) + ".<wbr>" + esc(c) + "</a>";
 
     // Tests per node and column.
     const testsOf = {};
