@@ -54,15 +54,31 @@ public final class Executor: Sendable {
     }
   }
 
-  /// Runs `indices` (compilation indices in build order) on the given connections and returns
-  /// one result per node, in the order they finished. A scheduler is passed in so that the
-  /// caller can cancel it.
-  public func run(
-    _ indices: [Int], connections: [any DatabaseConnection], scheduler: Scheduler? = nil
-  ) -> [NodeResult] {
-    let units = Executor.units(for: indices, in: compilation)
-    let scheduler = scheduler ?? Executor.scheduler(for: indices, in: compilation)
-    let total = indices.count
+  /// What to run: the jobs (one node each, or one batch of tests) and the scheduler over them,
+  /// which the caller keeps to cancel the run.
+  public struct Plan: Sendable {
+    /// Compilation indices in build order.
+    public let indices: [Int]
+    let units: [Unit]
+    /// Orders the jobs; `cancel()` stops the run.
+    public let scheduler: Scheduler
+  }
+
+  /// The plan for `indices` (compilation indices in build order), with parents among the
+  /// selected nodes only (an unselected parent is assumed to exist already, as in dbt).
+  public static func plan(for indices: [Int], in compilation: Compilation) -> Plan {
+    let units = Self.units(for: indices, in: compilation)
+    return Plan(
+      indices: indices, units: units,
+      scheduler: scheduler(for: units, indices: indices, in: compilation))
+  }
+
+  /// Runs a plan on the given connections and returns one result per node, in the order they
+  /// finished.
+  public func run(_ plan: Plan, connections: [any DatabaseConnection]) -> [NodeResult] {
+    let units = plan.units
+    let scheduler = plan.scheduler
+    let total = plan.indices.count
     results.withLock { $0.removeAll() }
     let emit: @Sendable (NodeResult) -> Void = { [self] result in
       // One lock keeps the position and the printed order the same.
@@ -94,20 +110,17 @@ public final class Executor: Sendable {
           }
         let now = Date()
         for index in units[job].members {
-          let node = compilation.nodes[index]
           emit(
-            NodeResult(
-              uniqueID: node.uniqueID, index: index, status: .skipped, commandTag: "",
-              rowsAffected: nil, message: message, failures: nil, diagnostics: [],
-              startedAt: now, completedAt: now, executionTime: 0, threadID: "main",
-              relationName: node.relation?.quoted))
+            Executor.result(
+              for: compilation, index, status: .skipped, message: message, at: now,
+              thread: "main"))
         }
       })
     return results.withLock { $0 }
   }
 
   /// What one scheduler job runs: one node, or the tests of one batch.
-  struct Unit {
+  struct Unit: Sendable {
     var members: [Int]
     var batch: TestBatch?
 
@@ -142,10 +155,10 @@ public final class Executor: Sendable {
     return units
   }
 
-  /// A scheduler over the units of `indices` (see `units(for:in:)`), with parents among the
-  /// selected nodes only (an unselected parent is assumed to exist already, as in dbt).
-  public static func scheduler(for indices: [Int], in compilation: Compilation) -> Scheduler {
-    let units = Self.units(for: indices, in: compilation)
+  /// A scheduler over `units`: a unit waits for the units of its members' parents.
+  private static func scheduler(for units: [Unit], indices: [Int], in compilation: Compilation)
+    -> Scheduler
+  {
     var unitOfIndex: [Int: Int] = [:]
     for (number, unit) in units.enumerated() {
       for member in unit.members { unitOfIndex[member] = number }
@@ -223,13 +236,9 @@ public final class Executor: Sendable {
     -> NodeResult
   {
     let node = compilation.nodes[index]
-    let startedAt = Date()
     let clock = ContinuousClock()
     let start = clock.now
-    var result = NodeResult(
-      uniqueID: node.uniqueID, index: index, status: .success, commandTag: "", rowsAffected: nil,
-      message: "", failures: nil, diagnostics: [], startedAt: startedAt, completedAt: startedAt,
-      executionTime: 0, threadID: "Thread-\(worker + 1)", relationName: node.relation?.quoted)
+    var result = Executor.result(for: compilation, index, at: Date(), thread: worker)
     if node.resourceType == .test {
       runTest(node, on: connection, into: &result)
     } else {
@@ -245,10 +254,8 @@ public final class Executor: Sendable {
         result.message = error.message
       }
     }
-    let elapsed = clock.now - start
     result.completedAt = Date()
-    result.executionTime =
-      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    result.executionTime = Executor.seconds(clock.now - start)
     return result
   }
 
@@ -266,34 +273,51 @@ public final class Executor: Sendable {
       counts = row.map { $0.flatMap { Int($0) } ?? 0 }
     } catch  where error.kind == .cancelled {
       return batch.members.map { index in
-        let node = compilation.nodes[index]
-        return NodeResult(
-          uniqueID: node.uniqueID, index: index, status: .error, commandTag: "",
-          rowsAffected: nil, message: error.message, failures: nil, diagnostics: [],
-          startedAt: startedAt, completedAt: Date(), executionTime: 0,
-          threadID: "Thread-\(worker + 1)", relationName: node.relation?.quoted)
+        Executor.result(
+          for: compilation, index, status: .error, message: error.message, at: startedAt,
+          thread: worker)
       }
     } catch {}
     guard counts.count == batch.members.count else {
       return batch.members.map { execute($0, on: connection, worker: worker) }
     }
-    let elapsed = clock.now - start
+    // The batch's time, shared: the query ran once for all of them.
+    let share = Executor.seconds((clock.now - start) / batch.members.count)
     return zip(batch.members, counts).map { index, failures in
-      let node = compilation.nodes[index]
-      var result = NodeResult(
-        uniqueID: node.uniqueID, index: index, status: .success, commandTag: "",
-        rowsAffected: nil, message: "", failures: nil, diagnostics: [], startedAt: startedAt,
-        completedAt: Date(), executionTime: 0, threadID: "Thread-\(worker + 1)",
-        relationName: node.relation?.quoted)
-      runTest(node, on: connection, into: &result) { runner throws(StatementFailure) in
-        try runner.judge(failures: failures)
+      var result = Executor.result(for: compilation, index, at: startedAt, thread: worker)
+      runTest(compilation.nodes[index], on: connection, into: &result) {
+        runner throws(StatementFailure) in try runner.judge(failures: failures)
       }
-      // The batch's time, shared: the query ran once for all of them.
-      let share = elapsed / batch.members.count
-      result.executionTime =
-        Double(share.components.seconds) + Double(share.components.attoseconds) / 1e18
+      result.completedAt = Date()
+      result.executionTime = share
       return result
     }
+  }
+
+  /// A node's result before anything is known of it but how it ended so far.
+  private static func result(
+    for compilation: Compilation, _ index: Int, status: NodeStatus = .success,
+    message: String = "", at date: Date, thread: String
+  ) -> NodeResult {
+    let node = compilation.nodes[index]
+    return NodeResult(
+      uniqueID: node.uniqueID, index: index, status: status, commandTag: "", rowsAffected: nil,
+      message: message, failures: nil, diagnostics: [], startedAt: date, completedAt: date,
+      executionTime: 0, threadID: thread, relationName: node.relation?.quoted)
+  }
+
+  /// The same, on worker `worker` (threads are named as dbt names them).
+  private static func result(
+    for compilation: Compilation, _ index: Int, status: NodeStatus = .success,
+    message: String = "", at date: Date, thread worker: Int
+  ) -> NodeResult {
+    result(
+      for: compilation, index, status: status, message: message, at: date,
+      thread: "Thread-\(worker + 1)")
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   private func runTest(

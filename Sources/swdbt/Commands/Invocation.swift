@@ -115,12 +115,13 @@ struct Invocation {
       compilation: compilation,
       options: Executor.Options(fullRefresh: fullRefresh, projectRoot: compilation.project.root),
       onEvent: printer.handle)
-    let scheduler = Executor.scheduler(for: indices, in: compilation)
+    let plan = Executor.plan(for: indices, in: compilation)
+    let scheduler = plan.scheduler
     let interrupt = InterruptHandler { [scheduler] in
       console.info("interrupted: cancelling running statements")
       scheduler.cancel()
     }
-    let results = executor.run(indices, connections: connections, scheduler: scheduler)
+    let results = executor.run(plan, connections: connections)
     interrupt.remove()
 
     var hookFailed = false
