@@ -1,7 +1,6 @@
 public import Diagnostics
 import OrderedCollections
-public import Template
-import Yams
+import Template
 
 /// dbt's `profiles.yml`: the connection of a project that names a `profile:` and declares no
 /// `targets:` of its own, so that dbt projects run unmodified.

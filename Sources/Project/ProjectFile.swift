@@ -1,7 +1,6 @@
 public import Diagnostics
 public import OrderedCollections
 public import Template
-import Yams
 
 /// Folder-level configuration from the project file, in dbt's nested `+key` style.
 public struct ConfigTree: Sendable {
@@ -127,7 +126,7 @@ public struct ProjectFile: Sendable {
     -> ProjectFile
   {
     let document = try YAMLDocument.parse(file)
-    guard let root = document.root, case .mapping = root else {
+    guard let root = document.root, root.isMapping else {
       throw .error(
         "project.invalid", "the project file must be a mapping with at least `name`",
         at: document.range(of: document.root))
@@ -190,7 +189,7 @@ public struct ProjectFile: Sendable {
   }
 
   static func parseTarget(
-    _ name: String, _ node: Node, _ document: YAMLDocument, _ sink: any DiagnosticSink
+    _ name: String, _ node: YAMLNode, _ document: YAMLDocument, _ sink: any DiagnosticSink
   ) -> TargetConfig {
     var settings = OrderedDictionary<String, Value>()
     for (key, keyNode, valueNode) in node.entries {
@@ -223,7 +222,8 @@ public struct ProjectFile: Sendable {
   }
 
   static func parseTree(
-    _ node: Node?, _ resource: ResourceType, _ document: YAMLDocument, _ sink: any DiagnosticSink,
+    _ node: YAMLNode?, _ resource: ResourceType, _ document: YAMLDocument,
+    _ sink: any DiagnosticSink,
     range: SourceRange? = nil
   ) -> ConfigTree {
     var tree = ConfigTree(config: NodeConfig(), children: [:], range: range)
@@ -231,10 +231,7 @@ public struct ProjectFile: Sendable {
     var values = OrderedDictionary<String, Value>()
     for (key, keyNode, valueNode) in node.entries {
       let keyRange = document.range(of: keyNode)
-      let isMapping: Bool = {
-        if case .mapping = valueNode { return true }
-        return false
-      }()
+      let isMapping = valueNode.isMapping
       if key.hasPrefix("+") || (ConfigSchema.isKnown(key, for: resource) && !isMapping)
         || (["meta", "grants", "column_types", "docs", "persist_docs"].contains(
           ConfigSchema.canonical(key)) && ConfigSchema.isKnown(key, for: resource))

@@ -1,7 +1,6 @@
 public import Diagnostics
 import OrderedCollections
 import Template
-import Yams
 
 /// What one version-2 YAML file declares: model and seed documentation, tests and sources.
 public struct SchemaFile: Sendable {
@@ -48,7 +47,7 @@ public struct SchemaFile: Sendable {
       return result
     }
     guard let root = document.root else { return result }
-    guard case .mapping = root else {
+    guard root.isMapping else {
       sink.emit(
         .error(
           "schema.invalid", "a properties file must be a mapping", at: document.range(of: root)))
@@ -71,7 +70,7 @@ public struct SchemaFile: Sendable {
     let document: YAMLDocument
     let sink: any DiagnosticSink
 
-    func warnUnknownKeys(_ node: Node, _ known: Set<String>, _ what: String) {
+    func warnUnknownKeys(_ node: YAMLNode, _ known: Set<String>, _ what: String) {
       for (key, keyNode, _) in node.entries where !known.contains(key) {
         sink.emit(
           .warning(
@@ -80,7 +79,7 @@ public struct SchemaFile: Sendable {
       }
     }
 
-    func config(_ node: Node?, _ resource: ResourceType) -> NodeConfig {
+    func config(_ node: YAMLNode?, _ resource: ResourceType) -> NodeConfig {
       guard let node else { return NodeConfig() }
       var values = OrderedDictionary<String, Value>()
       for (key, keyNode, valueNode) in node.entries {
@@ -96,7 +95,7 @@ public struct SchemaFile: Sendable {
       return NodeConfig(values)
     }
 
-    func named(_ node: Node, _ what: String) -> (String, SourceRange)? {
+    func named(_ node: YAMLNode, _ what: String) -> (String, SourceRange)? {
       guard let nameNode = node[key: "name"], let name = nameNode.string, !name.isEmpty else {
         sink.emit(
           .error("schema.missing-name", "\(what) entry has no `name`", at: document.range(of: node))
@@ -106,7 +105,7 @@ public struct SchemaFile: Sendable {
       return (name, document.range(of: nameNode))
     }
 
-    func patch(_ node: Node, resource: ResourceType) -> ModelPatch? {
+    func patch(_ node: YAMLNode, resource: ResourceType) -> ModelPatch? {
       guard let (name, range) = named(node, resource.rawValue) else { return nil }
       warnUnknownKeys(node, SchemaFile.modelKeys, resource.rawValue)
       var config = self.config(node[key: "config"], resource)
@@ -120,7 +119,7 @@ public struct SchemaFile: Sendable {
         config: config, range: range)
     }
 
-    func columns(_ node: Node?) -> [ColumnSpec] {
+    func columns(_ node: YAMLNode?) -> [ColumnSpec] {
       (node?.items ?? []).compactMap { column in
         guard let (name, range) = named(column, "column") else { return nil }
         warnUnknownKeys(column, SchemaFile.columnKeys, "column")
@@ -136,12 +135,12 @@ public struct SchemaFile: Sendable {
       }
     }
 
-    func tests(_ owner: Node, column: String?) -> [TestSpec] {
+    func tests(_ owner: YAMLNode, column: String?) -> [TestSpec] {
       let list = owner[key: "data_tests"] ?? owner[key: "tests"]
       return (list?.items ?? []).compactMap { test(for: $0, column: column) }
     }
 
-    func test(for node: Node, column: String?) -> TestSpec? {
+    func test(for node: YAMLNode, column: String?) -> TestSpec? {
       let range = document.range(of: node)
       if let name = node.string {
         return TestSpec(
@@ -190,7 +189,7 @@ public struct SchemaFile: Sendable {
         range: range)
     }
 
-    func sourceTables(_ node: Node, projectName: String) -> [SourceNode] {
+    func sourceTables(_ node: YAMLNode, projectName: String) -> [SourceNode] {
       guard let (sourceName, _) = named(node, "source") else { return [] }
       warnUnknownKeys(node, SchemaFile.sourceKeys, "source")
       let schema = node[key: "schema"]?.string ?? sourceName

@@ -1,22 +1,33 @@
 package import Diagnostics
 import OrderedCollections
 package import Template
-package import Yams
+import Yams
 
 /// A YAML file composed with positions, so that every key and value can be pointed at.
 package struct YAMLDocument {
   /// The file the YAML came from.
   package let file: SourceFile
   /// The root node, or nil for an empty document.
-  package let root: Node?
+  package let root: YAMLNode?
 
   /// Parses a YAML file; a syntax error becomes a located diagnostic.
   package static func parse(_ file: SourceFile) throws(Diagnostic) -> YAMLDocument {
+    if let document = parseFast(file) { return document }
+    return try parseWithYams(file)
+  }
+
+  /// The document read by `BlockYAMLReader`, or nil when the file needs all of YAML.
+  package static func parseFast(_ file: SourceFile) -> YAMLDocument? {
+    BlockYAMLReader.read(file.bytes).map { YAMLDocument(file: file, root: $0) }
+  }
+
+  /// The document composed by Yams (libyaml), which reads all of YAML.
+  package static func parseWithYams(_ file: SourceFile) throws(Diagnostic) -> YAMLDocument {
     do {
       // The basic resolver tags every scalar as a string without running regexes; scalars
       // are typed afterwards by `plainScalar`, which is several times cheaper.
       let root = try Yams.Parser(yaml: file.text, resolver: .basic).singleRoot()
-      return YAMLDocument(file: file, root: root)
+      return YAMLDocument(file: file, root: root.map(YAMLNode.init))
     } catch let error as YamlError {
       throw YAMLDocument.diagnostic(for: error, in: file)
     } catch {
@@ -49,12 +60,17 @@ package struct YAMLDocument {
   }
 
   /// The range of a mark (line and column counted in Unicode scalars, as libyaml does).
-  package static func markRange(_ mark: Mark, in file: SourceFile) -> SourceRange {
-    let lineStart = file.offset(line: mark.line, column: 1)
+  static func markRange(_ mark: Mark, in file: SourceFile) -> SourceRange {
+    markRange(line: mark.line, column: mark.column, in: file)
+  }
+
+  /// The range of a 1-based line and column (in Unicode scalars).
+  package static func markRange(line: Int, column: Int, in file: SourceFile) -> SourceRange {
+    let lineStart = file.offset(line: line, column: 1)
     var offset = lineStart
     var scalars = 1
     let bytes = file.bytes
-    while scalars < mark.column, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
+    while scalars < column, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
       offset += 1
       while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
       scalars += 1
@@ -73,11 +89,11 @@ package struct YAMLDocument {
   }
 
   /// The range of a node, or the start of the file when the node has no mark.
-  package func range(of node: Node?) -> SourceRange {
-    guard let mark = node?.mark else {
+  package func range(of node: YAMLNode?) -> SourceRange {
+    guard let node, node.line > 0 else {
       return SourceRange(file: file, span: Span(start: 0, end: 1))
     }
-    return YAMLDocument.markRange(mark, in: file)
+    return YAMLDocument.markRange(line: node.line, column: node.column, in: file)
   }
 
   /// A plain scalar typed by YAML 1.2's core schema (so `yes` and `no` stay strings).
@@ -99,11 +115,10 @@ package struct YAMLDocument {
   }
 
   /// A node converted to a template value (scalars typed by YAML's core schema).
-  package static func value(of node: Node) -> Value {
-    switch node {
-    case .scalar(let scalar):
-      if scalar.style != .plain { return .string(scalar.string) }
-      return plainScalar(scalar.string)
+  package static func value(of node: YAMLNode) -> Value {
+    switch node.content {
+    case .scalar(let text, let isPlain):
+      return isPlain ? plainScalar(text) : .string(text)
     case .mapping(let mapping):
       var entries = OrderedDictionary<String, Value>()
       for (key, value) in mapping { entries[key.string ?? ""] = YAMLDocument.value(of: value) }
@@ -113,25 +128,5 @@ package struct YAMLDocument {
     case .alias:
       return .none
     }
-  }
-}
-
-extension Node {
-  /// The entries of a mapping with string keys, in order; empty for other nodes.
-  package var entries: [(key: String, keyNode: Node, value: Node)] {
-    guard case .mapping(let mapping) = self else { return [] }
-    return mapping.map { ($0.key.string ?? "", $0.key, $0.value) }
-  }
-
-  /// The value for a string key of a mapping.
-  package subscript(key key: String) -> Node? {
-    guard case .mapping(let mapping) = self else { return nil }
-    return mapping.first { $0.key.string == key }?.value
-  }
-
-  /// The items of a sequence; empty for other nodes.
-  package var items: [Node] {
-    guard case .sequence(let sequence) = self else { return [] }
-    return Array(sequence)
   }
 }
