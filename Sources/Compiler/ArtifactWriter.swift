@@ -17,30 +17,70 @@ public enum ArtifactWriter {
     _ compilation: Compilation, nodes indices: [Int], sink: any DiagnosticSink
   ) -> Summary {
     let root = compilation.project.root
-    let jobs: [(path: String, sql: String)] = indices.compactMap { index in
-      let node = compilation.nodes[index]
-      guard let sql = node.sql else { return nil }
-      return (root + "/" + compilation.compiledPath(of: node), sql)
+    struct Job {
+      let name: String
+      let sql: String
     }
-    let directories = Set(jobs.map { FileSystem.parentDirectory($0.path) })
-    for directory in directories.sorted() {
+    // Grouped by directory: each thread works in its own directories, so creations do not
+    // queue on one directory's lock.
+    var directories: [String] = []
+    var directoryNumbers: [String: Int] = [:]
+    var jobs: [[Job]] = []
+    for index in indices {
+      guard let sql = compilation.nodes[index].sql else { continue }
+      let path = root + "/" + compilation.compiledPath(of: index)
+      let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))!
+      let directory = String(path[..<slash])
+      let number: Int
+      if let known = directoryNumbers[directory] {
+        number = known
+      } else {
+        number = directories.count
+        directoryNumbers[directory] = number
+        directories.append(directory)
+        jobs.append([])
+      }
+      jobs[number].append(Job(name: String(path[path.index(after: slash)...]), sql: sql))
+    }
+    let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { directory in
       do throws(FileSystem.Failure) {
-        try FileSystem.createDirectory(directory)
+        let isNew = try FileSystem.createDirectory(directory)
+        return (try FileSystem.openDirectory(directory), isNew)
       } catch {
         sink.emit(
           .error("write.failed", "cannot create directory: \(error.reason)", path: directory))
+        return (-1, false)
+      }
+    }
+    defer {
+      for directory in opened where directory.descriptor >= 0 {
+        FileSystem.closeDirectory(directory.descriptor)
       }
     }
     // Creating files waits on the file system more than on a core: more threads than cores.
-    let results: [Bool?] = jobs.blockingConcurrentMap(threads: 8) { job in
-      do throws(FileSystem.Failure) {
-        return try FileSystem.writeIfChanged(job.path, Array(job.sql.utf8))
-      } catch {
-        sink.emit(
-          .error("write.failed", "cannot write compiled SQL: \(error.reason)", path: job.path))
-        return nil
+    let paths = directories
+    let work = jobs
+    let results: [Bool?] = Array(jobs.indices).blockingConcurrentMap(threads: 8) { number in
+      let (descriptor, isNew) = opened[number]
+      return work[number].map { job -> Bool? in
+        let path = paths[number] + "/" + job.name
+        guard descriptor >= 0 else { return nil }
+        var sql = job.sql
+        let outcome = sql.withUTF8 { bytes in
+          Result { () throws(FileSystem.Failure) in
+            try FileSystem.writeIfChanged(
+              in: descriptor, job.name, UnsafeRawBufferPointer(bytes), path: path, isNew: isNew)
+          }
+        }
+        switch outcome {
+        case .success(let written): return written
+        case .failure(let error):
+          sink.emit(
+            .error("write.failed", "cannot write compiled SQL: \(error.reason)", path: path))
+          return nil
+        }
       }
-    }
+    }.flatMap { $0 }
     let written = results.filter { $0 == true }.count
     let unchanged = results.filter { $0 == false }.count
     return Summary(written: written, unchanged: unchanged)

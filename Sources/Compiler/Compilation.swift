@@ -57,6 +57,16 @@ public struct Compilation: Sendable {
     graph.index(of: uniqueID).map { nodes[$0] }
   }
 
+  /// Where the node at an index writes its compiled SQL, relative to the project root (by
+  /// index: passing a node copies its every field).
+  public func compiledPath(of index: Int) -> String {
+    let prefix = "\(project.projectFile.targetPath)/compiled/\(project.name)/"
+    if let test = nodes[index].genericTest {
+      return prefix + test.originalFilePath + "/" + nodes[index].name + ".sql"
+    }
+    return prefix + nodes[index].originalFilePath
+  }
+
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
     if let test = node.genericTest {

@@ -101,6 +101,87 @@ package enum FileSystem {
     return true
   }
 
+  /// Opens a directory for `writeIfChanged(in:...)`; close it with `closeDirectory`.
+  package static func openDirectory(_ path: String) throws(Failure) -> Int32 {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw failure(path) }
+    return descriptor
+  }
+
+  /// Closes a directory opened by `openDirectory`.
+  package static func closeDirectory(_ descriptor: Int32) {
+    close(descriptor)
+  }
+
+  /// Writes `bytes` to the file `name` of an open directory unless it already holds exactly
+  /// them; returns whether it wrote. Opening relative to the directory spares the kernel a
+  /// walk of the whole path for each of a compile's 30,000 files. A new file is created in
+  /// place; a changed one is replaced through a temporary file and a rename. `path` names the
+  /// file in errors.
+  package static func writeIfChanged(
+    in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
+    isNew: Bool = false
+  ) throws(Failure) -> Bool {
+    // In a directory just created, every file is new: no lookup that can only fail first.
+    if isNew {
+      do throws(Failure) {
+        try create(in: directory, name, bytes, path: path, exclusive: true)
+        return true
+      } catch  where error.code == EEXIST {}
+    }
+    let existing = openat(directory, name, O_RDONLY | O_CLOEXEC)
+    if existing < 0 {
+      guard errno == ENOENT else { throw failure(path) }
+      try create(in: directory, name, bytes, path: path)
+      return true
+    }
+    var info = stat()
+    let sameSize = fstat(existing, &info) == 0 && Int(info.st_size) == bytes.count
+    let same =
+      sameSize
+      && withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) { buffer in
+        var total = 0
+        while total < buffer.count {
+          let count = Glibc.read(existing, buffer.baseAddress! + total, buffer.count - total)
+          if count <= 0 { break }
+          total += count
+        }
+        return total == bytes.count
+          && (bytes.isEmpty || memcmp(buffer.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+      }
+    close(existing)
+    if same { return false }
+    let temporary = ".\(name).tmp\(getpid())"
+    try create(in: directory, temporary, bytes, path: path)
+    guard renameat(directory, temporary, directory, name) == 0 else {
+      let error = failure(path)
+      unlinkat(directory, temporary, 0)
+      throw error
+    }
+    return true
+  }
+
+  private static func create(
+    in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
+    exclusive: Bool = false
+  ) throws(Failure) {
+    let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
+    let descriptor = openat(directory, name, flags, 0o644)
+    guard descriptor >= 0 else { throw failure(path) }
+    var written = 0
+    while written < bytes.count {
+      let count = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+      if count <= 0 {
+        let error = failure(path)
+        close(descriptor)
+        unlinkat(directory, name, 0)
+        throw error
+      }
+      written += count
+    }
+    close(descriptor)
+  }
+
   /// Writes `bytes` to `path`; `atomically` replaces it through a temporary file and rename,
   /// so a reader sees the old or the new content, never a mix.
   package static func write(_ path: String, _ bytes: [UInt8], atomically: Bool = true)
@@ -141,11 +222,15 @@ package enum FileSystem {
   }
 
   /// Creates a directory and its missing parents.
-  package static func createDirectory(_ path: String) throws(Failure) {
-    if isDirectory(path) { return }
+  /// Returns whether it created `path` itself (so it is empty).
+  @discardableResult
+  package static func createDirectory(_ path: String) throws(Failure) -> Bool {
+    if isDirectory(path) { return false }
     let parent = parentDirectory(path)
     if !parent.isEmpty, parent != path { try createDirectory(parent) }
-    if mkdir(path, 0o755) != 0, errno != EEXIST { throw failure(path) }
+    if mkdir(path, 0o755) == 0 { return true }
+    if errno != EEXIST { throw failure(path) }
+    return false
   }
 
   /// The path without its last component ("" for a bare name).

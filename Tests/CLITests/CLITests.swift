@@ -25,6 +25,17 @@ private let smallProject: [String: String] = [
     let second = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
     #expect(second.status == 0)
     #expect(second.stderr.contains("(0 written, 3 unchanged)"))
+    // A change of the same length is found by comparing content, and replaces the file whole.
+    try fixture.write(
+      "models/marts/revenue.sql", "select max(amount) as revenue from {{ ref('stg_orders') }}\n")
+    let third = try Executable.run(["compile"], in: fixture.root)
+    #expect(third.stderr.contains("(1 written, 2 unchanged)"), "\(third.stderr)")
+    #expect(
+      try fixture.read("target/compiled/shop/models/marts/revenue.sql")
+        == "select max(amount) as revenue from \"dev\".\"stg_orders\"\n")
+    let left = try FileManager.default.contentsOfDirectory(
+      atPath: fixture.root + "/target/compiled/shop/models/marts")
+    #expect(left.sorted() == ["_marts.yml", "revenue.sql"])
   }
 
   @Test func compilingOneModelPrintsItsSQL() throws {
