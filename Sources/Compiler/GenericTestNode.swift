@@ -75,16 +75,15 @@ enum GenericTestBuilder {
   private static func prepare(
     _ spec: TestSpec, of owner: Owner, environment: RenderEnvironment, projectTests: ConfigTree
   ) -> (node: GenericTestNode?, diagnostics: [Diagnostic]) {
-    let project = environment.project
-    let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
     let testName = spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
-    guard builtins.contains(testName) || project.genericTests[testName] != nil else {
+    guard builtins.contains(testName) || environment.project.genericTests[testName] != nil else {
       return (
         nil,
         [
           .error(
             "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
-            hint: Suggestions.didYouMean(testName, in: builtins.union(project.genericTests.keys))
+            hint: Suggestions.didYouMean(
+              testName, in: builtins.union(environment.project.genericTests.keys))
               ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"
           )
         ]
@@ -94,31 +93,39 @@ enum GenericTestBuilder {
     if let column = spec.column { arguments["column_name"] = .string(column) }
     // Names come from the arguments as written (`ref('x')`), like dbt's.
     let writtenArguments = arguments
-    let host = RecordingHost(
-      environment: environment, resource: .test, nodeName: testName, baseConfig: NodeConfig())
     var diagnostics: [Diagnostic] = []
-    for (key, value) in arguments {
-      guard case .string(let text) = value, isRelationExpression(text) else { continue }
-      let file = SourceFile(path: spec.range?.file.path ?? "", text: "{{ \(text) }}")
-      do throws(Diagnostic) {
-        let template = try Parser.parse(file)
-        arguments[key] = try Evaluator(host: host, file: file).value(of: template)
-      } catch {
-        diagnostics.append(relocated(error, to: spec.range))
+    var references: [RecordedReference] = []
+    // Most tests (not_null, unique) have no relation argument and need no host.
+    if arguments.values.contains(where: { $0.stringValue.map(isRelationExpression) ?? false }) {
+      let host = RecordingHost(
+        environment: environment, resource: .test, nodeName: testName, baseConfig: NodeConfig())
+      for (key, value) in arguments {
+        guard case .string(let text) = value, isRelationExpression(text) else { continue }
+        let file = SourceFile(path: spec.range?.file.path ?? "", text: "{{ \(text) }}")
+        do throws(Diagnostic) {
+          let template = try Parser.parse(file)
+          arguments[key] = try Evaluator(host: host, file: file).value(of: template)
+        } catch {
+          diagnostics.append(relocated(error, to: spec.range))
+        }
       }
+      diagnostics += host.problems.map { relocated($0, to: spec.range) }
+      references = host.references
     }
-    diagnostics += host.problems.map { relocated($0, to: spec.range) }
     guard diagnostics.isEmpty else { return (nil, diagnostics) }
     let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
     let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
-    let config = projectTests.resolve([project.name, name]).merged(with: spec.config)
+    let projectName = environment.project.name
+    let config = projectTests.resolve([projectName, name]).merged(with: spec.config)
     let node = GenericTestNode(
-      uniqueID: "test.\(project.name).\(name)", name: name, testName: testName,
+      uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
       attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
-      range: spec.range, references: host.references,
+      range: spec.range, references: references,
       originalFilePath: spec.range?.file.path ?? "")
     return (node, [])
   }
+
+  static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
 
   static func isRelationExpression(_ text: String) -> Bool {
     let trimmed = text.trimmingWhitespace()

@@ -21,8 +21,9 @@ public struct RecordedReference: Sendable {
   public var range: SourceRange?
 }
 
-/// Project-wide facts every recording host reads; built once per compilation.
-struct RenderEnvironment: Sendable {
+/// Project-wide facts every recording host reads; built once per compilation, and shared (a
+/// class) rather than copied into each of the 30,000 hosts of a large project.
+final class RenderEnvironment: Sendable {
   let project: LoadedProject
   let modelNames: Set<String>
   let disabledModels: Set<String>
