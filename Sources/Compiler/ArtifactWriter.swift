@@ -29,7 +29,7 @@ public enum ArtifactWriter {
     for index in indices {
       guard let sql = compilation.nodes[index].sql else { continue }
       let path = root + "/" + compilation.compiledPath(of: index)
-      let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))!
+      guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { continue }
       let directory = String(path[..<slash])
       let number: Int
       if let known = directoryNumbers[directory] {

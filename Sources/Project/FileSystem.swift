@@ -140,14 +140,16 @@ package enum FileSystem {
     let same =
       sameSize
       && withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) { buffer in
+        guard let start = buffer.baseAddress else { return false }
         var total = 0
         while total < buffer.count {
-          let count = Glibc.read(existing, buffer.baseAddress! + total, buffer.count - total)
+          let count = Glibc.read(existing, start + total, buffer.count - total)
           if count <= 0 { break }
           total += count
         }
-        return total == bytes.count
-          && (bytes.isEmpty || memcmp(buffer.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        guard total == bytes.count else { return false }
+        guard let expected = bytes.baseAddress else { return true }
+        return memcmp(start, expected, bytes.count) == 0
       }
     close(existing)
     if same { return false }
@@ -169,8 +171,8 @@ package enum FileSystem {
     let descriptor = openat(directory, name, flags, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
     var written = 0
-    while written < bytes.count {
-      let count = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+    while written < bytes.count, let start = bytes.baseAddress {
+      let count = Glibc.write(descriptor, start + written, bytes.count - written)
       if count <= 0 {
         let error = failure(path)
         close(descriptor)
