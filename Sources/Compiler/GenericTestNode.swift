@@ -75,7 +75,11 @@ enum GenericTestBuilder {
   private static func prepare(
     _ spec: TestSpec, of owner: Owner, environment: RenderEnvironment, projectTests: ConfigTree
   ) -> (node: GenericTestNode?, diagnostics: [Diagnostic]) {
-    let testName = spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
+    // `dbt_utils.unique_combination_of_columns` is looked up by its last part.
+    let testName =
+      spec.testName.utf8.contains(UInt8(ascii: "."))
+      ? spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
+      : spec.testName
     guard builtins.contains(testName) || environment.project.genericTests[testName] != nil else {
       return (
         nil,
@@ -116,7 +120,9 @@ enum GenericTestBuilder {
     let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
     let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
     let projectName = environment.project.name
-    let config = projectTests.resolve([projectName, name]).merged(with: spec.config)
+    let config =
+      (projectTests.children.isEmpty
+      ? projectTests.config : projectTests.resolve([projectName, name])).merged(with: spec.config)
     let node = GenericTestNode(
       uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
       attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
@@ -160,6 +166,14 @@ enum GenericTestBuilder {
   }
 
   private static func clean(_ text: String) -> String {
+    // Identifiers, the usual case, are already clean.
+    if text.utf8.allSatisfy({
+      ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+        || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+        || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+    }) {
+      return text
+    }
     var result = ""
     var lastWasReplacement = false
     for scalar in text.unicodeScalars {

@@ -65,22 +65,25 @@ package enum FileSystem {
 
   /// The whole content of a file.
   package static func read(_ path: String) throws(Failure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(path) }
     defer { close(descriptor) }
     var info = stat()
     fstat(descriptor, &info)
-    var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
+    // One byte more than the size: a regular file's read is short only at its end, so a short
+    // first read is the whole file, without a second call to find the end.
+    var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)) + 1)
     var total = 0
     while true {
       if total == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
+      let requested = bytes.count - total
       let count = bytes.withUnsafeMutableBytes { buffer -> Int in
         guard let start = buffer.baseAddress else { return 0 }
-        return Glibc.read(descriptor, start + total, buffer.count - total)
+        return Glibc.read(descriptor, start + total, requested)
       }
       if count < 0 { throw failure(path) }
-      if count == 0 { break }
       total += count
+      if count < requested { break }
     }
     bytes.removeSubrange(total...)
     return bytes
@@ -135,22 +138,23 @@ package enum FileSystem {
       try create(in: directory, name, bytes, path: path)
       return true
     }
-    var info = stat()
-    let sameSize = fstat(existing, &info) == 0 && Int(info.st_size) == bytes.count
-    let same =
-      sameSize
-      && withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) { buffer in
-        guard let start = buffer.baseAddress else { return false }
-        var total = 0
-        while total < buffer.count {
-          let count = Glibc.read(existing, start + total, buffer.count - total)
-          if count <= 0 { break }
-          total += count
-        }
-        guard total == bytes.count else { return false }
-        guard let expected = bytes.baseAddress else { return true }
-        return memcmp(start, expected, bytes.count) == 0
+    // One byte more than expected: a longer file fills it, a shorter one reads short, and a
+    // regular file reads short only at its end (no `fstat`, no second `read`).
+    let same = withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) {
+      buffer in
+      guard let start = buffer.baseAddress else { return false }
+      var total = 0
+      while total < buffer.count {
+        let requested = buffer.count - total
+        let count = Glibc.read(existing, start + total, requested)
+        if count <= 0 { break }
+        total += count
+        if count < requested { break }
       }
+      guard total == bytes.count else { return false }
+      guard let expected = bytes.baseAddress else { return true }
+      return memcmp(start, expected, bytes.count) == 0
+    }
     close(existing)
     if same { return false }
     let temporary = ".\(name).tmp\(getpid())"

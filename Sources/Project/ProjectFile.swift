@@ -13,6 +13,7 @@ public struct ConfigTree: Sendable {
 
   /// The config for a node with this fqn: each level along the path overrides the one above.
   public func resolve(_ fqn: [String]) -> NodeConfig {
+    if children.isEmpty { return config }
     var result = config
     var level = self
     for component in fqn {
