@@ -14,15 +14,19 @@ public struct CompileOptions: Sendable {
   public var existingRelations: Set<String>
   /// `--full-refresh`: `is_incremental()` is false everywhere.
   public var fullRefresh: Bool
+  /// Called with each compile phase's name and duration (`--debug-timings`), if set.
+  public var phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)?
 
   /// Creates compile options.
   public init(
     environment: [String: String] = [:], existingRelations: Set<String> = [],
-    fullRefresh: Bool = false
+    fullRefresh: Bool = false,
+    phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)? = nil
   ) {
     self.environment = environment
     self.existingRelations = existingRelations
     self.fullRefresh = fullRefresh
+    self.phaseTimer = phaseTimer
   }
 }
 
@@ -35,19 +39,23 @@ public enum Compiler {
   public static func compile(
     _ project: LoadedProject, options: CompileOptions = CompileOptions(), sink: any DiagnosticSink
   ) -> Compilation? {
+    var phases = PhaseClock(report: options.phaseTimer)
     let tracker = ErrorTracker(forwardingTo: sink)
     let environment = RenderEnvironment(project: project, options: options)
 
     // Render.
-    let models = project.models.filter(\.config.enabled)
+    // By index throughout: `for model in` and `filter` copy (retain every field of) each of
+    // 10,000 models.
+    let modelIndices = project.models.indices.filter { project.models[$0].config.enabled }
     var inputs: [RenderPass.Input] = []
-    inputs.reserveCapacity(models.count + project.singularTests.count)
-    for model in models {
-      guard let template = model.template else { continue }
+    inputs.reserveCapacity(modelIndices.count + project.singularTests.count)
+    for index in modelIndices {
+      guard let template = project.models[index].template else { continue }
       inputs.append(
         .init(
-          uniqueID: model.uniqueID, name: model.name, resource: .model, template: template,
-          file: model.file, config: model.config))
+          uniqueID: project.models[index].uniqueID, name: project.models[index].name,
+          resource: .model, template: template, file: project.models[index].file,
+          config: project.models[index].config))
     }
     for test in project.singularTests where test.config.enabled {
       guard let template = test.template else { continue }
@@ -56,21 +64,27 @@ public enum Compiler {
           uniqueID: test.uniqueID, name: test.name, resource: .test, template: template,
           file: test.file, config: test.config))
     }
+    phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
     var renderedByIDBuilder: [String: RenderedNode] = [:]
     renderedByIDBuilder.reserveCapacity(rendered.count)
-    for node in rendered {
-      if let node { renderedByIDBuilder[node.uniqueID] = node }
+    for index in rendered.indices {
+      if let id = rendered[index]?.uniqueID { renderedByIDBuilder[id] = rendered[index] }
     }
     let renderedByID = renderedByIDBuilder
 
+    phases.lap("render")
     // Generic tests from YAML.
     var owners: [GenericTestBuilder.Owner] = []
-    for model in models {
-      let specs = (model.patch?.tests ?? []) + (model.patch?.columns.flatMap(\.tests) ?? [])
+    for index in modelIndices {
+      guard let patch = project.models[index].patch else { continue }
+      var specs = patch.tests
+      for column in patch.columns.indices { specs += patch.columns[column].tests }
       if !specs.isEmpty {
         owners.append(
-          .init(uniqueID: model.uniqueID, nameInTest: model.name, isSource: false, specs: specs))
+          .init(
+            uniqueID: project.models[index].uniqueID, nameInTest: project.models[index].name,
+            isSource: false, specs: specs))
       }
     }
     for seed in project.seeds {
@@ -93,11 +107,14 @@ public enum Compiler {
       owners: owners, environment: environment, projectTests: project.projectFile.tests,
       sink: tracker)
 
+    phases.lap("generic tests")
     // Link: every node, and edges from the references actually evaluated.
     let linker = Linker(
-      project: project, models: models, rendered: renderedByID, genericTests: genericTests)
+      project: project, modelIndices: modelIndices, rendered: renderedByID,
+      genericTests: genericTests)
     guard let linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
 
+    phases.lap("link")
     // Name relations, then substitute placeholders in parallel: final names are all known now.
     let target = project.target
     var nodes = linked.nodes
@@ -110,11 +127,11 @@ public enum Compiler {
       }
     }
     let graph = linked.graph
-    let quotedNames: [String] = nodes.map { node in
-      if node.resourceType == .model, node.config.materialized == "ephemeral" {
-        return EphemeralInliner.cteName(node.name)
+    let quotedNames: [String] = nodes.indices.map { index in
+      if nodes[index].resourceType == .model, nodes[index].config.materialized == "ephemeral" {
+        return EphemeralInliner.cteName(nodes[index].name)
       }
-      return node.relation?.quoted ?? ""
+      return nodes[index].relation?.quoted ?? ""
     }
     struct Substituted: Sendable {
       let text: String
@@ -137,9 +154,8 @@ public enum Compiler {
         }
         names.append(quotedNames[targetIndex])
         relations.append(frozenNodes[targetIndex].relation)
-        let targetNode = frozenNodes[targetIndex]
-        if targetIndex != index, targetNode.resourceType == .model,
-          targetNode.config.materialized == "ephemeral"
+        if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
+          frozenNodes[targetIndex].config.materialized == "ephemeral"
         {
           ephemeralParents.append(targetIndex)
         }
@@ -148,6 +164,7 @@ public enum Compiler {
         renderedNode.text, names: names, relations: relations)
       return Substituted(text: text, ephemeralParents: ephemeralParents)
     }
+    phases.lap("name relations, substitute refs")
     // Ephemeral CTEs chain through ancestors, so they are assembled in build order.
     var ctes: [Int: [(name: String, sql: String)]] = [:]
     for index in linked.order {
@@ -191,7 +208,9 @@ public enum Compiler {
       test.arguments = arguments
       nodes[index].genericTest = test
     }
+    phases.lap("inline ephemerals, test arguments")
     let selectables = nodes.concurrentMap(selectable)
+    phases.lap("selectors")
     return Compilation(
       project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
   }
@@ -218,6 +237,26 @@ public enum Compiler {
       id: node.uniqueID, name: node.name, resourceType: node.resourceType.rawValue,
       tags: node.config.tags,
       path: node.originalFilePath, fqn: node.fqn, config: config, group: group)
+  }
+}
+
+/// Measures consecutive phases for `CompileOptions.phaseTimer`.
+struct PhaseClock {
+  let report: (@Sendable (String, Duration) -> Void)?
+  private let clock = ContinuousClock()
+  private var mark: ContinuousClock.Instant
+
+  init(report: (@Sendable (String, Duration) -> Void)?) {
+    self.report = report
+    mark = clock.now
+  }
+
+  /// Reports the time since the previous lap under `phase`.
+  mutating func lap(_ phase: String) {
+    guard let report else { return }
+    let now = clock.now
+    report(phase, now - mark)
+    mark = now
   }
 }
 

@@ -12,23 +12,28 @@ struct Linker {
   }
 
   let project: LoadedProject
-  let models: [ModelNode]
+  /// Indices of the enabled models in `project.models`.
+  let modelIndices: [Int]
   let rendered: [String: RenderedNode]
   let genericTests: [GenericTestNode]
   /// Model and seed ids by the name `ref` uses; models win over seeds of the same name.
   private let idsByName: [String: String]
 
   init(
-    project: LoadedProject, models: [ModelNode], rendered: [String: RenderedNode],
+    project: LoadedProject, modelIndices: [Int], rendered: [String: RenderedNode],
     genericTests: [GenericTestNode]
   ) {
     self.project = project
-    self.models = models
+    self.modelIndices = modelIndices
     self.rendered = rendered
     self.genericTests = genericTests
     var idsByName: [String: String] = [:]
-    for seed in project.seeds { idsByName[seed.name] = seed.uniqueID }
-    for model in models { idsByName[model.name] = model.uniqueID }
+    for index in project.seeds.indices {
+      idsByName[project.seeds[index].name] = project.seeds[index].uniqueID
+    }
+    for index in modelIndices {
+      idsByName[project.models[index].name] = project.models[index].uniqueID
+    }
     self.idsByName = idsByName
   }
 
@@ -51,17 +56,18 @@ struct Linker {
   func link(sink: any DiagnosticSink) -> Linked? {
     var edges: [(child: String, parent: String)] = []
     // Models and generic tests are most of a large project's nodes: built in parallel.
-    var unordered: [CompiledNode] = models.concurrentMap { model in
-      let node = rendered[model.uniqueID]
+    let models = project.models
+    var unordered: [CompiledNode] = modelIndices.concurrentMap { index in
+      let node = rendered[models[index].uniqueID]
       var dependsOn: [String] = []
       for reference in node?.references ?? [] {
         guard let parent = id(for: reference.reference) else { continue }
         dependsOn.append(parent)
       }
       return CompiledNode(
-        uniqueID: model.uniqueID, resourceType: .model, name: model.name,
-        originalFilePath: model.originalFilePath,
-        fqn: model.fqn, sql: nil, relation: nil, config: node?.config ?? model.config,
+        uniqueID: models[index].uniqueID, resourceType: .model, name: models[index].name,
+        originalFilePath: models[index].originalFilePath, fqn: models[index].fqn, sql: nil,
+        relation: nil, config: node?.config ?? models[index].config,
         dependsOn: dependsOn.sortedUnique(), genericTest: nil)
     }
     for seed in project.seeds {
@@ -106,14 +112,29 @@ struct Linker {
     for index in unordered.indices {
       for parent in unordered[index].dependsOn { edges.append((unordered[index].uniqueID, parent)) }
     }
-    let graph = DependencyGraph(ids: unordered.map(\.uniqueID), edges: edges)
+    let graph = DependencyGraph(ids: unordered.indices.map { unordered[$0].uniqueID }, edges: edges)
     var position = [Int](repeating: -1, count: unordered.count)
     for index in unordered.indices {
       position[index] = graph.index(of: unordered[index].uniqueID) ?? -1
     }
-    var nodes = unordered
-    for index in unordered.indices where position[index] >= 0 && position[index] != index {
-      nodes[position[index]] = unordered[index]
+    var nodes: [CompiledNode]
+    if graph.count == unordered.count, !position.contains(-1) {
+      // Put each node at its graph index in place: swaps move nodes, copies would retain
+      // every field of 20,000 test nodes.
+      var target = position
+      for start in target.indices {
+        while target[start] != start {
+          let destination = target[start]
+          unordered.swapAt(start, destination)
+          target.swapAt(start, destination)
+        }
+      }
+      nodes = unordered
+    } else {
+      nodes = unordered
+      for index in unordered.indices where position[index] >= 0 && position[index] != index {
+        nodes[position[index]] = unordered[index]
+      }
     }
     guard let order = graph.topologicalOrder() else {
       // Cycles are rare: only now find where each edge's `ref` call is.

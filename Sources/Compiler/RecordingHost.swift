@@ -36,8 +36,17 @@ final class RenderEnvironment: Sendable {
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
-    modelNames = Set(project.models.filter(\.config.enabled).map(\.name))
-    disabledModels = Set(project.models.filter { !$0.config.enabled }.map(\.name))
+    var enabled = Set<String>()
+    var disabled = Set<String>()
+    for index in project.models.indices {
+      if project.models[index].config.enabled {
+        enabled.insert(project.models[index].name)
+      } else {
+        disabled.insert(project.models[index].name)
+      }
+    }
+    modelNames = enabled
+    disabledModels = disabled
     seedNames = Set(project.seeds.map(\.name))
     sourceTables = Set(project.sources.map { "\($0.sourceName).\($0.name)" })
     environment = options.environment

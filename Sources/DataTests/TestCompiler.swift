@@ -9,12 +9,12 @@ import Template
 /// `where` config filters the model under test first, as in dbt.
 public enum TestCompiler {
   /// The compilation with every generic test's SQL filled in; problems go to `sink`.
-  public static func complete(_ compilation: Compilation, sink: any DiagnosticSink)
+  public static func complete(_ compilation: consuming Compilation, sink: any DiagnosticSink)
     -> Compilation
   {
     var sql: [Int: String] = [:]
-    for (index, node) in compilation.nodes.enumerated() {
-      guard let test = node.genericTest else { continue }
+    for index in compilation.nodes.indices {
+      guard let test = compilation.nodes[index].genericTest else { continue }
       do {
         sql[index] = try self.sql(for: test, project: compilation.project)
       } catch {

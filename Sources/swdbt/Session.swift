@@ -57,19 +57,30 @@ struct Session {
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
-        fullRefresh: fullRefresh), sink: sink)
+        fullRefresh: fullRefresh, phaseTimer: phaseTimer), sink: sink)
     timing("compile (render, link, name)", from: start, to: clock.now)
     guard let linked, !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
     }
+    let testStart = clock.now
     let compilation = TestCompiler.complete(linked, sink: sink)
+    timing("compile: test SQL", from: testStart, to: clock.now)
     guard !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
     }
     console.report(sink.diagnostics)
     return compilation
+  }
+
+  /// With `--debug-timings`, prints each compile phase as the compiler reports it.
+  var phaseTimer: (@Sendable (String, Duration) -> Void)? {
+    guard options.debugTimings else { return nil }
+    let console = self.console
+    return { phase, duration in
+      console.info("timing: compile: \(phase): \(Seconds.milliseconds(duration))")
+    }
   }
 
   /// With `--debug-timings`, prints how long a phase took.
