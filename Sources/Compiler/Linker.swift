@@ -54,7 +54,6 @@ struct Linker {
   }
 
   func link(sink: any DiagnosticSink) -> Linked? {
-    var edges: [(child: String, parent: String)] = []
     // Models and generic tests are most of a large project's nodes: built in parallel.
     let models = project.models
     var unordered: [CompiledNode] = modelIndices.concurrentMap { index in
@@ -107,35 +106,7 @@ struct Linker {
         fqn: [projectName, test.name], sql: nil, relation: nil, config: test.config,
         dependsOn: dependsOn.sortedUnique(), genericTest: test)
     }
-    // By index: a `for node in` loop copies (retains every field of) 30,000 nodes.
-    edges.reserveCapacity(unordered.count * 2)
-    for index in unordered.indices {
-      for parent in unordered[index].dependsOn { edges.append((unordered[index].uniqueID, parent)) }
-    }
-    let graph = DependencyGraph(ids: unordered.indices.map { unordered[$0].uniqueID }, edges: edges)
-    var position = [Int](repeating: -1, count: unordered.count)
-    for index in unordered.indices {
-      position[index] = graph.index(of: unordered[index].uniqueID) ?? -1
-    }
-    var nodes: [CompiledNode]
-    if graph.count == unordered.count, !position.contains(-1) {
-      // Put each node at its graph index in place: swaps move nodes, copies would retain
-      // every field of 20,000 test nodes.
-      var target = position
-      for start in target.indices {
-        while target[start] != start {
-          let destination = target[start]
-          unordered.swapAt(start, destination)
-          target.swapAt(start, destination)
-        }
-      }
-      nodes = unordered
-    } else {
-      nodes = unordered
-      for index in unordered.indices where position[index] >= 0 && position[index] != index {
-        nodes[position[index]] = unordered[index]
-      }
-    }
+    let (nodes, graph) = Linker.ordered(unordered)
     guard let order = graph.topologicalOrder() else {
       // Cycles are rare: only now find where each edge's `ref` call is.
       func edgeRange(_ child: Int, _ parent: Int) -> SourceRange? {
@@ -161,5 +132,53 @@ struct Linker {
       return nil
     }
     return Linked(nodes: nodes, graph: graph, order: order)
+  }
+
+  /// The nodes sorted by unique id, and the graph over them. Nodes are moved into place by
+  /// swaps and edges resolved with one lookup per parent: copies and string hashing are most
+  /// of linking a 30,000-node project.
+  static func ordered(_ unordered: [CompiledNode]) -> ([CompiledNode], DependencyGraph) {
+    var nodes = unordered
+    let count = nodes.count
+    var byID = Array(0..<count)
+    byID.sort { nodes[$0].uniqueID < nodes[$1].uniqueID }
+    let isUnique = byID.indices.dropFirst().allSatisfy {
+      nodes[byID[$0 - 1]].uniqueID != nodes[byID[$0]].uniqueID
+    }
+    guard isUnique else {
+      // Two nodes with one id (reported elsewhere): the general path keeps the first.
+      var edges: [(child: String, parent: String)] = []
+      for index in nodes.indices {
+        for parent in nodes[index].dependsOn { edges.append((nodes[index].uniqueID, parent)) }
+      }
+      let graph = DependencyGraph(ids: nodes.indices.map { nodes[$0].uniqueID }, edges: edges)
+      var kept: [CompiledNode] = []
+      for index in byID.indices
+      where index == 0 || nodes[byID[index - 1]].uniqueID != nodes[byID[index]].uniqueID {
+        kept.append(nodes[byID[index]])
+      }
+      return (kept, graph)
+    }
+    // `target[i]`: where the node now at `i` belongs.
+    var target = [Int](repeating: 0, count: count)
+    for (rank, index) in byID.enumerated() { target[index] = rank }
+    for start in target.indices {
+      while target[start] != start {
+        let destination = target[start]
+        nodes.swapAt(start, destination)
+        target.swapAt(start, destination)
+      }
+    }
+    let ids = nodes.indices.map { nodes[$0].uniqueID }
+    var positions: [String: Int] = [:]
+    positions.reserveCapacity(count)
+    for index in ids.indices { positions[ids[index]] = index }
+    var parents = [[Int]](repeating: [], count: count)
+    for index in nodes.indices {
+      for parent in nodes[index].dependsOn {
+        if let position = positions[parent] { parents[index].append(position) }
+      }
+    }
+    return (nodes, DependencyGraph(sortedIDs: ids, positions: positions, parents: parents))
   }
 }

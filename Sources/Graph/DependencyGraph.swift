@@ -32,6 +32,23 @@ public struct DependencyGraph: Sendable {
     self.children = children.map { $0.sortedUnique() }
   }
 
+  /// Builds a graph from ids already sorted and unique, their positions, and each node's
+  /// parents by index (in any order, duplicates allowed); skips the sorting and the two
+  /// lookups per edge of `init(ids:edges:)`.
+  package init(sortedIDs: [String], positions: [String: Int], parents: [[Int]]) {
+    var children = [[Int]](repeating: [], count: sortedIDs.count)
+    var sortedParents = parents
+    for child in sortedParents.indices {
+      sortedParents[child] = sortedParents[child].sortedUnique()
+      for parent in sortedParents[child] { children[parent].append(child) }
+    }
+    // Children were appended in increasing child order: already sorted and unique.
+    self.ids = sortedIDs
+    self.positions = positions
+    self.parents = sortedParents
+    self.children = children
+  }
+
   /// The number of nodes.
   public var count: Int { ids.count }
 

@@ -174,6 +174,33 @@ private func names(
     #expect(graph.cycles().first?.count == count + 1)
   }
 
+  @Test func indexedConstructionEqualsTheEdgeList() {
+    // A pseudo-random graph with duplicate and self edges, built both ways.
+    var state: UInt64 = 42
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    let ids = (0..<300).map { "node\($0 * 7 % 300)" }.sorted()
+    var positions: [String: Int] = [:]
+    for index in ids.indices { positions[ids[index]] = index }
+    var parents = [[Int]](repeating: [], count: ids.count)
+    var edges: [(child: String, parent: String)] = []
+    for _ in 0..<900 {
+      let child = next(ids.count)
+      let parent = next(ids.count)
+      parents[child].append(parent)
+      edges.append((ids[child], ids[parent]))
+    }
+    let indexed = DependencyGraph(sortedIDs: ids, positions: positions, parents: parents)
+    let listed = DependencyGraph(ids: ids.reversed(), edges: edges)
+    #expect(indexed.ids == listed.ids)
+    #expect(indexed.parents == listed.parents)
+    #expect(indexed.children == listed.children)
+    #expect(indexed.index(of: "node42") == listed.index(of: "node42"))
+    #expect(indexed.cycles() == listed.cycles())
+  }
+
   @Test func ancestorsAndDescendantsRespectDepth() {
     let graph = DependencyGraph(ids: ["a", "b", "c"], edges: [("b", "a"), ("c", "b")])
     #expect(graph.ancestors(of: 2, depth: 1) == [1])
