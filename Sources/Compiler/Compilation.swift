@@ -44,9 +44,8 @@ public struct Compilation: Sendable {
   /// DataTests stage).
   /// Consuming, so the nodes are changed in place rather than copied (30,000 of them).
   public consuming func withSQL(_ sql: [Int: String]) -> Compilation {
-    var result = self
-    for (index, text) in sql { result.nodes[index].sql = text }
-    return result
+    for (index, text) in sql { nodes[index].sql = text }
+    return self
   }
 
   /// A selection context over this compilation.

@@ -112,12 +112,14 @@ public enum Compiler {
     let linker = Linker(
       project: project, modelIndices: modelIndices, rendered: renderedByID,
       genericTests: genericTests)
-    guard let linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
+    guard var linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
 
     phases.lap("link")
     // Name relations, then substitute placeholders in parallel: final names are all known now.
     let target = project.target
+    // Taken out of `linked`, not shared with it: the first change would copy 30,000 nodes.
     var nodes = linked.nodes
+    linked.nodes = []
     for index in nodes.indices {
       switch nodes[index].resourceType {
       case .model where nodes[index].config.materialized != "ephemeral", .seed:
@@ -138,32 +140,34 @@ public enum Compiler {
       /// Indices of ephemeral models this node refers to directly.
       let ephemeralParents: [Int]
     }
-    let frozenNodes = nodes
-    let substituted: [Substituted?] = Array(graph.ids.indices).concurrentMap { index in
-      guard let renderedNode = renderedByID[frozenNodes[index].uniqueID] else { return nil }
-      var names: [String] = []
-      var relations: [RelationName?] = []
-      var ephemeralParents: [Int] = []
-      names.reserveCapacity(renderedNode.references.count)
-      for reference in renderedNode.references {
-        guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph)
-        else {
-          names.append("")
-          relations.append(nil)
-          continue
+    // The frozen copy lives only while substituting, so the changes below do not copy nodes.
+    let substituted: [Substituted?] = { (frozenNodes: [CompiledNode]) in
+      Array(graph.ids.indices).concurrentMap { index in
+        guard let renderedNode = renderedByID[frozenNodes[index].uniqueID] else { return nil }
+        var names: [String] = []
+        var relations: [RelationName?] = []
+        var ephemeralParents: [Int] = []
+        names.reserveCapacity(renderedNode.references.count)
+        for reference in renderedNode.references {
+          guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph)
+          else {
+            names.append("")
+            relations.append(nil)
+            continue
+          }
+          names.append(quotedNames[targetIndex])
+          relations.append(frozenNodes[targetIndex].relation)
+          if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
+            frozenNodes[targetIndex].config.materialized == "ephemeral"
+          {
+            ephemeralParents.append(targetIndex)
+          }
         }
-        names.append(quotedNames[targetIndex])
-        relations.append(frozenNodes[targetIndex].relation)
-        if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
-          frozenNodes[targetIndex].config.materialized == "ephemeral"
-        {
-          ephemeralParents.append(targetIndex)
-        }
+        let text = PlaceholderSubstitution.apply(
+          renderedNode.text, names: names, relations: relations)
+        return Substituted(text: text, ephemeralParents: ephemeralParents)
       }
-      let text = PlaceholderSubstitution.apply(
-        renderedNode.text, names: names, relations: relations)
-      return Substituted(text: text, ephemeralParents: ephemeralParents)
-    }
+    }(nodes)
     phases.lap("name relations, substitute refs")
     // Ephemeral CTEs chain through ancestors, so they are assembled in build order.
     var ctes: [Int: [(name: String, sql: String)]] = [:]

@@ -6,7 +6,7 @@ import Template
 /// Resolves references to nodes, builds the dependency graph, and reports cycles.
 struct Linker {
   struct Linked {
-    let nodes: [CompiledNode]
+    var nodes: [CompiledNode]
     let graph: DependencyGraph
     let order: [Int]
   }
@@ -106,7 +106,7 @@ struct Linker {
         fqn: [projectName, test.name], sql: nil, relation: nil, config: test.config,
         dependsOn: dependsOn.sortedUnique(), genericTest: test)
     }
-    let (nodes, graph) = Linker.ordered(unordered)
+    let (nodes, graph) = Linker.ordered(consume unordered)
     guard let order = graph.topologicalOrder() else {
       // Cycles are rare: only now find where each edge's `ref` call is.
       func edgeRange(_ child: Int, _ parent: Int) -> SourceRange? {
@@ -137,8 +137,8 @@ struct Linker {
   /// The nodes sorted by unique id, and the graph over them. Nodes are moved into place by
   /// swaps and edges resolved with one lookup per parent: copies and string hashing are most
   /// of linking a 30,000-node project.
-  static func ordered(_ unordered: [CompiledNode]) -> ([CompiledNode], DependencyGraph) {
-    var nodes = unordered
+  /// Consuming: the array is permuted in place, where a shared one would be copied whole.
+  static func ordered(_ nodes: consuming [CompiledNode]) -> ([CompiledNode], DependencyGraph) {
     let count = nodes.count
     var byID = Array(0..<count)
     byID.sort { nodes[$0].uniqueID < nodes[$1].uniqueID }

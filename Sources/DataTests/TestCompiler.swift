@@ -12,16 +12,30 @@ public enum TestCompiler {
   public static func complete(_ compilation: consuming Compilation, sink: any DiagnosticSink)
     -> Compilation
   {
+    // In parallel: 20,000 queries in a large project; problems reported in node order.
+    let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest != nil }
+    let queries = self.queries(for: tests, in: compilation)
     var sql: [Int: String] = [:]
-    for index in compilation.nodes.indices {
-      guard let test = compilation.nodes[index].genericTest else { continue }
-      do {
-        sql[index] = try self.sql(for: test, project: compilation.project)
-      } catch {
-        sink.emit(error)
+    sql.reserveCapacity(tests.count)
+    for (position, index) in tests.enumerated() {
+      switch queries[position] {
+      case .success(let text): sql[index] = text
+      case .failure(let error): sink.emit(error)
       }
     }
     return compilation.withSQL(sql)
+  }
+
+  /// The queries of the generic tests at `tests`, computed in parallel.
+  static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
+    String, Diagnostic
+  >] {
+    tests.concurrentMap { index in
+      guard let test = compilation.nodes[index].genericTest else {
+        return .failure(.error("test.internal", "not a generic test"))
+      }
+      return Result { () throws(Diagnostic) in try sql(for: test, project: compilation.project) }
+    }
   }
 
   /// The failing-rows query of one generic test.

@@ -240,9 +240,9 @@ public enum ProjectLoader {
       }
     }
 
-    models = dedupe(models.sorted { $0.uniqueID < $1.uniqueID }, sink) {
-      ($0.uniqueID, $0.originalFilePath, $0.file)
-    }
+    // Sorted in place and read by index: copies retain every field of 10,000 models.
+    models.sort { $0.uniqueID < $1.uniqueID }
+    models = dedupe(models, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
     seeds.sort { $0.uniqueID < $1.uniqueID }
     sources.sort { $0.uniqueID < $1.uniqueID }
     // `schema: "{{ target.schema }}_crm"`, as dbt allows, so a source follows the target.
@@ -259,7 +259,7 @@ public enum ProjectLoader {
     }
     singularTests.sort { $0.uniqueID < $1.uniqueID }
 
-    let modelNames = Set(models.map(\.name))
+    let modelNames = Set(models.indices.map { models[$0].name })
     for index in models.indices {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
         models[index].patch = patch
@@ -287,7 +287,7 @@ public enum ProjectLoader {
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: seeds.map(\.name))))
     }
     for (tree, fqns, what) in [
-      (projectFile.models, models.map(\.fqn), "models"),
+      (projectFile.models, models.indices.map { models[$0].fqn }, "models"),
       (projectFile.seeds, seeds.map(\.fqn), "seeds"),
     ] {
       for unused in tree.unusedPaths(fqns) {
@@ -383,6 +383,10 @@ public enum ProjectLoader {
   private static func dedupe<T>(
     _ nodes: [T], _ sink: any DiagnosticSink, _ key: (T) -> (String, String, SourceFile)
   ) -> [T] {
+    let hasDuplicate = nodes.indices.dropFirst().contains {
+      key(nodes[$0 - 1]).0 == key(nodes[$0]).0
+    }
+    guard hasDuplicate else { return nodes }
     var result: [T] = []
     var previous: (String, String)?
     for node in nodes {

@@ -53,18 +53,19 @@ struct Session {
     _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false
   ) throws -> Compilation {
     let start = clock.now
-    let linked = Compiler.compile(
+    let compiled = Compiler.compile(
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
         fullRefresh: fullRefresh, phaseTimer: phaseTimer), sink: sink)
     timing("compile (render, link, name)", from: start, to: clock.now)
-    guard let linked, !sink.hasErrors else {
+    // Consumed, not copied: a second reference would make the test SQL copy every node.
+    guard let linked = consume compiled, !sink.hasErrors else {
       try finish(failedStage: "compile")
       throw ExitCode(1)
     }
     let testStart = clock.now
-    let compilation = TestCompiler.complete(linked, sink: sink)
+    let compilation = TestCompiler.complete(consume linked, sink: sink)
     timing("compile: test SQL", from: testStart, to: clock.now)
     guard !sink.hasErrors else {
       try finish(failedStage: "compile")
