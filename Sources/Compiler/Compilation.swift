@@ -60,8 +60,8 @@ public struct Compilation: Sendable {
   /// index: passing a node copies its every field).
   public func compiledPath(of index: Int) -> String {
     let prefix = "\(project.projectFile.targetPath)/compiled/\(project.name)/"
-    if let test = nodes[index].genericTest {
-      return prefix + test.originalFilePath + "/" + nodes[index].name + ".sql"
+    if let file = nodes[index].genericTest?.originalFilePath {
+      return prefix + file + "/" + nodes[index].name + ".sql"
     }
     return prefix + nodes[index].originalFilePath
   }

@@ -213,34 +213,39 @@ public enum Compiler {
       nodes[index].genericTest = test
     }
     phases.lap("inline ephemerals, test arguments")
-    let selectables = nodes.concurrentMap(selectable)
+    let selectables = { (frozen: [CompiledNode]) in
+      Array(frozen.indices).concurrentMap { selectable(frozen, $0) }
+    }(nodes)
     phases.lap("selectors")
     return Compilation(
       project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
   }
 
-  static func selectable(_ node: CompiledNode) -> Selectable {
+  /// The selector's view of the node at `index` (by index: a node argument is a copy).
+  static func selectable(_ nodes: [CompiledNode], _ index: Int) -> Selectable {
     var config: [String: [String]] = [:]
-    for (key, value) in node.config.values {
+    for (key, value) in nodes[index].config.values {
       switch value {
       case .list(let items): config[key] = items.map { $0.stringValue ?? $0.rendered }
       case .dict: continue
       default: config[key] = [value.stringValue ?? value.rendered]
       }
     }
-    if node.resourceType == .model, config["materialized"] == nil {
+    let resourceType = nodes[index].resourceType
+    if resourceType == .model, config["materialized"] == nil {
       config["materialized"] = ["view"]
     }
     let group: String? =
-      switch node.resourceType {
-      case .source: node.fqn.count > 2 ? node.fqn[node.fqn.count - 2] : nil
-      case .test: node.genericTest == nil ? "singular" : "generic"
+      switch resourceType {
+      case .source:
+        nodes[index].fqn.count > 2 ? nodes[index].fqn[nodes[index].fqn.count - 2] : nil
+      case .test: nodes[index].genericTest?.name == nil ? "singular" : "generic"
       default: nil
       }
     return Selectable(
-      id: node.uniqueID, name: node.name, resourceType: node.resourceType.rawValue,
-      tags: node.config.tags,
-      path: node.originalFilePath, fqn: node.fqn, config: config, group: group)
+      id: nodes[index].uniqueID, name: nodes[index].name, resourceType: resourceType.rawValue,
+      tags: nodes[index].config.tags, path: nodes[index].originalFilePath, fqn: nodes[index].fqn,
+      config: config, group: group)
   }
 }
 

@@ -54,57 +54,92 @@ struct Linker {
   }
 
   func link(sink: any DiagnosticSink) -> Linked? {
-    // Models and generic tests are most of a large project's nodes: built in parallel.
-    let models = project.models
-    var unordered: [CompiledNode] = modelIndices.concurrentMap { index in
-      let node = rendered[models[index].uniqueID]
-      var dependsOn: [String] = []
-      for reference in node?.references ?? [] {
-        guard let parent = id(for: reference.reference) else { continue }
-        dependsOn.append(parent)
-      }
-      return CompiledNode(
-        uniqueID: models[index].uniqueID, resourceType: .model, name: models[index].name,
-        originalFilePath: models[index].originalFilePath, fqn: models[index].fqn, sql: nil,
-        relation: nil, config: node?.config ?? models[index].config,
-        dependsOn: dependsOn.sortedUnique(), genericTest: nil)
+    // Every node is built in parallel, straight into id order ("model." < "seed." < "source." <
+    // "test."; each kind is sorted but generic tests, which are sorted here), so ordering
+    // them afterwards moves nothing.
+    enum Slot {
+      case model(Int)
+      case seed(Int)
+      case source(Int)
+      case singularTest(Int)
+      case genericTest(Int)
     }
-    for seed in project.seeds {
-      unordered.append(
-        CompiledNode(
+    var slots: [Slot] = modelIndices.map { .model($0) }
+    slots += project.seeds.indices.map { .seed($0) }
+    slots += project.sources.indices.map { .source($0) }
+    let singular = project.singularTests.indices.filter { project.singularTests[$0].config.enabled }
+    let generic = genericTests.indices.sorted {
+      genericTests[$0].uniqueID < genericTests[$1].uniqueID
+    }
+    var nextSingular = 0
+    var nextGeneric = 0
+    while nextSingular < singular.count || nextGeneric < generic.count {
+      let takeSingular =
+        nextGeneric == generic.count
+        || (nextSingular < singular.count
+          && project.singularTests[singular[nextSingular]].uniqueID
+            <= genericTests[generic[nextGeneric]].uniqueID)
+      if takeSingular {
+        slots.append(.singularTest(singular[nextSingular]))
+        nextSingular += 1
+      } else {
+        slots.append(.genericTest(generic[nextGeneric]))
+        nextGeneric += 1
+      }
+    }
+    let unordered: [CompiledNode] = slots.concurrentMap { slot in
+      switch slot {
+      case .model(let index):
+        let node = rendered[project.models[index].uniqueID]
+        var dependsOn: [String] = []
+        for reference in node?.references ?? [] {
+          guard let parent = id(for: reference.reference) else { continue }
+          dependsOn.append(parent)
+        }
+        return CompiledNode(
+          uniqueID: project.models[index].uniqueID, resourceType: .model,
+          name: project.models[index].name,
+          originalFilePath: project.models[index].originalFilePath,
+          fqn: project.models[index].fqn, sql: nil, relation: nil,
+          config: node?.config ?? project.models[index].config,
+          dependsOn: dependsOn.sortedUnique(), genericTest: nil)
+      case .seed(let index):
+        let seed = project.seeds[index]
+        return CompiledNode(
           uniqueID: seed.uniqueID, resourceType: .seed, name: seed.name,
           originalFilePath: seed.originalFilePath,
           fqn: seed.fqn, sql: nil, relation: nil, config: seed.config, dependsOn: [],
-          genericTest: nil))
-    }
-    for source in project.sources {
-      unordered.append(
-        CompiledNode(
+          genericTest: nil)
+      case .source(let index):
+        let source = project.sources[index]
+        return CompiledNode(
           uniqueID: source.uniqueID, resourceType: .source, name: source.name,
           originalFilePath: source.originalFilePath,
           fqn: [project.name, source.sourceName, source.name], sql: nil,
           relation: RelationName(
             database: source.database, schema: source.schema, identifier: source.identifier),
-          config: source.config, dependsOn: [], genericTest: nil))
-    }
-    for test in project.singularTests where test.config.enabled {
-      let node = rendered[test.uniqueID]
-      let dependsOn = (node?.references ?? []).compactMap { id(for: $0.reference) }
-      unordered.append(
-        CompiledNode(
+          config: source.config, dependsOn: [], genericTest: nil)
+      case .singularTest(let index):
+        let test = project.singularTests[index]
+        let node = rendered[test.uniqueID]
+        let dependsOn = (node?.references ?? []).compactMap { id(for: $0.reference) }
+        return CompiledNode(
           uniqueID: test.uniqueID, resourceType: .test, name: test.name,
           originalFilePath: test.originalFilePath,
           fqn: test.fqn, sql: nil, relation: nil, config: node?.config ?? test.config,
-          dependsOn: dependsOn.sortedUnique(), genericTest: nil))
-    }
-    let projectName = project.name
-    unordered += genericTests.concurrentMap { test in
-      let dependsOn = [test.attachedTo] + test.references.compactMap { id(for: $0.reference) }
-      return CompiledNode(
-        uniqueID: test.uniqueID, resourceType: .test, name: test.name,
-        originalFilePath: test.originalFilePath,
-        fqn: [projectName, test.name], sql: nil, relation: nil, config: test.config,
-        dependsOn: dependsOn.sortedUnique(), genericTest: test)
+          dependsOn: dependsOn.sortedUnique(), genericTest: nil)
+      case .genericTest(let index):
+        let test = genericTests[index]
+        var dependsOn = [test.attachedTo]
+        for reference in test.references {
+          if let parent = id(for: reference.reference) { dependsOn.append(parent) }
+        }
+        return CompiledNode(
+          uniqueID: test.uniqueID, resourceType: .test, name: test.name,
+          originalFilePath: test.originalFilePath,
+          fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
+          dependsOn: dependsOn.sortedUnique(), genericTest: test)
+      }
     }
     let (nodes, graph) = Linker.ordered(consume unordered)
     guard let order = graph.topologicalOrder() else {

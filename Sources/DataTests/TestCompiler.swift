@@ -13,7 +13,7 @@ public enum TestCompiler {
     -> Compilation
   {
     // In parallel: 20,000 queries in a large project; problems reported in node order.
-    let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest != nil }
+    let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest?.name != nil }
     let queries = self.queries(for: tests, in: compilation)
     var sql: [Int: String] = [:]
     sql.reserveCapacity(tests.count)
