@@ -19,30 +19,42 @@ public enum ArtifactWriter {
     let root = compilation.project.root
     struct Job {
       let name: String
+      /// The path relative to the root, the index's key.
+      let relativePath: String
       let sql: String
     }
     // Grouped by directory: each thread works in its own directories, so creations do not
-    // queue on one directory's lock.
+    // queue on one directory's lock. Nodes of one directory mostly come one after the other.
     var directories: [String] = []
     var directoryNumbers: [String: Int] = [:]
     var jobs: [[Job]] = []
+    var lastDirectory = ""
+    var lastNumber = -1
     for index in indices {
       guard let sql = compilation.nodes[index].sql else { continue }
-      let path = root + "/" + compilation.compiledPath(of: index)
-      guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { continue }
-      let directory = String(path[..<slash])
+      let relativePath = compilation.compiledPath(of: index)
+      guard let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) else { continue }
+      let directory = relativePath[..<slash]
       let number: Int
-      if let known = directoryNumbers[directory] {
+      if lastNumber >= 0, directory == lastDirectory {
+        number = lastNumber
+      } else if let known = directoryNumbers[String(directory)] {
         number = known
       } else {
         number = directories.count
-        directoryNumbers[directory] = number
-        directories.append(directory)
+        directoryNumbers[String(directory)] = number
+        directories.append(String(directory))
         jobs.append([])
       }
-      jobs[number].append(Job(name: String(path[path.index(after: slash)...]), sql: sql))
+      lastDirectory = String(directory)
+      lastNumber = number
+      jobs[number].append(
+        Job(
+          name: String(relativePath[relativePath.index(after: slash)...]),
+          relativePath: relativePath, sql: sql))
     }
-    let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { directory in
+    let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { relative in
+      let directory = root + "/" + relative
       do throws(FileSystem.Failure) {
         let isNew = try FileSystem.createDirectory(directory)
         return (try FileSystem.openDirectory(directory), isNew)
@@ -57,23 +69,50 @@ public enum ArtifactWriter {
         FileSystem.closeDirectory(directory.descriptor)
       }
     }
+    // Which files are known unchanged without reading them back (see `CompiledFileIndex`).
+    let indexPath =
+      root + "/" + compilation.project.projectFile.targetPath + "/.swdbt-compiled-index"
+    let writeOrder = jobs.flatMap { $0.map(\.relativePath) }
+    var loadedIndex = CompiledFileIndex.load(indexPath)
+    loadedIndex.align(with: writeOrder)
+    let index = loadedIndex
+    var starts: [Int] = []
+    var position = 0
+    for directoryJobs in jobs {
+      starts.append(position)
+      position += directoryJobs.count
+    }
+    let firstPositions = starts
     // Creating files waits on the file system more than on a core: more threads than cores.
-    let paths = directories
+    typealias Outcome = (written: Bool, entry: CompiledFileIndex.Entry?, trusted: Bool)
     let work = jobs
-    let results: [Bool?] = Array(jobs.indices).blockingConcurrentMap(threads: 8) { number in
+    let results: [Outcome?] = Array(jobs.indices).blockingConcurrentMap(threads: 8) { number in
       let (descriptor, isNew) = opened[number]
-      return work[number].map { job -> Bool? in
-        let path = paths[number] + "/" + job.name
+      return work[number].indices.map { jobIndex -> Outcome? in
+        let job = work[number][jobIndex]
+        let path = root + "/" + job.relativePath
         guard descriptor >= 0 else { return nil }
         var sql = job.sql
-        let outcome = sql.withUTF8 { bytes in
-          Result { () throws(FileSystem.Failure) in
-            try FileSystem.writeIfChanged(
-              in: descriptor, job.name, UnsafeRawBufferPointer(bytes), path: path, isNew: isNew)
+        let outcome = sql.withUTF8 { utf8 -> Result<Outcome, FileSystem.Failure> in
+          let bytes = UnsafeRawBufferPointer(utf8)
+          let hash = StableHash.fnv1a(bytes)
+          // Written by swdbt with this SQL and untouched since: one stat, no read.
+          if !isNew,
+            let entry = index.trusted(
+              at: firstPositions[number] + jobIndex, path: job.relativePath),
+            entry.hash == hash, entry.stamp.size == bytes.count,
+            FileSystem.stamp(in: descriptor, job.name) == entry.stamp
+          {
+            return .success((false, entry, true))
+          }
+          return Result { () throws(FileSystem.Failure) in
+            let (written, stamp) = try FileSystem.writeIfChanged(
+              in: descriptor, job.name, bytes, path: path, isNew: isNew)
+            return (written, stamp.map { .init(hash: hash, stamp: $0) }, false)
           }
         }
         switch outcome {
-        case .success(let written): return written
+        case .success(let result): return result
         case .failure(let error):
           sink.emit(
             .error("write.failed", "cannot write compiled SQL: \(error.reason)", path: path))
@@ -81,8 +120,14 @@ public enum ArtifactWriter {
         }
       }
     }.flatMap { $0 }
-    let written = results.filter { $0 == true }.count
-    let unchanged = results.filter { $0 == false }.count
+    // A full compile records every file; a selective one leaves the index as it was (its
+    // entries of rewritten files no longer match their stamps, so they are read back).
+    let everyNode = indices.count == compilation.nodes.count
+    if everyNode, results.contains(where: { $0?.trusted != true }) {
+      CompiledFileIndex.save(indexPath, paths: writeOrder, entries: results.map { $0?.entry })
+    }
+    let written = results.filter { $0?.written == true }.count
+    let unchanged = results.filter { $0?.written == false }.count
     return Summary(written: written, unchanged: unchanged)
   }
 }

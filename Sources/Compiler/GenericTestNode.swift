@@ -215,6 +215,16 @@ package enum StableHash {
     return hash
   }
 
+  /// The 64-bit FNV-1a hash of bytes.
+  package static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    return hash
+  }
+
   static func hex(_ text: String, digits: Int) -> String {
     let full = String(fnv1a(text), radix: 16)
     return String((String(repeating: "0", count: max(0, 16 - full.count)) + full).prefix(digits))

@@ -116,27 +116,68 @@ package enum FileSystem {
     close(descriptor)
   }
 
+  /// What changes whenever a file is written: its size, inode and change time (which, unlike
+  /// the modification time, no tool can set back).
+  package struct Stamp: Sendable, Equatable {
+    package var size: Int
+    package var inode: UInt64
+    package var changeSeconds: Int
+    package var changeNanoseconds: Int
+
+    package init(size: Int, inode: UInt64, changeSeconds: Int, changeNanoseconds: Int) {
+      self.size = size
+      self.inode = inode
+      self.changeSeconds = changeSeconds
+      self.changeNanoseconds = changeNanoseconds
+    }
+
+    init?(_ info: stat) {
+      guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+      self.init(
+        size: Int(info.st_size), inode: UInt64(info.st_ino),
+        changeSeconds: Int(info.st_ctim.tv_sec), changeNanoseconds: Int(info.st_ctim.tv_nsec))
+    }
+  }
+
+  /// The stamp of the regular file `name` in an open directory, or nil.
+  package static func stamp(in directory: Int32, _ name: String) -> Stamp? {
+    var info = stat()
+    guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+    return Stamp(info)
+  }
+
+  /// The stamp of the regular file at `path`, or nil.
+  package static func stamp(_ path: String) -> Stamp? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Stamp(info)
+  }
+
+  private static func stamp(of descriptor: Int32) -> Stamp? {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return nil }
+    return Stamp(info)
+  }
+
   /// Writes `bytes` to the file `name` of an open directory unless it already holds exactly
-  /// them; returns whether it wrote. Opening relative to the directory spares the kernel a
-  /// walk of the whole path for each of a compile's 30,000 files. A new file is created in
-  /// place; a changed one is replaced through a temporary file and a rename. `path` names the
-  /// file in errors.
+  /// them; returns whether it wrote, and the file's stamp afterwards. Opening relative to the
+  /// directory spares the kernel a walk of the whole path for each of a compile's 30,000
+  /// files. A new file is created in place; a changed one is replaced through a temporary file
+  /// and a rename. `path` names the file in errors.
   package static func writeIfChanged(
     in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
     isNew: Bool = false
-  ) throws(Failure) -> Bool {
+  ) throws(Failure) -> (written: Bool, stamp: Stamp?) {
     // In a directory just created, every file is new: no lookup that can only fail first.
     if isNew {
       do throws(Failure) {
-        try create(in: directory, name, bytes, path: path, exclusive: true)
-        return true
+        return (true, try create(in: directory, name, bytes, path: path, exclusive: true))
       } catch  where error.code == EEXIST {}
     }
     let existing = openat(directory, name, O_RDONLY | O_CLOEXEC)
     if existing < 0 {
       guard errno == ENOENT else { throw failure(path) }
-      try create(in: directory, name, bytes, path: path)
-      return true
+      return (true, try create(in: directory, name, bytes, path: path))
     }
     // One byte more than expected: a longer file fills it, a shorter one reads short, and a
     // regular file reads short only at its end (no `fstat`, no second `read`).
@@ -155,22 +196,25 @@ package enum FileSystem {
       guard let expected = bytes.baseAddress else { return true }
       return memcmp(start, expected, bytes.count) == 0
     }
+    let existingStamp = same ? stamp(of: existing) : nil
     close(existing)
-    if same { return false }
+    if same { return (false, existingStamp) }
     let temporary = ".\(name).tmp\(getpid())"
-    try create(in: directory, temporary, bytes, path: path)
+    _ = try create(in: directory, temporary, bytes, path: path)
     guard renameat(directory, temporary, directory, name) == 0 else {
       let error = failure(path)
       unlinkat(directory, temporary, 0)
       throw error
     }
-    return true
+    // A rename changes the file's change time: stamped after it.
+    return (true, stamp(in: directory, name))
   }
 
+  /// Creates (or truncates) and writes a file; returns its stamp once written.
   private static func create(
     in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
     exclusive: Bool = false
-  ) throws(Failure) {
+  ) throws(Failure) -> Stamp? {
     let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
     let descriptor = openat(directory, name, flags, 0o644)
     guard descriptor >= 0 else { throw failure(path) }
@@ -185,7 +229,9 @@ package enum FileSystem {
       }
       written += count
     }
+    let result = stamp(of: descriptor)
     close(descriptor)
+    return result
   }
 
   /// Writes `bytes` to `path`; `atomically` replaces it through a temporary file and rename,

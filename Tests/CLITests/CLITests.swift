@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SwdbtTestSupport
 import Testing
 
@@ -36,6 +37,39 @@ private let smallProject: [String: String] = [
     let left = try FileManager.default.contentsOfDirectory(
       atPath: fixture.root + "/target/compiled/shop/models/marts")
     #expect(left.sorted() == ["_marts.yml", "revenue.sql"])
+  }
+
+  /// Unchanged files are known by their stamp in `target/.swdbt-compiled-index`; a file
+  /// changed behind swdbt's back (even with its size and modification time put back) is
+  /// still found and rewritten, and a damaged index only costs reading the files back.
+  @Test func theCompiledIndexNeverHidesAChangedFile() throws {
+    let fixture = try ProjectFixture(smallProject)
+    #expect(try Executable.run(["compile"], in: fixture.root).status == 0)
+    #expect(fixture.exists("target/.swdbt-compiled-index"))
+    // Past the index's window for changes within one clock tick.
+    Thread.sleep(forTimeInterval: 0.2)
+    #expect(try Executable.run(["compile"], in: fixture.root).status == 0)
+    let compiled = fixture.root + "/target/compiled/shop/models/marts/revenue.sql"
+    let original = try fixture.read("target/compiled/shop/models/marts/revenue.sql")
+    var before = stat()
+    #expect(stat(compiled, &before) == 0)
+    try String(repeating: "x", count: original.utf8.count).write(
+      toFile: compiled, atomically: false, encoding: .utf8)
+    // The modification time put back to the nanosecond, as `touch -d` or `rsync -t` would.
+    let times = [before.st_atim, before.st_mtim]
+    #expect(utimensat(AT_FDCWD, compiled, times, 0) == 0)
+    var after = stat()
+    #expect(stat(compiled, &after) == 0)
+    #expect(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && after.st_size == before.st_size)
+    let again = try Executable.run(["compile"], in: fixture.root)
+    #expect(again.stderr.contains("(1 written, 2 unchanged)"), "\(again.stderr)")
+    #expect(try fixture.read("target/compiled/shop/models/marts/revenue.sql") == original)
+    try fixture.write("target/.swdbt-compiled-index", "swdbt compiled index 2\ngarbage")
+    try String(repeating: "y", count: original.utf8.count).write(
+      toFile: compiled, atomically: false, encoding: .utf8)
+    let damaged = try Executable.run(["compile"], in: fixture.root)
+    #expect(damaged.stderr.contains("(1 written, 2 unchanged)"), "\(damaged.stderr)")
+    #expect(try fixture.read("target/compiled/shop/models/marts/revenue.sql") == original)
   }
 
   @Test func compilingOneModelPrintsItsSQL() throws {
