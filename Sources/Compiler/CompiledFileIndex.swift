@@ -20,10 +20,11 @@ struct CompiledFileIndex: Sendable {
   private var positions: [String: Int]?
   /// The index file's own change time: entries stamped less than `racyWindow` before it are
   /// not trusted, since a change within the same clock tick may leave a stamp as it was (the
-  /// problem git calls "racily clean").
+  /// problem git calls "racily clean"). File times tick with the kernel's clock, at most every
+  /// 10 ms: the window is two ticks.
   private var savedSeconds = 0
   private var savedNanoseconds = 0
-  static let racyWindowNanoseconds = 100_000_000
+  static let racyWindowNanoseconds = 20_000_000
   static let magic = Array("swdbt compiled index 2\n".utf8)
   static let recordSize = 44
 
