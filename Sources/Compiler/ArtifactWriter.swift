@@ -25,33 +25,37 @@ public enum ArtifactWriter {
     }
     // Grouped by directory: each thread works in its own directories, so creations do not
     // queue on one directory's lock. Nodes of one directory mostly come one after the other.
+    // Paths are made in parallel (300,000 of them at 100,000 models), then grouped.
+    let located: [(directory: String, job: Job)?] = indices.concurrentMap { index in
+      guard let sql = compilation.nodes[index].sql else { return nil }
+      let relativePath = compilation.compiledPath(of: index)
+      guard let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+      return (
+        String(relativePath[..<slash]),
+        Job(
+          name: String(relativePath[relativePath.index(after: slash)...]),
+          relativePath: relativePath, sql: sql)
+      )
+    }
     var directories: [String] = []
     var directoryNumbers: [String: Int] = [:]
     var jobs: [[Job]] = []
-    var lastDirectory = ""
     var lastNumber = -1
-    for index in indices {
-      guard let sql = compilation.nodes[index].sql else { continue }
-      let relativePath = compilation.compiledPath(of: index)
-      guard let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) else { continue }
-      let directory = relativePath[..<slash]
+    for item in located {
+      guard let (directory, job) = item else { continue }
       let number: Int
-      if lastNumber >= 0, directory == lastDirectory {
+      if lastNumber >= 0, directory == directories[lastNumber] {
         number = lastNumber
-      } else if let known = directoryNumbers[String(directory)] {
+      } else if let known = directoryNumbers[directory] {
         number = known
       } else {
         number = directories.count
-        directoryNumbers[String(directory)] = number
-        directories.append(String(directory))
+        directoryNumbers[directory] = number
+        directories.append(directory)
         jobs.append([])
       }
-      lastDirectory = String(directory)
       lastNumber = number
-      jobs[number].append(
-        Job(
-          name: String(relativePath[relativePath.index(after: slash)...]),
-          relativePath: relativePath, sql: sql))
+      jobs[number].append(job)
     }
     let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { relative in
       let directory = root + "/" + relative
