@@ -141,6 +141,10 @@ enum GenericTestBuilder {
   static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
 
   static func isRelationExpression(_ text: String) -> Bool {
+    // Most arguments (column names) start with neither a blank, `r` nor `s`: no trimming.
+    guard let first = text.utf8.first,
+      first == UInt8(ascii: "r") || first == UInt8(ascii: "s") || first <= UInt8(ascii: " ")
+    else { return false }
     let trimmed = text.trimmingWhitespace()
     return (trimmed.hasPrefix("ref(") || trimmed.hasPrefix("source(")) && trimmed.hasSuffix(")")
   }

@@ -19,8 +19,9 @@ public struct RelationName: Sendable, Hashable, Codable {
 
   /// `"schema"."identifier"` (with the database first when set), quoted for PostgreSQL.
   public var quoted: String {
-    let parts = [database, schema, identifier].compactMap { $0 }
-    return parts.map(RelationName.quote).joined(separator: ".")
+    let qualified = RelationName.quote(schema) + "." + RelationName.quote(identifier)
+    guard let database else { return qualified }
+    return RelationName.quote(database) + "." + qualified
   }
 
   /// One identifier in double quotes, embedded quotes doubled.
