@@ -208,12 +208,11 @@ struct Linker {
     var positions: [String: Int] = [:]
     positions.reserveCapacity(count)
     for index in ids.indices { positions[ids[index]] = index }
-    var parents = [[Int]](repeating: [], count: count)
-    for index in nodes.indices {
-      for parent in nodes[index].dependsOn {
-        if let position = positions[parent] { parents[index].append(position) }
-      }
+    let frozen = nodes
+    let lookup = positions
+    let parents: [[Int]] = Array(0..<count).concurrentMap { index in
+      frozen[index].dependsOn.compactMap { lookup[$0] }
     }
-    return (nodes, DependencyGraph(sortedIDs: ids, positions: positions, parents: parents))
+    return (frozen, DependencyGraph(sortedIDs: ids, positions: positions, parents: parents))
   }
 }
