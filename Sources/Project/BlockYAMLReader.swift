@@ -296,20 +296,30 @@ enum BlockYAMLReader {
 
     /// The value after a key's `:` in a mapping at column `indent`.
     mutating func mappingValue(indent: Int) throws(Unsupported) -> YAMLNode {
-      let afterColon = index
-      skipSpaces()
-      if atEnd || current == UInt8(ascii: "\n") || current == UInt8(ascii: "#") {
-        let emptyLine = line
-        let emptyColumn = column(of: afterColon) + 1
-        try finishLine()
+      if let empty = try emptyRestOfLine(after: index) {
         if !atEnd {
           let column = column(of: index)
           if column > indent { return try blockNode(indent: column) }
           if column == indent && isSequenceEntry { return try sequence(indent: indent) }
         }
-        return YAMLNode(.scalar("", isPlain: true), line: emptyLine, column: emptyColumn)
+        return YAMLNode(.scalar("", isPlain: true), line: empty.line, column: empty.column)
       }
       return try inlineValue(parentIndent: indent)
+    }
+
+    /// When only a comment follows an indicator (`key:`, `-`) on its line, moves to the next
+    /// content and returns where libyaml places the empty value (just after the indicator);
+    /// nil when a value follows on the line.
+    mutating func emptyRestOfLine(after offset: Int) throws(Unsupported) -> (
+      line: Int, column: Int
+    )? {
+      skipSpaces()
+      guard atEnd || current == UInt8(ascii: "\n") || current == UInt8(ascii: "#") else {
+        return nil
+      }
+      let position = (line: line, column: column(of: offset) + 1)
+      try finishLine()
+      return position
     }
 
     /// A collection that starts on a line of its own, at column `indent`.
@@ -327,16 +337,12 @@ enum BlockYAMLReader {
       var items: [YAMLNode] = []
       while true {
         index += 1
-        let afterDash = index
-        skipSpaces()
-        if atEnd || current == UInt8(ascii: "\n") || current == UInt8(ascii: "#") {
-          let emptyLine = line
-          let emptyColumn = column(of: afterDash) + 1
-          try finishLine()
+        if let empty = try emptyRestOfLine(after: index) {
           if !atEnd, column(of: index) > indent {
             items.append(try blockNode(indent: column(of: index)))
           } else {
-            items.append(YAMLNode(.scalar("", isPlain: true), line: emptyLine, column: emptyColumn))
+            items.append(
+              YAMLNode(.scalar("", isPlain: true), line: empty.line, column: empty.column))
           }
         } else {
           let column = column(of: index)

@@ -161,19 +161,11 @@ import Testing
 
 /// Random YAML in the block style that properties files use.
 struct YAMLGenerator {
-  var state: UInt64
+  var random: SplitMix64
 
-  init(seed: UInt64) { state = seed }
+  init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var value = state
-    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-    return value ^ (value >> 31)
-  }
-
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+  mutating func below(_ bound: Int) -> Int { random.below(bound) }
 
   mutating func pick(_ choices: [String]) -> String { choices[below(choices.count)] }
 
