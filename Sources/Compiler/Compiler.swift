@@ -72,8 +72,8 @@ public enum Compiler {
       if let id = rendered[index]?.uniqueID { renderedByIDBuilder[id] = rendered[index] }
     }
     let renderedByID = renderedByIDBuilder
-
     phases.lap("render")
+
     // Generic tests from YAML.
     var owners: [GenericTestBuilder.Owner] = []
     for index in modelIndices {
@@ -106,15 +106,15 @@ public enum Compiler {
     let genericTests = GenericTestBuilder.build(
       owners: owners, environment: environment, projectTests: project.projectFile.tests,
       sink: tracker)
-
     phases.lap("generic tests")
+
     // Link: every node, and edges from the references actually evaluated.
     let linker = Linker(
       project: project, modelIndices: modelIndices, rendered: renderedByID,
       genericTests: genericTests)
     guard var linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
-
     phases.lap("link")
+
     // Name relations, then substitute placeholders in parallel: final names are all known now.
     let target = project.target
     // Taken out of `linked`, not shared with it: the first change would copy 30,000 nodes.
