@@ -58,6 +58,8 @@ let package = Package(
       pkgConfig: "libpq",
       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
     ),
+    // glibc's `mallopt`, to tune the allocator for a short-lived compiler (see MallocTuning).
+    .systemLibrary(name: "CMalloc"),
     .target(
       name: "Postgres",
       dependencies: [
@@ -84,7 +86,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution", "Docs",
+        "DataTests", "Execution", "Docs", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

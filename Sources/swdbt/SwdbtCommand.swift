@@ -12,4 +12,9 @@ struct SwdbtCommand: AsyncParsableCommand {
       Debug.self, Local.self,
     ]
   )
+
+  static func main() async {
+    MallocTuning.apply()
+    await main(nil)
+  }
 }
