@@ -192,7 +192,8 @@ public enum Compiler {
     }
     // Generic tests: the model under test and relation arguments get their final names.
     for index in nodes.indices {
-      guard var test = nodes[index].genericTest else { continue }
+      // Moved out and back, not copied: 20,000 test nodes in a large project.
+      guard var test = nodes[index].genericTest.take() else { continue }
       test.modelRelation = graph.index(of: test.attachedTo).flatMap { nodes[$0].relation }
       var arguments = test.arguments
       for (key, value) in test.arguments {
