@@ -130,12 +130,14 @@ public enum ProjectLoader {
     }
 
     enum Parsed: Sendable {
+      case model(ModelNode)
       case template(Work, SourceFile, Template?)
       case schema(SchemaFile)
       case seed(Work)
       case failed
     }
-    let parsed: [Parsed] = work.concurrentMap { item in
+    let modelConfig = projectFile.models
+    var parsed: [Parsed] = work.concurrentMap { item in
       if case .seed = item.kind { return .seed(item) }
       let bytes: [UInt8]
       do {
@@ -152,12 +154,24 @@ public enum ProjectLoader {
       if case .yaml = item.kind {
         return .schema(SchemaFile.parse(file, projectName: name, sink: sink))
       }
+      let template: Template?
       do throws(Diagnostic) {
-        return .template(item, file, try Parser.parse(file))
+        template = try Parser.parse(file)
       } catch {
         sink.emit(error)
-        return .template(item, file, nil)
+        template = nil
       }
+      // Models, most of the files, are made here, in parallel.
+      guard case .model(let base) = item.kind else { return .template(item, file, template) }
+      let path = dropPrefix(item.relativePath, base)
+      let stem = splitExtension(path).stem
+      let fqn = [name] + components(stem)
+      let modelName = fqn.last ?? stem
+      return .model(
+        ModelNode(
+          uniqueID: "model.\(name).\(modelName)", name: modelName,
+          originalFilePath: item.relativePath, path: path, fqn: fqn, template: template,
+          file: file, config: modelConfig.resolve(fqn), patch: nil))
     }
 
     var models: [ModelNode] = []
@@ -189,10 +203,18 @@ public enum ProjectLoader {
       table[macro.name] = macro
     }
 
-    for item in parsed {
-      switch item {
+    // Moved out of `parsed` (popped, in file order), not copied.
+    parsed.reverse()
+    while let item = parsed.popLast() {
+      switch consume item {
       case .failed:
         continue
+      case .model(let model):
+        for test in model.template?.tests ?? [] {
+          record(test, into: &genericTests, "generic test")
+        }
+        for block in model.template?.docs ?? [] { docs[block.name] = block }
+        models.append(model)
       case .schema(let schema):
         for patch in schema.models { addPatch(patch, to: &modelPatches, "model", sink) }
         for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
@@ -215,16 +237,6 @@ public enum ProjectLoader {
         for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
         for block in template?.docs ?? [] { docs[block.name] = block }
         switch work.kind {
-        case .model(let base):
-          let path = dropPrefix(work.relativePath, base)
-          let stem = splitExtension(path).stem
-          let fqn = [name] + components(stem)
-          let modelName = fqn.last ?? stem
-          models.append(
-            ModelNode(
-              uniqueID: "model.\(name).\(modelName)", name: modelName,
-              originalFilePath: work.relativePath, path: path, fqn: fqn, template: template,
-              file: file, config: projectFile.models.resolve(fqn), patch: nil))
         case .test(let base):
           let path = dropPrefix(work.relativePath, base)
           let stem = splitExtension(path).stem
