@@ -59,19 +59,21 @@ public struct Compilation: Sendable {
   /// Where the node at an index writes its compiled SQL, relative to the project root (by
   /// index: passing a node copies its every field).
   public func compiledPath(of index: Int) -> String {
-    let prefix = "\(project.projectFile.targetPath)/compiled/\(project.name)/"
-    if let file = nodes[index].genericTest?.originalFilePath {
-      return prefix + file + "/" + nodes[index].name + ".sql"
-    }
-    return prefix + nodes[index].originalFilePath
+    compiledPath(
+      name: nodes[index].name, file: nodes[index].originalFilePath,
+      testFile: nodes[index].genericTest?.originalFilePath)
   }
 
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
-    if let test = node.genericTest {
-      return
-        "\(project.projectFile.targetPath)/compiled/\(project.name)/\(test.originalFilePath)/\(node.name).sql"
-    }
-    return "\(project.projectFile.targetPath)/compiled/\(project.name)/\(node.originalFilePath)"
+    compiledPath(
+      name: node.name, file: node.originalFilePath, testFile: node.genericTest?.originalFilePath)
+  }
+
+  /// A model's or singular test's file, or a generic test's `<YAML file>/<name>.sql`.
+  private func compiledPath(name: String, file: String, testFile: String?) -> String {
+    let prefix = "\(project.projectFile.targetPath)/compiled/\(project.name)/"
+    guard let testFile else { return prefix + file }
+    return prefix + testFile + "/" + name + ".sql"
   }
 }

@@ -211,12 +211,8 @@ enum GenericTestBuilder {
 package enum StableHash {
   /// The 64-bit FNV-1a hash of the text's UTF-8 bytes.
   package static func fnv1a(_ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
-    return hash
+    var text = text
+    return text.withUTF8 { fnv1a(UnsafeRawBufferPointer($0)) }
   }
 
   /// The 64-bit FNV-1a hash of bytes.

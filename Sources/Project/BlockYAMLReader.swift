@@ -104,38 +104,17 @@ enum BlockYAMLReader {
       lineStart = index
     }
 
-    /// Skips blank and comment-only lines from the start of a line or the end of a token;
-    /// stops at the next content character (at the start of its line's content) or the end.
-    mutating func skipToContent() throws(Unsupported) {
+    /// From the start of a line, skips blank and comment-only lines; stops at the next
+    /// content character (after its line's indentation) or the end.
+    mutating func skipToContent() {
       while !atEnd {
-        let before = index
         skipSpaces()
         if current == UInt8(ascii: "#") {
-          // A comment needs a blank before it, unless it starts its line.
-          guard index == lineStart || index > before || bytes[index - 1] == UInt8(ascii: " ")
-          else { throw Unsupported() }
           while !atEnd && current != UInt8(ascii: "\n") { index += 1 }
         }
-        if atEnd { return }
-        guard current == UInt8(ascii: "\n") else {
-          // Content on the line where a token ended is not the start of a new line.
-          guard index == lineStart || isLineIndentation(before: index) else {
-            throw Unsupported()
-          }
-          return
-        }
+        guard !atEnd, current == UInt8(ascii: "\n") else { return }
         nextLine()
       }
-    }
-
-    /// Whether only spaces precede `offset` on its line.
-    func isLineIndentation(before offset: Int) -> Bool {
-      var position = lineStart
-      while position < offset {
-        if bytes[position] != UInt8(ascii: " ") { return false }
-        position += 1
-      }
-      return true
     }
 
     /// After a one-line value: only spaces and a comment may follow on its line.
@@ -148,7 +127,7 @@ enum BlockYAMLReader {
       }
       guard atEnd || current == UInt8(ascii: "\n") else { throw Unsupported() }
       if !atEnd { nextLine() }
-      try skipToContent()
+      skipToContent()
     }
 
     var isSequenceEntry: Bool {
@@ -158,7 +137,7 @@ enum BlockYAMLReader {
     // MARK: Document and block collections
 
     mutating func document() throws(Unsupported) -> YAMLNode? {
-      try skipToContent()
+      skipToContent()
       if atEnd { return nil }
       let start = index
       // Directives and document markers.
@@ -664,7 +643,7 @@ enum BlockYAMLReader {
         case .keep: result.append(contentsOf: repeatElement(0x0A, count: 1 + empty))
         }
       }
-      try skipToContent()
+      skipToContent()
       return YAMLNode(
         .scalar(String(decoding: result, as: UTF8.self), isPlain: false), line: scalarLine,
         column: scalarColumn)

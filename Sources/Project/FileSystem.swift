@@ -89,21 +89,6 @@ package enum FileSystem {
     return bytes
   }
 
-  /// Writes `bytes` to `path` unless the file already holds exactly them; returns whether it wrote.
-  @discardableResult
-  package static func writeIfChanged(_ path: String, _ bytes: [UInt8]) throws(Failure) -> Bool {
-    do throws(Failure) {
-      if try read(path) == bytes { return false }
-    } catch  where error.code == ENOENT {
-      // A new file is created in place: no reader can hold a half of it, and a rename per
-      // file doubles the directory updates that dominate a first compile.
-      try write(path, bytes, atomically: false)
-      return true
-    } catch {}
-    try write(path, bytes, atomically: true)
-    return true
-  }
-
   /// Opens a directory for `writeIfChanged(in:...)`; close it with `closeDirectory`.
   package static func openDirectory(_ path: String) throws(Failure) -> Int32 {
     let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
