@@ -11,6 +11,7 @@ struct Session {
   let console: Console
   let sink = CollectingSink()
   let clock = ContinuousClock()
+  let processorTime = ProcessorTime()
 
   init(options: ProjectOptions) {
     self.options = options
@@ -53,12 +54,14 @@ struct Session {
     _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false
   ) throws -> Compilation {
     let start = clock.now
+    let processorStart = ProcessorTime.used()
     let compiled = Compiler.compile(
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
         fullRefresh: fullRefresh, phaseTimer: phaseTimer), sink: sink)
-    timing("compile (render, link, name)", from: start, to: clock.now)
+    timing(
+      "compile (render, link, name)", from: start, to: clock.now, processorStart: processorStart)
     // Consumed, not copied: a second reference would make the test SQL copy every node.
     guard let linked = consume compiled, !sink.hasErrors else {
       try finish(failedStage: "compile")
@@ -79,16 +82,26 @@ struct Session {
   var phaseTimer: (@Sendable (String, Duration) -> Void)? {
     guard options.debugTimings else { return nil }
     let console = self.console
+    let processorTime = self.processorTime
     return { phase, duration in
-      console.info("timing: compile: \(phase): \(Seconds.milliseconds(duration))")
+      console.info(
+        "timing: compile: \(phase): \(Seconds.milliseconds(duration))"
+          + " (cpu \(Seconds.milliseconds(processorTime.lap())))")
     }
   }
 
   /// With `--debug-timings`, prints how long a phase took.
-  func timing(_ phase: String, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant)
-  {
+  /// The processor time is that since the previous timing line, or since `processorStart`
+  /// for a line that sums phases already printed.
+  func timing(
+    _ phase: String, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant,
+    processorStart: Duration? = nil
+  ) {
     guard options.debugTimings else { return }
-    console.info("timing: \(phase): \(Seconds.milliseconds(end - start))")
+    let processor = processorStart.map { ProcessorTime.used() - $0 } ?? processorTime.lap()
+    console.info(
+      "timing: \(phase): \(Seconds.milliseconds(end - start))"
+        + " (cpu \(Seconds.milliseconds(processor)))")
   }
 
   /// Prints the diagnostics and a one-line verdict, then fails the command.

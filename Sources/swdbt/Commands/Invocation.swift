@@ -45,6 +45,7 @@ struct Invocation {
   func execute() async throws {
     let clock = ContinuousClock()
     let start = clock.now
+    let processorStart = ProcessorTime.used()
     let startedAt = Date()
     let session = Session(options: project)
     let loaded = try session.load()
@@ -150,7 +151,7 @@ struct Invocation {
       console.report([.error("write.failed", "cannot write run_results.json: \(error.reason)")])
     }
     printer.summary(results, elapsed: elapsed)
-    session.timing("total", from: start, to: clock.now)
+    session.timing("total", from: start, to: clock.now, processorStart: processorStart)
     if project.debugTimings {
       console.info(
         "timing: database (inside libpq calls of the workers, summed): "
