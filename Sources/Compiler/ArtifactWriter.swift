@@ -94,7 +94,6 @@ public enum ArtifactWriter {
       let (descriptor, isNew) = opened[number]
       return work[number].indices.map { jobIndex -> Outcome? in
         let job = work[number][jobIndex]
-        let path = root + "/" + job.relativePath
         guard descriptor >= 0 else { return nil }
         var sql = job.sql
         let outcome = sql.withUTF8 { utf8 -> Result<Outcome, FileSystem.Failure> in
@@ -111,7 +110,7 @@ public enum ArtifactWriter {
           }
           return Result { () throws(FileSystem.Failure) in
             let (written, stamp) = try FileSystem.writeIfChanged(
-              in: descriptor, job.name, bytes, path: path, isNew: isNew)
+              in: descriptor, job.name, bytes, path: root + "/" + job.relativePath, isNew: isNew)
             return (written, stamp.map { .init(hash: hash, stamp: $0) }, false)
           }
         }
@@ -119,7 +118,9 @@ public enum ArtifactWriter {
         case .success(let result): return result
         case .failure(let error):
           sink.emit(
-            .error("write.failed", "cannot write compiled SQL: \(error.reason)", path: path))
+            .error(
+              "write.failed", "cannot write compiled SQL: \(error.reason)",
+              path: root + "/" + job.relativePath))
           return nil
         }
       }

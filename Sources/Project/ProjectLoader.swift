@@ -130,14 +130,36 @@ public enum ProjectLoader {
     }
 
     enum Parsed: Sendable {
-      case model(ModelNode)
+      /// A model, made in place in `madeModels` at this slot; whether its file defines
+      /// `{% test %}` or `{% docs %}` blocks.
+      case model(slot: Int, definesBlocks: Bool)
       case template(Work, SourceFile, Template?)
       case schema(SchemaFile)
       case seed(Work)
       case failed
     }
     let modelConfig = projectFile.models
-    var parsed: [Parsed] = work.concurrentMap { item in
+    // Models, most of the files, are made in parallel straight into their slot: carried in
+    // `parsed` they were moved twice more, all their fields with them.
+    var modelSlots: [Int] = []
+    var modelCount = 0
+    modelSlots.reserveCapacity(work.count)
+    for item in work {
+      if case .model = item.kind {
+        modelSlots.append(modelCount)
+        modelCount += 1
+      } else {
+        modelSlots.append(-1)
+      }
+    }
+    let madeModels = UnsafeMutableBufferPointer<ModelNode?>.allocate(capacity: modelCount)
+    madeModels.initialize(repeating: nil)
+    defer { madeModels.deallocate() }
+    nonisolated(unsafe) let modelOutput = madeModels
+    let slots = modelSlots
+    let items = work
+    let parsed: [Parsed] = work.indices.map { $0 }.concurrentMap { position in
+      let item = items[position]
       if case .seed = item.kind { return .seed(item) }
       let bytes: [UInt8]
       do {
@@ -161,17 +183,19 @@ public enum ProjectLoader {
         sink.emit(error)
         template = nil
       }
-      // Models, most of the files, are made here, in parallel.
       guard case .model(let base) = item.kind else { return .template(item, file, template) }
       let path = dropPrefix(item.relativePath, base)
       let stem = splitExtension(path).stem
       let fqn = [name] + components(stem)
       let modelName = fqn.last ?? stem
-      return .model(
-        ModelNode(
-          uniqueID: "model.\(name).\(modelName)", name: modelName,
-          originalFilePath: item.relativePath, path: path, fqn: fqn, template: template,
-          file: file, config: modelConfig.resolve(fqn), patch: nil))
+      let slot = slots[position]
+      // Each slot is written by exactly one worker, and read after the map has returned.
+      modelOutput[slot] = ModelNode(
+        uniqueID: "model.\(name).\(modelName)", name: modelName,
+        originalFilePath: item.relativePath, path: path, fqn: fqn, template: template,
+        file: file, config: modelConfig.resolve(fqn), patch: nil)
+      let definesBlocks = !(template?.tests.isEmpty ?? true) || !(template?.docs.isEmpty ?? true)
+      return .model(slot: slot, definesBlocks: definesBlocks)
     }
 
     var models: [ModelNode] = []
@@ -203,18 +227,14 @@ public enum ProjectLoader {
       table[macro.name] = macro
     }
 
-    // Moved out of `parsed` (popped, in file order), not copied.
-    parsed.reverse()
-    while let item = parsed.popLast() {
-      switch consume item {
+    for item in parsed {
+      switch item {
       case .failed:
         continue
-      case .model(let model):
-        for test in model.template?.tests ?? [] {
-          record(test, into: &genericTests, "generic test")
-        }
-        for block in model.template?.docs ?? [] { docs[block.name] = block }
-        models.append(model)
+      case .model(let slot, let definesBlocks):
+        guard definesBlocks, let template = madeModels[slot]?.template else { continue }
+        for test in template.tests { record(test, into: &genericTests, "generic test") }
+        for block in template.docs { docs[block.name] = block }
       case .schema(let schema):
         for patch in schema.models { addPatch(patch, to: &modelPatches, "model", sink) }
         for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
@@ -252,6 +272,11 @@ public enum ProjectLoader {
       }
     }
 
+    // Moved out of their slots, in file order, not copied.
+    models.reserveCapacity(modelCount)
+    for slot in madeModels.indices {
+      if let model = madeModels.moveElement(from: slot) { models.append(model) }
+    }
     // Sorted in place and read by index: copies retain every field of 10,000 models.
     models.sort { $0.uniqueID < $1.uniqueID }
     models = dedupe(models, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
