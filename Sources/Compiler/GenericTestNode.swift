@@ -95,7 +95,9 @@ enum GenericTestBuilder {
             "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
             hint: Suggestions.didYouMean(
               testName, in: builtins.union(environment.project.genericTests.keys))
-              ?? "define it with `{% test \(testName)(model, column_name) %}` in `tests-sql/generic/` or `macros/`"
+              ?? "define it with `{% test \(testName)(model, column_name) %}` in "
+              + "`\(environment.project.projectFile.testPaths.first ?? "tests")/generic/` or "
+              + "`\(environment.project.projectFile.macroPaths.first ?? "macros")/`"
           )
         ]
       )

@@ -74,6 +74,26 @@ struct Linker {
     var nextSingular = 0
     var nextGeneric = 0
     while nextSingular < singular.count || nextGeneric < generic.count {
+      if nextSingular < singular.count, nextGeneric < generic.count {
+        let singularTest = project.singularTests[singular[nextSingular]]
+        let genericTest = genericTests[generic[nextGeneric]]
+        // Generic test ids carry no hash (`test.<project>.<name>`): a singular test named like a
+        // generated one would silently replace it.
+        if singularTest.uniqueID == genericTest.uniqueID {
+          sink.emit(
+            .error(
+              "compile.duplicate-test",
+              "generic test `\(genericTest.name)` has the same name as the singular test "
+                + "`\(singularTest.originalFilePath)`",
+              at: genericTest.range,
+              notes: [
+                .init(
+                  "the singular test is defined here",
+                  at: SourceRange(file: singularTest.file, span: Span(start: 0, end: 0)))
+              ],
+              hint: "rename the singular test's file, or name the generic test with `name:`"))
+        }
+      }
       let takeSingular =
         nextGeneric == generic.count
         || (nextSingular < singular.count
@@ -181,7 +201,8 @@ struct Linker {
       nodes[byID[$0 - 1]].uniqueID != nodes[byID[$0]].uniqueID
     }
     guard isUnique else {
-      // Two nodes with one id (reported elsewhere): the general path keeps the first.
+      // Two nodes with one id (a singular and a generic test, reported by `link`): the
+      // general path keeps the first.
       var edges: [(child: String, parent: String)] = []
       for index in nodes.indices {
         for parent in nodes[index].dependsOn { edges.append((nodes[index].uniqueID, parent)) }

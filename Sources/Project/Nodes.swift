@@ -142,7 +142,7 @@ public struct SourceNode: Sendable {
   public var range: SourceRange
 }
 
-/// A `tests-sql/**/*.sql` query that must return no rows.
+/// A `<test-path>/**/*.sql` query (`tests/` by default) that must return no rows.
 public struct SingularTestNode: Sendable {
   /// `test.<project>.<name>`.
   public var uniqueID: String

@@ -179,7 +179,7 @@ public struct ProjectFile: Sendable {
     return ProjectFile(
       name: name, file: file, profile: root[key: "profile"]?.string,
       modelPaths: paths("model-paths", "models"), seedPaths: paths("seed-paths", "seeds"),
-      testPaths: paths("test-paths", "tests-sql"), macroPaths: paths("macro-paths", "macros"),
+      testPaths: paths("test-paths", "tests"), macroPaths: paths("macro-paths", "macros"),
       docsPaths: root[key: "docs-paths"] == nil ? [] : paths("docs-paths", "docs"),
       targetPath: root[key: "target-path"]?.string ?? "target", vars: vars,
       defaultTarget: root[key: "target"]?.string, targets: targets,

@@ -41,7 +41,7 @@ import Testing
               - relationships: {to: ref('customers'), field: id}
               - positive
     """,
-    "tests-sql/generic/positive.sql":
+    "tests/generic/positive.sql":
       "{% test positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n",
   ]
 
@@ -110,5 +110,34 @@ import Testing
     #expect(
       sink.diagnostics.map(\.message).contains(
         "`accepted_values` needs a non-empty `values:` list"))
+  }
+
+  /// Generic test ids have no hash suffix, so a singular test file named like a generated test
+  /// would silently take its place: it is an error that points at both.
+  @Test func singularTestNamedLikeAGenericTestIsAnError() throws {
+    var files = Self.files
+    files["tests/not_null_orders_id.sql"] = "select * from {{ ref('orders') }} where false\n"
+    let fixture = try ProjectFixture(files)
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(Compiler.compile(loaded, sink: sink) == nil)
+    let duplicate = try #require(sink.diagnostics.first { $0.code == "compile.duplicate-test" })
+    #expect(
+      duplicate.message
+        == "generic test `not_null_orders_id` has the same name as the singular test "
+        + "`tests/not_null_orders_id.sql`")
+    #expect(duplicate.range?.file.path == "models/schema.yml")
+    #expect(duplicate.range?.start.line == 7)
+    #expect(duplicate.notes.first?.range?.file.path == "tests/not_null_orders_id.sql")
+    #expect(duplicate.severity == .error)
+
+    // Named apart with `name:`, both tests compile.
+    files["models/schema.yml"] = files["models/schema.yml"]?.replacing(
+      "          - not_null\n", with: "          - not_null: {name: orders_id_present}\n")
+    let (compilation, renamedSink) = try compile(files)
+    #expect(!renamedSink.hasErrors, "\(renamedSink.diagnostics.map(\.message))")
+    #expect(sql(compilation, "orders_id_present") != nil)
+    #expect(
+      sql(compilation, "not_null_orders_id") == "select * from \"dev\".\"orders\" where false\n")
   }
 }

@@ -48,9 +48,9 @@ import Testing
           - name: id
             data_tests: [unique, not_null]
     """,
-    "tests-sql/generic/positive.sql":
+    "tests/generic/positive.sql":
       "{% test positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n",
-    "tests-sql/more_orders_than_customers.sql":
+    "tests/more_orders_than_customers.sql":
       "select 1 from {{ ref('order_report') }} where orders < 100\n",
   ]
 
@@ -119,7 +119,7 @@ import Testing
                     values: [new]
                     config: {error_if: ">=3"}
       """
-    files["tests-sql/more_orders_than_customers.sql"] = nil
+    files["tests/more_orders_than_customers.sql"] = nil
     let fixture = try await DatabaseFixture("thresholds", files: files)
     #expect(try fixture.swdbt(["seed"]).status == 0)
     #expect(try fixture.swdbt(["run"]).status == 0)

@@ -71,10 +71,13 @@ private let projectFile = """
       "dbt_project.yml":
         "name: jaffle\nconfig-version: 2\nprofile: jaffle\nmodel-paths: [\"models\"]\n",
       "models/orders.sql": "select 1",
+      // dbt's default test path: a dbt project's singular tests are found without settings.
+      "tests/assert_orders_exist.sql": "select 1 where false",
     ])
     let project = try ProjectLoader.load(root: fixture.root, sink: CollectingSink())
     #expect(project.name == "jaffle")
     #expect(project.models.map(\.uniqueID) == ["model.jaffle.orders"])
+    #expect(project.singularTests.map(\.uniqueID) == ["test.jaffle.assert_orders_exist"])
     #expect(project.projectFile.profile == "jaffle")
   }
 

@@ -27,7 +27,7 @@ struct Seed: ExecutingCommand {
 /// `swdbt test`: run the selected data tests.
 struct Test: ExecutingCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run data tests (generic tests from YAML and singular tests in tests-sql/).")
+    abstract: "Run data tests (generic tests from YAML and singular tests under test-paths).")
 
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
