@@ -25,20 +25,33 @@ public enum ArtifactWriter {
     }
     // Grouped by directory: each thread works in its own directories, so creations do not
     // queue on one directory's lock. Nodes of one directory mostly come one after the other.
-    // Paths are made in parallel (300,000 of them at 100,000 models), then grouped.
-    let located: [(directory: String, job: Job)?] = indices.concurrentMap { index in
+    // Paths are made in parallel (300,000 of them at 100,000 models), then grouped, by the
+    // directory of the source file (a slice of a string the node holds, not a new one). The
+    // paths are those of `Compilation.compiledPath(of:)`.
+    let prefix = compilation.compiledPathPrefix
+    let located: [(directory: Substring, job: Job)?] = indices.concurrentMap { index in
       guard let sql = compilation.nodes[index].sql else { return nil }
-      let relativePath = compilation.compiledPath(of: index)
-      guard let slash = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+      if let testFile = compilation.nodes[index].genericTest?.originalFilePath {
+        // `<YAML file>/<test name>.sql`
+        let name = compilation.nodes[index].name + ".sql"
+        var relativePath = prefix
+        relativePath.reserveCapacity(prefix.utf8.count + testFile.utf8.count + 1 + name.utf8.count)
+        relativePath += testFile
+        relativePath += "/"
+        relativePath += name
+        return (testFile[...], Job(name: name, relativePath: relativePath, sql: sql))
+      }
+      let file = compilation.nodes[index].originalFilePath
+      let slash = file.utf8.lastIndex(of: UInt8(ascii: "/"))
       return (
-        String(relativePath[..<slash]),
+        file[..<(slash ?? file.startIndex)],
         Job(
-          name: String(relativePath[relativePath.index(after: slash)...]),
-          relativePath: relativePath, sql: sql)
+          name: String(file[(slash.map { file.index(after: $0) } ?? file.startIndex)...]),
+          relativePath: prefix + file, sql: sql)
       )
     }
-    var directories: [String] = []
-    var directoryNumbers: [String: Int] = [:]
+    var directories: [Substring] = []
+    var directoryNumbers: [Substring: Int] = [:]
     var jobs: [[Job]] = []
     var lastNumber = -1
     for item in located {
@@ -58,7 +71,7 @@ public enum ArtifactWriter {
       jobs[number].append(job)
     }
     let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { relative in
-      let directory = root + "/" + relative
+      let directory = root + "/" + prefix + relative
       do throws(FileSystem.Failure) {
         let isNew = try FileSystem.createDirectory(directory)
         return (try FileSystem.openDirectory(directory), isNew)

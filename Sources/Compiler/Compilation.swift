@@ -72,8 +72,11 @@ public struct Compilation: Sendable {
 
   /// A model's or singular test's file, or a generic test's `<YAML file>/<name>.sql`.
   private func compiledPath(name: String, file: String, testFile: String?) -> String {
-    let prefix = "\(project.projectFile.targetPath)/compiled/\(project.name)/"
+    let prefix = compiledPathPrefix
     guard let testFile else { return prefix + file }
     return prefix + testFile + "/" + name + ".sql"
   }
+
+  /// `<target-path>/compiled/<project>/`, which every compiled path starts with.
+  var compiledPathPrefix: String { "\(project.projectFile.targetPath)/compiled/\(project.name)/" }
 }
