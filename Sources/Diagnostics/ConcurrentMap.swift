@@ -28,6 +28,30 @@ extension Array where Element: Sendable {
   }
 }
 
+extension Array {
+  /// Calls `body` with every index on all cores, in contiguous chunks, with the elements in
+  /// place: `body` may change the element at its index, and read elements no call changes.
+  /// For passes over 300,000 nodes that update one field each, where a copy of the array (to
+  /// share it with the workers) would cost more than the pass.
+  package mutating func concurrentUpdate(
+    _ body: @Sendable (_ elements: UnsafeMutableBufferPointer<Element>, _ index: Int) -> Void
+  ) {
+    let count = self.count
+    guard count > 0 else { return }
+    withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let elements = buffer
+      let workers = Swift.min(count, 64)
+      let chunk = (count + workers - 1) / workers
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let lower = worker * chunk
+        let upper = Swift.min(count, lower + chunk)
+        guard lower < upper else { return }
+        for index in lower..<upper { body(elements, index) }
+      }
+    }
+  }
+}
+
 extension Array where Element: Sendable {
   /// Maps every element on `threads` system threads, more than there are cores.
   ///
