@@ -76,13 +76,13 @@ package struct YAMLDocument {
       scalars += 1
     }
     var end = offset
-    while end < bytes.count,
-      ![
-        UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "}"),
-        UInt8(ascii: "]"),
-      ].contains(bytes[end])
-    {
-      end += 1
+    scan: while end < bytes.count {
+      switch bytes[end] {
+      case UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "}"),
+        UInt8(ascii: "]"):
+        break scan
+      default: end += 1
+      }
     }
     while end > offset + 1, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
     return SourceRange(file: file, span: Span(start: offset, end: max(end, offset + 1)))

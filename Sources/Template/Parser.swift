@@ -9,6 +9,8 @@ public struct Parser {
   public static let maximumDepth = 128
 
   private let file: SourceFile
+  /// The file's bytes, held here so token checks compare in place.
+  private let bytes: [UInt8]
   private let tokens: [Token]
   private var index = 0
   private var depth = 0
@@ -18,6 +20,7 @@ public struct Parser {
 
   private init(file: SourceFile, tokens: [Token]) {
     self.file = file
+    self.bytes = file.bytes
     self.tokens = tokens
   }
 
@@ -37,12 +40,43 @@ public struct Parser {
 
   private func isSymbol(_ symbol: String, _ token: Token? = nil) -> Bool {
     let token = token ?? current
-    return token.kind == .symbol && text(token) == symbol
+    return token.kind == .symbol && spells(token, symbol)
   }
 
   private func isName(_ name: String, at offset: Int = 0) -> Bool {
     let position = min(index + offset, tokens.count - 1)
-    return tokens[position].kind == .name && text(tokens[position]) == name
+    return tokens[position].kind == .name && spells(tokens[position], name)
+  }
+
+  /// Whether the token's source text is `expected`, compared in place: every precedence level
+  /// checks the current token, and making a string of it each time was a fifth of parsing.
+  private func spells(_ token: Token, _ expected: String) -> Bool {
+    let start = token.span.start
+    guard token.span.end - start == expected.utf8.count, start >= 0,
+      token.span.end <= bytes.count
+    else { return false }
+    var offset = start
+    for byte in expected.utf8 {
+      guard bytes[offset] == byte else { return false }
+      offset += 1
+    }
+    return true
+  }
+
+  /// The binary operator the current symbol token spells, if any, without making a string
+  /// of the many symbols (`(`, `)`, `,`) that are none.
+  private var currentOperator: BinaryOperator? {
+    let token = current
+    guard token.kind == .symbol, token.span.start >= 0, token.span.start < bytes.count else {
+      return nil
+    }
+    switch bytes[token.span.start] {
+    case UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+      UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "%"):
+      return BinaryOperator(rawValue: text(token))
+    default:
+      return nil
+    }
   }
 
   private mutating func advance() -> Token {
@@ -114,7 +148,9 @@ public struct Parser {
         nodes.append(.output(expression))
       case .statementOpen:
         let next = tokens[index + 1]
-        if next.kind == .name, terminators.contains(text(next)) { return nodes }
+        if next.kind == .name, !terminators.isEmpty, terminators.contains(text(next)) {
+          return nodes
+        }
         if let node = try parseStatement() { nodes.append(node) }
       default:
         throw unexpected(expected: "text or a tag")
@@ -367,7 +403,7 @@ public struct Parser {
     var left = try parseAdditive()
     while true {
       let op: BinaryOperator
-      if current.kind == .symbol, let symbol = BinaryOperator(rawValue: text(current)),
+      if let symbol = currentOperator,
         [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(symbol)
       {
         op = symbol
@@ -420,7 +456,7 @@ public struct Parser {
   private mutating func parseAdditive() throws(Diagnostic) -> Expression {
     var left = try parseConcat()
     while current.kind == .symbol, isSymbol("+") || isSymbol("-") {
-      let op: BinaryOperator = text(advance()) == "+" ? .add : .subtract
+      let op: BinaryOperator = spells(advance(), "+") ? .add : .subtract
       let right = try parseConcat()
       left = .binary(op, left, right, left.span.union(right.span))
     }
@@ -439,9 +475,7 @@ public struct Parser {
 
   private mutating func parseMultiplicative() throws(Diagnostic) -> Expression {
     var left = try parsePower()
-    while current.kind == .symbol, let op = BinaryOperator(rawValue: text(current)),
-      [.multiply, .divide, .floorDivide, .modulo].contains(op)
-    {
+    while let op = currentOperator, [.multiply, .divide, .floorDivide, .modulo].contains(op) {
       _ = advance()
       let right = try parsePower()
       left = .binary(op, left, right, left.span.union(right.span))
@@ -470,7 +504,7 @@ public struct Parser {
     try enter(sign.span)
     defer { depth -= 1 }
     let operand = try parseUnaryOperand()
-    return .unary(text(sign) == "-" ? .negate : .plus, operand, sign.span.union(operand.span))
+    return .unary(spells(sign, "-") ? .negate : .plus, operand, sign.span.union(operand.span))
   }
 
   private mutating func parseFilters(_ subject: Expression) throws(Diagnostic) -> Expression {
@@ -548,11 +582,14 @@ public struct Parser {
     switch token.kind {
     case .name:
       _ = advance()
-      switch text(token) {
+      let name = text(token)
+      // Literal names are 4 or 5 bytes long; other names skip the comparisons.
+      guard name.utf8.count == 4 || name.utf8.count == 5 else { return .name(name, token.span) }
+      switch name {
       case "true", "True": return .literal(.bool(true), token.span)
       case "false", "False": return .literal(.bool(false), token.span)
       case "none", "None": return .literal(.none, token.span)
-      default: return .name(text(token), token.span)
+      default: return .name(name, token.span)
       }
     case .integer:
       _ = advance()
