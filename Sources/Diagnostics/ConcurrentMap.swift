@@ -33,13 +33,17 @@ extension Array {
   /// place: `body` may change the element at its index, and read elements no call changes.
   /// For passes over 300,000 nodes that update one field each, where a copy of the array (to
   /// share it with the workers) would cost more than the pass.
+  ///
+  /// The elements come as a pointer, not a buffer: `buffer[i].optional?.field` copies the
+  /// whole element (every field retained) in optimized builds, `pointer[i]` reads the field.
   package mutating func concurrentUpdate(
-    _ body: @Sendable (_ elements: UnsafeMutableBufferPointer<Element>, _ index: Int) -> Void
+    _ body: @Sendable (_ elements: UnsafeMutablePointer<Element>, _ index: Int) -> Void
   ) {
     let count = self.count
     guard count > 0 else { return }
     withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let elements = buffer
+      guard let start = buffer.baseAddress else { return }
+      nonisolated(unsafe) let elements = start
       let workers = Swift.min(count, 64)
       let chunk = (count + workers - 1) / workers
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
