@@ -1,3 +1,5 @@
+import Diagnostics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -34,33 +36,75 @@ package enum FileSystem {
   /// Relative paths of every file under `root` (recursively) whose name ends with one of
   /// `suffixes`, sorted. Hidden entries are skipped. A missing root yields no files.
   package static func files(under root: String, suffixes: [String]) -> [String] {
+    // Directories are read level by level, each level's in parallel (100,000 models sit in
+    // hundreds of folders), each one's entries sorted on its own; walking them in that order
+    // lists the paths sorted, without sorting 100,000 paths at the end.
+    let suffixBytes = suffixes.map { Array($0.utf8) }
+    var listings: [String: [Entry]] = [:]
+    var pending = [""]
+    var depth = 0
+    // A link to a folder above it would nest without end.
+    while !pending.isEmpty, depth < 64 {
+      let read = pending.concurrentMap { relative in
+        (relative, entries(of: relative.isEmpty ? root : root + "/" + relative, suffixBytes))
+      }
+      pending = []
+      for (relative, entries) in read {
+        listings[relative] = entries
+        for entry in entries where entry.isDirectory {
+          pending.append(relative.isEmpty ? entry.name : relative + "/" + entry.name)
+        }
+      }
+      depth += 1
+    }
     var result: [String] = []
-    walk(root, relative: "", suffixes: suffixes, into: &result)
-    return result.sorted()
-  }
-
-  private static func walk(
-    _ directory: String, relative: String, suffixes: [String], into result: inout [String]
-  ) {
-    guard let handle = opendir(directory) else { return }
-    defer { closedir(handle) }
-    while let entry = readdir(handle) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name.hasPrefix(".") { continue }
-      let full = directory + "/" + name
-      let relativePath = relative.isEmpty ? name : relative + "/" + name
-      var isDirectory = entry.pointee.d_type == DT_DIR
-      if entry.pointee.d_type == DT_UNKNOWN || entry.pointee.d_type == DT_LNK {
-        isDirectory = self.isDirectory(full)
-      }
-      if isDirectory {
-        walk(full, relative: relativePath, suffixes: suffixes, into: &result)
-      } else if suffixes.contains(where: { name.hasSuffix($0) }) {
-        result.append(relativePath)
+    func collect(_ relative: String) {
+      for entry in listings[relative] ?? [] {
+        let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+        if entry.isDirectory { collect(path) } else { result.append(path) }
       }
     }
+    collect("")
+    return result
+  }
+
+  /// A directory entry kept by `files(under:suffixes:)`.
+  private struct Entry: Sendable {
+    let name: String
+    let isDirectory: Bool
+  }
+
+  /// The visible subdirectories and matching files of one directory, in the order their paths
+  /// sort: a directory's paths all continue with `/`, so it sorts as its name and a slash.
+  private static func entries(of directory: String, _ suffixes: [[UInt8]]) -> [Entry] {
+    guard let handle = opendir(directory) else { return [] }
+    defer { closedir(handle) }
+    var found: [(key: String, entry: Entry)] = []
+    while let entry = readdir(handle) {
+      let (name, matches) = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes -> (String?, Bool) in
+          let length = strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))
+          guard length > 0, bytes[0] != UInt8(ascii: ".") else { return (nil, false) }
+          let name = UnsafeBufferPointer(start: bytes, count: length)
+          let matches = suffixes.contains { suffix in
+            suffix.count <= length && name[(length - suffix.count)...].elementsEqual(suffix)
+          }
+          return (String(decoding: name, as: UTF8.self), matches)
+        }
+      }
+      guard let name else { continue }
+      var isDirectory = entry.pointee.d_type == DT_DIR
+      if entry.pointee.d_type == DT_UNKNOWN || entry.pointee.d_type == DT_LNK {
+        isDirectory = self.isDirectory(directory + "/" + name)
+      }
+      if isDirectory {
+        found.append((name + "/", Entry(name: name, isDirectory: true)))
+      } else if matches {
+        found.append((name, Entry(name: name, isDirectory: false)))
+      }
+    }
+    found.sort { $0.key < $1.key }
+    return found.map(\.entry)
   }
 
   /// The whole content of a file.

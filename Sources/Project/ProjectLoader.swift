@@ -227,6 +227,11 @@ public enum ProjectLoader {
       table[macro.name] = macro
     }
 
+    // Reserved: growing the table rehashed every name (100,000 model descriptions).
+    modelPatches.reserveCapacity(
+      parsed.reduce(0) { count, item in
+        if case .schema(let schema) = item { count + schema.models.count } else { count }
+      })
     for item in parsed {
       switch item {
       case .failed:

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import OrderedCollections
 import Project
 import SwdbtTestSupport
@@ -64,6 +65,34 @@ private let projectFile = """
       sink: CollectingSink())
     #expect(project.vars["region"] == .string("us"))
     #expect(project.vars["extra"] == .integer(3))
+  }
+
+  /// Directories are listed level by level and in parallel, each sorted on its own: the whole
+  /// list must still come out as the sorted full paths (`a-c` before `a/b` before `a0`).
+  @Test func listsMatchingFilesInTheOrderOfTheirWholePaths() throws {
+    let fixture = try ProjectFixture([
+      "a/b.sql": "", "a-c.sql": "", "a/z/y.sql": "", "a/x.yml": "", "a0.sql": "", "é/e.sql": "",
+      "b.SQL": "", "notes.md": "", ".hidden/h.sql": "", "a/.h.sql": "", "z/deep/er/still/f.sql": "",
+    ])
+    let files = FileSystem.files(under: fixture.root, suffixes: [".sql", ".yml"])
+    #expect(
+      files == [
+        "a-c.sql", "a/b.sql", "a/x.yml", "a/z/y.sql", "a0.sql", "z/deep/er/still/f.sql",
+        "é/e.sql",
+      ])
+    #expect(files == files.sorted())
+    #expect(FileSystem.files(under: fixture.root + "/missing", suffixes: [".sql"]).isEmpty)
+  }
+
+  /// A link to a folder above it nests without end; the listing stops instead of recursing
+  /// until the stack overflows.
+  @Test func aLinkToAnEnclosingFolderEndsTheListing() throws {
+    let fixture = try ProjectFixture(["models/a.sql": "select 1"])
+    try FileManager.default.createSymbolicLink(
+      atPath: fixture.root + "/models/again", withDestinationPath: fixture.root + "/models")
+    let files = FileSystem.files(under: fixture.root + "/models", suffixes: [".sql"])
+    #expect(files.first == "a.sql")
+    #expect(files.contains("again/again/a.sql"))
   }
 
   @Test func readsDbtProjectFileWhenProjectYmlIsMissing() throws {
