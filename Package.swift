@@ -31,13 +31,7 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]
     ),
-    .target(
-      name: "Graph",
-      dependencies: [
-        "Diagnostics",
-        .product(name: "HeapModule", package: "swift-collections"),
-      ]
-    ),
+    .target(name: "Graph", dependencies: ["Diagnostics"]),
     .target(
       name: "Compiler",
       dependencies: [

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// A directed graph over string ids, stored with dense indices. Edges run parent -> child.
 ///
 /// Invariants: `ids` is sorted and unique, so index order is id order and every traversal
@@ -58,7 +56,7 @@ public struct DependencyGraph: Sendable {
   /// A topological order (parents first) with ties broken by id, or nil when there is a cycle.
   public func topologicalOrder() -> [Int]? {
     var remaining = parents.map(\.count)
-    var ready = Heap<Int>()
+    var ready = IndexQueue(bound: count)
     for index in ids.indices where remaining[index] == 0 { ready.insert(index) }
     var order: [Int] = []
     order.reserveCapacity(count)
