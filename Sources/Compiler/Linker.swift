@@ -82,25 +82,27 @@ struct Linker {
     var nextSingular = 0
     var nextGeneric = 0
     while nextSingular < singular.count || nextGeneric < generic.count {
-      if nextSingular < singular.count, nextGeneric < generic.count {
+      // Generic test ids carry no hash (`test.<project>.<name>`): a singular test named like a
+      // generated one would silently replace it. Compared by index: binding either test
+      // copies all its fields.
+      if nextSingular < singular.count, nextGeneric < generic.count,
+        project.singularTests[singular[nextSingular]].uniqueID
+          == genericTests[generic[nextGeneric]].uniqueID
+      {
         let singularTest = project.singularTests[singular[nextSingular]]
         let genericTest = genericTests[generic[nextGeneric]]
-        // Generic test ids carry no hash (`test.<project>.<name>`): a singular test named like a
-        // generated one would silently replace it.
-        if singularTest.uniqueID == genericTest.uniqueID {
-          sink.emit(
-            .error(
-              "compile.duplicate-test",
-              "generic test `\(genericTest.name)` has the same name as the singular test "
-                + "`\(singularTest.originalFilePath)`",
-              at: genericTest.range,
-              notes: [
-                .init(
-                  "the singular test is defined here",
-                  at: SourceRange(file: singularTest.file, span: Span(start: 0, end: 0)))
-              ],
-              hint: "rename the singular test's file, or name the generic test with `name:`"))
-        }
+        sink.emit(
+          .error(
+            "compile.duplicate-test",
+            "generic test `\(genericTest.name)` has the same name as the singular test "
+              + "`\(singularTest.originalFilePath)`",
+            at: genericTest.range,
+            notes: [
+              .init(
+                "the singular test is defined here",
+                at: SourceRange(file: singularTest.file, span: Span(start: 0, end: 0)))
+            ],
+            hint: "rename the singular test's file, or name the generic test with `name:`"))
       }
       let takeSingular =
         nextGeneric == generic.count
