@@ -112,6 +112,21 @@ package enum FileSystem {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(path) }
     defer { close(descriptor) }
+    // Most project files (models) are small: one read into scratch space, and a read that
+    // comes back short is the whole file. No `fstat` for its size: a quarter of the system
+    // calls of loading 10,000 models.
+    let scratchSize = 16 * 1024
+    let small = withUnsafeTemporaryAllocation(byteCount: scratchSize, alignment: 16) {
+      scratch -> (count: Int, bytes: [UInt8]?) in
+      guard let start = scratch.baseAddress else { return (0, nil) }
+      let count = Glibc.read(descriptor, start, scratchSize)
+      guard count >= 0, count < scratchSize else { return (count, nil) }
+      return (count, Array(UnsafeRawBufferPointer(start: start, count: count)))
+    }
+    if let bytes = small.bytes { return bytes }
+    if small.count < 0 { throw failure(path) }
+    // Larger: from the start again, sized by `fstat`.
+    guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw failure(path) }
     var info = stat()
     fstat(descriptor, &info)
     // One byte more than the size: a regular file's read is short only at its end, so a short

@@ -186,7 +186,7 @@ public enum ProjectLoader {
       guard case .model(let base) = item.kind else { return .template(item, file, template) }
       let path = dropPrefix(item.relativePath, base)
       let stem = splitExtension(path).stem
-      let fqn = [name] + components(stem)
+      let fqn = fqn(name, stem)
       let modelName = fqn.last ?? stem
       let slot = slots[position]
       // Each slot is written by exactly one worker, and read after the map has returned.
@@ -248,7 +248,7 @@ public enum ProjectLoader {
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
         let (stem, fileExtension) = splitExtension(path)
-        let fqn = [name] + components(stem)
+        let fqn = fqn(name, stem)
         seeds.append(
           SeedNode(
             uniqueID: "seed.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
@@ -265,7 +265,7 @@ public enum ProjectLoader {
         case .test(let base):
           let path = dropPrefix(work.relativePath, base)
           let stem = splitExtension(path).stem
-          let fqn = [name] + components(stem)
+          let fqn = fqn(name, stem)
           singularTests.append(
             SingularTestNode(
               uniqueID: "test.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
@@ -467,8 +467,13 @@ public enum ProjectLoader {
     return String(path[start...])
   }
 
-  /// The `/`-separated components of a path.
-  private static func components(_ path: String) -> [String] {
-    path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+  /// `[project]` and the `/`-separated components of a path: a node's fqn, made in one array.
+  private static func fqn(_ project: String, _ path: String) -> [String] {
+    var fqn = [project]
+    fqn.reserveCapacity(4)
+    for part in path.utf8.split(separator: UInt8(ascii: "/")) {
+      fqn.append(String(decoding: part, as: UTF8.self))
+    }
+    return fqn
   }
 }

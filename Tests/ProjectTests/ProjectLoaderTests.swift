@@ -84,6 +84,21 @@ private let projectFile = """
     #expect(FileSystem.files(under: fixture.root + "/missing", suffixes: [".sql"]).isEmpty)
   }
 
+  /// Small files take one read into scratch space; a file of the scratch size or larger is
+  /// read again from the start: every size around that edge reads back whole.
+  @Test func readsFilesOfEverySizeAroundTheScratchBuffer() throws {
+    var files: [String: String] = [:]
+    for size in [0, 1, 16_383, 16_384, 16_385, 40_000] {
+      files["f\(size)"] = String(
+        String(repeating: "abcdefghijklm", count: size / 13 + 1).prefix(size))
+    }
+    let fixture = try ProjectFixture(files)
+    for (name, content) in files {
+      #expect(try FileSystem.read(fixture.root + "/" + name) == Array(content.utf8), "\(name)")
+    }
+    #expect(throws: FileSystem.Failure.self) { try FileSystem.read(fixture.root + "/missing") }
+  }
+
   /// A link to a folder above it nests without end; the listing stops instead of recursing
   /// until the stack overflows.
   @Test func aLinkToAnEnclosingFolderEndsTheListing() throws {
