@@ -103,16 +103,16 @@ public enum Compiler {
             isSource: true, specs: specs))
       }
     }
-    let genericTests = GenericTestBuilder.build(
+    var genericTests = GenericTestBuilder.build(
       owners: owners, environment: environment, projectTests: project.projectFile.tests,
       sink: tracker)
     phases.lap("generic tests")
 
     // Link: every node, and edges from the references actually evaluated.
-    let linker = Linker(
-      project: project, modelIndices: modelIndices, rendered: renderedByID,
-      genericTests: genericTests)
-    guard var linked = linker.link(sink: tracker), !tracker.sawError else { return nil }
+    let linker = Linker(project: project, modelIndices: modelIndices, rendered: renderedByID)
+    guard var linked = linker.link(genericTests: &genericTests, sink: tracker),
+      !tracker.sawError
+    else { return nil }
     phases.lap("link")
 
     // Name relations, then substitute placeholders in parallel: final names are all known now.

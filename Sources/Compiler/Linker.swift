@@ -11,22 +11,26 @@ struct Linker {
     let order: [Int]
   }
 
+  /// Where a node comes from, by index into its kind's list.
+  private enum Slot: Sendable {
+    case model(Int)
+    case seed(Int)
+    case source(Int)
+    case singularTest(Int)
+    case genericTest(Int)
+  }
+
   let project: LoadedProject
   /// Indices of the enabled models in `project.models`.
   let modelIndices: [Int]
   let rendered: [String: RenderedNode]
-  let genericTests: [GenericTestNode]
   /// Model and seed ids by the name `ref` uses; models win over seeds of the same name.
   private let idsByName: [String: String]
 
-  init(
-    project: LoadedProject, modelIndices: [Int], rendered: [String: RenderedNode],
-    genericTests: [GenericTestNode]
-  ) {
+  init(project: LoadedProject, modelIndices: [Int], rendered: [String: RenderedNode]) {
     self.project = project
     self.modelIndices = modelIndices
     self.rendered = rendered
-    self.genericTests = genericTests
     var idsByName: [String: String] = [:]
     for index in project.seeds.indices {
       idsByName[project.seeds[index].name] = project.seeds[index].uniqueID
@@ -53,17 +57,11 @@ struct Linker {
     return id(for: reference).flatMap(graph.index(of:))
   }
 
-  func link(sink: any DiagnosticSink) -> Linked? {
+  /// Links every node; each generic test is moved out of `genericTests` into its node.
+  func link(genericTests: inout [GenericTestNode?], sink: any DiagnosticSink) -> Linked? {
     // Every node is built in parallel, straight into id order ("model." < "seed." < "source." <
     // "test."; each kind is sorted but generic tests, which are sorted here), so ordering
     // them afterwards moves nothing.
-    enum Slot {
-      case model(Int)
-      case seed(Int)
-      case source(Int)
-      case singularTest(Int)
-      case genericTest(Int)
-    }
     var slots: [Slot] = modelIndices.map { .model($0) }
     slots += project.seeds.indices.map { .seed($0) }
     slots += project.sources.indices.map { .source($0) }
@@ -74,11 +72,19 @@ struct Linker {
     var generic: [Int] = []
     generic.reserveCapacity(genericTests.count)
     var groups: [String: [Int]] = [:]
-    for index in genericTests.indices {
-      groups[genericTests[index].testName, default: []].append(index)
+    // Ids and kinds read through a pointer: an optional's field read from an `inout` array
+    // or inside a closure copied the whole test.
+    var genericIDs: [String] = []
+    genericIDs.reserveCapacity(genericTests.count)
+    genericTests.withUnsafeBufferPointer { buffer in
+      guard let tests = buffer.baseAddress else { return }
+      for index in buffer.indices {
+        groups[tests[index]?.testName ?? "", default: []].append(index)
+        genericIDs.append(tests[index]?.uniqueID ?? "")
+      }
     }
     for key in groups.keys.sorted() { generic += groups[key] ?? [] }
-    generic.sort { genericTests[$0].uniqueID < genericTests[$1].uniqueID }
+    generic.sort { genericIDs[$0] < genericIDs[$1] }
     var nextSingular = 0
     var nextGeneric = 0
     while nextSingular < singular.count || nextGeneric < generic.count {
@@ -87,16 +93,16 @@ struct Linker {
       // copies all its fields.
       if nextSingular < singular.count, nextGeneric < generic.count,
         project.singularTests[singular[nextSingular]].uniqueID
-          == genericTests[generic[nextGeneric]].uniqueID
+          == genericIDs[generic[nextGeneric]]
       {
         let singularTest = project.singularTests[singular[nextSingular]]
         let genericTest = genericTests[generic[nextGeneric]]
         sink.emit(
           .error(
             "compile.duplicate-test",
-            "generic test `\(genericTest.name)` has the same name as the singular test "
+            "generic test `\(genericTest?.name ?? "")` has the same name as the singular test "
               + "`\(singularTest.originalFilePath)`",
-            at: genericTest.range,
+            at: genericTest?.range,
             notes: [
               .init(
                 "the singular test is defined here",
@@ -108,7 +114,7 @@ struct Linker {
         nextGeneric == generic.count
         || (nextSingular < singular.count
           && project.singularTests[singular[nextSingular]].uniqueID
-            <= genericTests[generic[nextGeneric]].uniqueID)
+            <= genericIDs[generic[nextGeneric]])
       if takeSingular {
         slots.append(.singularTest(singular[nextSingular]))
         nextSingular += 1
@@ -117,7 +123,46 @@ struct Linker {
         nextGeneric += 1
       }
     }
-    let unordered: [CompiledNode] = slots.concurrentMap { slot in
+    // Generic tests are moved into their nodes, each from its own slot of the array: copied,
+    // every field of 20,000 tests was retained here and released with the array.
+    let unordered: [CompiledNode] = genericTests.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let movableTests = buffer.baseAddress
+      return buildNodes(slots, movableTests)
+    }
+    let (nodes, graph) = Linker.ordered(consume unordered)
+    guard let order = graph.topologicalOrder() else {
+      // Cycles are rare: only now find where each edge's `ref` call is.
+      func edgeRange(_ child: Int, _ parent: Int) -> SourceRange? {
+        rendered[graph.ids[child]]?.references.first { id(for: $0.reference) == graph.ids[parent] }?
+          .range
+      }
+      for cycle in graph.cycles() {
+        let names = cycle.map { nodes[$0].name }
+        var notes: [Diagnostic.Note] = []
+        for step in zip(cycle, cycle.dropFirst()) {
+          notes.append(
+            .init(
+              "`\(nodes[step.0].name)` depends on `\(nodes[step.1].name)` here",
+              at: edgeRange(step.0, step.1)))
+        }
+        let first = edgeRange(cycle[0], cycle[1])
+        sink.emit(
+          .error(
+            "compile.cycle", "dependency cycle: \(names.joined(separator: " -> "))", at: first,
+            path: nodes[cycle[0]].originalFilePath, notes: Array(notes.dropFirst()),
+            hint: "a model cannot depend on itself, directly or through other models"))
+      }
+      return nil
+    }
+    return Linked(nodes: nodes, graph: graph, order: order)
+  }
+
+  /// Every node, in slot order, built in parallel; generic tests are moved out of `tests`.
+  private func buildNodes(
+    _ slots: [Slot], _ tests: UnsafeMutablePointer<GenericTestNode?>?
+  ) -> [CompiledNode] {
+    nonisolated(unsafe) let tests = tests
+    return slots.concurrentMap { slot in
       switch slot {
       case .model(let index):
         let node = rendered[project.models[index].uniqueID]
@@ -159,44 +204,26 @@ struct Linker {
           fqn: test.fqn, sql: nil, relation: nil, config: node?.config ?? test.config,
           dependsOn: dependsOn.sortedUnique(), genericTest: nil)
       case .genericTest(let index):
-        let test = genericTests[index]
+        // Each test has one slot, so it is still there; an empty node stands for the
+        // impossible case rather than a trap.
+        guard let test = tests?[index].take() else {
+          return CompiledNode(
+            uniqueID: "", resourceType: .test, name: "", originalFilePath: "", fqn: [],
+            sql: nil, relation: nil, config: NodeConfig(), dependsOn: [], genericTest: nil)
+        }
         var dependsOn = [test.attachedTo]
         for reference in test.references {
           if let parent = id(for: reference.reference) { dependsOn.append(parent) }
         }
-        return CompiledNode(
+        var node = CompiledNode(
           uniqueID: test.uniqueID, resourceType: .test, name: test.name,
           originalFilePath: test.originalFilePath,
           fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
-          dependsOn: dependsOn.sortedUnique(), genericTest: test)
+          dependsOn: dependsOn.sortedUnique(), genericTest: nil)
+        node.genericTest = consume test
+        return node
       }
     }
-    let (nodes, graph) = Linker.ordered(consume unordered)
-    guard let order = graph.topologicalOrder() else {
-      // Cycles are rare: only now find where each edge's `ref` call is.
-      func edgeRange(_ child: Int, _ parent: Int) -> SourceRange? {
-        rendered[graph.ids[child]]?.references.first { id(for: $0.reference) == graph.ids[parent] }?
-          .range
-      }
-      for cycle in graph.cycles() {
-        let names = cycle.map { nodes[$0].name }
-        var notes: [Diagnostic.Note] = []
-        for step in zip(cycle, cycle.dropFirst()) {
-          notes.append(
-            .init(
-              "`\(nodes[step.0].name)` depends on `\(nodes[step.1].name)` here",
-              at: edgeRange(step.0, step.1)))
-        }
-        let first = edgeRange(cycle[0], cycle[1])
-        sink.emit(
-          .error(
-            "compile.cycle", "dependency cycle: \(names.joined(separator: " -> "))", at: first,
-            path: nodes[cycle[0]].originalFilePath, notes: Array(notes.dropFirst()),
-            hint: "a model cannot depend on itself, directly or through other models"))
-      }
-      return nil
-    }
-    return Linked(nodes: nodes, graph: graph, order: order)
   }
 
   /// The nodes sorted by unique id, and the graph over them. Nodes are moved into place by
