@@ -25,30 +25,12 @@ public enum ArtifactWriter {
     }
     // Grouped by directory: each thread works in its own directories, so creations do not
     // queue on one directory's lock. Nodes of one directory mostly come one after the other.
-    // Paths are made in parallel (300,000 of them at 100,000 models), then grouped, by the
-    // directory of the source file (a slice of a string the node holds, not a new one). The
-    // paths are those of `Compilation.compiledPath(of:)`.
+    // Paths are made in parallel (300,000 of them at 100,000 models), then grouped.
     let prefix = compilation.compiledPathPrefix
     let located: [(directory: Substring, job: Job)?] = indices.concurrentMap { index in
       guard let sql = compilation.nodes[index].sql else { return nil }
-      if let testFile = compilation.nodes[index].genericTest?.originalFilePath {
-        // `<YAML file>/<test name>.sql`
-        let name = compilation.nodes[index].name + ".sql"
-        var relativePath = prefix
-        relativePath.reserveCapacity(prefix.utf8.count + testFile.utf8.count + 1 + name.utf8.count)
-        relativePath += testFile
-        relativePath += "/"
-        relativePath += name
-        return (testFile[...], Job(name: name, relativePath: relativePath, sql: sql))
-      }
-      let file = compilation.nodes[index].originalFilePath
-      let slash = file.utf8.lastIndex(of: UInt8(ascii: "/"))
-      return (
-        file[..<(slash ?? file.startIndex)],
-        Job(
-          name: String(file[(slash.map { file.index(after: $0) } ?? file.startIndex)...]),
-          relativePath: prefix + file, sql: sql)
-      )
+      let location = compilation.compiledLocation(of: index, prefix: prefix)
+      return (location.folder, Job(name: location.name, relativePath: location.path, sql: sql))
     }
     var directories: [Substring] = []
     var directoryNumbers: [Substring: Int] = [:]

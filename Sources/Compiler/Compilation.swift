@@ -59,22 +59,44 @@ public struct Compilation: Sendable {
   /// Where the node at an index writes its compiled SQL, relative to the project root (by
   /// index: passing a node copies its every field).
   public func compiledPath(of index: Int) -> String {
-    compiledPath(
-      name: nodes[index].name, file: nodes[index].originalFilePath,
-      testFile: nodes[index].genericTest?.originalFilePath)
+    compiledLocation(of: index, prefix: compiledPathPrefix).path
   }
 
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
-    compiledPath(
-      name: node.name, file: node.originalFilePath, testFile: node.genericTest?.originalFilePath)
+    Self.compiledLocation(
+      name: node.name, file: node.originalFilePath, testFile: node.genericTest?.originalFilePath,
+      prefix: compiledPathPrefix
+    ).path
+  }
+
+  /// The compiled file of the node at an index: its folder below `prefix` (a slice of a path
+  /// the node holds, to group files without making strings), its name, and its path relative
+  /// to the project root.
+  func compiledLocation(of index: Int, prefix: String) -> (
+    folder: Substring, name: String, path: String
+  ) {
+    Self.compiledLocation(
+      name: nodes[index].name, file: nodes[index].originalFilePath,
+      testFile: nodes[index].genericTest?.originalFilePath, prefix: prefix)
   }
 
   /// A model's or singular test's file, or a generic test's `<YAML file>/<name>.sql`.
-  private func compiledPath(name: String, file: String, testFile: String?) -> String {
-    let prefix = compiledPathPrefix
-    guard let testFile else { return prefix + file }
-    return prefix + testFile + "/" + name + ".sql"
+  private static func compiledLocation(
+    name: String, file: String, testFile: String?, prefix: String
+  ) -> (folder: Substring, name: String, path: String) {
+    if let testFile {
+      let fileName = name + ".sql"
+      var path = prefix
+      path.reserveCapacity(prefix.utf8.count + testFile.utf8.count + 1 + fileName.utf8.count)
+      path += testFile
+      path += "/"
+      path += fileName
+      return (testFile[...], fileName, path)
+    }
+    let slash = file.utf8.lastIndex(of: UInt8(ascii: "/"))
+    let nameStart = slash.map { file.index(after: $0) } ?? file.startIndex
+    return (file[..<(slash ?? file.startIndex)], String(file[nameStart...]), prefix + file)
   }
 
   /// `<target-path>/compiled/<project>/`, which every compiled path starts with.

@@ -158,7 +158,7 @@ public enum ProjectLoader {
     nonisolated(unsafe) let modelOutput = madeModels
     let slots = modelSlots
     let items = work
-    let parsed: [Parsed] = work.indices.map { $0 }.concurrentMap { position in
+    let parsed: [Parsed] = Array(work.indices).concurrentMap { position in
       let item = items[position]
       if case .seed = item.kind { return .seed(item) }
       let bytes: [UInt8]
