@@ -206,8 +206,13 @@ package enum FileSystem {
   /// Writes `bytes` to the file `name` of an open directory unless it already holds exactly
   /// them; returns whether it wrote, and the file's stamp afterwards. Opening relative to the
   /// directory spares the kernel a walk of the whole path for each of a compile's 30,000
-  /// files. A new file is created in place; a changed one is replaced through a temporary file
-  /// and a rename. `path` names the file in errors.
+  /// files. A new file is created in place. A changed one is rewritten in place too, as dbt
+  /// does: replacing it through a temporary file and a rename allocates an inode and deletes
+  /// one per file, which made rewriting 9,000 changed files slower than creating 30,000 (on
+  /// ext4 without a journal, inodes deleted in the last minutes also slow every later
+  /// creation). Only a file that is not a plain single-link file (a hard link, a symlink,
+  /// unwritable) is replaced through a rename, so nothing outside `target/` is written.
+  /// `path` names the file in errors.
   package static func writeIfChanged(
     in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
     isNew: Bool = false
@@ -218,20 +223,43 @@ package enum FileSystem {
         return (true, try create(in: directory, name, bytes, path: path, exclusive: true))
       } catch  where error.code == EEXIST {}
     }
-    let existing = openat(directory, name, O_RDONLY | O_CLOEXEC)
+    let existing = openat(directory, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
     if existing < 0 {
-      guard errno == ENOENT else { throw failure(path) }
-      return (true, try create(in: directory, name, bytes, path: path))
+      if errno == ENOENT { return (true, try create(in: directory, name, bytes, path: path)) }
+      // A symlink, a read-only file or file system: compared through a read, as before.
+      let readable = openat(directory, name, O_RDONLY | O_CLOEXEC)
+      if readable >= 0 {
+        defer { close(readable) }
+        if holds(readable, bytes) { return (false, stamp(of: readable)) }
+      }
+      return (true, try replace(in: directory, name, bytes, path: path))
     }
+    defer { close(existing) }
+    if holds(existing, bytes) { return (false, stamp(of: existing)) }
+    var info = stat()
+    guard fstat(existing, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1
+    else { return (true, try replace(in: directory, name, bytes, path: path)) }
+    // Written over, then cut to length: the file is never empty in between.
+    var written = 0
+    while written < bytes.count, let start = bytes.baseAddress {
+      let count = pwrite(existing, start + written, bytes.count - written, off_t(written))
+      if count <= 0 { throw failure(path) }
+      written += count
+    }
+    guard ftruncate(existing, off_t(bytes.count)) == 0 else { throw failure(path) }
+    return (true, stamp(of: existing))
+  }
+
+  /// Whether an open file holds exactly `bytes`, read from its start.
+  private static func holds(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
     // One byte more than expected: a longer file fills it, a shorter one reads short, and a
     // regular file reads short only at its end (no `fstat`, no second `read`).
-    let same = withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) {
-      buffer in
+    withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 16) { buffer in
       guard let start = buffer.baseAddress else { return false }
       var total = 0
       while total < buffer.count {
         let requested = buffer.count - total
-        let count = Glibc.read(existing, start + total, requested)
+        let count = Glibc.read(descriptor, start + total, requested)
         if count <= 0 { break }
         total += count
         if count < requested { break }
@@ -240,9 +268,13 @@ package enum FileSystem {
       guard let expected = bytes.baseAddress else { return true }
       return memcmp(start, expected, bytes.count) == 0
     }
-    let existingStamp = same ? stamp(of: existing) : nil
-    close(existing)
-    if same { return (false, existingStamp) }
+  }
+
+  /// Replaces the directory entry `name` with a new file through a temporary file and a
+  /// rename: a symlink or hard link is replaced, not written through.
+  private static func replace(
+    in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String
+  ) throws(Failure) -> Stamp? {
     let temporary = ".\(name).tmp\(getpid())"
     _ = try create(in: directory, temporary, bytes, path: path)
     guard renameat(directory, temporary, directory, name) == 0 else {
@@ -251,7 +283,7 @@ package enum FileSystem {
       throw error
     }
     // A rename changes the file's change time: stamped after it.
-    return (true, stamp(in: directory, name))
+    return stamp(in: directory, name)
   }
 
   /// Creates (or truncates) and writes a file; returns its stamp once written.

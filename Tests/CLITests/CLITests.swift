@@ -26,7 +26,7 @@ private let smallProject: [String: String] = [
     let second = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
     #expect(second.status == 0)
     #expect(second.stderr.contains("(0 written, 3 unchanged)"))
-    // A change of the same length is found by comparing content, and replaces the file whole.
+    // A change of the same length is found by comparing content, and rewrites the file.
     try fixture.write(
       "models/marts/revenue.sql", "select max(amount) as revenue from {{ ref('stg_orders') }}\n")
     let third = try Executable.run(["compile"], in: fixture.root)
@@ -37,6 +37,48 @@ private let smallProject: [String: String] = [
     let left = try FileManager.default.contentsOfDirectory(
       atPath: fixture.root + "/target/compiled/shop/models/marts")
     #expect(left.sorted() == ["_marts.yml", "revenue.sql"])
+  }
+
+  /// A changed file is rewritten in place (same inode, cut to its new length: no inode
+  /// allocated and none deleted per file), but a hard link or symlink is replaced, never
+  /// written through, so a file outside `target/` cannot change.
+  @Test func aChangedFileIsRewrittenInPlaceButNeverThroughALink() throws {
+    let fixture = try ProjectFixture(smallProject)
+    #expect(try Executable.run(["compile"], in: fixture.root).status == 0)
+    let folder = fixture.root + "/target/compiled/shop/models"
+    func inode(_ path: String) -> UInt64 {
+      var info = stat()
+      return lstat(path, &info) == 0 ? UInt64(info.st_ino) : 0
+    }
+    let revenueInode = inode(folder + "/marts/revenue.sql")
+    // Shorter SQL: a longer file's tail must not survive.
+    try fixture.write("models/marts/revenue.sql", "select 1 as revenue\n")
+    // The staging file becomes a hard link to a file outside `target/`, and the test's file a
+    // symlink to another.
+    try fixture.write("outside-hard.sql", "keep me\n")
+    try fixture.write("outside-soft.sql", "keep me too\n")
+    #expect(unlink(folder + "/staging/stg_orders.sql") == 0)
+    #expect(link(fixture.root + "/outside-hard.sql", folder + "/staging/stg_orders.sql") == 0)
+    let testFile = try #require(
+      FileManager.default.subpathsOfDirectory(atPath: folder + "/marts").first {
+        $0.hasPrefix("_marts.yml/")
+      })
+    #expect(unlink(folder + "/marts/" + testFile) == 0)
+    #expect(symlink(fixture.root + "/outside-soft.sql", folder + "/marts/" + testFile) == 0)
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.stderr.contains("(3 written, 0 unchanged)"), "\(result.stderr)")
+    #expect(
+      try fixture.read("target/compiled/shop/models/marts/revenue.sql") == "select 1 as revenue\n")
+    #expect(inode(folder + "/marts/revenue.sql") == revenueInode)
+    #expect(try fixture.read("outside-hard.sql") == "keep me\n")
+    #expect(try fixture.read("outside-soft.sql") == "keep me too\n")
+    #expect(
+      try fixture.read("target/compiled/shop/models/staging/stg_orders.sql")
+        == "select id, amount from \"dev\".\"raw_orders\"\n")
+    var info = stat()
+    #expect(lstat(folder + "/marts/" + testFile, &info) == 0)
+    #expect(info.st_mode & S_IFMT == S_IFREG)
+    #expect(try fixture.read("target/compiled/shop/models/marts/" + testFile).contains("is null"))
   }
 
   /// Unchanged files are known by their stamp in `target/.swdbt-compiled-index`; a file
