@@ -49,16 +49,24 @@ public enum Compiler {
     let modelIndices = project.models.indices.filter { project.models[$0].config.enabled }
     var inputs: [RenderPass.Input] = []
     inputs.reserveCapacity(modelIndices.count + project.singularTests.count)
-    for index in modelIndices {
+    // Where each model's and singular test's output lands in the render results (-1: not
+    // rendered): the linker reads them by position, not by id.
+    var renderedModels = [Int](repeating: -1, count: modelIndices.count)
+    for position in modelIndices.indices {
+      let index = modelIndices[position]
       guard let template = project.models[index].template else { continue }
+      renderedModels[position] = inputs.count
       inputs.append(
         .init(
           uniqueID: project.models[index].uniqueID, name: project.models[index].name,
           resource: .model, template: template, file: project.models[index].file,
           config: project.models[index].config))
     }
-    for test in project.singularTests where test.config.enabled {
+    var renderedSingularTests = [Int](repeating: -1, count: project.singularTests.count)
+    for index in project.singularTests.indices where project.singularTests[index].config.enabled {
+      let test = project.singularTests[index]
       guard let template = test.template else { continue }
+      renderedSingularTests[index] = inputs.count
       inputs.append(
         .init(
           uniqueID: test.uniqueID, name: test.name, resource: .test, template: template,
@@ -66,51 +74,55 @@ public enum Compiler {
     }
     phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
-    var renderedByIDBuilder: [String: RenderedNode] = [:]
-    renderedByIDBuilder.reserveCapacity(rendered.count)
-    for index in rendered.indices {
-      if let id = rendered[index]?.uniqueID { renderedByIDBuilder[id] = rendered[index] }
-    }
-    let renderedByID = renderedByIDBuilder
     phases.lap("render")
 
     // Generic tests from YAML.
-    var owners: [GenericTestBuilder.Owner] = []
-    for index in modelIndices {
-      guard let patch = project.models[index].patch else { continue }
+    // Owners carry the linker's slot of their node: models (by position in `modelIndices`),
+    // then seeds, then sources. Models in parallel (100,000 of them in a large project).
+    let modelOwners: [GenericTestBuilder.Owner?] = Array(modelIndices.indices).concurrentMap {
+      position in
+      let index = modelIndices[position]
+      guard let patch = project.models[index].patch else { return nil }
       var specs = patch.tests
       for column in patch.columns.indices { specs += patch.columns[column].tests }
-      if !specs.isEmpty {
-        owners.append(
-          .init(
-            uniqueID: project.models[index].uniqueID, nameInTest: project.models[index].name,
-            isSource: false, specs: specs))
-      }
+      guard !specs.isEmpty else { return nil }
+      return .init(
+        uniqueID: project.models[index].uniqueID, nameInTest: project.models[index].name,
+        isSource: false, specs: specs, linkerSlot: position)
     }
-    for seed in project.seeds {
+    var owners = modelOwners.compactMap { $0 }
+    for index in project.seeds.indices {
+      let seed = project.seeds[index]
       let specs = (seed.patch?.tests ?? []) + (seed.patch?.columns.flatMap(\.tests) ?? [])
       if !specs.isEmpty {
         owners.append(
-          .init(uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs))
+          .init(
+            uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs,
+            linkerSlot: modelIndices.count + index))
       }
     }
-    for source in project.sources {
+    for index in project.sources.indices {
+      let source = project.sources[index]
       let specs = source.tests + source.columns.flatMap(\.tests)
       if !specs.isEmpty {
         owners.append(
           .init(
             uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)",
-            isSource: true, specs: specs))
+            isSource: true, specs: specs,
+            linkerSlot: modelIndices.count + project.seeds.count + index))
       }
     }
-    var genericTests = GenericTestBuilder.build(
+    var (genericTests, ownerSlots) = GenericTestBuilder.build(
       owners: owners, environment: environment, projectTests: project.projectFile.tests,
       sink: tracker)
     phases.lap("generic tests")
 
     // Link: every node, and edges from the references actually evaluated.
-    let linker = Linker(project: project, modelIndices: modelIndices, rendered: renderedByID)
-    guard var linked = linker.link(genericTests: &genericTests, sink: tracker),
+    let linker = Linker(
+      project: project, modelIndices: modelIndices, rendered: rendered,
+      renderedModels: renderedModels, renderedSingularTests: renderedSingularTests)
+    guard
+      var linked = linker.link(genericTests: &genericTests, ownerSlots: ownerSlots, sink: tracker),
       !tracker.sawError
     else { return nil }
     phases.lap("link")
@@ -129,6 +141,9 @@ public enum Compiler {
       }
     }
     let graph = linked.graph
+    let referenceTargets = linked.referenceTargets
+    let attachedIndices = linked.attachedIndices
+    let renderedIndices = linked.renderedIndices
     // In parallel (300,000 quoted names at 100,000 models); the frozen copy lives only
     // during the map, so the changes below do not copy nodes.
     let quotedNames: [String] = { (frozenNodes: [CompiledNode]) in
@@ -149,17 +164,16 @@ public enum Compiler {
     // The frozen copy lives only while substituting, so the changes below do not copy nodes.
     let substituted: [Substituted?] = { (frozenNodes: [CompiledNode]) in
       Array(graph.ids.indices).concurrentMap { index in
-        // Generic tests (two thirds of the nodes) were not rendered: no lookup by id for them.
-        guard frozenNodes[index].genericTest == nil,
-          let renderedNode = renderedByID[frozenNodes[index].uniqueID]
-        else { return nil }
+        let renderedIndex = renderedIndices[index]
+        guard renderedIndex >= 0, let renderedNode = rendered[renderedIndex] else { return nil }
+        let targets = referenceTargets[index]
         var names: [String] = []
         var relations: [RelationName?] = []
         var ephemeralParents: [Int] = []
         names.reserveCapacity(renderedNode.references.count)
-        for reference in renderedNode.references {
-          guard let targetIndex = linker.resolve(reference.reference, from: index, graph: graph)
-          else {
+        for position in renderedNode.references.indices {
+          let targetIndex = position < targets.count ? targets[position] : -1
+          guard targetIndex >= 0 else {
             names.append("")
             relations.append(nil)
             continue
@@ -202,11 +216,10 @@ public enum Compiler {
     // Generic tests: the model under test and relation arguments get their final names. In
     // parallel, each test changing only itself and reading relations, which are final.
     nodes.concurrentUpdate { nodes, index in
-      guard nodes[index].resourceType == .test,
-        let attachedTo = nodes[index].genericTest?.attachedTo
-      else { return }
+      guard nodes[index].resourceType == .test, nodes[index].genericTest != nil else { return }
       // Changed in place: binding the test copies all its fields, 20,000 times.
-      let modelRelation = graph.index(of: attachedTo).flatMap { nodes[$0].relation }
+      let attached = attachedIndices[index]
+      let modelRelation = attached >= 0 ? nodes[attached].relation : nil
       nodes[index].genericTest?.modelRelation = modelRelation
       let hasRelationArgument =
         nodes[index].genericTest?.arguments.values.contains {
@@ -215,11 +228,12 @@ public enum Compiler {
       // Moved out and back, not copied.
       guard hasRelationArgument, var test = nodes[index].genericTest.take() else { return }
       var arguments = test.arguments
+      let targets = referenceTargets[index]
       for (key, value) in test.arguments {
-        guard case .relation(let placeholder) = value, placeholder.index < test.references.count,
-          let target = linker.resolve(
-            test.references[placeholder.index].reference, from: index, graph: graph)
+        guard case .relation(let placeholder) = value, placeholder.index < targets.count,
+          targets[placeholder.index] >= 0
         else { continue }
+        let target = targets[placeholder.index]
         let relation = nodes[target].relation
         arguments[key] =
           switch placeholder.part {

@@ -38,12 +38,15 @@ enum GenericTestBuilder {
     let nameInTest: String
     let isSource: Bool
     let specs: [TestSpec]
+    /// Where the linker places the owner's node (see `Linker.link`), handed to it with each
+    /// test so it needs no lookup by id.
+    let linkerSlot: Int
   }
 
   static func build(
     owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree,
     sink: any DiagnosticSink
-  ) -> [GenericTestNode?] {
+  ) -> (tests: [GenericTestNode?], ownerSlots: [Int]) {
     let projectName = environment.project.name
     // Each declaration is prepared on its own, in parallel (20,000 tests in a 10,000-model
     // project); names are made unique and diagnostics reported in declaration order after.
@@ -59,6 +62,8 @@ enum GenericTestBuilder {
     // Optional, so the linker can move each one into its node (`take()`) instead of copying.
     var nodes: [GenericTestNode?] = []
     nodes.reserveCapacity(prepared.count)
+    var ownerSlots: [Int] = []
+    ownerSlots.reserveCapacity(prepared.count)
     var usedNames: Set<String> = []
     usedNames.reserveCapacity(prepared.count)
     for index in prepared.indices {
@@ -76,8 +81,9 @@ enum GenericTestBuilder {
       }
       usedNames.insert(name)
       nodes.append(prepared[index].node.take())
+      ownerSlots.append(owners[declarations[index].owner].linkerSlot)
     }
-    return nodes
+    return (nodes, ownerSlots)
   }
 
   /// One declaration's node (named as dbt would, before de-duplication), or its problems.

@@ -182,8 +182,6 @@ private func names(
       return Int((state >> 33) % UInt64(bound))
     }
     let ids = (0..<300).map { "node\($0 * 7 % 300)" }.sorted()
-    var positions: [String: Int] = [:]
-    for index in ids.indices { positions[ids[index]] = index }
     var parents = [[Int]](repeating: [], count: ids.count)
     var edges: [(child: String, parent: String)] = []
     for _ in 0..<900 {
@@ -192,12 +190,18 @@ private func names(
       parents[child].append(parent)
       edges.append((ids[child], ids[parent]))
     }
-    let indexed = DependencyGraph(sortedIDs: ids, positions: positions, parents: parents)
+    let indexed = DependencyGraph(sortedIDs: ids, parents: parents)
     let listed = DependencyGraph(ids: ids.reversed(), edges: edges)
     #expect(indexed.ids == listed.ids)
     #expect(indexed.parents == listed.parents)
     #expect(indexed.children == listed.children)
     #expect(indexed.index(of: "node42") == listed.index(of: "node42"))
+    // Found by a binary search: every id at its place, and absent ids (before, between and
+    // after the others) not found.
+    #expect(ids.indices.allSatisfy { indexed.index(of: ids[$0]) == $0 })
+    for absent in ["", "node", "node100a", "node99 ", "zzz"] {
+      #expect(indexed.index(of: absent) == nil)
+    }
     #expect(indexed.cycles() == listed.cycles())
   }
 
@@ -212,8 +216,6 @@ private func names(
     }
     for count in [1, 2, 63, 64, 65, 700, 5000] {
       let ids = (0..<count).map { String(format: "n%05d", $0) }
-      var positions: [String: Int] = [:]
-      for index in ids.indices { positions[ids[index]] = index }
       // Edges between random pairs, pointing from a later rank to an earlier one in a random
       // ranking, so the graph has no cycle and index order is not a valid order.
       let rank = (0..<count).map { _ in next(1_000_000) }
@@ -224,7 +226,7 @@ private func names(
         guard rank[a] != rank[b] else { continue }
         if rank[a] > rank[b] { parents[a].append(b) } else { parents[b].append(a) }
       }
-      let graph = DependencyGraph(sortedIDs: ids, positions: positions, parents: parents)
+      let graph = DependencyGraph(sortedIDs: ids, parents: parents)
       var remaining = graph.parents.map(\.count)
       var ready = Set(ids.indices.filter { remaining[$0] == 0 })
       var expected: [Int] = []
