@@ -43,6 +43,8 @@ enum GenericTestBuilder {
     let linkerSlot: Int
   }
 
+  /// One test per declaration (nil where it failed, with a diagnostic), and the slot of
+  /// the node each tests.
   static func build(
     owners: [Owner], environment: RenderEnvironment, projectTests: ConfigTree,
     sink: any DiagnosticSink
@@ -50,46 +52,63 @@ enum GenericTestBuilder {
     let projectName = environment.project.name
     // Each declaration is prepared on its own, in parallel (20,000 tests in a 10,000-model
     // project); names are made unique and diagnostics reported in declaration order after.
-    var declarations: [(owner: Int, spec: Int)] = []
-    for owner in owners.indices {
-      for spec in owners[owner].specs.indices { declarations.append((owner, spec)) }
-    }
-    var prepared = declarations.concurrentMap { declaration in
-      prepare(
-        owners[declaration.owner].specs[declaration.spec], of: owners[declaration.owner],
-        environment: environment, projectTests: projectTests)
-    }
-    // Optional, so the linker can move each one into its node (`take()`) instead of copying.
-    var nodes: [GenericTestNode?] = []
-    nodes.reserveCapacity(prepared.count)
+    var declarationList: [(owner: Int, spec: Int)] = []
     var ownerSlots: [Int] = []
-    ownerSlots.reserveCapacity(prepared.count)
-    var usedNames: Set<String> = []
-    usedNames.reserveCapacity(prepared.count)
-    for index in prepared.indices {
-      for diagnostic in prepared[index].diagnostics { sink.emit(diagnostic) }
-      // Renamed in place and moved out, not copied: 20,000 test nodes in a large project.
-      guard let baseName = prepared[index].node?.name else { continue }
-      var name = baseName
-      if usedNames.contains(baseName) {
-        name = shorten(baseName + "_" + String(nodes.count), force: true)
-        prepared[index].node?.name = name
-        prepared[index].node?.uniqueID = "test.\(projectName).\(name)"
-        let declaration = declarations[index]
-        prepared[index].node?.config = projectTests.resolve([projectName, name]).merged(
-          with: owners[declaration.owner].specs[declaration.spec].config)
+    for owner in owners.indices {
+      let slot = owners[owner].linkerSlot
+      for spec in owners[owner].specs.indices {
+        declarationList.append((owner, spec))
+        ownerSlots.append(slot)
       }
-      usedNames.insert(name)
-      nodes.append(prepared[index].node.take())
-      ownerSlots.append(owners[declarations[index].owner].linkerSlot)
     }
-    return (nodes, ownerSlots)
+    let declarations = declarationList
+    var diagnostics = [[Diagnostic]](repeating: [], count: declarations.count)
+    var nameHashes = [UInt64](repeating: 0, count: declarations.count)
+    // One test per declaration, nil where it failed; optional, so the linker can move each
+    // one into its node (`take()`) instead of copying it. Side results are written by index.
+    var tests: [GenericTestNode?] = diagnostics.withUnsafeMutableBufferPointer {
+      diagnosticsBuffer in
+      nameHashes.withUnsafeMutableBufferPointer { hashesBuffer in
+        nonisolated(unsafe) let diagnostics = diagnosticsBuffer.baseAddress
+        nonisolated(unsafe) let nameHashes = hashesBuffer.baseAddress
+        return Array(declarations.indices).concurrentMap { index in
+          let declaration = declarations[index]
+          let result = prepare(
+            owners[declaration.owner].specs[declaration.spec], of: owners[declaration.owner],
+            environment: environment, projectTests: projectTests)
+          diagnostics?[index] = result.diagnostics
+          nameHashes?[index] = result.nameHash
+          return result.node
+        }
+      }
+    }
+    var usedNames = NameTable(capacity: tests.count)
+    var kept = 0
+    // Through a pointer: reading an optional's field from the array copied the whole test.
+    tests.withUnsafeMutableBufferPointer { buffer in
+      guard let tests = buffer.baseAddress else { return }
+      for index in 0..<buffer.count {
+        for diagnostic in diagnostics[index] { sink.emit(diagnostic) }
+        guard let baseName = tests[index]?.name else { continue }
+        if !usedNames.insert(baseName, hash: nameHashes[index]) {
+          let name = shorten(baseName + "_" + String(kept), force: true)
+          tests[index]?.name = name
+          tests[index]?.uniqueID = "test.\(projectName).\(name)"
+          let declaration = declarations[index]
+          tests[index]?.config = projectTests.resolve([projectName, name]).merged(
+            with: owners[declaration.owner].specs[declaration.spec].config)
+          usedNames.insert(name, hash: StableHash.fnv1a(name))
+        }
+        kept += 1
+      }
+    }
+    return (tests, ownerSlots)
   }
 
   /// One declaration's node (named as dbt would, before de-duplication), or its problems.
   private static func prepare(
     _ spec: TestSpec, of owner: Owner, environment: RenderEnvironment, projectTests: ConfigTree
-  ) -> (node: GenericTestNode?, diagnostics: [Diagnostic]) {
+  ) -> (node: GenericTestNode?, diagnostics: [Diagnostic], nameHash: UInt64) {
     // `dbt_utils.unique_combination_of_columns` is looked up by its last part.
     let testName =
       spec.testName.utf8.contains(UInt8(ascii: "."))
@@ -107,7 +126,8 @@ enum GenericTestBuilder {
               + "`\(environment.project.projectFile.testPaths.first ?? "tests")/generic/` or "
               + "`\(environment.project.projectFile.macroPaths.first ?? "macros")/`"
           )
-        ]
+        ],
+        0
       )
     }
     var arguments = spec.arguments
@@ -133,7 +153,7 @@ enum GenericTestBuilder {
       diagnostics += host.problems.map { relocated($0, to: spec.range) }
       references = host.references
     }
-    guard diagnostics.isEmpty else { return (nil, diagnostics) }
+    guard diagnostics.isEmpty else { return (nil, diagnostics, 0) }
     let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
     let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
     let projectName = environment.project.name
@@ -145,7 +165,7 @@ enum GenericTestBuilder {
       attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
       range: spec.range, references: references,
       originalFilePath: spec.range?.file.path ?? "")
-    return (node, [])
+    return (node, [], StableHash.fnv1a(name))
   }
 
   static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]
@@ -214,6 +234,44 @@ enum GenericTestBuilder {
   static func shorten(_ name: String, force: Bool) -> String {
     guard force || name.utf8.count >= 64 else { return name }
     return String(name.prefix(30)) + "_" + StableHash.hex(name, digits: 10)
+  }
+}
+
+/// Test names seen so far, found by hashes made beforehand, in parallel: a `Set<String>`
+/// hashed each of 200,000 names again on one core.
+private struct NameTable {
+  /// Open addressing: an index into `names`, or -1 for a free place.
+  private var places: [Int32]
+  private var hashes: [UInt64] = []
+  private var names: [String] = []
+  private let shift: UInt64
+
+  /// A table for up to twice `capacity` names (each test's name, and a new one for each
+  /// duplicate), at most half full.
+  init(capacity: Int) {
+    var bits: UInt64 = 4
+    while 1 << bits < capacity * 4 { bits += 1 }
+    places = [Int32](repeating: -1, count: 1 << bits)
+    shift = 64 - bits
+    hashes.reserveCapacity(capacity)
+    names.reserveCapacity(capacity)
+  }
+
+  /// Adds a name with its `StableHash.fnv1a`; false when it was already there.
+  @discardableResult
+  mutating func insert(_ name: String, hash: UInt64) -> Bool {
+    // Fibonacci hashing spreads FNV's low-entropy bits over the table.
+    let mask = places.count - 1
+    var place = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    while places[place] >= 0 {
+      let entry = Int(places[place])
+      if hashes[entry] == hash, names[entry] == name { return false }
+      place = (place + 1) & mask
+    }
+    places[place] = Int32(names.count)
+    hashes.append(hash)
+    names.append(name)
+    return true
   }
 }
 

@@ -8,7 +8,9 @@ import Template
 /// Every reference is resolved once, to a node index, while the nodes are built: later
 /// stages read indices instead of hashing ids (a 100,000-model project has 300,000 nodes and
 /// hundreds of thousands of references).
-struct Linker {
+/// A class: the parallel builders share it, where a struct of this size was copied into
+/// each call that captured it.
+final class Linker: Sendable {
   struct Linked {
     var nodes: [CompiledNode]
     let graph: DependencyGraph
@@ -132,7 +134,8 @@ struct Linker {
     genericTests.withUnsafeBufferPointer { buffer in
       guard let tests = buffer.baseAddress else { return }
       for index in buffer.indices {
-        groups[tests[index]?.testName ?? "", default: []].append(index)
+        // A declaration that failed (reported already) has no test and no node.
+        if let testName = tests[index]?.testName { groups[testName, default: []].append(index) }
         genericIDs.append(tests[index]?.uniqueID ?? "")
       }
     }
@@ -278,7 +281,7 @@ struct Linker {
                   originalFilePath: project.models[index].originalFilePath,
                   fqn: project.models[index].fqn, sql: nil, relation: nil,
                   config: renderedNode?.config ?? project.models[index].config,
-                  dependsOn: nodeParents.map(uniqueID(ofSlot:)), genericTest: nil)
+                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
               case .seed(let index):
                 let seed = project.seeds[index]
                 node = CompiledNode(
@@ -308,7 +311,7 @@ struct Linker {
                   originalFilePath: test.originalFilePath,
                   fqn: test.fqn, sql: nil, relation: nil,
                   config: renderedNode?.config ?? test.config,
-                  dependsOn: nodeParents.map(uniqueID(ofSlot:)), genericTest: nil)
+                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
               case .genericTest(let index):
                 // Each test has one slot, so it is still there; an empty node stands for the
                 // impossible case rather than a trap.
@@ -328,7 +331,7 @@ struct Linker {
                   uniqueID: test.uniqueID, resourceType: .test, name: test.name,
                   originalFilePath: test.originalFilePath,
                   fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
-                  dependsOn: nodeParents.map(uniqueID(ofSlot:)), genericTest: nil)
+                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
                 testNode.genericTest = consume test
                 node = testNode
               }

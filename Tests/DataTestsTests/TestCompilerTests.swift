@@ -112,6 +112,26 @@ import Testing
         "`accepted_values` needs a non-empty `values:` list"))
   }
 
+  /// The same test declared twice keeps both: the second gets the first's name, its
+  /// position and a hash, so ids stay unique.
+  @Test func aTestDeclaredTwiceIsRenamedNotLost() throws {
+    var files = Self.files
+    files["models/schema.yml"] = files["models/schema.yml"]?.replacing(
+      "      - name: status\n", with: "          - not_null\n      - name: status\n")
+    let (compilation, sink) = try compile(files)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let notNull = compilation.nodes.filter {
+      $0.genericTest?.testName == "not_null" && $0.genericTest?.column == "id"
+    }
+    #expect(notNull.count == 2)
+    #expect(notNull.contains { $0.name == "not_null_orders_id" })
+    let renamed = try #require(notNull.first { $0.name != "not_null_orders_id" })
+    #expect(renamed.name.hasPrefix("not_null_orders_id_2_") && renamed.name.count == 31)
+    #expect(renamed.uniqueID == "test.shop.\(renamed.name)")
+    #expect(renamed.sql == "select *\nfrom \"dev\".\"orders\"\nwhere id is null\n")
+    #expect(Set(compilation.nodes.map(\.uniqueID)).count == compilation.nodes.count)
+  }
+
   /// Generic test ids have no hash suffix, so a singular test file named like a generated test
   /// would silently take its place: it is an error that points at both.
   @Test func singularTestNamedLikeAGenericTestIsAnError() throws {
