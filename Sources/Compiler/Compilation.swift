@@ -35,8 +35,6 @@ public struct Compilation: Sendable {
   public let graph: DependencyGraph
   /// Nodes parallel to `graph.ids`.
   public private(set) var nodes: [CompiledNode]
-  /// Selectable views parallel to `graph.ids`.
-  public let selectables: [Selectable]
   /// Every node in a valid build order, parents first, ties by id.
   public let order: [Int]
 
@@ -48,8 +46,21 @@ public struct Compilation: Sendable {
     return self
   }
 
-  /// A selection context over this compilation.
-  public var selection: Selection { Selection(graph: graph, nodes: selectables) }
+  /// A selection context over this compilation. Each call builds every node's selectable
+  /// view (in parallel): commands that select nothing skip it (see `resolve`).
+  public func selection() -> Selection {
+    let nodes = self.nodes
+    let views = Array(nodes.indices).concurrentMap { Compiler.selectable(nodes, $0) }
+    return Selection(graph: graph, nodes: views)
+  }
+
+  /// The nodes a command works on (`Selection.resolve`, tests of selected nodes included):
+  /// every node when nothing is selected or excluded, without building any selectable view
+  /// (300,000 of them, 0.1-0.2 s, in a 100,000-model project).
+  public func resolve(select: Selector?, exclude: Selector?) -> Set<Int> {
+    if select == nil, exclude == nil { return Set(graph.ids.indices) }
+    return selection().resolve(select: select, exclude: exclude)
+  }
 
   /// The node with a unique id.
   public func node(_ uniqueID: String) -> CompiledNode? {

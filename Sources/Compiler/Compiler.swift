@@ -247,12 +247,7 @@ public enum Compiler {
       nodes[index].genericTest = test
     }
     phases.lap("inline ephemerals, test arguments")
-    let selectables = { (frozen: [CompiledNode]) in
-      Array(frozen.indices).concurrentMap { selectable(frozen, $0) }
-    }(nodes)
-    phases.lap("selectors")
-    return Compilation(
-      project: project, graph: graph, nodes: nodes, selectables: selectables, order: linked.order)
+    return Compilation(project: project, graph: graph, nodes: nodes, order: linked.order)
   }
 
   /// The selector's view of the node at `index` (by index: a node argument is a copy).

@@ -18,7 +18,7 @@ struct Compile: ParsableCommand {
     let session = Session(options: project)
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
-    let selected = compilation.selection.resolve(
+    let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     let ordered = compilation.order.filter(selected.contains)
     let writeStart = clock.now

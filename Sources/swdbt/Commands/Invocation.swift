@@ -72,7 +72,7 @@ struct Invocation {
       loaded, existingRelations: existing, fullRefresh: fullRefresh)
     defer { ExitWithoutTeardown.keep(compilation) }
 
-    let selected = compilation.selection.resolve(
+    let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     if !selection.select.isEmpty, selected.isEmpty {
       console.report([

@@ -28,7 +28,7 @@ struct List: ParsableCommand {
     let session = Session(options: project)
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
-    let selected = compilation.selection.resolve(
+    let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     var lines: [String] = []
     for index in compilation.graph.ids.indices where selected.contains(index) {
