@@ -13,8 +13,10 @@ public enum ArtifactWriter {
   }
 
   /// Writes the compiled SQL of the given nodes; a file that cannot be written is an error.
+  /// `prefetched`, started before compiling, has stamped most files already.
   public static func writeCompiledSQL(
-    _ compilation: Compilation, nodes indices: [Int], sink: any DiagnosticSink
+    _ compilation: Compilation, nodes indices: [Int], prefetched: CompiledStampPrefetch? = nil,
+    sink: any DiagnosticSink
   ) -> Summary {
     let root = compilation.project.root
     struct Job {
@@ -72,9 +74,23 @@ public enum ArtifactWriter {
     let indexPath =
       root + "/" + compilation.project.projectFile.targetPath + "/.swdbt-compiled-index"
     let writeOrder = jobs.flatMap { $0.map(\.relativePath) }
-    var loadedIndex = CompiledFileIndex.load(indexPath)
+    let found = prefetched.flatMap { prefetch in
+      let found = prefetch.finish()
+      return prefetch.indexPath == indexPath ? found : nil
+    }
+    var loadedIndex = found?.index ?? CompiledFileIndex.load(indexPath)
     loadedIndex.align(with: writeOrder)
     let index = loadedIndex
+    // Stamps read ahead are used in folders still the ones that were watched.
+    let prefetchedFolders: [Bool] = directories.indices.map { number in
+      guard let found, found.stamped > 0, opened[number].descriptor >= 0, !opened[number].isNew,
+        let inode = found.folders[prefix + directories[number]]
+      else { return false }
+      return FileSystem.inode(of: opened[number].descriptor) == inode
+    }
+    let prefetchedStamps = found?.stamps ?? []
+    let stamped = found?.stamped ?? 0
+    let changed = found?.changed ?? []
     var starts: [Int] = []
     var position = 0
     for directoryJobs in jobs {
@@ -96,12 +112,15 @@ public enum ArtifactWriter {
           let hash = StableHash.fnv1a(bytes)
           // Written by swdbt with this SQL and untouched since: one stat, no read.
           if !isNew,
-            let entry = index.trusted(
+            let (record, entry) = index.trusted(
               at: firstPositions[number] + jobIndex, path: job.relativePath),
-            entry.hash == hash, entry.stamp.size == bytes.count,
-            FileSystem.stamp(in: descriptor, job.name) == entry.stamp
+            entry.hash == hash, entry.stamp.size == bytes.count
           {
-            return .success((false, entry, true))
+            let current =
+              prefetchedFolders[number] && record < stamped
+                && (changed.isEmpty || !changed.contains(job.relativePath))
+              ? prefetchedStamps[record] : FileSystem.stamp(in: descriptor, job.name)
+            if current == entry.stamp { return .success((false, entry, true)) }
           }
           return Result { () throws(FileSystem.Failure) in
             let (written, stamp) = try FileSystem.writeIfChanged(

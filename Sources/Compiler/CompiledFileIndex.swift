@@ -38,6 +38,8 @@ struct CompiledFileIndex: Sendable {
     index.savedSeconds = stamp.changeSeconds
     index.savedNanoseconds = stamp.changeNanoseconds
     var records: [(pathStart: Int, pathEnd: Int, entry: Entry)] = []
+    // Files are written in order, each path about 60 bytes.
+    records.reserveCapacity(bytes.count / (recordSize + 40))
     let complete = bytes.withUnsafeBytes { raw -> Bool in
       var offset = magic.count
       func integer(_ at: Int) -> UInt64 {
@@ -100,8 +102,9 @@ struct CompiledFileIndex: Sendable {
     }
   }
 
-  /// The trusted entry of the file at `position` (in write order) with `path`, if any.
-  func trusted(at position: Int, path: String) -> Entry? {
+  /// The trusted entry of the file at `position` (in write order) with `path`, if any, and
+  /// where the index has it.
+  func trusted(at position: Int, path: String) -> (record: Int, entry: Entry)? {
     let found: Int?
     if let positions { found = positions[path] } else { found = position }
     guard let found, found < records.count else { return nil }
@@ -109,7 +112,20 @@ struct CompiledFileIndex: Sendable {
     let age =
       (savedSeconds - entry.stamp.changeSeconds) * 1_000_000_000 + savedNanoseconds
       - entry.stamp.changeNanoseconds
-    return age > CompiledFileIndex.racyWindowNanoseconds ? entry : nil
+    return age > CompiledFileIndex.racyWindowNanoseconds ? (found, entry) : nil
+  }
+
+  /// The number of files the index lists.
+  var count: Int { records.count }
+
+  /// The path of the file at `record`, relative to the project root, as UTF-8 bytes.
+  func withPath<Result>(
+    at record: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+  ) -> Result {
+    bytes.withUnsafeBufferPointer { buffer in
+      body(
+        UnsafeBufferPointer(rebasing: buffer[records[record].pathStart..<records[record].pathEnd]))
+    }
   }
 
   /// Writes an index of these files, in write order (atomically; failing to is harmless:

@@ -155,6 +155,12 @@ package enum FileSystem {
     return descriptor
   }
 
+  /// The inode of an open file or directory.
+  package static func inode(of descriptor: Int32) -> UInt64? {
+    var info = stat()
+    return fstat(descriptor, &info) == 0 ? UInt64(info.st_ino) : nil
+  }
+
   /// Closes a directory opened by `openDirectory`.
   package static func closeDirectory(_ descriptor: Int32) {
     close(descriptor)
@@ -181,6 +187,13 @@ package enum FileSystem {
         size: Int(info.st_size), inode: UInt64(info.st_ino),
         changeSeconds: Int(info.st_ctim.tv_sec), changeNanoseconds: Int(info.st_ctim.tv_nsec))
     }
+  }
+
+  /// The stamp of the regular file named by a C string in an open directory, or nil.
+  package static func stamp(in directory: Int32, cName: UnsafePointer<CChar>) -> Stamp? {
+    var info = stat()
+    guard fstatat(directory, cName, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+    return Stamp(info)
   }
 
   /// The stamp of the regular file `name` in an open directory, or nil.

@@ -16,13 +16,17 @@ struct Compile: ParsableCommand {
     let clock = ContinuousClock()
     let start = clock.now
     let session = Session(options: project)
+    // Unchanged compiled files are stamped while the project compiles (in the default
+    // `target/`; another target path is stamped by the writer itself).
+    let prefetched = CompiledStampPrefetch(root: session.root)
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     let ordered = compilation.order.filter(selected.contains)
     let writeStart = clock.now
-    let summary = ArtifactWriter.writeCompiledSQL(compilation, nodes: ordered, sink: session.sink)
+    let summary = ArtifactWriter.writeCompiledSQL(
+      compilation, nodes: ordered, prefetched: prefetched, sink: session.sink)
     session.timing("write compiled SQL", from: writeStart, to: clock.now)
     if session.sink.hasErrors {
       session.console.report(session.sink.diagnostics.filter { $0.code.hasPrefix("write.") })
