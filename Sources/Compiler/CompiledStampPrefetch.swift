@@ -5,11 +5,11 @@ import Project
 import Synchronization
 
 /// Reads the compiled-file index and the current stamp of every file it lists on a thread of
-/// its own while the project loads and compiles, so the writer finds unchanged files without
+/// its own while the project compiles, so the writer finds unchanged files without
 /// a `stat` each (300,000 of them at 100,000 models: most of a warm compile's writing).
 ///
-/// The thread runs at idle priority: it takes the cores only while loading or compiling
-/// leaves one idle, and what it has not done when the writer starts, the writer does itself.
+/// The thread runs at idle priority: it takes the cores only while compiling leaves one
+/// idle, and what it has not done when the writer starts, the writer does itself.
 /// A stamp read early must still hold when the writer uses it: each folder is watched with
 /// inotify before its files are stamped, and any change in it afterwards (a file written,
 /// created, removed or moved, the folder itself removed or moved, lost events) makes the
@@ -39,7 +39,7 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
   private var watched: [Int32: String] = [:]
 
   /// Starts reading `<root>/<targetPath>/.swdbt-compiled-index` and stamping its files.
-  public init(root: String, targetPath: String = "target") {
+  public init(root: String, targetPath: String) {
     self.root = root
     self.indexPath = root + "/" + targetPath + "/.swdbt-compiled-index"
     Thread.detachNewThread { [self] in

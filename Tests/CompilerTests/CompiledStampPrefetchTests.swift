@@ -32,17 +32,17 @@ import Testing
     #expect(try write(fixture, prefetched: nil).written == 2)
     // Past the index's window for changes within one clock tick.
     Thread.sleep(forTimeInterval: 0.1)
-    let unchanged = CompiledStampPrefetch(root: fixture.root)
+    let unchanged = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
     unchanged.waitUntilStamped()
     let found = unchanged.finish()
     #expect(found.stamped == 2 && found.stamps.allSatisfy { $0 != nil })
     #expect(found.changed.isEmpty)
-    let again = CompiledStampPrefetch(root: fixture.root)
+    let again = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
     #expect(try write(fixture, prefetched: again).unchanged == 2)
 
     // Stamped first, changed after: same size, modification time put back. Only the change
     // time differs, which the stamp read ahead cannot know: the watch must report it.
-    let prefetched = CompiledStampPrefetch(root: fixture.root)
+    let prefetched = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
     prefetched.waitUntilStamped()
     let compiled = fixture.root + "/target/compiled/shop/models/marts/revenue.sql"
     let original = try fixture.read("target/compiled/shop/models/marts/revenue.sql")
@@ -63,7 +63,7 @@ import Testing
     let fixture = try ProjectFixture(Self.files)
     #expect(try write(fixture, prefetched: nil).written == 2)
     Thread.sleep(forTimeInterval: 0.1)
-    let prefetched = CompiledStampPrefetch(root: fixture.root)
+    let prefetched = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
     prefetched.waitUntilStamped()
     let folder = fixture.root + "/target/compiled/shop/models/marts"
     let original = try fixture.read("target/compiled/shop/models/marts/revenue.sql")

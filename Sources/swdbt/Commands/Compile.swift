@@ -16,10 +16,12 @@ struct Compile: ParsableCommand {
     let clock = ContinuousClock()
     let start = clock.now
     let session = Session(options: project)
-    // Unchanged compiled files are stamped while the project compiles (in the default
-    // `target/`; another target path is stamped by the writer itself).
-    let prefetched = CompiledStampPrefetch(root: session.root)
-    let compilation = try session.compile()
+    let loaded = try session.load()
+    // Unchanged compiled files are stamped while the project compiles. Started after
+    // loading, which reads files on every core itself, and knows the target path.
+    let prefetched = CompiledStampPrefetch(
+      root: loaded.root, targetPath: loaded.projectFile.targetPath)
+    let compilation = try session.compile(loaded)
     defer { ExitWithoutTeardown.keep(compilation) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
