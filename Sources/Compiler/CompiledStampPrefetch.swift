@@ -51,7 +51,7 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
     }
   }
 
-  /// Waits until the thread has stamped every file (tests: the writer never waits).
+  /// Waits until the thread has stamped every file (for tests: the writer stops it instead).
   func waitUntilStamped() {
     done.wait()
     done.signal()
@@ -63,6 +63,8 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
   func finish() -> Found {
     stopRequested.store(true, ordering: .relaxed)
     done.wait()
+    // Signalled again, so a second call returns at once.
+    done.signal()
     if watcher >= 0 {
       drain(watcher, watched: watched, into: &found)
       close(watcher)
@@ -86,7 +88,7 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
     found.stamps = [FileSystem.Stamp?](repeating: nil, count: index.count)
     var watched: [Int32: String] = [:]
     defer { self.watched = watched }
-    var folder = ""
+    var folder: [UInt8] = []
     var folderDescriptor: Int32 = -1
     defer { if folderDescriptor >= 0 { close(folderDescriptor) } }
     var name = [CChar](repeating: 0, count: 4096)
@@ -99,12 +101,13 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
         guard let slash = path.lastIndex(of: UInt8(ascii: "/")),
           path.count - slash < name.count
         else { return nil }
-        let recordFolder = String(decoding: path[..<slash], as: UTF8.self)
-        if recordFolder != folder {
+        // Files come folder by folder: a folder is opened and watched when it changes.
+        if !path[..<slash].elementsEqual(folder) {
           if folderDescriptor >= 0 { close(folderDescriptor) }
-          folder = recordFolder
+          folder = Array(path[..<slash])
           folderDescriptor = watch(
-            folder, watcher: watcher, mask: mask, watched: &watched, folders: &found.folders)
+            String(decoding: folder, as: UTF8.self), watcher: watcher, mask: mask,
+            watched: &watched, folders: &found.folders)
         }
         guard folderDescriptor >= 0 else { return nil }
         // The name as a C string, without making a `String` of it.

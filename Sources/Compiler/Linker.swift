@@ -265,16 +265,24 @@ final class Linker: Sendable {
                 }
                 targets?[position] = nodeTargets
               }
+              // A model's or singular test's template output, recorded for the node, with its
+              // references resolved and its parents sorted.
+              func renderedNode(_ renderedIndex: Int, parents nodeParents: inout [Int])
+                -> RenderedNode?
+              {
+                renderedIndices?[position] = renderedIndex
+                let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
+                resolve(renderedNode?.references ?? [], into: &nodeParents)
+                nodeParents = nodeParents.sortedUnique()
+                return renderedNode
+              }
               var nodeParents: [Int] = []
               let node: CompiledNode
               switch slots[position] {
               case .model(let modelPosition):
                 let index = modelIndices[modelPosition]
-                let renderedIndex = renderedModels[modelPosition]
-                let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
-                renderedIndices?[position] = renderedIndex
-                resolve(renderedNode?.references ?? [], into: &nodeParents)
-                nodeParents = nodeParents.sortedUnique()
+                let renderedNode = renderedNode(
+                  renderedModels[modelPosition], parents: &nodeParents)
                 node = CompiledNode(
                   uniqueID: project.models[index].uniqueID, resourceType: .model,
                   name: project.models[index].name,
@@ -301,11 +309,7 @@ final class Linker: Sendable {
                   config: source.config, dependsOn: [], genericTest: nil)
               case .singularTest(let index):
                 let test = project.singularTests[index]
-                let renderedIndex = renderedSingularTests[index]
-                let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
-                renderedIndices?[position] = renderedIndex
-                resolve(renderedNode?.references ?? [], into: &nodeParents)
-                nodeParents = nodeParents.sortedUnique()
+                let renderedNode = renderedNode(renderedSingularTests[index], parents: &nodeParents)
                 node = CompiledNode(
                   uniqueID: test.uniqueID, resourceType: .test, name: test.name,
                   originalFilePath: test.originalFilePath,

@@ -27,13 +27,19 @@ import Testing
     return summary
   }
 
-  @Test func aFileChangedAfterItWasStampedIsStillRewritten() throws {
+  /// A project compiled once, and a prefetch that has stamped all its compiled files.
+  func compiledAndStamped() throws -> (ProjectFixture, CompiledStampPrefetch) {
     let fixture = try ProjectFixture(Self.files)
     #expect(try write(fixture, prefetched: nil).written == 2)
     // Past the index's window for changes within one clock tick.
     Thread.sleep(forTimeInterval: 0.1)
-    let unchanged = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
-    unchanged.waitUntilStamped()
+    let prefetched = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
+    prefetched.waitUntilStamped()
+    return (fixture, prefetched)
+  }
+
+  @Test func aFileChangedAfterItWasStampedIsStillRewritten() throws {
+    let (fixture, unchanged) = try compiledAndStamped()
     let found = unchanged.finish()
     #expect(found.stamped == 2 && found.stamps.allSatisfy { $0 != nil })
     #expect(found.changed.isEmpty)
@@ -60,11 +66,7 @@ import Testing
 
   /// A folder replaced after it was watched (its files stamped) is stamped again.
   @Test func aReplacedFolderIsStampedAgain() throws {
-    let fixture = try ProjectFixture(Self.files)
-    #expect(try write(fixture, prefetched: nil).written == 2)
-    Thread.sleep(forTimeInterval: 0.1)
-    let prefetched = CompiledStampPrefetch(root: fixture.root, targetPath: "target")
-    prefetched.waitUntilStamped()
+    let (fixture, prefetched) = try compiledAndStamped()
     let folder = fixture.root + "/target/compiled/shop/models/marts"
     let original = try fixture.read("target/compiled/shop/models/marts/revenue.sql")
     #expect(rename(folder, folder + ".old") == 0)
