@@ -110,22 +110,29 @@ public enum ArtifactWriter {
         let outcome = sql.withUTF8 { utf8 -> Result<Outcome, FileSystem.Failure> in
           let bytes = UnsafeRawBufferPointer(utf8)
           let hash = StableHash.fnv1a(bytes)
-          // Written by swdbt with this SQL and untouched since: one stat (most read ahead by
-          // `CompiledStampPrefetch`), no read.
+          // Written by swdbt and untouched since: one stat (most read ahead by
+          // `CompiledStampPrefetch`), no read. With this SQL, it stays; with other SQL, it is
+          // rewritten without reading it back (from disk, once the page cache has dropped it).
+          var differs = false
           if !isNew,
             let (record, entry) = index.trusted(
-              at: firstPositions[number] + jobIndex, path: job.relativePath),
-            entry.hash == hash, entry.stamp.size == bytes.count
+              at: firstPositions[number] + jobIndex, path: job.relativePath)
           {
             let current =
               prefetchedFolders[number] && record < stamped
                 && (changed.isEmpty || !changed.contains(job.relativePath))
               ? prefetchedStamps[record] : FileSystem.stamp(in: descriptor, job.name)
-            if current == entry.stamp { return .success((false, entry, true)) }
+            if current == entry.stamp {
+              if entry.hash == hash, entry.stamp.size == bytes.count {
+                return .success((false, entry, true))
+              }
+              differs = true
+            }
           }
           return Result { () throws(FileSystem.Failure) in
             let (written, stamp) = try FileSystem.writeIfChanged(
-              in: descriptor, job.name, bytes, path: root + "/" + job.relativePath, isNew: isNew)
+              in: descriptor, job.name, bytes, path: root + "/" + job.relativePath, isNew: isNew,
+              differs: differs)
             return (written, stamp.map { .init(hash: hash, stamp: $0) }, false)
           }
         }

@@ -225,10 +225,11 @@ package enum FileSystem {
   /// ext4 without a journal, inodes deleted in the last minutes also slow every later
   /// creation). Only a file that is not a plain single-link file (a hard link, a symlink,
   /// unwritable) is replaced through a rename, so nothing outside `target/` is written.
-  /// `path` names the file in errors.
+  /// `path` names the file in errors; `differs` says the file is known to hold other bytes
+  /// (it is then not read).
   package static func writeIfChanged(
     in directory: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String,
-    isNew: Bool = false
+    isNew: Bool = false, differs: Bool = false
   ) throws(Failure) -> (written: Bool, stamp: Stamp?) {
     // In a directory just created, every file is new: no lookup that can only fail first.
     if isNew {
@@ -248,7 +249,7 @@ package enum FileSystem {
       return (true, try replace(in: directory, name, bytes, path: path))
     }
     defer { close(existing) }
-    if holds(existing, bytes) { return (false, stamp(of: existing)) }
+    if !differs, holds(existing, bytes) { return (false, stamp(of: existing)) }
     var info = stat()
     guard fstat(existing, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1
     else { return (true, try replace(in: directory, name, bytes, path: path)) }
