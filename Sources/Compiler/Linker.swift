@@ -233,122 +233,116 @@ final class Linker: Sendable {
     _ slots: [Slot], _ tests: UnsafeMutablePointer<GenericTestNode?>?, ownerSlots: [Int]
   ) -> Built {
     nonisolated(unsafe) let tests = tests
-    let count = slots.count
-    var targets = [[Int]](repeating: [], count: count)
-    var parents = [[Int]](repeating: [], count: count)
-    var attached = [Int](repeating: -1, count: count)
-    var renderedIndices = [Int](repeating: -1, count: count)
-    // Each slot's side facts are written by the one task that builds its node.
-    let nodes: [CompiledNode] = targets.withUnsafeMutableBufferPointer { targetsBuffer in
-      parents.withUnsafeMutableBufferPointer { parentsBuffer in
-        attached.withUnsafeMutableBufferPointer { attachedBuffer in
-          renderedIndices.withUnsafeMutableBufferPointer { renderedBuffer in
-            nonisolated(unsafe) let targets = targetsBuffer.baseAddress
-            nonisolated(unsafe) let parents = parentsBuffer.baseAddress
-            nonisolated(unsafe) let attached = attachedBuffer.baseAddress
-            nonisolated(unsafe) let renderedIndices = renderedBuffer.baseAddress
-            return Array(slots.indices).concurrentMap { position in
-              // Resolves references to slots; `this` is the node itself but not a parent.
-              func resolve(_ references: [RecordedReference], into nodeParents: inout [Int]) {
-                guard !references.isEmpty else { return }
-                var nodeTargets: [Int] = []
-                nodeTargets.reserveCapacity(references.count)
-                for reference in references {
-                  if case .this = reference.reference {
-                    nodeTargets.append(position)
-                  } else if let parent = slot(for: reference.reference) {
-                    nodeTargets.append(parent)
-                    nodeParents.append(parent)
-                  } else {
-                    nodeTargets.append(-1)
-                  }
-                }
-                targets?[position] = nodeTargets
-              }
-              // A model's or singular test's template output, recorded for the node, with its
-              // references resolved and its parents sorted.
-              func renderedNode(_ renderedIndex: Int, parents nodeParents: inout [Int])
-                -> RenderedNode?
-              {
-                renderedIndices?[position] = renderedIndex
-                let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
-                resolve(renderedNode?.references ?? [], into: &nodeParents)
-                nodeParents = nodeParents.sortedUnique()
-                return renderedNode
-              }
-              var nodeParents: [Int] = []
-              let node: CompiledNode
-              switch slots[position] {
-              case .model(let modelPosition):
-                let index = modelIndices[modelPosition]
-                let renderedNode = renderedNode(
-                  renderedModels[modelPosition], parents: &nodeParents)
-                node = CompiledNode(
-                  uniqueID: project.models[index].uniqueID, resourceType: .model,
-                  name: project.models[index].name,
-                  originalFilePath: project.models[index].originalFilePath,
-                  fqn: project.models[index].fqn, sql: nil, relation: nil,
-                  config: renderedNode?.config ?? project.models[index].config,
-                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
-              case .seed(let index):
-                let seed = project.seeds[index]
-                node = CompiledNode(
-                  uniqueID: seed.uniqueID, resourceType: .seed, name: seed.name,
-                  originalFilePath: seed.originalFilePath,
-                  fqn: seed.fqn, sql: nil, relation: nil, config: seed.config, dependsOn: [],
-                  genericTest: nil)
-              case .source(let index):
-                let source = project.sources[index]
-                node = CompiledNode(
-                  uniqueID: source.uniqueID, resourceType: .source, name: source.name,
-                  originalFilePath: source.originalFilePath,
-                  fqn: [project.name, source.sourceName, source.name], sql: nil,
-                  relation: RelationName(
-                    database: source.database, schema: source.schema,
-                    identifier: source.identifier),
-                  config: source.config, dependsOn: [], genericTest: nil)
-              case .singularTest(let index):
-                let test = project.singularTests[index]
-                let renderedNode = renderedNode(renderedSingularTests[index], parents: &nodeParents)
-                node = CompiledNode(
-                  uniqueID: test.uniqueID, resourceType: .test, name: test.name,
-                  originalFilePath: test.originalFilePath,
-                  fqn: test.fqn, sql: nil, relation: nil,
-                  config: renderedNode?.config ?? test.config,
-                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
-              case .genericTest(let index):
-                // Each test has one slot, so it is still there; an empty node stands for the
-                // impossible case rather than a trap.
-                guard let test = tests?[index].take() else {
-                  return CompiledNode(
-                    uniqueID: "", resourceType: .test, name: "", originalFilePath: "", fqn: [],
-                    sql: nil, relation: nil, config: NodeConfig(), dependsOn: [],
-                    genericTest: nil)
-                }
-                if index < ownerSlots.count {
-                  attached?[position] = ownerSlots[index]
-                  nodeParents.append(ownerSlots[index])
-                }
-                resolve(test.references, into: &nodeParents)
-                nodeParents = nodeParents.sortedUnique()
-                var testNode = CompiledNode(
-                  uniqueID: test.uniqueID, resourceType: .test, name: test.name,
-                  originalFilePath: test.originalFilePath,
-                  fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
-                  dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
-                testNode.genericTest = consume test
-                node = testNode
-              }
-              parents?[position] = nodeParents
-              return node
+    /// What building one node finds besides the node, by slot.
+    struct Facts {
+      var targets: [Int] = []
+      var parents: [Int] = []
+      var attached = -1
+      var rendered = -1
+    }
+    var facts = [Facts](repeating: Facts(), count: slots.count)
+    // Each slot's facts are written by the one task that builds its node.
+    let nodes: [CompiledNode] = facts.withUnsafeMutableBufferPointer { factsBuffer in
+      nonisolated(unsafe) let facts = factsBuffer.baseAddress
+      return Array(slots.indices).concurrentMap { position in
+        // Resolves references to slots; `this` is the node itself but not a parent.
+        func resolve(_ references: [RecordedReference], into nodeParents: inout [Int]) {
+          guard !references.isEmpty else { return }
+          var nodeTargets: [Int] = []
+          nodeTargets.reserveCapacity(references.count)
+          for reference in references {
+            if case .this = reference.reference {
+              nodeTargets.append(position)
+            } else if let parent = slot(for: reference.reference) {
+              nodeTargets.append(parent)
+              nodeParents.append(parent)
+            } else {
+              nodeTargets.append(-1)
             }
           }
+          facts?[position].targets = nodeTargets
         }
+        // A model's or singular test's template output, recorded for the node, with its
+        // references resolved and its parents sorted.
+        func renderedNode(_ renderedIndex: Int, parents nodeParents: inout [Int])
+          -> RenderedNode?
+        {
+          facts?[position].rendered = renderedIndex
+          let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
+          resolve(renderedNode?.references ?? [], into: &nodeParents)
+          nodeParents = nodeParents.sortedUnique()
+          return renderedNode
+        }
+        var nodeParents: [Int] = []
+        let node: CompiledNode
+        switch slots[position] {
+        case .model(let modelPosition):
+          let index = modelIndices[modelPosition]
+          let renderedNode = renderedNode(
+            renderedModels[modelPosition], parents: &nodeParents)
+          node = CompiledNode(
+            uniqueID: project.models[index].uniqueID, resourceType: .model,
+            name: project.models[index].name,
+            originalFilePath: project.models[index].originalFilePath,
+            fqn: project.models[index].fqn, sql: nil, relation: nil,
+            config: renderedNode?.config ?? project.models[index].config,
+            dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
+        case .seed(let index):
+          let seed = project.seeds[index]
+          node = CompiledNode(
+            uniqueID: seed.uniqueID, resourceType: .seed, name: seed.name,
+            originalFilePath: seed.originalFilePath,
+            fqn: seed.fqn, sql: nil, relation: nil, config: seed.config, dependsOn: [],
+            genericTest: nil)
+        case .source(let index):
+          let source = project.sources[index]
+          node = CompiledNode(
+            uniqueID: source.uniqueID, resourceType: .source, name: source.name,
+            originalFilePath: source.originalFilePath,
+            fqn: [project.name, source.sourceName, source.name], sql: nil,
+            relation: RelationName(
+              database: source.database, schema: source.schema,
+              identifier: source.identifier),
+            config: source.config, dependsOn: [], genericTest: nil)
+        case .singularTest(let index):
+          let test = project.singularTests[index]
+          let renderedNode = renderedNode(renderedSingularTests[index], parents: &nodeParents)
+          node = CompiledNode(
+            uniqueID: test.uniqueID, resourceType: .test, name: test.name,
+            originalFilePath: test.originalFilePath,
+            fqn: test.fqn, sql: nil, relation: nil,
+            config: renderedNode?.config ?? test.config,
+            dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
+        case .genericTest(let index):
+          // Each test has one slot, so it is still there; an empty node stands for the
+          // impossible case rather than a trap.
+          guard let test = tests?[index].take() else {
+            return CompiledNode(
+              uniqueID: "", resourceType: .test, name: "", originalFilePath: "", fqn: [],
+              sql: nil, relation: nil, config: NodeConfig(), dependsOn: [],
+              genericTest: nil)
+          }
+          if index < ownerSlots.count {
+            facts?[position].attached = ownerSlots[index]
+            nodeParents.append(ownerSlots[index])
+          }
+          resolve(test.references, into: &nodeParents)
+          nodeParents = nodeParents.sortedUnique()
+          var testNode = CompiledNode(
+            uniqueID: test.uniqueID, resourceType: .test, name: test.name,
+            originalFilePath: test.originalFilePath,
+            fqn: [project.name, test.name], sql: nil, relation: nil, config: test.config,
+            dependsOn: nodeParents.map { uniqueID(ofSlot: $0) }, genericTest: nil)
+          testNode.genericTest = consume test
+          node = testNode
+        }
+        facts?[position].parents = nodeParents
+        return node
       }
     }
     return Built(
-      nodes: nodes, targets: targets, parents: parents, attached: attached,
-      rendered: renderedIndices)
+      nodes: nodes, targets: facts.map(\.targets), parents: facts.map(\.parents),
+      attached: facts.map(\.attached), rendered: facts.map(\.rendered))
   }
 
   /// The nodes in id order, the graph over them, and their references as node indices.
