@@ -75,10 +75,14 @@ public enum Compiler {
     phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
     phases.lap("render")
+    // Made before the generic tests, which need its slots.
+    let linker = Linker(
+      project: project, modelIndices: modelIndices, rendered: rendered,
+      renderedModels: renderedModels, renderedSingularTests: renderedSingularTests)
 
     // Generic tests from YAML.
-    // Owners carry the linker's slot of their node: models (by position in `modelIndices`),
-    // then seeds, then sources. Models in parallel (100,000 of them in a large project).
+    // Owners carry the linker's slot of their node (a model's is its position in
+    // `modelIndices`). Models in parallel (100,000 of them in a large project).
     let modelOwners: [GenericTestBuilder.Owner?] = Array(modelIndices.indices).concurrentMap {
       position in
       let index = modelIndices[position]
@@ -98,7 +102,7 @@ public enum Compiler {
         owners.append(
           .init(
             uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs,
-            linkerSlot: modelIndices.count + index))
+            linkerSlot: linker.seedStart + index))
       }
     }
     for index in project.sources.indices {
@@ -109,7 +113,7 @@ public enum Compiler {
           .init(
             uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)",
             isSource: true, specs: specs,
-            linkerSlot: modelIndices.count + project.seeds.count + index))
+            linkerSlot: linker.sourceStart + index))
       }
     }
     var (genericTests, ownerSlots) = GenericTestBuilder.build(
@@ -118,9 +122,6 @@ public enum Compiler {
     phases.lap("generic tests")
 
     // Link: every node, and edges from the references actually evaluated.
-    let linker = Linker(
-      project: project, modelIndices: modelIndices, rendered: rendered,
-      renderedModels: renderedModels, renderedSingularTests: renderedSingularTests)
     guard
       var linked = linker.link(genericTests: &genericTests, ownerSlots: ownerSlots, sink: tracker),
       !tracker.sawError

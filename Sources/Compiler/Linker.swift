@@ -60,6 +60,10 @@ final class Linker: Sendable {
   private let slotsByName: [String: Int]
   /// Slots of sources by unique id.
   private let slotsByID: [String: Int]
+  /// The first seed's and the first source's slot: models come first (by position in
+  /// `modelIndices`), then seeds, then sources, then tests.
+  let seedStart: Int
+  let sourceStart: Int
 
   init(
     project: LoadedProject, modelIndices: [Int], rendered: [RenderedNode?], renderedModels: [Int],
@@ -72,6 +76,8 @@ final class Linker: Sendable {
     self.renderedSingularTests = renderedSingularTests
     let seedStart = modelIndices.count
     let sourceStart = seedStart + project.seeds.count
+    self.seedStart = seedStart
+    self.sourceStart = sourceStart
     var slotsByName: [String: Int] = [:]
     slotsByName.reserveCapacity(modelIndices.count + project.seeds.count)
     for index in project.seeds.indices {
@@ -102,8 +108,6 @@ final class Linker: Sendable {
 
   /// The unique id of a model, seed or source slot.
   private func uniqueID(ofSlot slot: Int) -> String {
-    let seedStart = modelIndices.count
-    let sourceStart = seedStart + project.seeds.count
     if slot < seedStart { return project.models[modelIndices[slot]].uniqueID }
     if slot < sourceStart { return project.seeds[slot - seedStart].uniqueID }
     return project.sources[slot - sourceStart].uniqueID
