@@ -64,13 +64,17 @@ public final class Executor: Sendable {
     public let scheduler: Scheduler
   }
 
-  /// The plan for `indices` (compilation indices in build order), with parents among the
-  /// selected nodes only (an unselected parent is assumed to exist already, as in dbt).
+  /// The plan for `indices` (compilation indices in build order): an unselected parent is
+  /// assumed to exist already, as in dbt, but order is kept through unselected nodes: a node
+  /// waits for every selected ancestor, however far up.
   public static func plan(for indices: [Int], in compilation: Compilation) -> Plan {
     let units = Self.units(for: indices, in: compilation)
+    var isJob = [Bool](repeating: false, count: compilation.graph.count)
+    for index in indices { isJob[index] = true }
+    let bridges = compilation.graph.nodesBetween(isJob)
     return Plan(
       indices: indices, units: units,
-      scheduler: scheduler(for: units, indices: indices, in: compilation))
+      scheduler: scheduler(for: units, indices: indices, bridges: bridges, in: compilation))
   }
 
   /// Runs a plan on the given connections and returns one result per node, in the order they
@@ -155,25 +159,31 @@ public final class Executor: Sendable {
     return units
   }
 
-  /// A scheduler over `units`: a unit waits for the units of its members' parents.
-  private static func scheduler(for units: [Unit], indices: [Int], in compilation: Compilation)
-    -> Scheduler
-  {
+  /// A scheduler over `units`: a unit waits for the units of its members' parents. Each of
+  /// `bridges` (unselected nodes between selected ones) is a pass-through job after the units,
+  /// so that order reaches through it.
+  private static func scheduler(
+    for units: [Unit], indices: [Int], bridges: [Int], in compilation: Compilation
+  ) -> Scheduler {
     var unitOfIndex: [Int: Int] = [:]
     for (number, unit) in units.enumerated() {
       for member in unit.members { unitOfIndex[member] = number }
     }
-    let parents = nodeParents(for: indices, in: compilation)
-    var unitParents = [Set<Int>](repeating: [], count: units.count)
-    for (job, index) in indices.enumerated() {
+    for (offset, bridge) in bridges.enumerated() { unitOfIndex[bridge] = units.count + offset }
+    let jobs = bridges.isEmpty ? indices : indices + bridges
+    let parents = nodeParents(for: jobs, in: compilation)
+    var unitParents = [Set<Int>](repeating: [], count: units.count + bridges.count)
+    for (job, index) in jobs.enumerated() {
       guard let unit = unitOfIndex[index] else { continue }
       for parent in parents[job] {
-        if let parentUnit = unitOfIndex[indices[parent]], parentUnit != unit {
+        if let parentUnit = unitOfIndex[jobs[parent]], parentUnit != unit {
           unitParents[unit].insert(parentUnit)
         }
       }
     }
-    return Scheduler(parents: unitParents.map { $0.sorted() })
+    var passThrough = [Bool](repeating: false, count: units.count)
+    passThrough += [Bool](repeating: true, count: bridges.count)
+    return Scheduler(parents: unitParents.map { $0.sorted() }, passThrough: passThrough)
   }
 
   /// For each of `indices`, the positions in `indices` it waits for.

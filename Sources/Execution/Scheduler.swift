@@ -5,7 +5,9 @@ import HeapModule
 /// Runs jobs over a pool of connections, each on a thread of its own (libpq blocks, so the
 /// cooperative pool is never used). A job starts as soon as all its parents are done, not
 /// layer by layer; when one fails its descendants are skipped while independent branches go
-/// on; `cancel()` cancels the running statements and starts nothing new.
+/// on; `cancel()` cancels the running statements and starts nothing new. A pass-through job
+/// (an unselected node between selected ones) runs nothing: it is done as soon as its parents
+/// are, so that order reaches through it.
 public final class Scheduler: @unchecked Sendable {
   /// How a job ended.
   public enum Status: Sendable, Equatable {
@@ -24,6 +26,7 @@ public final class Scheduler: @unchecked Sendable {
 
   private let parents: [[Int]]
   private var children: [[Int]]
+  private let passThrough: [Bool]
   private let condition = NSCondition()
   // Guarded by `condition`:
   private var waitingParents: [Int]
@@ -34,9 +37,13 @@ public final class Scheduler: @unchecked Sendable {
   private var cancellers: [Int: any StatementCanceller] = [:]
 
   /// Creates a scheduler; `parents[i]` are the jobs job `i` waits for. Among ready jobs the
-  /// lowest index runs first, so indices should follow a topological order.
-  public init(parents: [[Int]]) {
+  /// lowest index runs first, so indices should follow a topological order. Jobs flagged in
+  /// `passThrough` are never handed to `work` or `skip`.
+  public init(parents: [[Int]], passThrough: [Bool] = []) {
     self.parents = parents
+    self.passThrough =
+      passThrough.count == parents.count
+      ? passThrough : [Bool](repeating: false, count: parents.count)
     var children = [[Int]](repeating: [], count: parents.count)
     for (job, jobParents) in parents.enumerated() {
       for parent in jobParents { children[parent].append(job) }
@@ -54,7 +61,9 @@ public final class Scheduler: @unchecked Sendable {
     skip: @escaping @Sendable (Int, SkipReason) -> Void
   ) {
     condition.lock()
-    for job in parents.indices where waitingParents[job] == 0 { ready.insert(job) }
+    // Roots first: a pass-through root releases children that must not be queued twice.
+    let roots = parents.indices.filter { waitingParents[$0] == 0 }
+    for job in roots { makeReady(job) }
     condition.unlock()
     let group = DispatchGroup()
     for (worker, connection) in connections.enumerated() {
@@ -120,16 +129,42 @@ public final class Scheduler: @unchecked Sendable {
         for descendant in descendants(of: job) where !skipped[descendant] {
           skipped[descendant] = true
           finished += 1
-          skip(descendant, .ancestorFailed(job))
+          if !passThrough[descendant] { skip(descendant, .ancestorFailed(job)) }
         }
       } else {
-        for child in children[job] {
-          waitingParents[child] -= 1
-          if waitingParents[child] == 0, !skipped[child] { ready.insert(child) }
-        }
+        release(job)
       }
       condition.broadcast()
       condition.unlock()
+    }
+  }
+
+  /// Called with the lock held when `job` can start: queued, or, for a pass-through job,
+  /// done at once.
+  private func makeReady(_ job: Int) {
+    guard passThrough[job] else {
+      ready.insert(job)
+      return
+    }
+    finished += 1
+    release(job)
+  }
+
+  /// Called with the lock held when `job` succeeded: children whose parents are all done
+  /// become ready. A worklist, not recursion: a chain of pass-through jobs can be long.
+  private func release(_ job: Int) {
+    var done = [job]
+    while let next = done.popLast() {
+      for child in children[next] {
+        waitingParents[child] -= 1
+        guard waitingParents[child] == 0, !skipped[child] else { continue }
+        if passThrough[child] {
+          finished += 1
+          done.append(child)
+        } else {
+          ready.insert(child)
+        }
+      }
     }
   }
 
@@ -143,7 +178,7 @@ public final class Scheduler: @unchecked Sendable {
     for job in parents.indices where waitingParents[job] > 0 && !skipped[job] {
       skipped[job] = true
       finished += 1
-      skip(job, .cancelled)
+      if !passThrough[job] { skip(job, .cancelled) }
     }
   }
 

@@ -167,6 +167,28 @@ public struct DependencyGraph: Sendable {
     return components
   }
 
+  /// The nodes outside `members` that lie on a path from one member to another (a member's
+  /// descendant and a member's ancestor), ascending; two linear passes, whatever the selection.
+  public func nodesBetween(_ members: [Bool]) -> [Int] {
+    let below = reached(from: members, along: children)
+    let above = reached(from: members, along: parents)
+    return ids.indices.filter { !members[$0] && below[$0] && above[$0] }
+  }
+
+  /// Which non-members are reachable from any member along `edges`.
+  private func reached(from members: [Bool], along edges: [[Int]]) -> [Bool] {
+    var seen = [Bool](repeating: false, count: count)
+    var stack = ids.indices.filter { members[$0] }
+    while let node = stack.popLast() {
+      // A member's own edges are followed once, from the initial stack.
+      for next in edges[node] where !seen[next] && !members[next] {
+        seen[next] = true
+        stack.append(next)
+      }
+    }
+    return seen
+  }
+
   /// Nodes reachable by following `parents` (ancestors) up to `depth` steps (nil: unlimited).
   public func ancestors(of start: Int, depth: Int? = nil) -> Set<Int> {
     reachable(from: start, depth: depth, along: parents)

@@ -1,4 +1,5 @@
 import Adapter
+import Foundation
 import Synchronization
 import Testing
 
@@ -72,5 +73,31 @@ struct NoCanceller: StatementCanceller {
       })
     #expect(scheduler.wasCancelled)
     #expect(skipped.withLock { $0 } == [1, 2, 3, 4])
+  }
+
+  /// 0 -> 1 -> 2 -> 3 where 1 and 2 are pass-through (unselected nodes between selected ones):
+  /// 3 still waits for 0, and only 0 and 3 reach `work`.
+  @Test func passThroughJobsKeepOrderWithoutRunning() {
+    let chain = [[], [0], [1], [2]]
+    let finished = Mutex<[Int]>([])
+    Scheduler(parents: chain, passThrough: [false, true, true, false]).run(
+      connections: [IdleConnection(), IdleConnection()],
+      work: { job, _, _ in
+        // Job 0 takes long enough that a job not waiting for it would finish first.
+        if job == 0 { Thread.sleep(forTimeInterval: 0.2) }
+        finished.withLock { $0.append(job) }
+        return .succeeded
+      },
+      skip: { _, _ in Issue.record("nothing should be skipped") })
+    #expect(finished.withLock { $0 } == [0, 3])
+  }
+
+  @Test func failureSkipsDescendantsThroughPassThroughJobs() {
+    let skipped = Mutex<[Int: Scheduler.SkipReason]>([:])
+    Scheduler(parents: [[], [0], [1], [2]], passThrough: [false, true, true, false]).run(
+      connections: [IdleConnection()],
+      work: { _, _, _ in .failed },
+      skip: { job, reason in skipped.withLock { $0[job] = reason } })
+    #expect(skipped.withLock { $0 } == [3: .ancestorFailed(0)])
   }
 }

@@ -249,4 +249,15 @@ private func names(
     #expect(graph.ancestors(of: 2) == [0, 1])
     #expect(graph.descendants(of: 0, depth: 2) == [1, 2])
   }
+
+  /// a -> b -> c -> d, x -> b, c -> y: with a and d selected, b and c lie between them; x
+  /// (only above) and y (only below) do not.
+  @Test func nodesBetweenMembersAreThoseOnAPathFromOneToAnother() {
+    let graph = DependencyGraph(
+      ids: ["a", "b", "c", "d", "x", "y"],
+      edges: [("b", "a"), ("c", "b"), ("d", "c"), ("b", "x"), ("y", "c")])
+    #expect(graph.nodesBetween([true, false, false, true, false, false]) == [1, 2])
+    #expect(graph.nodesBetween([true, false, false, false, false, false]) == [])
+    #expect(graph.nodesBetween([Bool](repeating: true, count: 6)) == [])
+  }
 }

@@ -68,6 +68,27 @@ import Testing
     #expect(artifact.contains("\"status\" : \"error\""))
   }
 
+  /// `checked` (selected, slow) -> `middle` (unselected view) -> `report` (selected table):
+  /// `report` must wait for `checked` through `middle`, or it reads the old table.
+  @Test func selectedNodesWaitForSelectedAncestorsThroughUnselectedOnes() async throws {
+    let fixture = try await DatabaseFixture(
+      "through",
+      files: [
+        "models/checked.sql": "{{ config(materialized='table') }}\nselect 1 as version\n",
+        "models/middle.sql": "select version from {{ ref('checked') }}\n",
+        "models/report.sql":
+          "{{ config(materialized='table') }}\nselect version from {{ ref('middle') }}\n",
+      ])
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    try fixture.project.write(
+      "models/checked.sql",
+      "{{ config(materialized='table') }}\nselect 2 as version from pg_sleep(1)\n")
+    let result = try fixture.swdbt(["run", "-s", "checked", "report", "--threads", "2"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"))
+    #expect(try fixture.scalar("select version from \(fixture.relation("report"))") == "2")
+  }
+
   @Test func tableSwapRecreatesViewsThatDependOnIt() async throws {
     let fixture = try await DatabaseFixture("dependents", files: Self.chain)
     #expect(try fixture.swdbt(["seed"]).status == 0)
