@@ -49,8 +49,10 @@ public struct DiagnosticRenderer: Sendable {
 
   private func excerpt(_ range: SourceRange) -> String {
     let start = range.start
-    let lineText = range.file.text(start.lineSpan)
+    var lineText = range.file.text(start.lineSpan)
       .replacing("\t", with: " ")
+    // A NUL would reach the terminal raw; its symbol is one character too, so carets align.
+    if lineText.utf8.contains(0) { lineText = lineText.replacing("\u{0}", with: "\u{2400}") }
     // The caret sits under the first byte; carets under a single line cover the span.
     let caretColumn = prefixWidth(range.file, from: start.lineSpan.start, to: range.span.start)
     let spanEnd = min(range.span.end, start.lineSpan.end)

@@ -56,6 +56,7 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
 
   /// Runs SQL (one or more statements) and returns the last result.
   public func execute(_ sql: String) throws(DatabaseError) -> QueryResult {
+    try PGConnection.refuseNul(in: sql)
     let handle = try open()
     guard let result = PQexec(handle, sql) else {
       throw DatabaseError(
@@ -77,12 +78,25 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     }
   }
 
+  /// Throws when `sql` holds a NUL byte: libpq reads a C string and would send only what
+  /// precedes it, silently running another statement than the one written.
+  static func refuseNul(in sql: String) throws(DatabaseError) {
+    guard let offset = sql.utf8.firstIndex(of: 0) else { return }
+    // 1-based and in characters, as PostgreSQL counts error positions.
+    let character = sql[..<offset].count + 1
+    throw DatabaseError(
+      .statement,
+      "refusing to send a statement that contains a NUL byte (U+0000) at character \(character)",
+      position: character)
+  }
+
   /// Streams `COPY ... FROM STDIN` data; a failure in `produce` aborts the COPY.
   public func copyIn(
     _ sql: String,
     produce: (_ send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void) throws(DatabaseError)
       -> Void
   ) throws(DatabaseError) -> Int {
+    try PGConnection.refuseNul(in: sql)
     let handle = try open()
     guard let start = PQexec(handle, sql) else {
       throw DatabaseError(

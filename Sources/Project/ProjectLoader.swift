@@ -173,6 +173,11 @@ public enum ProjectLoader {
         return .failed
       }
       let file = SourceFile(path: item.relativePath, bytes: bytes)
+      if let nul = Diagnostic.nulByte(in: file) {
+        sink.emit(nul)
+        // A template is still parsed, so that references to its model resolve.
+        if case .yaml = item.kind { return .failed }
+      }
       if case .yaml = item.kind {
         return .schema(SchemaFile.parse(file, projectName: name, sink: sink))
       }
@@ -360,7 +365,9 @@ public enum ProjectLoader {
         throw .error(
           "project.unreadable", "cannot read the project file: \(error.reason)", path: candidate)
       }
-      return try ProjectFile.parse(SourceFile(path: candidate, bytes: bytes), sink: sink)
+      let file = SourceFile(path: candidate, bytes: bytes)
+      if let nul = Diagnostic.nulByte(in: file) { throw nul }
+      return try ProjectFile.parse(file, sink: sink)
     }
     throw .error(
       "project.missing", "no `project.yml` or `dbt_project.yml` in `\(root)`",

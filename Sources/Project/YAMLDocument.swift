@@ -23,15 +23,58 @@ package struct YAMLDocument {
 
   /// The document composed by Yams (libyaml), which reads all of YAML.
   package static func parseWithYams(_ file: SourceFile) throws(Diagnostic) -> YAMLDocument {
+    let document: YAMLDocument
     do {
       // The basic resolver tags every scalar as a string without running regexes; scalars
       // are typed afterwards by `plainScalar`, which is several times cheaper.
       let root = try Yams.Parser(yaml: file.text, resolver: .basic).singleRoot()
-      return YAMLDocument(file: file, root: root.map(YAMLNode.init))
+      document = YAMLDocument(file: file, root: root.map(YAMLNode.init))
     } catch let error as YamlError {
       throw YAMLDocument.diagnostic(for: error, in: file)
     } catch {
       throw .error("yaml.syntax", "cannot parse YAML: \(error)", path: file.path)
+    }
+    // Only here: the fast reader hands escapes that decode to NUL over to Yams.
+    if let nul = document.root.flatMap(YAMLDocument.firstNul) {
+      throw Diagnostic.nulInYAML(at: nulEscape(from: document.range(of: nul)))
+    }
+    return document
+  }
+
+  /// The first escape that decodes to NUL (`\0`, `\x00`, `\u0000`, `\U00000000`) at or after
+  /// the start of `range`, or `range` itself when none is found.
+  private static func nulEscape(from range: SourceRange) -> SourceRange {
+    let bytes = range.file.bytes
+    var index = range.span.start
+    while index + 1 < bytes.count {
+      if bytes[index] == UInt8(ascii: "\\") {
+        let rest = bytes[(index + 1)...]
+        for escape in ["0", "x00", "u0000", "U00000000"] where rest.starts(with: escape.utf8) {
+          return SourceRange(
+            file: range.file, span: Span(start: index, end: index + 1 + escape.utf8.count))
+        }
+        // Whatever was escaped is not the start of another escape.
+        index += 2
+        continue
+      }
+      index += 1
+    }
+    return range
+  }
+
+  /// The first scalar (key or value) whose text holds a NUL, depth first.
+  private static func firstNul(in node: YAMLNode) -> YAMLNode? {
+    switch node.content {
+    case .scalar(let text, _): return text.utf8.contains(0) ? node : nil
+    case .mapping(let mapping):
+      for (key, value) in mapping {
+        if let found = firstNul(in: key) ?? firstNul(in: value) { return found }
+      }
+      return nil
+    case .sequence(let items):
+      for item in items { if let found = firstNul(in: item) { return found } }
+      return nil
+    case .alias: return nil
     }
   }
 

@@ -89,6 +89,23 @@ import Testing
     #expect(try fixture.scalar("select version from \(fixture.relation("report"))") == "2")
   }
 
+  /// libpq takes C strings: a statement cut at a NUL would run something else than written.
+  @Test func theConnectionRefusesAStatementHoldingANulByte() async throws {
+    let fixture = try await DatabaseFixture("nul", files: [:])
+    let table = fixture.relation("t")
+    _ = try fixture.connection.execute(
+      "create schema \(fixture.schema); create table \(table) (a int); "
+        + "insert into \(table) values (1), (2)")
+    let error = #expect(throws: DatabaseError.self) {
+      try fixture.connection.execute("delete from \(table) where a = 2\u{0} and false")
+    }
+    // `delete from "<13 characters>"."t" where a = 2` is 43 characters.
+    #expect(
+      error?.message
+        == "refusing to send a statement that contains a NUL byte (U+0000) at character 44")
+    #expect(try fixture.scalar("select count(*) from \(table)") == "2")
+  }
+
   @Test func tableSwapRecreatesViewsThatDependOnIt() async throws {
     let fixture = try await DatabaseFixture("dependents", files: Self.chain)
     #expect(try fixture.swdbt(["seed"]).status == 0)
