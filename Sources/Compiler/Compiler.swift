@@ -141,6 +141,8 @@ public enum Compiler {
       default: break
       }
     }
+    RelationNaming.reportConflicts(nodes, sink: tracker)
+    guard !tracker.sawError else { return nil }
     let graph = linked.graph
     let referenceTargets = linked.referenceTargets
     let attachedIndices = linked.attachedIndices

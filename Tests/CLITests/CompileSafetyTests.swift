@@ -44,4 +44,50 @@ import Testing
 
         """)
   }
+
+  /// PostgreSQL cuts identifiers to 63 bytes: two long names sharing them would be one table.
+  @Test func aRelationNameOverPostgresLimitIsAnError() throws {
+    let long = String(repeating: "x", count: 60) + "_one"
+    let fixture = try ProjectFixture([
+      "project.yml": Self.project,
+      "models/\(long).sql": "select 1 as a\n",
+      "models/short.sql":
+        "{{ config(schema='\(String(repeating: "s", count: 61))') }}\nselect 1 as a\n",
+    ])
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        models/short.sql: error: schema name `dev_\(String(repeating: "s", count: 61))` is 65 bytes long, over PostgreSQL's limit of 63
+        hint: PostgreSQL would silently cut it to its first 63 bytes, which another name may share; set a shorter custom `schema`
+        models/\(long).sql: error: relation name `\(long)` is 64 bytes long, over PostgreSQL's limit of 63
+        hint: PostgreSQL would silently cut it to its first 63 bytes, which another name may share; rename the file or set a shorter `alias`
+        error: compile failed with 2 errors
+
+        """)
+  }
+
+  /// A seed and a model of one name, or two aliases, would overwrite each other every run.
+  @Test func twoNodesBuiltAsOneRelationAreOneErrorNamingBoth() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": Self.project,
+      "seeds/orders.csv": "id\n1\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/first.sql": "{{ config(alias='shared') }}\nselect 1 as a\n",
+      "models/second.sql": "{{ config(alias='shared') }}\nselect 2 as a\n",
+    ])
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        models/second.sql: error: model `second` and model `first` are both built as `"dev"."shared"`
+        note: model `first` is defined in models/first.sql
+        hint: each run would overwrite the other's relation; give one of them another `alias` or `schema`
+        seeds/orders.csv: error: seed `orders` and model `orders` are both built as `"dev"."orders"`
+        note: model `orders` is defined in models/orders.sql
+        hint: each run would overwrite the other's relation; give one of them another `alias` or `schema`
+        error: compile failed with 2 errors
+
+        """)
+  }
 }
