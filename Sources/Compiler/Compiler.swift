@@ -141,7 +141,9 @@ public enum Compiler {
       default: break
       }
     }
-    RelationNaming.reportConflicts(nodes, sink: tracker)
+    RelationNaming.reportConflicts(
+      nodes, locate: { node, key in Self.configSite(of: node, key: key, in: project) },
+      sink: tracker)
     guard !tracker.sawError else { return nil }
     let graph = linked.graph
     let referenceTargets = linked.referenceTargets

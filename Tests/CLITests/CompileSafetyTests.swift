@@ -58,9 +58,13 @@ import Testing
     #expect(result.status == 1)
     #expect(
       result.stderr == """
-        models/short.sql: error: schema name `dev_\(String(repeating: "s", count: 61))` is 65 bytes long, over PostgreSQL's limit of 63
+        models/short.sql:1:11: error: schema name `dev_\(String(repeating: "s", count: 61))` is 65 bytes long, over PostgreSQL's limit of 63
+        1 | {{ config(schema='\(String(repeating: "s", count: 61))') }}
+          |           ^~~~~~
         hint: PostgreSQL would silently cut it to its first 63 bytes, which another name may share; set a shorter custom `schema`
-        models/\(long).sql: error: relation name `\(long)` is 64 bytes long, over PostgreSQL's limit of 63
+        models/\(long).sql:1:1: error: relation name `\(long)` is 64 bytes long, over PostgreSQL's limit of 63
+        1 | select 1 as a
+          | ^
         hint: PostgreSQL would silently cut it to its first 63 bytes, which another name may share; rename the file or set a shorter `alias`
         error: compile failed with 2 errors
 
@@ -80,11 +84,19 @@ import Testing
     #expect(result.status == 1)
     #expect(
       result.stderr == """
-        models/second.sql: error: model `second` and model `first` are both built as `"dev"."shared"`
-        note: model `first` is defined in models/first.sql
+        models/second.sql:1:11: error: model `second` and model `first` are both built as `"dev"."shared"`
+        1 | {{ config(alias='shared') }}
+          |           ^~~~~
+        models/first.sql:1:11: note: model `first` is defined in models/first.sql
+        1 | {{ config(alias='shared') }}
+          |           ^~~~~
         hint: each run would overwrite the other's relation; give one of them another `alias` or `schema`
-        seeds/orders.csv: error: seed `orders` and model `orders` are both built as `"dev"."orders"`
-        note: model `orders` is defined in models/orders.sql
+        seeds/orders.csv:1:1: error: seed `orders` and model `orders` are both built as `"dev"."orders"`
+        1 | id
+          | ^~
+        models/orders.sql:1:1: note: model `orders` is defined in models/orders.sql
+        1 | select 1 as id
+          | ^
         hint: each run would overwrite the other's relation; give one of them another `alias` or `schema`
         error: compile failed with 2 errors
 
