@@ -15,6 +15,23 @@ extension RelationNaming {
   ) {
     var builtAs: [RelationName: Int] = [:]
     builtAs.reserveCapacity(nodes.count)
+    // `ref('x')` names a model or a seed: both of one name is ambiguous even when they are
+    // built in different schemas (dbt refuses it too). Seeds are few, so the table is small.
+    var seedsByName: [String: Int] = [:]
+    for index in nodes.indices where nodes[index].resourceType == .seed {
+      seedsByName[nodes[index].name] = index
+    }
+    if !seedsByName.isEmpty {
+      for index in nodes.indices where nodes[index].resourceType == .model {
+        guard let seed = seedsByName[nodes[index].name],
+          nodes[seed].relation != nodes[index].relation
+        else { continue }
+        sink.emit(
+          .sameNameAsSeed(
+            nodes[index], at: locate(nodes[index], ""), nodes[seed],
+            seedAt: locate(nodes[seed], "")))
+      }
+    }
     for index in nodes.indices {
       // Sources are read, not built; ephemeral models and tests have no relation here.
       guard nodes[index].resourceType != .source, let relation = nodes[index].relation else {
@@ -63,6 +80,20 @@ extension Diagnostic {
         + "\(RelationNaming.maximumIdentifierBytes) bytes, which another name may share; \(fix)")
   }
 
+  /// A model and a seed of one name, which `ref` cannot tell apart.
+  static func sameNameAsSeed(
+    _ model: CompiledNode, at range: SourceRange?, _ seed: CompiledNode,
+    seedAt seedRange: SourceRange?
+  ) -> Diagnostic {
+    .error(
+      "compile.duplicate-name",
+      "model `\(model.name)` has the same name as seed `\(seed.name)`, so `ref('\(model.name)')` "
+        + "is ambiguous",
+      at: range, path: model.originalFilePath,
+      notes: [.init("the seed is defined here", at: seedRange)],
+      hint: "rename the model's file or the seed's file")
+  }
+
   /// Two nodes built as one relation; located at the second, with a note at the first.
   static func builtAsOneRelation(
     _ node: CompiledNode, at range: SourceRange?, _ first: CompiledNode,
@@ -98,7 +129,7 @@ extension Compiler {
       }
       let needle = Array(key.utf8)
       let bytes = model.file.bytes
-      if needle.count <= bytes.count {
+      if !needle.isEmpty, needle.count <= bytes.count {
         for start in 0...(bytes.count - needle.count)
         where bytes[start..<start + needle.count].elementsEqual(needle) {
           return SourceRange(

@@ -102,4 +102,27 @@ import Testing
 
         """)
   }
+
+  /// `ref('orders')` cannot tell a model from a seed of one name, even in other schemas.
+  @Test func aModelAndASeedOfOneNameAreAnErrorEvenInOtherSchemas() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": Self.project,
+      "seeds/orders.csv": "id\n1\n",
+      "models/orders.sql": "{{ config(schema='other') }}\nselect 1 as id\n",
+    ])
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        models/orders.sql:1:1: error: model `orders` has the same name as seed `orders`, so `ref('orders')` is ambiguous
+        1 | {{ config(schema='other') }}
+          | ^
+        seeds/orders.csv:1:1: note: the seed is defined here
+        1 | id
+          | ^~
+        hint: rename the model's file or the seed's file
+        error: compile failed with 1 error
+
+        """)
+  }
 }
