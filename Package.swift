@@ -26,7 +26,7 @@ let package = Package(
     .target(
       name: "Project",
       dependencies: [
-        "Diagnostics", "Template",
+        "Adapter", "Diagnostics", "Template",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),
       ]

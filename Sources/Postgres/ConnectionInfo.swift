@@ -34,21 +34,17 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
     parameters.last { $0.0 == keyword }?.1
   }
 
-  /// `key=value` pairs without the password; a URL's password is masked too.
-  public var description: String {
-    parameters.filter { $0.0 != "password" && $0.0 != "application_name" }.map { key, value in
-      "\(key)=\(key == "dbname" ? ConnectionInfo.maskURLPassword(value) : value)"
-    }.joined(separator: " ")
+  /// `text` with every password these parameters hold, and every password form, masked.
+  public func redact(_ text: String) -> String {
+    ConnectionSecrets.redact(text, secrets: ConnectionSecrets.secrets(in: parameters))
   }
 
-  /// `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`.
-  static func maskURLPassword(_ text: String) -> String {
-    guard let scheme = text.firstRange(of: "://"), let at = text.lastIndex(of: "@"),
-      scheme.upperBound < at
-    else { return text }
-    let credentials = text[scheme.upperBound..<at]
-    guard let colon = credentials.firstIndex(of: ":") else { return text }
-    return String(text[..<colon]) + ":***" + String(text[at...])
+  /// `key=value` pairs with every password masked (the `password` keyword is left out).
+  public var description: String {
+    redact(
+      parameters.filter { $0.0 != "password" && $0.0 != "application_name" }.map { key, value in
+        "\(key)=\(value)"
+      }.joined(separator: " "))
   }
 }
 

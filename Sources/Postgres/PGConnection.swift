@@ -32,7 +32,10 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     guard let connection, PQstatus(connection) == CONNECTION_OK else {
       let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
       if let connection { PQfinish(connection) }
-      throw DatabaseError(.connection, PGConnection.trimmed(message))
+      // libpq echoes what it cannot parse (`invalid percent-encoded token: "<password>"`).
+      let redacted = ConnectionSecrets.redact(
+        PGConnection.trimmed(message), secrets: ConnectionSecrets.secrets(in: parameters))
+      throw DatabaseError(.connection, redacted)
     }
     // Notices ("schema already exists, skipping") are not errors; keep them off stderr.
     PQsetNoticeProcessor(connection, { _, _ in }, nil)

@@ -175,11 +175,58 @@ public enum ConfigSchema {
         return .error(
           "config.invalid-value", "`tags` must be a string or a list of strings", at: range)
       }
-    case "meta", "grants", "column_types":
+    case "grants":
+      guard case .dict(let entries) = value else {
+        return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
+      }
+      return checkGrants(entries, at: range)
+    case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
     default:
       return nil
     }
+  }
+}
+
+extension ConfigSchema {
+  /// PostgreSQL's table privileges (`maintain` from PostgreSQL 17), in the spelling swdbt sends.
+  public static let tablePrivileges = [
+    "select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain", "all",
+  ]
+
+  /// The privilege a `grants` key names (`ALL  Privileges` → `all`), or nil when PostgreSQL has
+  /// no such table privilege; the key is pasted into `grant`, so nothing else may pass.
+  public static func privilege(_ key: String) -> String? {
+    let words = key.lowercased().split(whereSeparator: \.isWhitespace)
+    let name = words == ["all", "privileges"] ? "all" : words.joined(separator: " ")
+    return tablePrivileges.contains(name) ? name : nil
+  }
+
+  /// Every `grants` key must be a privilege and every value a role or a list of roles.
+  static func checkGrants(_ entries: OrderedDictionary<String, Value>, at range: SourceRange?)
+    -> Diagnostic?
+  {
+    for (key, roles) in entries {
+      guard privilege(key) != nil else {
+        return .error(
+          "config.invalid-value", "unknown privilege `\(key)` in `grants`", at: range,
+          hint: Suggestions.didYouMean(key.lowercased(), in: tablePrivileges)
+            ?? "expected one of \(tablePrivileges.map { "`\($0)`" }.joined(separator: ", "))")
+      }
+      let valid: Bool
+      switch roles {
+      case .string, .none: valid = true
+      case .list(let items):
+        valid = items.allSatisfy { if case .string = $0 { true } else { false } }
+      default: valid = false
+      }
+      if !valid {
+        return .error(
+          "config.invalid-value", "the roles of `\(key)` must be a role name or a list of them",
+          at: range)
+      }
+    }
+    return nil
   }
 }

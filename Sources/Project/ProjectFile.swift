@@ -58,6 +58,9 @@ public struct TargetConfig: Sendable {
   public var settings: OrderedDictionary<String, Value>
   /// Whether this is the embedded cluster swdbt manages itself.
   public var isEmbedded: Bool
+  /// Settings refused because they hold a password not read from the environment: they are
+  /// left out, so connecting must stop and show these instead of libpq's complaint.
+  public var refusals: [Diagnostic] = []
 
   /// The target used when the project declares none: swdbt's own local cluster.
   public static func embeddedDefault(schema: String = "public") -> TargetConfig {
@@ -193,17 +196,14 @@ public struct ProjectFile: Sendable {
     _ name: String, _ node: YAMLNode, _ document: YAMLDocument, _ sink: any DiagnosticSink
   ) -> TargetConfig {
     var settings = OrderedDictionary<String, Value>()
+    var refusals: [Diagnostic] = []
     for (key, keyNode, valueNode) in node.entries {
       let value = YAMLDocument.value(of: valueNode)
-      if key == "password" || key == "pass", let text = value.stringValue, !text.contains("env_var")
-      {
-        var diagnostic = Diagnostic.error(
-          "project.literal-password", "target `\(name)` has a literal password",
-          at: document.range(of: keyNode),
-          hint: "read it from the environment: `password: \"{{ env_var('SWDBT_PASSWORD') }}\"`")
-        // The source line would print the password itself.
-        diagnostic.showsExcerpt = false
+      if let why = TargetPasswords.refusal(key: key, value: value) {
+        let diagnostic = TargetPasswords.diagnostic(
+          target: name, key: key, why: why, at: document.range(of: keyNode))
         sink.emit(diagnostic)
+        refusals.append(diagnostic)
         continue
       }
       settings[key] = value
@@ -219,7 +219,7 @@ public struct ProjectFile: Sendable {
       name: name, type: type == "postgres-local" ? "postgres" : type,
       schema: settings["schema"]?.stringValue ?? "public",
       database: settings["dbname"]?.stringValue ?? settings["database"]?.stringValue,
-      threads: threads, settings: settings, isEmbedded: embedded)
+      threads: threads, settings: settings, isEmbedded: embedded, refusals: refusals)
   }
 
   static func parseTree(

@@ -12,6 +12,12 @@ enum Wiring {
   static func adapter(for project: LoadedProject, console: Console) async throws
     -> any DatabaseAdapter
   {
+    // A refused password was left out: without this the user sees only libpq's
+    // `fe_sendauth: no password supplied`.
+    if !project.target.refusals.isEmpty {
+      console.report(project.target.refusals)
+      throw ExitCode(1)
+    }
     do {
       return try await makeAdapter(for: project)
     } catch {
@@ -25,6 +31,7 @@ enum Wiring {
     -> any DatabaseAdapter
   {
     let target = project.target
+    if let refusal = target.refusals.first { throw refusal }
     guard target.type == "postgres" else {
       throw .error(
         "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",

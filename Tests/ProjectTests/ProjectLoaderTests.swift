@@ -203,7 +203,10 @@ private let projectFile = """
     #expect(sink.diagnostics.map(\.code) == ["project.literal-password"])
     let rendered = DiagnosticRenderer().render(sink.diagnostics)
     #expect(!rendered.contains("hunter2"))
-    #expect(rendered.hasPrefix("project.yml:3:36: error: target `prod` has a literal password\n"))
+    #expect(
+      rendered.hasPrefix(
+        "project.yml:3:36: error: target `prod` has a literal password in `password`: "
+          + "passwords are only read from the environment\n"))
     #expect(project.target.settings["password"] == nil)
   }
 
