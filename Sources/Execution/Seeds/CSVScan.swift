@@ -14,6 +14,9 @@ struct CSVScan {
   var chunks: [Range<Int>]
   /// 1-based file lines that were left out as blank, sorted: maps COPY's line numbers back.
   var skippedLines: [Int]
+  /// Offsets of unquoted `\.` fields that make up a whole line, sorted: PostgreSQL reads such
+  /// a line as the end of the data even in CSV format, so they are sent quoted.
+  var endMarkers: [Int] = []
 
   /// A malformed spot: where and why.
   struct Problem: Error, Sendable {
@@ -40,6 +43,7 @@ struct CSVScan {
     var recordCount: Int
     var chunks: [Range<Int>]
     var skippedLines: [Int]
+    var endMarkers: [Int]
     /// Lines the part spans.
     var lineCount: Int
     /// Where scanning stopped.
@@ -71,7 +75,7 @@ struct CSVScan {
     }
     var scan = CSVScan(
       header: header, inference: head.inference, recordCount: 0, chunks: head.chunks,
-      skippedLines: head.skippedLines)
+      skippedLines: head.skippedLines, endMarkers: head.endMarkers)
     var lineOffset = head.lineCount
     for result in results {
       switch result {
@@ -84,6 +88,7 @@ struct CSVScan {
         }
         scan.recordCount += part.recordCount
         scan.chunks += part.chunks
+        scan.endMarkers += part.endMarkers
         scan.skippedLines += part.skippedLines.map { $0 + lineOffset }
         lineOffset += part.lineCount
       }
@@ -140,6 +145,7 @@ struct CSVScan {
     var chunks: [Range<Int>] = []
     var chunkStart = index
     var skippedLines: [Int] = []
+    var endMarkers: [Int] = []
     var line = 1
     var lineStart = index
     var header: [String] = knownHeader ?? []
@@ -219,6 +225,12 @@ struct CSVScan {
           index += 1
         }
         contentEnd = index
+        if fieldIndex == 0, contentEnd - contentStart == 2,
+          data[contentStart] == UInt8(ascii: "\\"), data[contentStart + 1] == UInt8(ascii: "."),
+          index == count || data[index] == newline || data[index] == carriageReturn
+        {
+          endMarkers.append(contentStart)
+        }
       }
       let field = UnsafeBufferPointer(rebasing: data[contentStart..<contentEnd])
       if isHeader {
@@ -264,7 +276,7 @@ struct CSVScan {
         if chunkStart < index { chunks.append(chunkStart..<index) }
         return Part(
           header: header, inference: inference, recordCount: 0, chunks: chunks,
-          skippedLines: skippedLines, lineCount: line - 1, end: index)
+          skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: index)
       } else {
         if fieldIndex != header.count {
           throw Problem(
@@ -288,7 +300,7 @@ struct CSVScan {
     if chunkStart < count { chunks.append(chunkStart..<count) }
     return Part(
       header: header, inference: inference, recordCount: recordCount, chunks: chunks,
-      skippedLines: skippedLines, lineCount: line - 1, end: count)
+      skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: count)
   }
 
   /// The file line of COPY's line number `sent` (which counts only the lines sent).

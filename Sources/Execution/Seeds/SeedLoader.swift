@@ -76,6 +76,12 @@ struct SeedLoader {
     }
     let runner = StatementRunner(connection: connection, action: "loading seed \(relation.quoted)")
     let columnList = columns.map(SQLQuoting.identifier).joined(separator: ", ")
+    let expected: Int
+    switch payload {
+    case .csv(let scan, _): expected = scan.recordCount
+    case .json(let rows): expected = rows.rows.count
+    }
+    var miscount: Int?
     do throws(StatementFailure) {
       return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
         var copied = 0
@@ -96,6 +102,14 @@ struct SeedLoader {
           } catch {
             throw StatementFailure(error: error, statement: copy, action: runner.action)
           }
+          // Anything PostgreSQL reads differently from swdbt (an end-of-data marker, a line
+          // ending) shows as a different count; the transaction then keeps the old table.
+          guard copied == expected else {
+            miscount = copied
+            throw StatementFailure(
+              error: DatabaseError(.statement, "`COPY` loaded \(copied) rows"), statement: copy,
+              action: runner.action)
+          }
           return QueryResult(commandTag: "COPY \(copied)")
         }
         try Grants.apply(node.config, to: relation, runner: runner)
@@ -104,6 +118,14 @@ struct SeedLoader {
           message: "loaded seed file \(relation.quoted)")
       }
     } catch {
+      if let miscount {
+        throw .file(
+          .error(
+            "seed.row-count",
+            "`COPY` loaded \(miscount) row\(miscount == 1 ? "" : "s") but the file holds "
+              + "\(expected); the previous table is kept", path: displayPath,
+            hint: "this is a bug in swdbt's seed encoding; please report it with the file"))
+      }
       // "COPY x, line 3, column price: ..." names the line that failed.
       if let context = error.error.context, let line = SeedLoader.copyLine(context) {
         let fileLine: Int
@@ -130,13 +152,25 @@ struct SeedLoader {
     var failure: DatabaseError?
     switch payload {
     case .csv(let scan, let bytes):
+      var markers = scan.endMarkers.makeIterator()
+      var marker = markers.next()
       bytes.withUnsafeBytes { raw in
         for range in scan.chunks {
           var start = range.lowerBound
           while start < range.upperBound, failure == nil {
-            let end = min(start + chunkSize, range.upperBound)
+            var end = min(start + chunkSize, range.upperBound)
+            if let marker, marker < end { end = marker }
             do throws(DatabaseError) {
-              try send(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+              if start < end { try send(UnsafeRawBufferPointer(rebasing: raw[start..<end])) }
+              if end == marker {
+                // Quoted, `\.` is a value; alone on a line it would end the data.
+                try send(
+                  UnsafeRawBufferPointer(
+                    start: SeedLoader.quotedMarker.utf8Start,
+                    count: SeedLoader.quotedMarker.utf8CodeUnitCount))
+                end += 2
+                marker = markers.next()
+              }
             } catch {
               failure = error
             }
@@ -151,6 +185,8 @@ struct SeedLoader {
     }
     if let failure { throw failure }
   }
+
+  private static let quotedMarker: StaticString = "\"\\.\""
 
   /// The line number in a COPY error context.
   static func copyLine(_ context: String) -> Int? {

@@ -1,0 +1,47 @@
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+/// Seeds whose bytes could make PostgreSQL load something other than the file: COPY's
+/// end-of-data marker, invalid text, names PostgreSQL would cut.
+@Suite struct SeedSafetyTests {
+  @Test(arguments: ["\n", "\r\n"])
+  func csvLineHoldingTheEndOfDataMarkerIsLoadedAsAValue(lineEnd: String) async throws {
+    // A marker line inside a quoted field is data to PostgreSQL already; it stays as it is.
+    let csv = ["v", "first", "\\.", "\"x", "\\.", "y\"", "last"].map { $0 + lineEnd }.joined()
+    let fixture = try await DatabaseFixture("seedmarker", files: ["seeds/marks.csv": csv])
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("[COPY 4"), "\(result.stderr)")
+    #expect(
+      try fixture.rows("select v from \(fixture.relation("marks")) order by v collate \"C\"")
+        == [["\\."], ["first"], ["last"], ["x\(lineEnd)\\.\(lineEnd)y"]])
+  }
+
+  @Test func csvHeaderHoldingTheEndOfDataMarkerIsAColumnName() async throws {
+    let fixture = try await DatabaseFixture(
+      "seedmarkerhead", files: ["seeds/marks.csv": "\\.\nfirst\nlast\n"])
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows(
+        "select \"\\.\" from \(fixture.relation("marks")) order by \"\\.\" collate \"C\"")
+        == [["first"], ["last"]])
+  }
+
+  @Test func jsonStringHoldingTheEndOfDataMarkerIsLoadedAsAValue() async throws {
+    let fixture = try await DatabaseFixture(
+      "seedmarkerjson",
+      files: [
+        "seeds/marks.json": "[{\"v\": \"first\"}, {\"v\": \"\\\\.\"}, {\"v\": \"last\"}]",
+        "seeds/lines.ndjson": "{\"v\": \"first\"}\n{\"v\": \"\\\\.\"}\n{\"v\": \"last\"}\n",
+      ])
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 0, "\(result.stderr)")
+    for name in ["marks", "lines"] {
+      #expect(
+        try fixture.rows("select v from \(fixture.relation(name)) order by v collate \"C\"")
+          == [["\\."], ["first"], ["last"]])
+    }
+  }
+}
