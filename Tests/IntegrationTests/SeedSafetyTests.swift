@@ -44,4 +44,23 @@ import Testing
           == [["\\."], ["first"], ["last"]])
     }
   }
+
+  @Test func invalidJSONFailsLocatedAndKeepsThePreviousTable() async throws {
+    let fixture = try await DatabaseFixture(
+      "seedbadjson", files: ["seeds/albums.json": "[\n  {\"id\": 1, \"genre\": \"Classic\"}\n]\n"])
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    try fixture.project.write(
+      "seeds/albums.json", "[\n  {\"id\": 1, \"genre\": \"Cla\\ssic\"},\n  {\"id\": -}\n]\n")
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        """
+        seeds/albums.json:2:26: error: invalid escape `\\s` in a string
+        2 |   {"id": 1, "genre": "Cla\\ssic"},
+          |                          ^
+        """), "\(result.stderr)")
+    #expect(
+      try fixture.rows("select id, genre from \(fixture.relation("albums"))") == [["1", "Classic"]])
+  }
 }
