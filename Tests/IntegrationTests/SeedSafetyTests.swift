@@ -63,4 +63,42 @@ import Testing
     #expect(
       try fixture.rows("select id, genre from \(fixture.relation("albums"))") == [["1", "Classic"]])
   }
+
+  @Test func csvColumnNameOverPostgreSQLsLimitIsLocatedAtItsHeaderField() async throws {
+    let name = String(repeating: "x", count: 71)
+    let fixture = try await DatabaseFixture(
+      "seedlongname", files: ["seeds/wide.csv": "id,\(name)\n1,2\n"])
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        """
+        seeds/wide.csv:1:4: error: column name `\(name)` is 71 bytes, over PostgreSQL's limit of 63
+        1 | id,\(name)
+          |    ^
+        hint: PostgreSQL would cut it to 63 bytes; use a shorter name
+        """), "\(result.stderr)")
+    #expect(try fixture.scalar("select to_regclass('\(fixture.relation("wide"))')::text") == nil)
+  }
+
+  @Test func nulAndInvalidUTF8InSeedsAreLocated() async throws {
+    let fixture = try await DatabaseFixture(
+      "seedbytes", files: ["seeds/nul.csv": "a,b\n1,2\n", "seeds/latin1.csv": "a\n1\n"])
+    let root = URL(fileURLWithPath: fixture.project.root)
+    try Data(Array("a,b\n1,x".utf8) + [0] + Array("y\n".utf8))
+      .write(to: root.appendingPathComponent("seeds/nul.csv"))
+    try Data(Array("a\n1\ncaf".utf8) + [0xE9] + Array("\n".utf8))
+      .write(to: root.appendingPathComponent("seeds/latin1.csv"))
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        """
+        seeds/nul.csv:2:4: error: a NUL byte, which PostgreSQL text cannot hold
+        2 | 1,x y
+          |    ^
+        """), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("seeds/latin1.csv:3:4: error: invalid UTF-8\n"), "\(result.stderr)")
+  }
 }

@@ -23,7 +23,28 @@ struct CSVScan {
     var line: Int
     var column: Int
     var message: String
+    var hint: String? = nil
   }
+
+  /// PostgreSQL's limit on a table's columns (`MaxHeapAttributeNumber`).
+  static let maxColumns = 1600
+  /// PostgreSQL's limit on an identifier's bytes (`NAMEDATALEN - 1`); longer names are cut.
+  static let maxNameBytes = 63
+
+  /// The problem with a column name PostgreSQL would cut, or nil.
+  static func nameProblem(_ name: String) -> (message: String, hint: String)? {
+    let bytes = name.utf8.count
+    guard bytes > maxNameBytes else { return nil }
+    return (
+      "column name `\(name)` is \(bytes) bytes, over PostgreSQL's limit of \(maxNameBytes)",
+      "PostgreSQL would cut it to \(maxNameBytes) bytes; use a shorter name"
+    )
+  }
+
+  static let nulMessage = "a NUL byte, which PostgreSQL text cannot hold"
+  static let nulHint = "remove the byte, or load the data some other way than as text"
+  static let utf8Message = "invalid UTF-8"
+  static let utf8Hint = "seeds are read as UTF-8; convert the file (e.g. `iconv -t UTF-8`)"
 
   /// Scans the whole file; throws at the first malformed record. Large files are scanned in
   /// parallel parts split at record boundaries (found by quote parity: `""` counts twice, so
@@ -155,8 +176,18 @@ struct CSVScan {
     var fieldIndex = 0
     var fieldStart = index
 
-    func problem(_ message: String, at offset: Int) -> Problem {
-      Problem(line: line, column: offset - lineStart + 1, message: message)
+    func problem(_ message: String, at offset: Int, hint: String? = nil) -> Problem {
+      Problem(line: line, column: offset - lineStart + 1, message: message, hint: hint)
+    }
+
+    // Called on the rare bytes (NUL or non-ASCII) that need a look; returns where the
+    // character after `offset` starts.
+    func checkedCharacter(at offset: Int) throws(Problem) -> Int {
+      if data[offset] == 0 { throw problem(nulMessage, at: offset, hint: nulHint) }
+      guard let length = UTF8Validation.sequenceLength(at: offset, in: data, end: count) else {
+        throw problem(utf8Message, at: offset, hint: utf8Hint)
+      }
+      return offset + length
     }
 
     while index < count {
@@ -204,6 +235,11 @@ struct CSVScan {
             line += 1
             lineStart = index + 1
           }
+          // NUL or non-ASCII, in one comparison.
+          if byte &- 1 >= 0x7F {
+            index = try checkedCharacter(at: index)
+            continue
+          }
           index += 1
         }
         contentEnd = index
@@ -222,6 +258,10 @@ struct CSVScan {
               "a quote inside an unquoted field; quote the whole field and double inner quotes",
               at: index)
           }
+          if byte &- 1 >= 0x7F {
+            index = try checkedCharacter(at: index)
+            continue
+          }
           index += 1
         }
         contentEnd = index
@@ -234,9 +274,19 @@ struct CSVScan {
       }
       let field = UnsafeBufferPointer(rebasing: data[contentStart..<contentEnd])
       if isHeader {
-        let name = String(decoding: field, as: UTF8.self)
+        // The bytes are valid UTF-8 (checked above), so decoding replaces nothing.
+        var name = String(decoding: field, as: UTF8.self)
+        if hasDoubledQuote { name = name.replacing("\"\"", with: "\"") }
         if name.isEmpty {
           throw problem("column \(fieldIndex + 1) of the header has no name", at: fieldStart)
+        }
+        if let (message, hint) = nameProblem(name) {
+          throw problem(message, at: fieldStart, hint: hint)
+        }
+        if header.count == maxColumns {
+          throw problem(
+            "the header has more than \(maxColumns) columns, PostgreSQL's limit", at: fieldStart,
+            hint: "split the file into seeds of fewer columns")
         }
         if header.contains(name) {
           throw problem("duplicate column `\(name)` in the header", at: fieldStart)

@@ -21,6 +21,7 @@ struct JSONRows {
     var line: Int
     var column: Int
     var message: String
+    var hint: String? = nil
   }
 
   /// Parses the file.
@@ -34,11 +35,23 @@ struct JSONRows {
         throw Problem(line: line, column: 1, message: "each row must be a JSON object")
       }
       var row = [String?](repeating: nil, count: result.columns.count)
-      for (key, member) in members {
+      for (memberIndex, (key, member)) in members.enumerated() {
         let position: Int
         if let existing = columnIndex[key] {
           position = existing
         } else {
+          // A new column: checked once, where its key first appears.
+          let (keyLine, keyColumn) = parser.rowKeyPositions[memberIndex]
+          func problem(_ message: String, hint: String? = nil) -> Problem {
+            Problem(line: keyLine, column: keyColumn, message: message, hint: hint)
+          }
+          if key.isEmpty { throw problem("an empty key cannot name a column") }
+          if let (message, hint) = CSVScan.nameProblem(key) { throw problem(message, hint: hint) }
+          if result.columns.count == CSVScan.maxColumns {
+            throw problem(
+              "more than \(CSVScan.maxColumns) columns, PostgreSQL's limit",
+              hint: "split the file into seeds of fewer columns")
+          }
           position = result.columns.count
           columnIndex[key] = position
           result.columns.append(key)
@@ -158,6 +171,8 @@ struct JSONParser {
   var line = 1
   var lineStart = 0
   var depth = 0
+  /// Where each key of the last top-level object starts (line, column): a row's column names.
+  var rowKeyPositions: [(line: Int, column: Int)] = []
 
   init(bytes: [UInt8]) {
     self.bytes = bytes
@@ -206,6 +221,7 @@ struct JSONParser {
       guard depth < 256 else { throw problem("nesting too deep") }
       index += 1
       var members: [(String, JSONValue)] = []
+      if depth == 1 { rowKeyPositions.removeAll(keepingCapacity: true) }
       skipWhitespace()
       if peek == UInt8(ascii: "}") {
         index += 1
@@ -214,6 +230,7 @@ struct JSONParser {
       while true {
         skipWhitespace()
         guard peek == UInt8(ascii: "\"") else { throw problem("expected a key in quotes") }
+        if depth == 1 { rowKeyPositions.append((line, index - lineStart + 1)) }
         let key = try string()
         try expect(UInt8(ascii: ":"))
         members.append((key, try value()))

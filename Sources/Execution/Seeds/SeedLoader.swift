@@ -48,7 +48,9 @@ struct SeedLoader {
         columns = scan.header
         types = scan.inference.map(\.sqlType)
       } catch {
-        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+        throw .file(
+          located(
+            error.message, line: error.line, column: error.column, in: file, hint: error.hint))
       }
     } else {
       do throws(JSONRows.Problem) {
@@ -60,7 +62,9 @@ struct SeedLoader {
         columns = rows.columns
         types = columns.indices.map(rows.sqlType)
       } catch {
-        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+        throw .file(
+          located(
+            error.message, line: error.line, column: error.column, in: file, hint: error.hint))
       }
     }
     if case .dict(let overrides)? = node.config["column_types"] {
@@ -195,11 +199,18 @@ struct SeedLoader {
     return Int(digits)
   }
 
-  private func located(_ message: String, line: Int, column: Int, in file: SourceFile)
-    -> Diagnostic
-  {
+  private func located(
+    _ message: String, line: Int, column: Int, in file: SourceFile, hint: String? = nil
+  ) -> Diagnostic {
+    var file = file
+    // A NUL printed in the excerpt would cut the message short in many terminals and logs;
+    // a space keeps every column where it is.
+    if file.bytes.contains(0) {
+      file = SourceFile(path: file.path, bytes: file.bytes.map { $0 == 0 ? 0x20 : $0 })
+    }
     let offset = file.offset(line: line, column: column)
     return .error(
-      "seed.invalid", message, at: SourceRange(file: file, span: Span(start: offset, end: offset)))
+      "seed.invalid", message, at: SourceRange(file: file, span: Span(start: offset, end: offset)),
+      hint: hint)
   }
 }
