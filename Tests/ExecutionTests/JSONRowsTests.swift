@@ -46,6 +46,10 @@ import Testing
     ("[{\"id\": 0x10}]", 1, 10, "unexpected character after a number"),
     ("[{\"id\": tru}]", 1, 9, "unexpected character"),
     ("[{\"id\": 1}\n,\n{\"id\": NaN}]", 3, 8, "unexpected character"),
+    (
+      "[{\"a\": 1, \"b\": 2},\n {\"b\": 3, \"a\": 4, \"b\": 5}]", 2, 19,
+      "duplicate key `b` in this row"
+    ),
   ])
   func invalidJSONIsLocated(json: String, line: Int, column: Int, message: String) {
     let found = problem(json)

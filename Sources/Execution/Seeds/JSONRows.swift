@@ -30,6 +30,8 @@ struct JSONRows {
     var result = JSONRows(columns: [], inference: [], rows: [], lines: [])
     var columnIndex: [String: Int] = [:]
     var isNested: [Bool] = []
+    // The last row that set each column: a key twice in one row would drop a value.
+    var lastRowSetting: [Int] = []
     func add(_ value: JSONValue, line: Int) throws(Problem) {
       guard case .object(let members) = value else {
         throw Problem(line: line, column: 1, message: "each row must be a JSON object")
@@ -37,8 +39,15 @@ struct JSONRows {
       var row = [String?](repeating: nil, count: result.columns.count)
       for (memberIndex, (key, member)) in members.enumerated() {
         let position: Int
+        let rowNumber = result.rows.count
         if let existing = columnIndex[key] {
           position = existing
+          guard lastRowSetting[position] != rowNumber else {
+            let (keyLine, keyColumn) = parser.rowKeyPositions[memberIndex]
+            throw Problem(
+              line: keyLine, column: keyColumn, message: "duplicate key `\(key)` in this row")
+          }
+          lastRowSetting[position] = rowNumber
         } else {
           // A new column: checked once, where its key first appears.
           let (keyLine, keyColumn) = parser.rowKeyPositions[memberIndex]
@@ -53,6 +62,7 @@ struct JSONRows {
               hint: "split the file into seeds of fewer columns")
           }
           position = result.columns.count
+          lastRowSetting.append(rowNumber)
           columnIndex[key] = position
           result.columns.append(key)
           result.inference.append(ColumnInference())
