@@ -15,6 +15,7 @@ import Testing
     }
   }
 
+  /// The problem `text` raises, or nil.
   func problem(_ text: String) -> JSONRows.Problem? { problem(Array(text.utf8)) }
 
   @Test(arguments: [

@@ -5,6 +5,7 @@ import Testing
 /// What PostgreSQL cannot hold (names over 63 bytes, more than 1,600 columns, NUL bytes,
 /// invalid UTF-8) is a located error in the seed, never cut, replaced or left to a later stage.
 @Suite struct SeedLimitsTests {
+  /// The problem the CSV scan raises, or nil.
   func csvProblem(_ bytes: [UInt8]) -> CSVScan.Problem? {
     do {
       _ = try CSVScan.scan(bytes)
@@ -14,6 +15,7 @@ import Testing
     }
   }
 
+  /// The problem the JSON reader raises, or nil.
   func jsonProblem(_ bytes: [UInt8]) -> JSONRows.Problem? {
     do {
       _ = try JSONRows.parse(bytes)
@@ -23,7 +25,9 @@ import Testing
     }
   }
 
+  /// A name of 71 bytes.
   static let long = String(repeating: "x", count: 71)
+  /// A header of 1,601 columns.
   static let manyColumns = (1...1601).map { "c\($0)" }.joined(separator: ",")
 
   @Test(
@@ -75,6 +79,7 @@ import Testing
     #expect(try CSVScan.scan(Array("\"a\"\"b\",\"c,d\"\n1,2\n".utf8)).header == ["a\"b", "c,d"])
   }
 
+  /// A row of 1,601 keys.
   static let jsonManyKeys =
     "{" + (1...1601).map { "\"c\($0)\": 1" }.joined(separator: ", ") + "}"
 

@@ -10,11 +10,14 @@ import Testing
 /// A connection that records statements and the bytes sent to COPY, and reports a chosen
 /// number of copied rows.
 final class CopyRecordingConnection: DatabaseConnection, @unchecked Sendable {
+  /// Every statement run, COPY included, in order.
   var statements: [String] = []
+  /// The bytes sent to COPY.
   var sent: [UInt8] = []
   /// Rows COPY reports; nil counts the lines sent, minus the header.
   let reportedRows: Int?
 
+  /// A connection whose COPY reports `reportedRows`, or the rows it was sent.
   init(reportedRows: Int? = nil) { self.reportedRows = reportedRows }
 
   func execute(_ sql: String) throws(DatabaseError) -> QueryResult {

@@ -23,6 +23,7 @@ struct CSVScan {
     var line: Int
     var column: Int
     var message: String
+    /// What to do about it, when there is a clear answer.
     var hint: String? = nil
   }
 
@@ -41,9 +42,13 @@ struct CSVScan {
     )
   }
 
+  /// The error for a NUL byte, which COPY would reject without a column.
   static let nulMessage = "a NUL byte, which PostgreSQL text cannot hold"
+  /// The hint for a NUL byte.
   static let nulHint = "remove the byte, or load the data some other way than as text"
+  /// The error for a malformed UTF-8 sequence.
   static let utf8Message = "invalid UTF-8"
+  /// The hint for a malformed UTF-8 sequence.
   static let utf8Hint = "seeds are read as UTF-8; convert the file (e.g. `iconv -t UTF-8`)"
 
   /// Scans the whole file; throws at the first malformed record. Large files are scanned in

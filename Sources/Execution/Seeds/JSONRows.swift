@@ -21,6 +21,7 @@ struct JSONRows {
     var line: Int
     var column: Int
     var message: String
+    /// What to do about it, when there is a clear answer.
     var hint: String? = nil
   }
 
