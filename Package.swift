@@ -114,7 +114,9 @@ let package = Package(
       dependencies: ["Docs", "Compiler", "Graph", "Project", "Diagnostics", "SwdbtTestSupport"]
     ),
     .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
-    .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Adapter"]),
+    .testTarget(
+      name: "ExecutionTests",
+      dependencies: ["Execution", "Adapter", "Compiler", "Diagnostics", "Project"]),
     .testTarget(
       name: "DataTestsTests",
       dependencies: ["DataTests", "Compiler", "Project", "Diagnostics", "SwdbtTestSupport"]

@@ -14,13 +14,42 @@ struct CSVScan {
   var chunks: [Range<Int>]
   /// 1-based file lines that were left out as blank, sorted: maps COPY's line numbers back.
   var skippedLines: [Int]
+  /// Offsets of unquoted `\.` fields that make up a whole line, sorted: PostgreSQL reads such
+  /// a line as the end of the data even in CSV format, so they are sent quoted.
+  var endMarkers: [Int] = []
 
   /// A malformed spot: where and why.
   struct Problem: Error, Sendable {
     var line: Int
     var column: Int
     var message: String
+    /// What to do about it, when there is a clear answer.
+    var hint: String? = nil
   }
+
+  /// PostgreSQL's limit on a table's columns (`MaxHeapAttributeNumber`).
+  static let maxColumns = 1600
+  /// PostgreSQL's limit on an identifier's bytes (`NAMEDATALEN - 1`); longer names are cut.
+  static let maxNameBytes = 63
+
+  /// The problem with a column name PostgreSQL would cut, or nil.
+  static func nameProblem(_ name: String) -> (message: String, hint: String)? {
+    let bytes = name.utf8.count
+    guard bytes > maxNameBytes else { return nil }
+    return (
+      "column name `\(name)` is \(bytes) bytes, over PostgreSQL's limit of \(maxNameBytes)",
+      "PostgreSQL would cut it to \(maxNameBytes) bytes; use a shorter name"
+    )
+  }
+
+  /// The error for a NUL byte, which COPY would reject without a column.
+  static let nulMessage = "a NUL byte, which PostgreSQL text cannot hold"
+  /// The hint for a NUL byte.
+  static let nulHint = "remove the byte, or load the data some other way than as text"
+  /// The error for a malformed UTF-8 sequence.
+  static let utf8Message = "invalid UTF-8"
+  /// The hint for a malformed UTF-8 sequence.
+  static let utf8Hint = "seeds are read as UTF-8; convert the file (e.g. `iconv -t UTF-8`)"
 
   /// Scans the whole file; throws at the first malformed record. Large files are scanned in
   /// parallel parts split at record boundaries (found by quote parity: `""` counts twice, so
@@ -40,6 +69,7 @@ struct CSVScan {
     var recordCount: Int
     var chunks: [Range<Int>]
     var skippedLines: [Int]
+    var endMarkers: [Int]
     /// Lines the part spans.
     var lineCount: Int
     /// Where scanning stopped.
@@ -71,7 +101,7 @@ struct CSVScan {
     }
     var scan = CSVScan(
       header: header, inference: head.inference, recordCount: 0, chunks: head.chunks,
-      skippedLines: head.skippedLines)
+      skippedLines: head.skippedLines, endMarkers: head.endMarkers)
     var lineOffset = head.lineCount
     for result in results {
       switch result {
@@ -84,6 +114,7 @@ struct CSVScan {
         }
         scan.recordCount += part.recordCount
         scan.chunks += part.chunks
+        scan.endMarkers += part.endMarkers
         scan.skippedLines += part.skippedLines.map { $0 + lineOffset }
         lineOffset += part.lineCount
       }
@@ -140,6 +171,7 @@ struct CSVScan {
     var chunks: [Range<Int>] = []
     var chunkStart = index
     var skippedLines: [Int] = []
+    var endMarkers: [Int] = []
     var line = 1
     var lineStart = index
     var header: [String] = knownHeader ?? []
@@ -149,8 +181,18 @@ struct CSVScan {
     var fieldIndex = 0
     var fieldStart = index
 
-    func problem(_ message: String, at offset: Int) -> Problem {
-      Problem(line: line, column: offset - lineStart + 1, message: message)
+    func problem(_ message: String, at offset: Int, hint: String? = nil) -> Problem {
+      Problem(line: line, column: offset - lineStart + 1, message: message, hint: hint)
+    }
+
+    // Called on the rare bytes (NUL or non-ASCII) that need a look; returns where the
+    // character after `offset` starts.
+    func checkedCharacter(at offset: Int) throws(Problem) -> Int {
+      if data[offset] == 0 { throw problem(nulMessage, at: offset, hint: nulHint) }
+      guard let length = UTF8Validation.sequenceLength(at: offset, in: data, end: count) else {
+        throw problem(utf8Message, at: offset, hint: utf8Hint)
+      }
+      return offset + length
     }
 
     while index < count {
@@ -198,6 +240,11 @@ struct CSVScan {
             line += 1
             lineStart = index + 1
           }
+          // NUL or non-ASCII, in one comparison.
+          if byte &- 1 >= 0x7F {
+            index = try checkedCharacter(at: index)
+            continue
+          }
           index += 1
         }
         contentEnd = index
@@ -216,15 +263,35 @@ struct CSVScan {
               "a quote inside an unquoted field; quote the whole field and double inner quotes",
               at: index)
           }
+          if byte &- 1 >= 0x7F {
+            index = try checkedCharacter(at: index)
+            continue
+          }
           index += 1
         }
         contentEnd = index
+        if fieldIndex == 0, contentEnd - contentStart == 2,
+          data[contentStart] == UInt8(ascii: "\\"), data[contentStart + 1] == UInt8(ascii: "."),
+          index == count || data[index] == newline || data[index] == carriageReturn
+        {
+          endMarkers.append(contentStart)
+        }
       }
       let field = UnsafeBufferPointer(rebasing: data[contentStart..<contentEnd])
       if isHeader {
-        let name = String(decoding: field, as: UTF8.self)
+        // The bytes are valid UTF-8 (checked above), so decoding replaces nothing.
+        var name = String(decoding: field, as: UTF8.self)
+        if hasDoubledQuote { name = name.replacing("\"\"", with: "\"") }
         if name.isEmpty {
           throw problem("column \(fieldIndex + 1) of the header has no name", at: fieldStart)
+        }
+        if let (message, hint) = nameProblem(name) {
+          throw problem(message, at: fieldStart, hint: hint)
+        }
+        if header.count == maxColumns {
+          throw problem(
+            "the header has more than \(maxColumns) columns, PostgreSQL's limit", at: fieldStart,
+            hint: "split the file into seeds of fewer columns")
         }
         if header.contains(name) {
           throw problem("duplicate column `\(name)` in the header", at: fieldStart)
@@ -264,7 +331,7 @@ struct CSVScan {
         if chunkStart < index { chunks.append(chunkStart..<index) }
         return Part(
           header: header, inference: inference, recordCount: 0, chunks: chunks,
-          skippedLines: skippedLines, lineCount: line - 1, end: index)
+          skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: index)
       } else {
         if fieldIndex != header.count {
           throw Problem(
@@ -288,7 +355,7 @@ struct CSVScan {
     if chunkStart < count { chunks.append(chunkStart..<count) }
     return Part(
       header: header, inference: inference, recordCount: recordCount, chunks: chunks,
-      skippedLines: skippedLines, lineCount: line - 1, end: count)
+      skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: count)
   }
 
   /// The file line of COPY's line number `sent` (which counts only the lines sent).

@@ -21,6 +21,8 @@ struct JSONRows {
     var line: Int
     var column: Int
     var message: String
+    /// What to do about it, when there is a clear answer.
+    var hint: String? = nil
   }
 
   /// Parses the file.
@@ -29,17 +31,39 @@ struct JSONRows {
     var result = JSONRows(columns: [], inference: [], rows: [], lines: [])
     var columnIndex: [String: Int] = [:]
     var isNested: [Bool] = []
+    // The last row that set each column: a key twice in one row would drop a value.
+    var lastRowSetting: [Int] = []
     func add(_ value: JSONValue, line: Int) throws(Problem) {
       guard case .object(let members) = value else {
         throw Problem(line: line, column: 1, message: "each row must be a JSON object")
       }
       var row = [String?](repeating: nil, count: result.columns.count)
-      for (key, member) in members {
+      for (memberIndex, (key, member)) in members.enumerated() {
         let position: Int
+        let rowNumber = result.rows.count
         if let existing = columnIndex[key] {
           position = existing
+          guard lastRowSetting[position] != rowNumber else {
+            let (keyLine, keyColumn) = parser.rowKeyPositions[memberIndex]
+            throw Problem(
+              line: keyLine, column: keyColumn, message: "duplicate key `\(key)` in this row")
+          }
+          lastRowSetting[position] = rowNumber
         } else {
+          // A new column: checked once, where its key first appears.
+          let (keyLine, keyColumn) = parser.rowKeyPositions[memberIndex]
+          func problem(_ message: String, hint: String? = nil) -> Problem {
+            Problem(line: keyLine, column: keyColumn, message: message, hint: hint)
+          }
+          if key.isEmpty { throw problem("an empty key cannot name a column") }
+          if let (message, hint) = CSVScan.nameProblem(key) { throw problem(message, hint: hint) }
+          if result.columns.count == CSVScan.maxColumns {
+            throw problem(
+              "more than \(CSVScan.maxColumns) columns, PostgreSQL's limit",
+              hint: "split the file into seeds of fewer columns")
+          }
           position = result.columns.count
+          lastRowSetting.append(rowNumber)
           columnIndex[key] = position
           result.columns.append(key)
           result.inference.append(ColumnInference())
@@ -158,6 +182,8 @@ struct JSONParser {
   var line = 1
   var lineStart = 0
   var depth = 0
+  /// Where each key of the last top-level object starts (line, column): a row's column names.
+  var rowKeyPositions: [(line: Int, column: Int)] = []
 
   init(bytes: [UInt8]) {
     self.bytes = bytes
@@ -167,7 +193,12 @@ struct JSONParser {
   var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
   func problem(_ message: String) -> JSONRows.Problem {
-    JSONRows.Problem(line: line, column: index - lineStart + 1, message: message)
+    problem(message, at: index)
+  }
+
+  /// A problem at `offset`, on the current line.
+  func problem(_ message: String, at offset: Int) -> JSONRows.Problem {
+    JSONRows.Problem(line: line, column: offset - lineStart + 1, message: message)
   }
 
   mutating func skipWhitespace() {
@@ -201,6 +232,7 @@ struct JSONParser {
       guard depth < 256 else { throw problem("nesting too deep") }
       index += 1
       var members: [(String, JSONValue)] = []
+      if depth == 1 { rowKeyPositions.removeAll(keepingCapacity: true) }
       skipWhitespace()
       if peek == UInt8(ascii: "}") {
         index += 1
@@ -209,6 +241,7 @@ struct JSONParser {
       while true {
         skipWhitespace()
         guard peek == UInt8(ascii: "\"") else { throw problem("expected a key in quotes") }
+        if depth == 1 { rowKeyPositions.append((line, index - lineStart + 1)) }
         let key = try string()
         try expect(UInt8(ascii: ":"))
         members.append((key, try value()))
@@ -245,18 +278,50 @@ struct JSONParser {
     case UInt8(ascii: "t"): return try literal("true", .bool("true"))
     case UInt8(ascii: "f"): return try literal("false", .bool("false"))
     case UInt8(ascii: "n"): return try literal("null", .null)
-    default:
-      let start = index
-      while index < bytes.count,
-        bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
-          || bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e")
-          || bytes[index] &- 48 < 10
-      {
-        index += 1
-      }
-      guard index > start else { throw problem("unexpected character") }
-      return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    default: return try number()
     }
+  }
+
+  /// A number by RFC 8259's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)? ([eE] [+-]? [0-9]+)?
+  private mutating func number() throws(JSONRows.Problem) -> JSONValue {
+    let start = index
+    if peek == UInt8(ascii: "-") { index += 1 }
+    guard let first = peek, first &- 48 < 10 else {
+      throw problem(index > start ? "expected a digit" : "unexpected character")
+    }
+    index += 1
+    if first == UInt8(ascii: "0") {
+      if let next = peek, next &- 48 < 10 {
+        throw problem("a number must not have a leading zero")
+      }
+    } else {
+      skipDigits()
+    }
+    if peek == UInt8(ascii: ".") {
+      index += 1
+      try digits()
+    }
+    if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+      index += 1
+      if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+      try digits()
+    }
+    switch peek {
+    case nil, UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+      UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"):
+      return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    default: throw problem("unexpected character after a number")
+    }
+  }
+
+  /// One or more digits.
+  private mutating func digits() throws(JSONRows.Problem) {
+    guard let byte = peek, byte &- 48 < 10 else { throw problem("expected a digit") }
+    skipDigits()
+  }
+
+  private mutating func skipDigits() {
+    while index < bytes.count, bytes[index] &- 48 < 10 { index += 1 }
   }
 
   private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONRows.Problem)
@@ -276,44 +341,88 @@ struct JSONParser {
     while true {
       guard index < bytes.count else { throw problem("unterminated string") }
       let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
+      switch byte {
+      case UInt8(ascii: "\""):
         index += 1
+        // Only well-formed UTF-8 was appended, so nothing is replaced here.
         return String(decoding: out, as: UTF8.self)
-      }
-      if byte == UInt8(ascii: "\n") { throw problem("a line break inside a string") }
-      if byte == UInt8(ascii: "\\") {
+      case UInt8(ascii: "\\"): try escape(into: &out)
+      case UInt8(ascii: "\n"): throw problem("a line break inside a string")
+      case 0..<0x20:
+        throw problem("a control character inside a string; write it as an escape")
+      case 0x80...:
+        guard let length = UTF8Validation.sequenceLength(at: index, in: bytes, end: bytes.count)
+        else { throw problem("invalid UTF-8 in a string") }
+        out.append(contentsOf: bytes[index..<(index + length)])
+        index += length
+      default:
+        out.append(byte)
         index += 1
-        guard index < bytes.count else { throw problem("unterminated string") }
-        switch bytes[index] {
-        case UInt8(ascii: "n"): out.append(10)
-        case UInt8(ascii: "t"): out.append(9)
-        case UInt8(ascii: "r"): out.append(13)
-        case UInt8(ascii: "b"): out.append(8)
-        case UInt8(ascii: "f"): out.append(12)
-        case UInt8(ascii: "u"):
-          guard index + 4 < bytes.count,
-            var code = UInt32(
-              String(decoding: bytes[(index + 1)...(index + 4)], as: UTF8.self), radix: 16)
-          else { throw problem("bad \\u escape") }
-          index += 4
-          // A surrogate pair spells one scalar in two escapes.
-          if (0xD800..<0xDC00).contains(code), index + 6 < bytes.count,
-            bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u"),
-            let low = UInt32(
-              String(decoding: bytes[(index + 3)...(index + 6)], as: UTF8.self), radix: 16)
-          {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-            index += 6
-          }
-          out.append(
-            contentsOf: String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8)
-        default: out.append(bytes[index])
-        }
-        index += 1
-        continue
       }
-      out.append(byte)
-      index += 1
     }
+  }
+
+  /// Reads the escape at `index` (a backslash) into `out`; errors point at the backslash.
+  private mutating func escape(into out: inout [UInt8]) throws(JSONRows.Problem) {
+    let start = index
+    index += 1
+    guard let byte = peek else { throw problem("unterminated string") }
+    switch byte {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(byte)
+    case UInt8(ascii: "b"): out.append(8)
+    case UInt8(ascii: "f"): out.append(12)
+    case UInt8(ascii: "n"): out.append(10)
+    case UInt8(ascii: "r"): out.append(13)
+    case UInt8(ascii: "t"): out.append(9)
+    case UInt8(ascii: "u"):
+      guard var code = hexQuad(at: index + 1) else {
+        throw problem("`\\u` must be followed by four hexadecimal digits", at: start)
+      }
+      let written = String(decoding: bytes[(index + 1)...(index + 4)], as: UTF8.self)
+      index += 4
+      if (0xD800..<0xDC00).contains(code) {
+        // A high surrogate must be followed by an escaped low one: together one scalar.
+        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
+          bytes[index + 2] == UInt8(ascii: "u"), let low = hexQuad(at: index + 3),
+          (0xDC00..<0xE000).contains(low)
+        else { throw problem(Self.loneSurrogate(written), at: start) }
+        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        index += 6
+      } else if (0xDC00..<0xE000).contains(code) {
+        throw problem(Self.loneSurrogate(written), at: start)
+      }
+      guard code != 0 else {
+        throw problem("`\\u0000` (NUL) cannot be stored in PostgreSQL text", at: start)
+      }
+      guard let scalar = Unicode.Scalar(code) else {
+        throw problem(Self.loneSurrogate(written), at: start)
+      }
+      out.append(contentsOf: String(Character(scalar)).utf8)
+    default:
+      let shown = (0x21..<0x7F).contains(byte) ? " `\\\(Character(Unicode.Scalar(byte)))`" : ""
+      throw problem("invalid escape\(shown) in a string", at: start)
+    }
+    index += 1
+  }
+
+  private static func loneSurrogate(_ written: String) -> String {
+    "lone UTF-16 surrogate `\\u\(written)`; surrogates come in pairs"
+  }
+
+  /// The value of four hexadecimal digits at `start`, or nil.
+  private func hexQuad(at start: Int) -> UInt32? {
+    guard start + 4 <= bytes.count else { return nil }
+    var value: UInt32 = 0
+    for byte in bytes[start..<(start + 4)] {
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+      default: return nil
+      }
+      value = value << 4 | UInt32(digit)
+    }
+    return value
   }
 }

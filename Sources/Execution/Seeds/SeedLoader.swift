@@ -48,7 +48,9 @@ struct SeedLoader {
         columns = scan.header
         types = scan.inference.map(\.sqlType)
       } catch {
-        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+        throw .file(
+          located(
+            error.message, line: error.line, column: error.column, in: file, hint: error.hint))
       }
     } else {
       do throws(JSONRows.Problem) {
@@ -60,7 +62,9 @@ struct SeedLoader {
         columns = rows.columns
         types = columns.indices.map(rows.sqlType)
       } catch {
-        throw .file(located(error.message, line: error.line, column: error.column, in: file))
+        throw .file(
+          located(
+            error.message, line: error.line, column: error.column, in: file, hint: error.hint))
       }
     }
     if case .dict(let overrides)? = node.config["column_types"] {
@@ -76,6 +80,12 @@ struct SeedLoader {
     }
     let runner = StatementRunner(connection: connection, action: "loading seed \(relation.quoted)")
     let columnList = columns.map(SQLQuoting.identifier).joined(separator: ", ")
+    let expected: Int
+    switch payload {
+    case .csv(let scan, _): expected = scan.recordCount
+    case .json(let rows): expected = rows.rows.count
+    }
+    var miscount: Int?
     do throws(StatementFailure) {
       return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
         var copied = 0
@@ -96,6 +106,14 @@ struct SeedLoader {
           } catch {
             throw StatementFailure(error: error, statement: copy, action: runner.action)
           }
+          // Anything PostgreSQL reads differently from swdbt (an end-of-data marker, a line
+          // ending) shows as a different count; the transaction then keeps the old table.
+          guard copied == expected else {
+            miscount = copied
+            throw StatementFailure(
+              error: DatabaseError(.statement, "`COPY` loaded \(copied) rows"), statement: copy,
+              action: runner.action)
+          }
           return QueryResult(commandTag: "COPY \(copied)")
         }
         try Grants.apply(node.config, to: relation, runner: runner)
@@ -104,6 +122,14 @@ struct SeedLoader {
           message: "loaded seed file \(relation.quoted)")
       }
     } catch {
+      if let miscount {
+        throw .file(
+          .error(
+            "seed.row-count",
+            "`COPY` loaded \(miscount) row\(miscount == 1 ? "" : "s") but the file holds "
+              + "\(expected); the previous table is kept", path: displayPath,
+            hint: "this is a bug in swdbt's seed encoding; please report it with the file"))
+      }
       // "COPY x, line 3, column price: ..." names the line that failed.
       if let context = error.error.context, let line = SeedLoader.copyLine(context) {
         let fileLine: Int
@@ -130,13 +156,25 @@ struct SeedLoader {
     var failure: DatabaseError?
     switch payload {
     case .csv(let scan, let bytes):
+      var markers = scan.endMarkers.makeIterator()
+      var marker = markers.next()
       bytes.withUnsafeBytes { raw in
         for range in scan.chunks {
           var start = range.lowerBound
           while start < range.upperBound, failure == nil {
-            let end = min(start + chunkSize, range.upperBound)
+            var end = min(start + chunkSize, range.upperBound)
+            if let marker, marker < end { end = marker }
             do throws(DatabaseError) {
-              try send(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+              if start < end { try send(UnsafeRawBufferPointer(rebasing: raw[start..<end])) }
+              if end == marker {
+                // Quoted, `\.` is a value; alone on a line it would end the data.
+                try send(
+                  UnsafeRawBufferPointer(
+                    start: SeedLoader.quotedMarker.utf8Start,
+                    count: SeedLoader.quotedMarker.utf8CodeUnitCount))
+                end += 2
+                marker = markers.next()
+              }
             } catch {
               failure = error
             }
@@ -152,6 +190,8 @@ struct SeedLoader {
     if let failure { throw failure }
   }
 
+  private static let quotedMarker: StaticString = "\"\\.\""
+
   /// The line number in a COPY error context.
   static func copyLine(_ context: String) -> Int? {
     guard let range = context.range(of: ", line ") else { return nil }
@@ -159,11 +199,18 @@ struct SeedLoader {
     return Int(digits)
   }
 
-  private func located(_ message: String, line: Int, column: Int, in file: SourceFile)
-    -> Diagnostic
-  {
+  private func located(
+    _ message: String, line: Int, column: Int, in file: SourceFile, hint: String? = nil
+  ) -> Diagnostic {
+    var file = file
+    // A NUL printed in the excerpt would cut the message short in many terminals and logs;
+    // a space keeps every column where it is.
+    if file.bytes.contains(0) {
+      file = SourceFile(path: file.path, bytes: file.bytes.map { $0 == 0 ? 0x20 : $0 })
+    }
     let offset = file.offset(line: line, column: column)
     return .error(
-      "seed.invalid", message, at: SourceRange(file: file, span: Span(start: offset, end: offset)))
+      "seed.invalid", message, at: SourceRange(file: file, span: Span(start: offset, end: offset)),
+      hint: hint)
   }
 }
