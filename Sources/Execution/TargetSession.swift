@@ -12,6 +12,33 @@ public final class TargetSession {
   /// Wraps an open connection.
   public init(connection: any DatabaseConnection) { self.connection = connection }
 
+  /// The comment swdbt puts on the intermediate relations of a swap, so that only relations
+  /// carrying it are ever dropped as leftovers.
+  public static let intermediateMarker = "swdbt: intermediate relation of a swap"
+
+  /// What names the target's database whatever the connection settings say: the server's
+  /// system identifier (or, when the role may not read it, its address and port) and the
+  /// database's name, as the server reports them.
+  public func databaseIdentity() throws(DatabaseError) -> String {
+    let server: String
+    do {
+      server =
+        try connection.execute(
+          "select system_identifier::text from pg_catalog.pg_control_system()"
+        ).scalar ?? ""
+    } catch {
+      // pg_control_system() is for superusers and pg_monitor; an address and port name
+      // the server as well for every client that reaches it over TCP.
+      server =
+        try connection.execute(
+          "select coalesce(host(inet_server_addr()), 'socket') || ':' "
+            + "|| current_setting('port')"
+        ).scalar ?? ""
+    }
+    let database = try connection.execute("select current_database()").scalar ?? ""
+    return server + "/" + database
+  }
+
   /// A 63-bit lock key for a target: the same database and schema give the same key.
   public static func lockKey(database: String, schema: String) -> Int64 {
     Int64(bitPattern: StableHash.fnv1a("swdbt:\(database):\(schema)") & 0x7fff_ffff_ffff_ffff)
@@ -62,7 +89,9 @@ public final class TargetSession {
   }
 
   /// Drops `__swdbt_tmp` / `__swdbt_backup` relations a crashed run left in these schemas;
-  /// returns their names. Swaps are transactional, so this is a safety net, not a habit.
+  /// returns their names. Only relations carrying swdbt's marker comment are leftovers: a
+  /// user's relation of such a name is never touched. Swaps are transactional, so this is a
+  /// safety net, not a habit.
   public func dropLeftovers(inSchemas schemas: Set<String>) throws(DatabaseError) -> [String] {
     guard !schemas.isEmpty else { return [] }
     let list = schemas.sorted().map(SQLQuoting.literal).joined(separator: ", ")
@@ -71,7 +100,8 @@ public final class TargetSession {
       select n.nspname, c.relname, c.relkind from pg_catalog.pg_class c \
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
       where n.nspname in (\(list)) and c.relkind in ('r', 'v', 'm') \
-      and (c.relname like '%\\_\\_swdbt\\_tmp' or c.relname like '%\\_\\_swdbt\\_backup')
+      and (c.relname like '%\\_\\_swdbt\\_tmp' or c.relname like '%\\_\\_swdbt\\_backup') \
+      and pg_catalog.obj_description(c.oid, 'pg_class') = \(SQLQuoting.literal(Self.intermediateMarker))
       """)
     var dropped: [String] = []
     for row in result.rows {

@@ -44,8 +44,7 @@ import Testing
 
   @Test func secondRunWaitsForTheLockHeldByTheFirst() async throws {
     let fixture = try await DatabaseFixture("lock", files: ["models/m.sql": "select 1 as x\n"])
-    let key = try #require(
-      try fixture.scalar("select 1").map { _ in lockKey(schema: fixture.schema) })
+    let key = try await lockKey(schema: fixture.schema)
     let holder = try await PostgresServer.connect()
     _ = try holder.execute("select pg_advisory_lock(\(key))")
     let started = Date()
@@ -61,9 +60,71 @@ import Testing
     #expect(Date().timeIntervalSince(started) >= 2)
   }
 
-  /// The key `swdbt run` uses for a fixture's target (its database setting and schema).
-  func lockKey(schema: String) -> Int64 {
-    TargetSession.lockKey(database: "postgres", schema: schema)
+  /// The key `swdbt run` uses for a fixture's target (the server's identity and the schema).
+  func lockKey(schema: String) async throws -> Int64 {
+    let connection = try await PostgresServer.connect()
+    defer { connection.close() }
+    let session = TargetSession(connection: connection)
+    return TargetSession.lockKey(database: try session.databaseIdentity(), schema: schema)
+  }
+
+  @Test func targetsNamingOneDatabaseDifferentlyShareTheLock() async throws {
+    let fixture = try await DatabaseFixture(
+      "samedb",
+      files: [
+        "models/slow.sql":
+          "{{ config(materialized='table') }}\nselect x from generate_series(1, 2) x, pg_sleep(3)\n"
+      ])
+    try fixture.project.write(
+      "project.yml",
+      """
+      name: it
+      target: it
+      targets:
+        it:
+          type: postgres
+          host: \(fixture.socketDirectory)
+          user: swdbt
+          dbname: postgres
+          schema: \(fixture.schema)
+        byurl:
+          type: postgres
+          url: "postgresql:///postgres?host=\(fixture.socketDirectory)&user=swdbt"
+          schema: \(fixture.schema)
+
+      """)
+    let first = Process()
+    first.executableURL = URL(fileURLWithPath: Executable.swdbt)
+    first.arguments = ["run"]
+    first.currentDirectoryURL = URL(fileURLWithPath: fixture.project.root)
+    let firstErrors = Pipe()
+    first.standardError = firstErrors
+    first.standardOutput = FileHandle.nullDevice
+    try first.run()
+    // Polled without suspending: under load a suspended test may resume only after the
+    // first run has finished.
+    var running = false
+    for _ in 0..<600 where !running {
+      usleep(100_000)
+      running =
+        try fixture.scalar(
+          "select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' "
+            + "and pid <> pg_backend_pid()") != "0"
+    }
+    if !running {
+      first.terminate()
+      first.waitUntilExit()
+    }
+    try #require(
+      running,
+      "\(String(decoding: firstErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+    let second = try fixture.swdbt(["run", "--target", "byurl"])
+    first.waitUntilExit()
+    let firstOutput = String(
+      decoding: firstErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(first.terminationStatus == 0, "\(firstOutput)")
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stderr.contains("another swdbt run on target `byurl` holds its lock"))
   }
 
   @Test func passwordFromTheEnvironmentAppearsNowhere() async throws {
@@ -166,13 +227,29 @@ import Testing
   @Test func relationsLeftByACrashedRunAreDroppedAtTheNextStart() async throws {
     let fixture = try await DatabaseFixture("leftover", files: ["models/m.sql": "select 1 as x\n"])
     _ = try fixture.connection.execute(
-      "create schema \"\(fixture.schema)\"; create table \(fixture.relation("m__swdbt_tmp")) (x int)"
-    )
+      """
+      create schema "\(fixture.schema)"; create table \(fixture.relation("m__swdbt_tmp")) (x int);
+      comment on table \(fixture.relation("m__swdbt_tmp")) is '\(TargetSession.intermediateMarker)'
+      """)
     let result = try fixture.swdbt(["run"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       result.stderr.contains(
         "dropped \(fixture.relation("m__swdbt_tmp")), left behind by an interrupted run"))
     #expect(try fixture.scalar("select to_regclass('\(fixture.relation("m__swdbt_tmp"))')") == nil)
+  }
+
+  @Test func modelWhoseNameEndsLikeAnIntermediateRelationIsNotDropped() async throws {
+    let fixture = try await DatabaseFixture(
+      "keepname",
+      files: [
+        "models/keep__swdbt_tmp.sql": "{{ config(materialized='table') }}\nselect 1 as x\n",
+        "models/other.sql": "select 2 as y\n",
+      ])
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let result = try fixture.swdbt(["run", "-s", "other"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stderr.contains("left behind"), "\(result.stderr)")
+    #expect(try fixture.scalar("select x from \(fixture.relation("keep__swdbt_tmp"))") == "1")
   }
 }

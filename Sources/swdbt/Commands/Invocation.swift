@@ -56,8 +56,7 @@ struct Invocation {
     let console = session.console
     do {
       try control.lock(
-        key: TargetSession.lockKey(
-          database: target.database ?? adapter.redactedDescription, schema: target.schema),
+        key: TargetSession.lockKey(database: control.databaseIdentity(), schema: target.schema),
         targetName: target.name, notice: console.info)
     } catch {
       try fail(console, "cannot take the target's lock: \(error)")
