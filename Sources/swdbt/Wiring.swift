@@ -13,17 +13,18 @@ enum Wiring {
     -> any DatabaseAdapter
   {
     do {
-      return try await makeAdapter(for: project)
+      return try await makeAdapter(for: project, notice: console.info)
     } catch {
       console.report([error])
       throw ExitCode(1)
     }
   }
 
-  /// The adapter for a loaded project's target, or the problem that prevents one.
-  static func makeAdapter(for project: LoadedProject) async throws(Diagnostic)
-    -> any DatabaseAdapter
-  {
+  /// The adapter for a loaded project's target, or the problem that prevents one; `notice`
+  /// hears what starting the embedded cluster had to clean up.
+  static func makeAdapter(
+    for project: LoadedProject, notice: (String) -> Void = { _ in }
+  ) async throws(Diagnostic) -> any DatabaseAdapter {
     let target = project.target
     guard target.type == "postgres" else {
       throw .error(
@@ -33,7 +34,7 @@ enum Wiring {
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)
       do {
-        try await cluster.start()
+        for message in try await cluster.start() { notice(message) }
       } catch {
         throw .error(
           "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
