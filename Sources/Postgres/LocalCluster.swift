@@ -53,8 +53,13 @@ public struct LocalCluster: Sendable {
   }
 
   /// libpq parameters for connecting to it.
-  public var connectionInfo: ConnectionInfo {
-    ConnectionInfo(settings: ["host": socketDirectory, "user": superuser, "dbname": "postgres"])
+  public var connectionInfo: ConnectionInfo { connectionInfo(adding: [:]) }
+
+  /// libpq parameters for connecting to it, with the target's other settings (timeouts).
+  public func connectionInfo(adding settings: [String: String]) -> ConnectionInfo {
+    ConnectionInfo(
+      settings: settings.merging(
+        ["host": socketDirectory, "user": superuser, "dbname": "postgres"]) { $1 })
   }
 
   /// Whether initdb has run.

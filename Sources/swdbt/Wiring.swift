@@ -40,7 +40,9 @@ enum Wiring {
           "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
           hint: error.hint)
       }
-      return PostgresAdapter(info: cluster.connectionInfo)
+      let resolved = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
+      let timeouts = resolved.filter { $0.key == "lock_timeout" || $0.key == "connect_timeout" }
+      return PostgresAdapter(info: cluster.connectionInfo(adding: timeouts))
     }
     let settings = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
     return PostgresAdapter(info: ConnectionInfo(settings: settings))
