@@ -17,6 +17,13 @@ public protocol DatabaseConnection: AnyObject {
   var serverVersion: String { get }
   /// Closes the session; later calls fail.
   func close()
+  /// The server process serving this session, known without a query (nil when unknown).
+  var backendPID: Int32? { get }
+}
+
+extension DatabaseConnection {
+  /// Unknown unless the connection says otherwise.
+  public var backendPID: Int32? { nil }
 }
 
 /// Cancels whatever statement its connection is running, from any thread.

@@ -78,8 +78,10 @@ public final class Executor: Sendable {
   }
 
   /// Runs a plan on the given connections and returns one result per node, in the order they
-  /// finished.
-  public func run(_ plan: Plan, connections: [any DatabaseConnection]) -> [NodeResult] {
+  /// finished; `watcher`, if any, hears which node each connection runs.
+  public func run(
+    _ plan: Plan, connections: [any DatabaseConnection], watcher: LockWatcher? = nil
+  ) -> [NodeResult] {
     let units = plan.units
     let scheduler = plan.scheduler
     let total = plan.indices.count
@@ -95,6 +97,8 @@ public final class Executor: Sendable {
       connections: connections,
       work: { [self] job, connection, worker in
         let unit = units[job]
+        watcher?.begin(worker: worker, connection: connection, index: unit.members[0])
+        defer { watcher?.end(worker: worker) }
         let finished =
           if let batch = unit.batch {
             self.execute(batch, on: connection, worker: worker)
@@ -381,7 +385,8 @@ public final class Executor: Sendable {
         case .file(let diagnostic): throw diagnostic
         case .statement(let failure):
           throw ErrorLocator.diagnostic(
-            for: failure, node: node, source: nil, compiledPath: node.originalFilePath)
+            for: Executor.explainingLockTimeout(failure, relation: relation, on: connection),
+            node: node, source: nil, compiledPath: node.originalFilePath)
         }
       }
     default:
@@ -393,8 +398,24 @@ public final class Executor: Sendable {
       } catch {
         let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file
         throw ErrorLocator.diagnostic(
-          for: error, node: node, source: source, compiledPath: compiledPath)
+          for: Executor.explainingLockTimeout(error, relation: relation, on: connection),
+          node: node, source: source, compiledPath: compiledPath)
       }
     }
+  }
+
+  /// A lock timeout names the session that holds the node's relation (asked only then, since
+  /// the server's message names neither); the transaction was rolled back, so the old
+  /// relation is kept.
+  static func explainingLockTimeout(
+    _ failure: StatementFailure, relation: RelationName, on connection: any DatabaseConnection
+  ) -> StatementFailure {
+    guard failure.error.sqlState == "55P03", failure.summary == nil else { return failure }
+    var explained = failure
+    let holder = LockWatcher.holder(of: relation.quoted, on: connection)
+    explained.summary =
+      "lock timeout: \(relation.quoted) is locked by "
+      + (holder?.holder ?? "another session") + "; the old relation is kept"
+    return explained
   }
 }

@@ -45,4 +45,6 @@ public enum RunEvent: Sendable {
   case finished(NodeResult, position: Int, total: Int)
   /// A message about the run (waiting for the lock, dropped leftovers).
   case notice(String)
+  /// A node's statement has waited a while for a lock another session holds.
+  case lockWait(LockWait)
 }

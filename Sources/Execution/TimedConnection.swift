@@ -57,6 +57,8 @@ public final class TimedConnection: DatabaseConnection {
   public func makeCanceller() -> any StatementCanceller { base.makeCanceller() }
   /// The server's version.
   public var serverVersion: String { base.serverVersion }
+  /// The wrapped connection's server process.
+  public var backendPID: Int32? { base.backendPID }
   /// Closes the wrapped connection.
   public func close() { base.close() }
 }

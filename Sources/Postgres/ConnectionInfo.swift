@@ -26,6 +26,13 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
       parameters.removeAll { $0.0 == keyword }
       parameters.append((keyword, value))
     }
+    // Set at connect time through the startup options, so it costs no statement per session.
+    if let lockTimeout = settings["lock_timeout"], !lockTimeout.isEmpty {
+      let option = "-c lock_timeout=" + lockTimeout.filter { $0 != " " }
+      let existing = parameters.last { $0.0 == "options" }?.1
+      parameters.removeAll { $0.0 == "options" }
+      parameters.append(("options", existing.map { $0 + " " + option } ?? option))
+    }
     self.parameters = parameters
   }
 

@@ -53,22 +53,31 @@ public struct LocalCluster: Sendable {
   }
 
   /// libpq parameters for connecting to it.
-  public var connectionInfo: ConnectionInfo {
-    ConnectionInfo(settings: ["host": socketDirectory, "user": superuser, "dbname": "postgres"])
+  public var connectionInfo: ConnectionInfo { connectionInfo(adding: [:]) }
+
+  /// libpq parameters for connecting to it, with the target's other settings (timeouts).
+  public func connectionInfo(adding settings: [String: String]) -> ConnectionInfo {
+    ConnectionInfo(
+      settings: settings.merging(
+        ["host": socketDirectory, "user": superuser, "dbname": "postgres"]) { $1 })
   }
 
   /// Whether initdb has run.
   public var isInitialised: Bool { access(dataDirectory + "/PG_VERSION", F_OK) == 0 }
 
   /// Creates (first time) and starts the cluster; "already running" is success. A file lock
-  /// keeps two processes from starting it at once.
-  public func start() async throws(ClusterError) {
+  /// keeps two processes from starting it at once. Returns what it had to clean up first (an
+  /// orphaned server of a deleted data folder, a stale socket lock), for the user to read.
+  @discardableResult
+  public func start() async throws(ClusterError) -> [String] {
     let user = ServerUser.current()
     let binaries = try PostgresBinaries.locate()
     try makeDirectory(LocalCluster.parent(of: dataDirectory), owner: user, mode: 0o755)
     try makeDirectory(socketDirectory, owner: user, mode: 0o700)
     let lock = try FileLock(path: lockFile)
     defer { lock.release() }
+    // Before initdb: a fresh data folder at the old path would hide that the orphan's is gone.
+    let cleared = try await clearOrphanedSocket()
     if !isInitialised {
       try makeDirectory(dataDirectory, owner: user, mode: 0o700)
       try await runTool(
@@ -78,13 +87,14 @@ public struct LocalCluster: Sendable {
           "--no-instructions",
         ], as: user, what: "initdb")
     }
-    if try await isRunning(binaries) { return }
+    if try await isRunning(binaries) { return cleared }
     var options = "-k \(socketDirectory) -c listen_addresses='' -c unix_socket_permissions=0700"
     for setting in serverSettings { options += " -c \(setting)" }
     try await runTool(
       binaries.path("pg_ctl"),
       ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", options, "start"],
       as: user, what: "pg_ctl start")
+    return cleared
   }
 
   /// Stops the server (fast shutdown); stopping a stopped server is success.

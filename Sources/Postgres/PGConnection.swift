@@ -57,6 +57,9 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     return number >= 100_000 ? "\(number / 10_000).\(number % 10_000)" : "\(number)"
   }
 
+  /// The server process serving this session (libpq knows it from the handshake).
+  public var backendPID: Int32? { handle.map { PQbackendPID($0) } }
+
   /// Runs SQL (one or more statements) and returns the last result.
   public func execute(_ sql: String) throws(DatabaseError) -> QueryResult {
     try PGConnection.refuseNul(in: sql)

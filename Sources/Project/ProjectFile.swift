@@ -206,6 +206,12 @@ public struct ProjectFile: Sendable {
         refusals.append(diagnostic)
         continue
       }
+      if let problem = TargetTimeouts.problem(
+        key, value, target: name, at: document.range(of: valueNode))
+      {
+        sink.emit(problem)
+        continue
+      }
       settings[key] = value
     }
     let type = settings["type"]?.stringValue ?? "postgres"

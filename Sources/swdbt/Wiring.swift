@@ -19,17 +19,18 @@ enum Wiring {
       throw ExitCode(1)
     }
     do {
-      return try await makeAdapter(for: project)
+      return try await makeAdapter(for: project, notice: console.info)
     } catch {
       console.report([error])
       throw ExitCode(1)
     }
   }
 
-  /// The adapter for a loaded project's target, or the problem that prevents one.
-  static func makeAdapter(for project: LoadedProject) async throws(Diagnostic)
-    -> any DatabaseAdapter
-  {
+  /// The adapter for a loaded project's target, or the problem that prevents one; `notice`
+  /// hears what starting the embedded cluster had to clean up.
+  static func makeAdapter(
+    for project: LoadedProject, notice: (String) -> Void = { _ in }
+  ) async throws(Diagnostic) -> any DatabaseAdapter {
     let target = project.target
     if let refusal = target.refusals.first { throw refusal }
     guard target.type == "postgres" else {
@@ -40,13 +41,15 @@ enum Wiring {
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)
       do {
-        try await cluster.start()
+        for message in try await cluster.start() { notice(message) }
       } catch {
         throw .error(
           "local.start", "cannot start the local PostgreSQL cluster: \(error.message)",
           hint: error.hint)
       }
-      return PostgresAdapter(info: cluster.connectionInfo)
+      let resolved = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
+      let timeouts = resolved.filter { $0.key == "lock_timeout" || $0.key == "connect_timeout" }
+      return PostgresAdapter(info: cluster.connectionInfo(adding: timeouts))
     }
     let settings = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
     return PostgresAdapter(info: ConnectionInfo(settings: settings))

@@ -210,6 +210,44 @@ private let projectFile = """
     #expect(project.target.settings["password"] == nil)
   }
 
+  @Test(arguments: [
+    (
+      "lock_timeout: soon", "lock_timeout",
+      "3:50: error: target `prod`: `lock_timeout` must be a duration"
+    ),
+    (
+      "lock_timeout: -5", "lock_timeout",
+      "3:50: error: target `prod`: `lock_timeout` must be a duration"
+    ),
+    (
+      "connect_timeout: 2.5", "connect_timeout",
+      "3:53: error: target `prod`: `connect_timeout` must be a whole number of seconds"
+    ),
+  ])
+  func badTimeoutIsALocatedError(setting: String, key: String, expected: String) throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  prod: {type: postgres, host: db, \(setting)}\n"
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.map(\.code) == ["project.target-setting"])
+    let rendered = DiagnosticRenderer().render(sink.diagnostics)
+    #expect(rendered.hasPrefix("project.yml:" + expected + "\n"), "\(rendered)")
+    #expect(project.target.settings[key] == nil)
+  }
+
+  @Test func timeoutsInEveryAcceptedFormPass() throws {
+    let fixture = try ProjectFixture([
+      "project.yml":
+        "name: shop\ntargets:\n  a: {type: postgres, host: db, lock_timeout: 10s, connect_timeout: 5}\n"
+        + "  b: {type: postgres, host: db, lock_timeout: 2500, connect_timeout: '7'}\n"
+        + "  c: {type: postgres, host: db, lock_timeout: '1.5 min'}\n"
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.isEmpty, "\(DiagnosticRenderer().render(sink.diagnostics))")
+  }
+
   @Test func unknownTargetSuggestsADeclaredOne() throws {
     let fixture = try ProjectFixture(["project.yml": projectFile])
     #expect {

@@ -56,7 +56,9 @@ struct Local: AsyncParsableCommand {
     func run() async throws {
       let cluster = try Local.cluster(project)
       do {
-        try await cluster.start()
+        for message in try await cluster.start() {
+          Console(format: project.logFormat).info(message)
+        }
       } catch {
         Console(format: project.logFormat).report([
           .error(

@@ -121,7 +121,13 @@ struct Invocation {
       console.info("interrupted: cancelling running statements")
       scheduler.cancel()
     }
-    let results = executor.run(plan, connections: connections)
+    // The control connection is idle during the run: the watcher asks on it.
+    let watcher = LockWatcher(connection: control.connection) { wait in
+      printer.handle(.lockWait(wait))
+    }
+    watcher.start()
+    let results = executor.run(plan, connections: connections, watcher: watcher)
+    watcher.stop()
     interrupt.remove()
 
     var hookFailed = false

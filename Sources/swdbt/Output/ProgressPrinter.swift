@@ -9,9 +9,34 @@ struct ProgressPrinter: Sendable {
   let console: Console
   let compilation: Compilation
 
+  /// A node waiting for another session's lock: text, or a `lock_wait` JSON event.
+  func report(_ wait: LockWait) {
+    let node = compilation.nodes[wait.index]
+    let seconds = wait.waited.components.seconds
+    switch console.format {
+    case .text:
+      console.info(
+        "\(node.resourceType.rawValue) `\(node.name)`: \(wait.description), \(seconds)s so far")
+    case .json:
+      let fields = [
+        "\"level\":\"warn\"", "\"event\":\"lock_wait\"",
+        "\"unique_id\":\(JSONLine.string(node.uniqueID))",
+        "\"relation\":\(JSONLine.string(wait.relation))",
+        "\"blocking_pid\":\(wait.blockerPID)",
+        "\"blocking_user\":\(JSONLine.string(wait.blockerUser))",
+        "\"blocking_application\":\(JSONLine.string(wait.blockerApplication))",
+        "\"blocking_query_start\":\(JSONLine.string(wait.blockerQueryStart))",
+        "\"waited_seconds\":\(seconds)",
+        "\"message\":\(JSONLine.string(wait.description))",
+      ]
+      console.err("{" + fields.joined(separator: ",") + "}\n")
+    }
+  }
+
   func handle(_ event: RunEvent) {
     switch event {
     case .notice(let message): console.info(message)
+    case .lockWait(let wait): report(wait)
     case .finished(let result, let position, let total):
       let node = compilation.nodes[result.index]
       let seconds = String(format: "%.2fs", result.executionTime)
