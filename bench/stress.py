@@ -294,7 +294,8 @@ class Stress:
         arguments = [sys.executable, fuzzer, self.binary, ROOT, str(self.args.mutations),
                      str(self.args.seed), str(self.args.mutation_timeout)]
         result = subprocess.run(arguments, capture_output=True, text=True)
-        sys.stdout.write(result.stdout)
+        # Indented, so that the last plain `N passed, M failed` line is this script's total.
+        sys.stdout.write("".join(f"  {line}\n" for line in result.stdout.splitlines()))
         sys.stderr.write(result.stderr[-5000:])
         summary = re.findall(r"^(\d+) passed, (\d+) failed$", result.stdout, re.MULTILINE)
         if not summary:
@@ -343,7 +344,8 @@ def main():
     # SIGTERM ends the session like Ctrl-C does, so the server is still stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        stress.prepare()
+        if args.reruns > 0 or args.kills > 0:
+            stress.prepare()
         durations = stress.reruns() if args.reruns > 0 else []
         if args.kills > 0:
             if not durations:
