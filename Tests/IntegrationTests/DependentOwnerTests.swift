@@ -1,5 +1,6 @@
 import Adapter
 import Foundation
+import Postgres
 import SwdbtTestSupport
 import Testing
 
@@ -140,6 +141,40 @@ import Testing
         """), "\(result.stderr)")
     #expect(try setup.viewState() == before)
     #expect(before.last == "1")
+    #expect(try setup.fixture.scalar("select x from \(totals)") == "1")
+  }
+
+  @Test func temporaryViewInAReadersSessionFailsTheNodeNamingItAndSurvives() async throws {
+    let setup = try await setUp("owntemp", memberOfReader: true, readerMayCreate: true)
+    defer { setup.cleanUp() }
+    _ = try setup.fixture.connection.execute("alter role \(setup.reader) login")
+    let session = try PostgresAdapter(
+      info: ConnectionInfo(settings: [
+        "host": setup.fixture.socketDirectory, "user": setup.reader, "dbname": "postgres",
+      ])
+    ).connect()
+    defer { session.close() }
+    let totals = setup.fixture.relation("totals")
+    let temporarySchema = try #require(
+      try session.execute(
+        "create temporary view tv as select x from \(totals); "
+          + "select nspname from pg_namespace where oid = pg_my_temp_schema()"
+      ).scalar)
+    let before = try setup.viewState()
+    let result = try setup.fixture.swdbt(["run"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        """
+        models/totals.sql: error: \(totals) cannot be replaced: temporary view \
+        \(temporarySchema).tv of another session depends on it
+        note: while building table \(totals); compiled SQL in target/compiled/it/models/totals.sql
+        hint: swdbt recreates only views and materialized views it may own; change or drop what \
+        is named (and recreate it after the run); \(totals) was left as it was
+
+        """), "\(result.stderr)")
+    #expect(try session.execute("select x from tv").scalar == "1")
+    #expect(try setup.viewState() == before)
     #expect(try setup.fixture.scalar("select x from \(totals)") == "1")
   }
 }
