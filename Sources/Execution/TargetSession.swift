@@ -84,7 +84,16 @@ public final class TargetSession {
   /// Creates schemas that do not exist yet.
   public func createSchemas(_ schemas: Set<String>) throws(DatabaseError) {
     for schema in schemas.sorted() {
-      _ = try connection.execute("create schema if not exists \(SQLQuoting.identifier(schema))")
+      do {
+        _ = try connection.execute(
+          "create schema if not exists \(SQLQuoting.identifier(schema))")
+      } catch {
+        // `if not exists` is checked after the database's create privilege, so a role without
+        // it fails even on a schema that exists; asked only then, so it costs nothing else.
+        let exists = try? connection.execute(
+          "select 1 from pg_catalog.pg_namespace where nspname = \(SQLQuoting.literal(schema))")
+        guard error.sqlState == "42501", exists?.rows.isEmpty == false else { throw error }
+      }
     }
   }
 

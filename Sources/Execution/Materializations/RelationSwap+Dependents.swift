@@ -72,19 +72,26 @@ extension RelationSwap {
         c.relpersistence = 't' and n.oid <> pg_catalog.pg_my_temp_schema(),
         pg_catalog.pg_has_role(c.relowner, 'MEMBER'), c.relowner::regrole::text,
         pg_catalog.pg_get_viewdef(c.oid), coalesce(array_to_string(c.reloptions, ', '), ''),
-        c.relispopulated
+        c.relispopulated,
+        c.relowner = me.oid or me.rolsuper
+          or pg_catalog.has_schema_privilege(c.relowner, n.oid, 'CREATE')
       from dependents
       join pg_catalog.pg_class c on c.oid = dependents.oid
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      group by c.oid, n.nspname, c.relname, n.oid
+      cross join (select oid, rolsuper from pg_catalog.pg_roles where rolname = current_user) me
+      group by c.oid, n.nspname, c.relname, n.oid, me.oid, me.rolsuper
       order by max(dependents.depth), c.oid
       """)
     var problems: [String] = []
+    var needsCreate = false
     var relations: [(oid: String, relation: DependentRelation)] = []
+    // Every dependent view, refused ones too: their own rules are no further problem.
+    var viewOIDs: [String] = []
     for row in found.rows {
-      guard row.count == 11, let oid = row[0], let schema = row[1], let name = row[2],
+      guard row.count == 12, let oid = row[0], let schema = row[1], let name = row[2],
         let kind = row[3]?.first, let description = row[4], let owner = row[7]
       else { continue }
+      viewOIDs.append(oid)
       let quoted = SQLQuoting.relation(schema, name)
       if row[5] == "t" {
         problems.append("temporary \(description) of another session depends on it")
@@ -96,6 +103,16 @@ extension RelationSwap {
             + "`\(owner)` to recreate it")
         continue
       }
+      if row[11] != "t" {
+        // PostgreSQL gives a relation to a new owner only if that owner may create in its
+        // schema (superusers excepted); failing here says so instead of `permission denied`.
+        needsCreate = true
+        problems.append(
+          "\(description), owned by `\(owner)`, depends on it and swdbt's role cannot give the "
+            + "recreated view back to `\(owner)`, who has no create privilege on schema "
+            + "`\(schema)`")
+        continue
+      }
       var body = row[8] ?? ""
       while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
       let options = row[9].map { $0.isEmpty ? "" : " with (\($0))" } ?? ""
@@ -105,7 +122,7 @@ extension RelationSwap {
       relations.append(
         (oid, DependentRelation(kind: kind, quoted: quoted, create: create, details: [])))
     }
-    let oids = ([target + "::regclass::oid"] + relations.map(\.oid)).joined(separator: ", ")
+    let oids = ([target + "::regclass::oid"] + viewOIDs).joined(separator: ", ")
     problems += try otherDependents(oids: "array[\(oids)]", target: target, runner: runner)
     guard problems.isEmpty else {
       throw StatementFailure(
@@ -113,8 +130,9 @@ extension RelationSwap {
           .statement,
           "\(relation.quoted) cannot be replaced: " + problems.joined(separator: "; "),
           hint: "swdbt recreates only views and materialized views it may own; change or drop "
-            + "what is named (and recreate it after the run); \(relation.quoted) was left as it "
-            + "was"),
+            + "what is named (and recreate it after the run)"
+            + (needsCreate ? ", or grant the owner create on the schema" : "")
+            + "; \(relation.quoted) was left as it was"),
         statement: "", action: runner.action)
     }
     guard !relations.isEmpty else { return [] }
