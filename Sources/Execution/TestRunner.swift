@@ -45,9 +45,15 @@ struct TestRunner {
     let countPrefix = "select count(*) from (\n"
     if node.config["store_failures"]?.isTruthy == true {
       let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
-      let table = SQLQuoting.relation(schema, String(node.name.prefix(63)))
+      let table = SQLQuoting.relation(schema, Self.failuresTableName(node.name))
+      // `create schema if not exists` checks the database's create privilege first, so a role
+      // without it fails even when the schema exists: ask the catalog first.
+      let present = try runner.run(
+        "select 1 from pg_catalog.pg_namespace where nspname = \(SQLQuoting.literal(schema))")
       try runner.transaction { () throws(StatementFailure) in
-        try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
+        if present.rows.isEmpty {
+          try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
+        }
         try runner.run("drop table if exists \(table)")
         let create = "create table \(table) as (\n"
         try runner.run(create + query + "\n)", modelOffset: create.utf8.count + queryOffset)
@@ -60,6 +66,20 @@ struct TestRunner {
       modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
     let failures = counted.scalar.flatMap { Int($0) } ?? 0
     return try judge(failures: failures, source: source, storedIn: storedIn)
+  }
+
+  /// The table a test's failing rows are stored in: its name, or, past PostgreSQL's 63 bytes
+  /// (which would cut it silently, and two long names could share a table), its first bytes
+  /// and a hash of the whole name.
+  static func failuresTableName(_ name: String) -> String {
+    guard name.utf8.count > 63 else { return name }
+    var prefix = ""
+    for character in name {
+      guard prefix.utf8.count + character.utf8.count <= 46 else { break }
+      prefix.append(character)
+    }
+    let hash = String(StableHash.fnv1a(name), radix: 16)
+    return prefix + "_" + String(repeating: "0", count: 16 - hash.count) + hash
   }
 
   /// The outcome of a failure count counted elsewhere (a batch), with a sample of the rows.
