@@ -92,7 +92,15 @@ public final class TargetSession {
         // it fails even on a schema that exists; asked only then, so it costs nothing else.
         let exists = try? connection.execute(
           "select 1 from pg_catalog.pg_namespace where nspname = \(SQLQuoting.literal(schema))")
-        guard error.sqlState == "42501", exists?.rows.isEmpty == false else { throw error }
+        guard error.sqlState == "42501" else { throw error }
+        guard exists?.rows.isEmpty == false else {
+          var refused = error
+          refused.message = "cannot create schema `\(schema)`: \(error.message)"
+          refused.hint =
+            "create it once as a role that may (`create schema \(SQLQuoting.identifier(schema)) "
+            + "authorization <target user>`), or grant the target's user create on the database"
+          throw refused
+        }
       }
     }
   }

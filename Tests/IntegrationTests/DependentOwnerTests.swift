@@ -177,4 +177,28 @@ import Testing
     #expect(try setup.viewState() == before)
     #expect(try setup.fixture.scalar("select x from \(totals)") == "1")
   }
+
+  /// A role without the database's create privilege cannot make the target schema: the error
+  /// says which schema and how to fix it, instead of a bare `permission denied for database`.
+  @Test func aSchemaTheRoleMayNotCreateIsNamedWithAHint() async throws {
+    let suffix = UUID().uuidString.prefix(6).lowercased()
+    let builder = "it_builder_\(suffix)"
+    let fixture = try await DatabaseFixture(
+      "noschema", files: ["models/totals.sql": "select 1 as x\n"])
+    _ = try fixture.connection.execute("create role \(builder) login nosuperuser")
+    defer { _ = try? fixture.connection.execute("drop role if exists \(builder)") }
+    try fixture.project.write(
+      "project.yml",
+      try fixture.project.read("project.yml").replacing("user: swdbt", with: "user: \(builder)"))
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "error: cannot prepare the target: cannot create schema `\(fixture.schema)`: "
+          + "permission denied for database"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "hint: create it once as a role that may (`create schema \"\(fixture.schema)\" "
+          + "authorization <target user>`)"), "\(result.stderr)")
+  }
 }

@@ -95,7 +95,10 @@ struct Invocation {
           compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
       }
     } catch {
-      try fail(console, "cannot prepare the target: \(error)")
+      console.report([
+        .error("run.target", "cannot prepare the target: \(error)", hint: error.hint)
+      ])
+      throw ExitCode(1)
     }
 
     let threadCount = max(1, min(threads ?? target.threads, max(indices.count, 1)))
