@@ -46,14 +46,14 @@ public enum Compiler {
     // Render.
     // By index throughout: `for model in` and `filter` copy (retain every field of) each of
     // 10,000 models.
-    let modelIndices = project.models.indices.filter { project.models[$0].config.enabled }
+    let configuredModels = project.models.indices.filter { project.models[$0].config.enabled }
     var inputs: [RenderPass.Input] = []
-    inputs.reserveCapacity(modelIndices.count + project.singularTests.count)
+    inputs.reserveCapacity(configuredModels.count + project.singularTests.count)
     // Where each model's and singular test's output lands in the render results (-1: not
     // rendered): the linker reads them by position, not by id.
-    var renderedModels = [Int](repeating: -1, count: modelIndices.count)
-    for position in modelIndices.indices {
-      let index = modelIndices[position]
+    var renderedModels = [Int](repeating: -1, count: configuredModels.count)
+    for position in configuredModels.indices {
+      let index = configuredModels[position]
       guard let template = project.models[index].template else { continue }
       renderedModels[position] = inputs.count
       inputs.append(
@@ -75,10 +75,15 @@ public enum Compiler {
     phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
     phases.lap("render")
+    let remaining = SelfDisabling.apply(
+      project: project, modelIndices: configuredModels, renderedModels: renderedModels,
+      renderedSingularTests: renderedSingularTests, rendered: rendered, sink: tracker)
+    let modelIndices = remaining.modelIndices
     // Made before the generic tests, which need its slots.
     let linker = Linker(
       project: project, modelIndices: modelIndices, rendered: rendered,
-      renderedModels: renderedModels, renderedSingularTests: renderedSingularTests)
+      renderedModels: remaining.renderedModels, renderedSingularTests: renderedSingularTests,
+      singularTests: remaining.singularTests)
 
     // Generic tests from YAML.
     // Owners carry the linker's slot of their node (a model's is its position in
@@ -119,6 +124,7 @@ public enum Compiler {
     var (genericTests, ownerSlots) = GenericTestBuilder.build(
       owners: owners, environment: environment, projectTests: project.projectFile.tests,
       sink: tracker)
+    SelfDisabling.dropTests(referringTo: remaining.disabledNames, in: &genericTests)
     phases.lap("generic tests")
 
     // Link: every node, and edges from the references actually evaluated.

@@ -97,6 +97,10 @@ enum GenericTestBuilder {
           let declaration = declarations[index]
           tests[index]?.config = projectTests.resolve([projectName, name]).merged(
             with: owners[declaration.owner].specs[declaration.spec].config)
+          if tests[index]?.config.enabled == false {
+            tests[index] = nil
+            continue
+          }
           usedNames.insert(name, hash: StableHash.fnv1a(name))
         }
         kept += 1
@@ -152,6 +156,8 @@ enum GenericTestBuilder {
       }
       diagnostics += host.problems.map { relocated($0, to: spec.range) }
       references = host.references
+      // A test of a disabled model is disabled with it, as in dbt.
+      if host.refersToDisabled, diagnostics.isEmpty { return (nil, [], 0) }
     }
     guard diagnostics.isEmpty else { return (nil, diagnostics, 0) }
     let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
@@ -160,6 +166,7 @@ enum GenericTestBuilder {
     let config =
       (projectTests.children.isEmpty
       ? projectTests.config : projectTests.resolve([projectName, name])).merged(with: spec.config)
+    guard config.enabled else { return (nil, [], 0) }
     let node = GenericTestNode(
       uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
       attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,

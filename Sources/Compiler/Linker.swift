@@ -55,6 +55,8 @@ final class Linker: Sendable {
   /// For each singular test (by index in `project.singularTests`), its index in `rendered`
   /// or -1.
   let renderedSingularTests: [Int]
+  /// Indices of the enabled singular tests in `project.singularTests`.
+  let singularTests: [Int]
   /// Slots of models and seeds by the name `ref` uses; models win over seeds of the same name.
   /// Models take the first slots, then seeds, then sources, then tests.
   private let slotsByName: [String: Int]
@@ -67,13 +69,14 @@ final class Linker: Sendable {
 
   init(
     project: LoadedProject, modelIndices: [Int], rendered: [RenderedNode?], renderedModels: [Int],
-    renderedSingularTests: [Int]
+    renderedSingularTests: [Int], singularTests: [Int]
   ) {
     self.project = project
     self.modelIndices = modelIndices
     self.rendered = rendered
     self.renderedModels = renderedModels
     self.renderedSingularTests = renderedSingularTests
+    self.singularTests = singularTests
     let seedStart = modelIndices.count
     let sourceStart = seedStart + project.seeds.count
     self.seedStart = seedStart
@@ -124,7 +127,7 @@ final class Linker: Sendable {
     var slots: [Slot] = modelIndices.indices.map { .model($0) }
     slots += project.seeds.indices.map { .seed($0) }
     slots += project.sources.indices.map { .source($0) }
-    let singular = project.singularTests.indices.filter { project.singularTests[$0].config.enabled }
+    let singular = singularTests
     // Declaration order interleaves test kinds (not_null_a, unique_a, not_null_b, ...), which
     // leaves the sort no ordered runs; grouped by kind, each group is nearly in id order
     // already, and the sort only merges them (20,000 tests: ~10 ms of string comparisons less).

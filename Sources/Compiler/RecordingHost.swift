@@ -72,6 +72,10 @@ final class RecordingHost: TemplateHost {
   private(set) var references: [RecordedReference] = []
   private(set) var configCalls = OrderedDictionary<String, Value>()
   private(set) var problems: [Diagnostic] = []
+  /// Whether a test refers to a disabled model: dbt disables such a test rather than fail.
+  private(set) var refersToDisabled = false
+  /// The last `config()` argument that set `enabled`, for pointing at it.
+  private(set) var enabledRange: SourceRange?
   private var referenceIndex: [RelationReference: Int] = [:]
 
   init(
@@ -177,11 +181,12 @@ final class RecordingHost: TemplateHost {
     }
     if !environment.modelNames.contains(name) && !environment.seedNames.contains(name) {
       if environment.disabledModels.contains(name) {
-        problems.append(
-          .error(
-            "compile.disabled-ref", "`ref('\(name)')` points to a disabled model",
-            at: arguments.range,
-            hint: "enable the model or remove the reference"))
+        if resource == .test {
+          refersToDisabled = true
+        } else {
+          problems.append(
+            .disabledReference(from: resource, nodeName, to: name, at: arguments.range))
+        }
       } else {
         problems.append(
           .error(
@@ -229,6 +234,7 @@ final class RecordingHost: TemplateHost {
       problems.append(problem)
       return
     }
+    if ConfigSchema.canonical(key) == "enabled" { enabledRange = range }
     configCalls =
       NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values
   }
@@ -257,5 +263,20 @@ final class RecordingHost: TemplateHost {
     throw .error(
       "compile.unknown-env-var", "environment variable `\(name)` is not set and has no default",
       at: arguments.range)
+  }
+}
+
+extension Diagnostic {
+  /// A node that refers to a disabled model, named both as dbt names them; `disabledAt` is
+  /// where the model disabled itself, when that was in its SQL.
+  static func disabledReference(
+    from resource: ResourceType, _ nodeName: String, to name: String, at range: SourceRange?,
+    disabledAt: SourceRange? = nil
+  ) -> Diagnostic {
+    .error(
+      "compile.disabled-ref",
+      "\(resource.rawValue) `\(nodeName)` depends on `\(name)`, which is disabled", at: range,
+      notes: disabledAt.map { [.init("`\(name)` is disabled here", at: $0)] } ?? [],
+      hint: "enable `\(name)`, or remove the reference")
   }
 }

@@ -10,6 +10,11 @@ struct RenderedNode: Sendable {
   let references: [RecordedReference]
   /// Project + YAML + `config()` calls.
   let config: NodeConfig
+  /// False when the node's own `config(enabled=false)` disabled it, or when a test refers to
+  /// a disabled model (dbt disables the test).
+  let enabled: Bool
+  /// The `config()` argument that set `enabled`, if any.
+  let enabledRange: SourceRange?
 }
 
 /// Renders every model and singular test once, in parallel, recording references and config.
@@ -42,9 +47,12 @@ enum RenderPass {
         sink.emit(contentsOf: host.problems)
         return nil
       }
+      let config = host.currentConfig
+      // Only a node that set `enabled` itself can have turned it off: no lookup otherwise.
+      let enabled = !host.refersToDisabled && (host.enabledRange == nil || config.enabled)
       return RenderedNode(
-        uniqueID: input.uniqueID, text: text, references: host.references,
-        config: host.currentConfig)
+        uniqueID: input.uniqueID, text: text, references: host.references, config: config,
+        enabled: enabled, enabledRange: host.enabledRange)
     }
   }
 }
