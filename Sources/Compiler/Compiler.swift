@@ -14,18 +14,21 @@ public struct CompileOptions: Sendable {
   public var existingRelations: Set<String>
   /// `--full-refresh`: `is_incremental()` is false everywhere.
   public var fullRefresh: Bool
+  /// `--empty`: every `ref` and `source` reads an empty subquery of its relation.
+  public var empty: Bool
   /// Called with each compile phase's name and duration (`--debug-timings`), if set.
   public var phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)?
 
   /// Creates compile options.
   public init(
     environment: [String: String] = [:], existingRelations: Set<String> = [],
-    fullRefresh: Bool = false,
+    fullRefresh: Bool = false, empty: Bool = false,
     phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)? = nil
   ) {
     self.environment = environment
     self.existingRelations = existingRelations
     self.fullRefresh = fullRefresh
+    self.empty = empty
     self.phaseTimer = phaseTimer
   }
 }
@@ -155,6 +158,7 @@ public enum Compiler {
     let referenceTargets = linked.referenceTargets
     let attachedIndices = linked.attachedIndices
     let renderedIndices = linked.renderedIndices
+    let empty = options.empty
     // In parallel (300,000 quoted names at 100,000 models); the frozen copy lives only
     // during the map, so the changes below do not copy nodes.
     let quotedNames: [String] = { (frozenNodes: [CompiledNode]) in
@@ -189,7 +193,16 @@ public enum Compiler {
             relations.append(nil)
             continue
           }
-          names.append(quotedNames[targetIndex])
+          // `this` (the node itself) is not limited, as in dbt.
+          if empty, targetIndex != index {
+            names.append(
+              EmptyRelation.subquery(
+                quotedNames[targetIndex],
+                identifier: frozenNodes[targetIndex].relation?.identifier
+                  ?? EphemeralInliner.cteName(frozenNodes[targetIndex].name)))
+          } else {
+            names.append(quotedNames[targetIndex])
+          }
           relations.append(frozenNodes[targetIndex].relation)
           if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
             frozenNodes[targetIndex].config.materialized == "ephemeral"

@@ -16,11 +16,14 @@ public final class Executor: Sendable {
     public var fullRefresh: Bool
     /// The project's root folder (seed files are read from it).
     public var projectRoot: String
+    /// `--empty`: seeds are created without rows (models get it from their compiled SQL).
+    public var empty: Bool
 
     /// Creates options.
-    public init(fullRefresh: Bool = false, projectRoot: String) {
+    public init(fullRefresh: Bool = false, projectRoot: String, empty: Bool = false) {
       self.fullRefresh = fullRefresh
       self.projectRoot = projectRoot
+      self.empty = empty
     }
   }
 
@@ -377,7 +380,7 @@ public final class Executor: Sendable {
     case .seed:
       let loader = SeedLoader(
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
-        displayPath: node.originalFilePath, connection: connection)
+        displayPath: node.originalFilePath, connection: connection, empty: options.empty)
       do {
         return try loader.load()
       } catch {

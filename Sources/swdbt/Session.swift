@@ -51,7 +51,8 @@ struct Session {
 
   /// Compiles a loaded project; on errors prints them and exits with status 1.
   func compile(
-    _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false
+    _ loaded: LoadedProject, existingRelations: Set<String> = [], fullRefresh: Bool = false,
+    empty: Bool = false
   ) throws -> Compilation {
     let start = clock.now
     let processorStart = ProcessorTime.used()
@@ -59,7 +60,7 @@ struct Session {
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
-        fullRefresh: fullRefresh, phaseTimer: phaseTimer), sink: sink)
+        fullRefresh: fullRefresh, empty: empty, phaseTimer: phaseTimer), sink: sink)
     timing(
       "compile (render, link, name)", from: start, to: clock.now, processorStart: processorStart)
     // Consumed, not copied: a second reference would make the test SQL copy every node.

@@ -17,6 +17,8 @@ struct SeedLoader {
   let path: String
   let displayPath: String
   let connection: any DatabaseConnection
+  /// `--empty`: the table is created with the file's columns and types, and no rows.
+  var empty = false
 
   /// Where the data comes from, ready to send.
   enum Payload {
@@ -94,6 +96,7 @@ struct SeedLoader {
           let definition = zip(columns, types).map { "\(SQLQuoting.identifier($0)) \($1)" }
             .joined(separator: ", ")
           try runner.run("create table \(temporary) (\(definition))")
+          guard !empty else { return QueryResult(commandTag: "COPY 0") }
           let header: Bool
           header = if case .csv = payload { true } else { false }
           let copy =

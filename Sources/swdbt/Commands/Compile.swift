@@ -11,6 +11,7 @@ struct Compile: ParsableCommand {
 
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
+  @OptionGroup var emptyOption: EmptyOption
 
   func run() throws {
     let clock = ContinuousClock()
@@ -21,7 +22,7 @@ struct Compile: ParsableCommand {
     // loading, which reads files on every core itself, and knows the target path.
     let prefetched = CompiledStampPrefetch(
       root: loaded.root, targetPath: loaded.projectFile.targetPath)
-    let compilation = try session.compile(loaded)
+    let compilation = try session.compile(loaded, empty: emptyOption.empty)
     defer { ExitWithoutTeardown.keep(compilation) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)

@@ -41,6 +41,8 @@ struct Invocation {
   let selection: SelectionOptions
   let fullRefresh: Bool
   let threads: Int?
+  /// `--empty`: models are built from empty refs and sources, seeds without rows.
+  var empty = false
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -68,7 +70,7 @@ struct Invocation {
       try fail(console, "cannot list existing relations: \(error)")
     }
     let compilation = try session.compile(
-      loaded, existingRelations: existing, fullRefresh: fullRefresh)
+      loaded, existingRelations: existing, fullRefresh: fullRefresh, empty: empty)
     defer { ExitWithoutTeardown.keep(compilation) }
 
     let selected = compilation.resolve(
@@ -116,7 +118,8 @@ struct Invocation {
     let printer = ProgressPrinter(console: console, compilation: compilation)
     let executor = Executor(
       compilation: compilation,
-      options: Executor.Options(fullRefresh: fullRefresh, projectRoot: compilation.project.root),
+      options: Executor.Options(
+        fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty),
       onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler

@@ -8,8 +8,11 @@ struct Run: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var emptyOption: EmptyOption
 
   static let kind = Invocation.Kind.run
+
+  var empty: Bool { emptyOption.empty }
 }
 
 /// `swdbt seed`: load CSV and JSON seeds with COPY.
@@ -20,8 +23,11 @@ struct Seed: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var emptyOption: EmptyOption
 
   static let kind = Invocation.Kind.seed
+
+  var empty: Bool { emptyOption.empty }
 }
 
 /// `swdbt test`: run the selected data tests.
@@ -45,8 +51,11 @@ struct Build: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var emptyOption: EmptyOption
 
   static let kind = Invocation.Kind.build
+
+  var empty: Bool { emptyOption.empty }
 }
 
 /// A command that executes nodes: the four differ only in which.
@@ -55,15 +64,30 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var project: ProjectOptions { get }
   var selection: SelectionOptions { get }
   var execution: ExecutionOptions { get }
+  /// `--empty`, on the commands that take it.
+  var empty: Bool { get }
 }
 
 extension ExecutingCommand {
+  /// False unless the command has the `--empty` flag.
+  var empty: Bool { false }
+
   func run() async throws {
     try await Invocation(
       kind: Self.kind, project: project, selection: selection,
-      fullRefresh: execution.fullRefresh, threads: execution.threads
+      fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty
     ).execute()
   }
+}
+
+/// `--empty`, as dbt's: build the DAG's shape without its data.
+struct EmptyOption: ParsableArguments {
+  @Flag(
+    name: .long,
+    help:
+      "Read every ref and source as an empty subquery (seeds: no rows): the project builds with its columns and no data."
+  )
+  var empty = false
 }
 
 /// `--threads` and `--full-refresh`.
