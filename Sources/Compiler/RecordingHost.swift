@@ -182,6 +182,11 @@ final class RecordingHost: TemplateHost {
             "compile.disabled-ref", "`ref('\(name)')` points to a disabled model",
             at: arguments.range,
             hint: "enable the model or remove the reference"))
+      } else if environment.project.disabledSeeds.contains(name) {
+        problems.append(
+          .error(
+            "compile.disabled-ref", "`ref('\(name)')` points to a disabled seed",
+            at: arguments.range, hint: "enable the seed or remove the reference"))
       } else {
         problems.append(
           .error(

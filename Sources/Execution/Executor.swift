@@ -377,7 +377,8 @@ public final class Executor: Sendable {
     case .seed:
       let loader = SeedLoader(
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
-        displayPath: node.originalFilePath, connection: connection)
+        displayPath: node.originalFilePath, target: compilation.project.target,
+        connection: connection)
       do {
         return try loader.load()
       } catch {
