@@ -243,4 +243,44 @@ import Testing
       result.stderr.contains("error: `quote_columns` must be `true` or `false`"),
       "\(result.stderr)")
   }
+
+  @Test func simpleSeedFormatsOfDbtsSuiteLoad() async throws {
+    // `TestSeedSpecificFormats`, `TestEmptySeed` and the seed half of
+    // `TestSimpleSeedColumnOverride`.
+    let big = "seed_id\n" + (0..<20000).map(String.init).joined(separator: "\n") + "\n"
+    let fixture = try await DatabaseFixture(
+      "seedformats",
+      projectYAML: """
+        seeds:
+          it:
+            +quote_columns: false
+            seed_tricky:
+              +column_types: {seed_id_str: text, looks_like_a_bool: text, looks_like_a_date: text}
+        """,
+      files: [
+        "seeds/big_seed.csv": big,
+        "seeds/seed.with.dots.csv": "seed_id\n1\n",
+        "seeds/seed_unicode.csv": "seed_id\nUh – Oh\n",
+        "seeds/empty_with_header.csv": "a,b,c",
+        "seeds/seed_tricky.csv":
+          "seed_id,seed_id_str,a_bool,looks_like_a_bool,a_date,looks_like_a_date,relative,weekday\n"
+          + "1,1,true,true,2019-01-01 12:32:30,2019-01-01 12:32:30,tomorrow,Saturday\n"
+          + "2,2,True,True,2019-01-01 12:32:31,2019-01-01 12:32:31,today,Sunday\n",
+      ])
+    let result = try fixture.swdbt(["seed"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try fixture.scalar("select count(*) from \(fixture.relation("big_seed"))") == "20000")
+    #expect(
+      try fixture.scalar("select seed_id from \(fixture.relation("seed.with.dots"))") == "1")
+    #expect(
+      try fixture.scalar("select seed_id from \(fixture.relation("seed_unicode"))") == "Uh – Oh")
+    #expect(
+      try Self.columns(fixture, "empty_with_header") == ["a:text", "b:text", "c:text"])
+    #expect(
+      try Self.columns(fixture, "seed_tricky") == [
+        "seed_id:integer", "seed_id_str:text", "a_bool:boolean", "looks_like_a_bool:text",
+        "a_date:timestamp without time zone", "looks_like_a_date:text", "relative:text",
+        "weekday:text",
+      ])
+  }
 }
