@@ -187,6 +187,15 @@ final class RecordingHost: TemplateHost {
           problems.append(
             .disabledReference(from: resource, nodeName, to: name, at: arguments.range))
         }
+      } else if environment.project.disabledSeeds.contains(name) {
+        if resource == .test {
+          refersToDisabled = true
+        } else {
+          problems.append(
+            .error(
+              "compile.disabled-ref", "`ref('\(name)')` points to a disabled seed",
+              at: arguments.range, hint: "enable the seed or remove the reference"))
+        }
       } else {
         problems.append(
           .error(

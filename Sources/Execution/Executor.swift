@@ -380,7 +380,8 @@ public final class Executor: Sendable {
     case .seed:
       let loader = SeedLoader(
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
-        displayPath: node.originalFilePath, connection: connection, empty: options.empty)
+        displayPath: node.originalFilePath, target: compilation.project.target,
+        connection: connection, empty: options.empty)
       do {
         return try loader.load()
       } catch {

@@ -26,6 +26,8 @@ public struct LoadedProject: Sendable {
   public var genericTests: [String: MacroDefinition]
   /// Docs blocks by name.
   public var docs: [String: DocsBlock]
+  /// Names of seeds left out by `enabled: false`, so that a `ref` to one says so.
+  public var disabledSeeds: Set<String> = []
 
   /// The project's name.
   public var name: String { projectFile.name }
@@ -345,11 +347,15 @@ public enum ProjectLoader {
             at: unused.range))
       }
     }
+    // A disabled seed is neither loaded nor listed (after the checks above, which its config
+    // paths and YAML count for).
+    let disabledSeeds = Set(seeds.lazy.filter { !$0.config.enabled }.map(\.name))
+    if !disabledSeeds.isEmpty { seeds.removeAll { !$0.config.enabled } }
     return LoadedProject(
       root: root, projectFile: projectFile, target: target, vars: vars, models: models,
       seeds: seeds,
       sources: sources, singularTests: singularTests, macros: macros, genericTests: genericTests,
-      docs: docs)
+      docs: docs, disabledSeeds: disabledSeeds)
   }
 
   private static func readProjectFile(root: String, sink: any DiagnosticSink) throws(Diagnostic)

@@ -56,7 +56,7 @@ final class CopyRecordingConnection: DatabaseConnection, @unchecked Sendable {
       config: NodeConfig(), dependsOn: [], genericTest: nil)
     return try SeedLoader(
       node: node, relation: RelationName(schema: "s", identifier: "x"), path: path,
-      displayPath: "seeds/\(name)", connection: connection
+      displayPath: "seeds/\(name)", target: .embeddedDefault(), connection: connection
     ).load()
   }
 

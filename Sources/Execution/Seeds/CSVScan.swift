@@ -6,6 +6,8 @@ import Diagnostics
 struct CSVScan {
   /// Header names in order.
   var header: [String]
+  /// The 1-based column (UTF-8 bytes) where each header name starts, for located errors.
+  var headerColumns: [Int] = []
   /// The inferred type of each column.
   var inference: [ColumnInference]
   /// Number of data records.
@@ -51,13 +53,16 @@ struct CSVScan {
   /// The hint for a malformed UTF-8 sequence.
   static let utf8Hint = "seeds are read as UTF-8; convert the file (e.g. `iconv -t UTF-8`)"
 
-  /// Scans the whole file; throws at the first malformed record. Large files are scanned in
+  /// Scans the whole file with the field separator `delimiter` (one byte, never a quote or a
+  /// line ending); throws at the first malformed record. Large files are scanned in
   /// parallel parts split at record boundaries (found by quote parity: `""` counts twice, so
   /// an even number of quotes before a newline means it ends a record).
-  static func scan(_ bytes: [UInt8]) throws(Problem) -> CSVScan {
+  static func scan(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) throws(Problem)
+    -> CSVScan
+  {
     var outcome: Result<CSVScan, Problem> = .failure(Problem(line: 1, column: 1, message: ""))
     bytes.withUnsafeBufferPointer { buffer in
-      outcome = Result { () throws(Problem) -> CSVScan in try scan(buffer) }
+      outcome = Result { () throws(Problem) -> CSVScan in try scan(buffer, delimiter: delimiter) }
     }
     return try outcome.get()
   }
@@ -65,6 +70,7 @@ struct CSVScan {
   /// The result of scanning a part of the file; lines are relative to the part.
   private struct Part: Sendable {
     var header: [String]
+    var headerColumns: [Int]
     var inference: [ColumnInference]
     var recordCount: Int
     var chunks: [Range<Int>]
@@ -78,10 +84,20 @@ struct CSVScan {
 
   private static let parallelThreshold = 8 << 20
 
-  private static func scan(_ data: UnsafeBufferPointer<UInt8>) throws(Problem) -> CSVScan {
-    let head = try scanPart(data, start: 0, end: data.count, header: nil)
+  private static func scan(_ data: UnsafeBufferPointer<UInt8>, delimiter: UInt8) throws(Problem)
+    -> CSVScan
+  {
+    let head = try scanPart(data, start: 0, end: data.count, header: nil, delimiter: delimiter)
     guard !head.header.isEmpty else {
       throw Problem(line: 1, column: 1, message: "the file has no header row")
+    }
+    if head.header.count == 1 {
+      let lineStart =
+        data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
+      // A quoted name is one column on purpose.
+      if data[lineStart + head.headerColumns[0] - 1] != UInt8(ascii: "\"") {
+        try checkSeparator(of: head.header[0], at: head.headerColumns[0], delimiter: delimiter)
+      }
     }
     var starts = [head.end]
     let partCount = data.count - head.end < parallelThreshold ? 1 : 2
@@ -96,11 +112,13 @@ struct CSVScan {
     let header = head.header
     let results: [Result<Part, Problem>] = bounds.concurrentMap { bound in
       Result { () throws(Problem) -> Part in
-        try scanPart(buffer.pointer, start: bound.0, end: bound.1, header: header)
+        try scanPart(
+          buffer.pointer, start: bound.0, end: bound.1, header: header, delimiter: delimiter)
       }
     }
     var scan = CSVScan(
-      header: header, inference: head.inference, recordCount: 0, chunks: head.chunks,
+      header: header, headerColumns: head.headerColumns, inference: head.inference, recordCount: 0,
+      chunks: head.chunks,
       skippedLines: head.skippedLines, endMarkers: head.endMarkers)
     var lineOffset = head.lineCount
     for result in results {
@@ -158,10 +176,10 @@ struct CSVScan {
   // One state machine over the bytes: RFC 4180 with CRLF or LF line ends. Without a header it
   // reads the header record and stops.
   private static func scanPart(
-    _ data: UnsafeBufferPointer<UInt8>, start: Int, end count: Int, header knownHeader: [String]?
+    _ data: UnsafeBufferPointer<UInt8>, start: Int, end count: Int, header knownHeader: [String]?,
+    delimiter: UInt8
   ) throws(Problem) -> Part {
     let quote = UInt8(ascii: "\"")
-    let comma = UInt8(ascii: ",")
     let newline = UInt8(ascii: "\n")
     let carriageReturn = UInt8(ascii: "\r")
     var index = start
@@ -175,6 +193,7 @@ struct CSVScan {
     var line = 1
     var lineStart = index
     var header: [String] = knownHeader ?? []
+    var headerColumns: [Int] = []
     var inference: [ColumnInference] = header.map { _ in ColumnInference() }
     var recordCount = 0
     var isHeader = knownHeader == nil
@@ -249,7 +268,7 @@ struct CSVScan {
         }
         contentEnd = index
         index += 1
-        if index < count, data[index] != comma, data[index] != newline,
+        if index < count, data[index] != delimiter, data[index] != newline,
           data[index] != carriageReturn
         {
           throw problem("unexpected text after a closing quote", at: index)
@@ -257,7 +276,7 @@ struct CSVScan {
       } else {
         while index < count {
           let byte = data[index]
-          if byte == comma || byte == newline || byte == carriageReturn { break }
+          if byte == delimiter || byte == newline || byte == carriageReturn { break }
           if byte == quote {
             throw problem(
               "a quote inside an unquoted field; quote the whole field and double inner quotes",
@@ -297,6 +316,7 @@ struct CSVScan {
           throw problem("duplicate column `\(name)` in the header", at: fieldStart)
         }
         header.append(name)
+        headerColumns.append(fieldStart - lineStart + 1)
         inference.append(ColumnInference())
       } else {
         guard fieldIndex < header.count else {
@@ -313,11 +333,11 @@ struct CSVScan {
       }
       fieldIndex += 1
       // Field separator or record end.
-      if index < count, data[index] == comma {
+      if index < count, data[index] == delimiter {
         index += 1
         if index == count {
           fieldStart = index
-          // A trailing comma at the very end: one more empty field.
+          // A trailing delimiter at the very end: one more empty field.
           if !isHeader, fieldIndex < header.count { fieldIndex += 1 }
         }
         continue
@@ -330,7 +350,8 @@ struct CSVScan {
         line += 1
         if chunkStart < index { chunks.append(chunkStart..<index) }
         return Part(
-          header: header, inference: inference, recordCount: 0, chunks: chunks,
+          header: header, headerColumns: headerColumns, inference: inference, recordCount: 0,
+          chunks: chunks,
           skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: index)
       } else {
         if fieldIndex != header.count {
@@ -354,8 +375,33 @@ struct CSVScan {
     if fieldIndex > 0, !isHeader { recordCount += 1 }
     if chunkStart < count { chunks.append(chunkStart..<count) }
     return Part(
-      header: header, inference: inference, recordCount: recordCount, chunks: chunks,
+      header: header, headerColumns: headerColumns, inference: inference,
+      recordCount: recordCount, chunks: chunks,
       skippedLines: skippedLines, endMarkers: endMarkers, lineCount: line - 1, end: count)
+  }
+
+  /// Field separators common enough that a one-column header holding one is a misread file.
+  private static let likelySeparators: [UInt8] = [",", ";", "|", "\t"].map { UInt8(ascii: $0) }
+
+  /// Throws when a header read as one column holds a common separator other than `delimiter`:
+  /// the file is separated by it, and loading one text column would hide that.
+  private static func checkSeparator(of name: String, at column: Int, delimiter: UInt8)
+    throws(Problem)
+  {
+    let bytes = Array(name.utf8)
+    guard
+      let offset = bytes.firstIndex(where: { $0 != delimiter && likelySeparators.contains($0) })
+    else { return }
+    func shown(_ byte: UInt8) -> String { byte == 9 ? "\\t" : String(UnicodeScalar(byte)) }
+    let found = shown(bytes[offset])
+    // YAML reads `\t` as a tab only between double quotes.
+    let setting = bytes[offset] == 9 ? "\"\\t\"" : "'\(found)'"
+    throw Problem(
+      line: 1, column: column + offset,
+      message:
+        "the header is one column, `\(name)`, separated by `\(found)` rather than the "
+        + "`delimiter` `\(shown(delimiter))`",
+      hint: "set `delimiter: \(setting)` in the seed's config")
   }
 
   /// The file line of COPY's line number `sent` (which counts only the lines sent).

@@ -16,13 +16,14 @@ struct SeedLoader {
   let relation: RelationName
   let path: String
   let displayPath: String
+  let target: TargetConfig
   let connection: any DatabaseConnection
   /// `--empty`: the table is created with the file's columns and types, and no rows.
   var empty = false
 
   /// Where the data comes from, ready to send.
   enum Payload {
-    case csv(scan: CSVScan, bytes: [UInt8])
+    case csv(scan: CSVScan, bytes: [UInt8], delimiter: UInt8)
     case json(JSONRows)
   }
 
@@ -41,14 +42,22 @@ struct SeedLoader {
     }
     let file = SourceFile(path: displayPath, bytes: bytes)
     let payload: Payload
-    let columns: [String]
-    var types: [String]
+    let header: [String]
+    let headerColumns: [Int]
+    let inferred: [String]
     if node.originalFilePath.hasSuffix(".csv") {
+      let delimiter: UInt8
+      do throws(SeedColumns.Problem) {
+        delimiter = try SeedColumns.delimiter(node.config)
+      } catch {
+        throw .file(located(error.message, line: 1, column: 1, in: file, hint: error.hint))
+      }
       do throws(CSVScan.Problem) {
-        let scan = try CSVScan.scan(bytes)
-        payload = .csv(scan: scan, bytes: bytes)
-        columns = scan.header
-        types = scan.inference.map(\.sqlType)
+        let scan = try CSVScan.scan(bytes, delimiter: delimiter)
+        payload = .csv(scan: scan, bytes: bytes, delimiter: delimiter)
+        header = scan.header
+        headerColumns = scan.headerColumns
+        inferred = scan.inference.map(\.sqlType)
       } catch {
         throw .file(
           located(
@@ -61,46 +70,61 @@ struct SeedLoader {
           throw JSONRows.Problem(line: 1, column: 1, message: "the file holds no rows")
         }
         payload = .json(rows)
-        columns = rows.columns
-        types = columns.indices.map(rows.sqlType)
+        header = rows.columns
+        headerColumns = header.map { _ in 1 }
+        inferred = header.indices.map(rows.sqlType)
       } catch {
         throw .file(
           located(
             error.message, line: error.line, column: error.column, in: file, hint: error.hint))
       }
     }
-    if case .dict(let overrides)? = node.config["column_types"] {
-      for (name, type) in overrides {
-        guard let position = columns.firstIndex(of: name) else {
-          throw .file(
-            .error(
-              "seed.unknown-column", "column_types names `\(name)`, which the seed does not have",
-              path: displayPath, hint: Suggestions.didYouMean(name, in: columns)))
-        }
-        if let text = type.stringValue { types[position] = text }
-      }
+    let columns: SeedColumns
+    do throws(SeedColumns.Problem) {
+      columns = try SeedColumns(
+        header: header, columns: headerColumns, inferred: inferred, config: node.config)
+    } catch {
+      throw .file(located(error.message, line: 1, column: error.column, in: file, hint: error.hint))
+    }
+    let preHooks: [String]
+    let postHooks: [String]
+    do throws(StatementFailure) {
+      preHooks = try Hooks.statements("pre_hook", of: node, target: target)
+      postHooks = try Hooks.statements("post_hook", of: node, target: target)
+    } catch {
+      throw .statement(error)
     }
     let runner = StatementRunner(connection: connection, action: "loading seed \(relation.quoted)")
-    let columnList = columns.map(SQLQuoting.identifier).joined(separator: ", ")
+    let columnList = columns.sql.joined(separator: ", ")
     let expected: Int
     switch payload {
-    case .csv(let scan, _): expected = scan.recordCount
+    case .csv(let scan, _, _): expected = scan.recordCount
     case .json(let rows): expected = rows.rows.count
     }
     var miscount: Int?
     do throws(StatementFailure) {
       return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
+        // As dbt's seed materialization: pre-hooks before the load and post-hooks after the
+        // grants, all in the seed's transaction, so a failing hook keeps the old table.
+        for hook in preHooks { try runner.run(hook) }
         var copied = 0
         _ = try RelationSwap.replace(relation, as: "r", runner: runner) {
           (temporary: String) throws(StatementFailure) -> QueryResult in
-          let definition = zip(columns, types).map { "\(SQLQuoting.identifier($0)) \($1)" }
+          let definition = zip(columns.sql, columns.types).map { "\($0) \($1)" }
             .joined(separator: ", ")
           try runner.run("create table \(temporary) (\(definition))")
           guard !empty else { return QueryResult(commandTag: "COPY 0") }
-          let header: Bool
-          header = if case .csv = payload { true } else { false }
+          var options = "format csv, header "
+          switch payload {
+          case .csv(_, _, let delimiter):
+            options += "true"
+            if delimiter != UInt8(ascii: ",") {
+              options += ", delimiter " + SQLQuoting.literal(String(UnicodeScalar(delimiter)))
+            }
+          case .json: options += "false"
+          }
           let copy =
-            "copy \(temporary) (\(columnList)) from stdin with (format csv, header \(header), "
+            "copy \(temporary) (\(columnList)) from stdin with (\(options), "
             + "force_null (\(columnList)))"
           do throws(DatabaseError) {
             copied = try connection.copyIn(copy) { send throws(DatabaseError) in
@@ -120,6 +144,7 @@ struct SeedLoader {
           return QueryResult(commandTag: "COPY \(copied)")
         }
         try Grants.apply(node.config, to: relation, runner: runner)
+        for hook in postHooks { try runner.run(hook) }
         return BuildOutcome(
           commandTag: "COPY \(copied)", rowsAffected: copied,
           message: "loaded seed file \(relation.quoted)")
@@ -137,7 +162,7 @@ struct SeedLoader {
       if let context = error.error.context, let line = SeedLoader.copyLine(context) {
         let fileLine: Int
         switch payload {
-        case .csv(let scan, _): fileLine = scan.fileLine(ofSentLine: line)
+        case .csv(let scan, _, _): fileLine = scan.fileLine(ofSentLine: line)
         case .json(let rows): fileLine = line - 1 < rows.lines.count ? rows.lines[line - 1] : line
         }
         var diagnostic = located(error.error.message, line: fileLine, column: 1, in: file)
@@ -158,7 +183,7 @@ struct SeedLoader {
     // `withUnsafeBytes` rethrows untyped errors; carry the typed one out by hand.
     var failure: DatabaseError?
     switch payload {
-    case .csv(let scan, let bytes):
+    case .csv(let scan, let bytes, _):
       var markers = scan.endMarkers.makeIterator()
       var marker = markers.next()
       bytes.withUnsafeBytes { raw in

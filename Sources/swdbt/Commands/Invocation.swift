@@ -92,10 +92,9 @@ struct Invocation {
       for name in try control.dropLeftovers(inSchemas: schemas) {
         console.info("dropped \(name), left behind by an interrupted run")
       }
-      if kind == .run || kind == .build {
-        try control.runHooks(
-          compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
-      }
+      // As dbt: every command that executes nodes (`run`, `seed`, `test`, `build`).
+      try control.runHooks(
+        compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
     } catch {
       console.report([
         .error("run.target", "cannot prepare the target: \(error)", hint: error.hint)
@@ -137,7 +136,7 @@ struct Invocation {
     interrupt.remove()
 
     var hookFailed = false
-    if kind == .run || kind == .build, !scheduler.wasCancelled {
+    if !scheduler.wasCancelled {
       do {
         try control.runHooks(
           compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end")
