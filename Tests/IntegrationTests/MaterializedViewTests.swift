@@ -127,4 +127,20 @@ import Testing
       #expect(try fixture.scalar("select count(*) from \(fixture.relation("reader"))") == "3")
     }
   }
+
+  @Test func catalogTypesItAsAMaterializedView() async throws {
+    let fixture = try await Self.fixture("mv_catalog")
+    let docs = try fixture.swdbt(["docs", "generate"])
+    #expect(docs.status == 0, "\(docs.stderr)")
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: fixture.project.root + "/target/catalog.json"))
+    let catalog = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let nodes = catalog?["nodes"] as? [String: Any]
+    func type(_ id: String) -> String? {
+      ((nodes?[id] as? [String: Any])?["metadata"] as? [String: Any])?["type"] as? String
+    }
+    #expect(type("model.it.my_mv") == "MATERIALIZED VIEW")
+    #expect(type("model.it.reader") == "VIEW")
+    #expect(type("seed.it.my_seed") == "BASE TABLE")
+  }
 }
