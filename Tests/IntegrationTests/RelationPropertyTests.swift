@@ -168,4 +168,20 @@ import Testing
     #expect(run.stderr.contains("error: unknown index key `column` in `indexes`"), "\(run.stderr)")
     #expect(run.stderr.contains("hint: did you mean `columns`?"), "\(run.stderr)")
   }
+
+  @Test func indexesOnAViewAndAnUnloggedViewAreWarnings() async throws {
+    let fixture = try await DatabaseFixture(
+      "inapplicable",
+      files: [
+        "models/v.sql":
+          "{{ config(materialized='view', unlogged=true, indexes=[{'columns': ['id']}]) }}\n"
+          + "select 1 as id\n"
+      ])
+    let run = try fixture.swdbt(["run"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stderr.contains("warning: `indexes` has no effect on `v`, a view"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("warning: `unlogged` has no effect on `v`, a view"), "\(run.stderr)")
+  }
 }

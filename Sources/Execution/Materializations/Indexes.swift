@@ -1,5 +1,6 @@
 import Adapter
 import Compiler
+import Diagnostics
 import Foundation
 import OrderedCollections
 import Project
@@ -124,6 +125,29 @@ enum Indexes {
       missing, on: relation.quoted, identifier: relation.identifier)
     {
       try runner.run(statement)
+    }
+  }
+}
+
+extension Indexes {
+  /// Warnings for relation properties the node's materialization cannot have (a view has no
+  /// indexes; only tables can be unlogged), so that they are not silently dropped.
+  static func inapplicable(to node: CompiledNode) -> [Diagnostic] {
+    let materialized = node.config.materialized
+    var keys: [String] = []
+    if materialized == "view", !configured(node.config).isEmpty { keys.append("indexes") }
+    if materialized == "view" || materialized == "materialized_view",
+      node.config["unlogged"]?.isTruthy == true
+    {
+      keys.append("unlogged")
+    }
+    return keys.map { key in
+      .warning(
+        "run.inapplicable-config",
+        "`\(key)` has no effect on `\(node.name)`, a \(materialized.replacing("_", with: " "))",
+        path: node.originalFilePath,
+        hint: key == "indexes"
+          ? "indexes need a table or a materialized view" : "only tables can be unlogged")
     }
   }
 }

@@ -59,6 +59,7 @@ struct ModelBuilder {
       case "materialized_view": outcome = try buildMaterializedView()
       default: outcome = try buildView()
       }
+      outcome.warnings += Indexes.inapplicable(to: node)
       if let documentation {
         outcome.warnings += try documentation.apply(
           node.config, to: relation, keyword: PersistDocs.keyword(node.config), node: node,
