@@ -19,7 +19,7 @@ public enum Catalog {
 
   /// One relation.
   public struct Relation: Sendable {
-    /// `BASE TABLE` or `VIEW` (information_schema's words, as dbt writes them).
+    /// `BASE TABLE`, `VIEW` or `MATERIALIZED VIEW`, as dbt-postgres's catalog writes them.
     public var type: String
     /// The owning role.
     public var owner: String
@@ -43,7 +43,7 @@ public enum Catalog {
     let result = try connection.execute(
       """
       select n.nspname, c.relname,
-        case when c.relkind in ('v', 'm') then 'VIEW' else 'BASE TABLE' end,
+        case c.relkind when 'v' then 'VIEW' when 'm' then 'MATERIALIZED VIEW' else 'BASE TABLE' end,
         pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
         a.attname, format_type(a.atttypid, a.atttypmod), a.attnum::text,
         col_description(c.oid, a.attnum)

@@ -394,9 +394,16 @@ public final class Executor: Sendable {
         }
       }
     default:
-      let builder = ModelBuilder(
+      var builder = ModelBuilder(
         node: node, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh, connection: connection)
+      // Looked up only for models that ask for comments: most do not.
+      if PersistDocs.isRequested(node.config),
+        let patch = compilation.project.models.first(where: { $0.uniqueID == node.uniqueID })?
+          .patch
+      {
+        builder.documentation = PersistDocs(patch: patch, docs: compilation.project.docs)
+      }
       do {
         return try builder.build()
       } catch {

@@ -109,7 +109,9 @@ public enum ConfigSchema {
   ]
 
   /// Materializations swdbt builds.
-  public static let materializations = ["view", "table", "incremental", "ephemeral", "seed"]
+  public static let materializations = [
+    "view", "table", "incremental", "ephemeral", "materialized_view", "seed",
+  ]
   /// Incremental strategies swdbt runs.
   public static let incrementalStrategies = ["append", "delete+insert", "merge"]
   /// Values of `on_schema_change`.
@@ -181,6 +183,8 @@ public enum ConfigSchema {
       }
       return checkGrants(entries, at: range)
     case "delimiter", "quote_columns": return checkSeedValue(key, value, at: range)
+    case "indexes", "persist_docs", "unlogged", "on_configuration_change":
+      return checkRelationProperty(canonicalKey, value, at: range)
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

@@ -18,6 +18,8 @@ public struct ColumnSpec: Sendable {
   public var tests: [TestSpec]
   /// Where the column's name is in the YAML.
   public var range: SourceRange?
+  /// `quote: true`: the name is matched and written case-sensitively.
+  public var quote = false
 
   /// Creates a column description.
   public init(

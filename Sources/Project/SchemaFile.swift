@@ -128,10 +128,12 @@ public struct SchemaFile: Sendable {
           meta = entries
         }
         let tags = column[key: "tags"].map { NodeConfig.strings(YAMLDocument.value(of: $0)) } ?? []
-        return ColumnSpec(
+        var spec = ColumnSpec(
           name: name, description: column[key: "description"]?.string ?? "",
           dataType: column[key: "data_type"]?.string, meta: meta, tags: tags,
           tests: tests(column, column: name), range: range)
+        spec.quote = column[key: "quote"].map { YAMLDocument.value(of: $0).isTruthy } ?? false
+        return spec
       }
     }
 

@@ -25,6 +25,8 @@ struct ModelBuilder {
   let target: TargetConfig
   let fullRefresh: Bool
   let runner: StatementRunner
+  /// The model's descriptions, set when its config has `persist_docs`.
+  var documentation: PersistDocs?
 
   init(
     node: CompiledNode, relation: RelationName, target: TargetConfig, fullRefresh: Bool,
@@ -54,7 +56,14 @@ struct ModelBuilder {
       switch node.config.materialized {
       case "table": outcome = try buildTable()
       case "incremental": outcome = try buildIncremental()
+      case "materialized_view": outcome = try buildMaterializedView()
       default: outcome = try buildView()
+      }
+      outcome.warnings += Indexes.inapplicable(to: node)
+      if let documentation {
+        outcome.warnings += try documentation.apply(
+          node.config, to: relation, keyword: PersistDocs.keyword(node.config), node: node,
+          runner: runner)
       }
       for hook in postHooks { try runner.run(hook) }
       try Grants.apply(node.config, to: relation, runner: runner)
@@ -104,8 +113,11 @@ struct ModelBuilder {
   private func buildTable() throws(StatementFailure) -> BuildOutcome {
     let result = try RelationSwap.replace(relation, as: "r", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
-      let (statement, offset) = createStatement("table", temporary)
+      let (statement, offset) = createStatement(
+        node.config["unlogged"]?.isTruthy == true ? "unlogged table" : "table", temporary)
       let created = try runner.run(statement, modelOffset: offset)
+      try Indexes.create(
+        node.config, on: temporary, identifier: relation.identifier, runner: runner)
       // Statistics now, not when autovacuum gets to it: the models built next in this run
       // read this table, and without them the planner guesses row counts (and join orders).
       try runner.run("analyze \(temporary)")
@@ -141,6 +153,7 @@ struct ModelBuilder {
       "temporary table", newRows, options: " on commit drop")
     try runner.run(statement, modelOffset: offset)
     let columns = try synchronizeColumns(newRows: newRows)
+    try Indexes.addMissing(node.config, to: relation, runner: runner)
     var warnings: [Diagnostic] = []
     if strategy != "append", !uniqueKey.isEmpty {
       let condition = uniqueKey.map { "\(SQLQuoting.identifier($0)) is null" }
