@@ -390,12 +390,14 @@ public final class Executor: Sendable {
         }
       }
     default:
-      let builder = ModelBuilder(
+      var builder = ModelBuilder(
         node: node, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh, connection: connection)
+      builder.contract = Contract.of(node, in: compilation)
       do {
         return try builder.build()
       } catch {
+        if let diagnostic = error.diagnostic { throw diagnostic }
         let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file
         throw ErrorLocator.diagnostic(
           for: Executor.explainingLockTimeout(error, relation: relation, on: connection),

@@ -180,6 +180,7 @@ public enum ConfigSchema {
         return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
       }
       return checkGrants(entries, at: range)
+    case "contract": return checkContract(value, at: range)
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

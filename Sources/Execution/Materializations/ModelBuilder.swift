@@ -25,6 +25,8 @@ struct ModelBuilder {
   let target: TargetConfig
   let fullRefresh: Bool
   let runner: StatementRunner
+  /// The enforced contract, checked before anything is replaced (nil: none).
+  var contract: Contract?
 
   init(
     node: CompiledNode, relation: RelationName, target: TargetConfig, fullRefresh: Bool,
@@ -71,6 +73,7 @@ struct ModelBuilder {
   }
 
   private func buildView() throws(StatementFailure) -> BuildOutcome {
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let existing = try RelationSwap.kind(of: relation.schema, relation.identifier, runner: runner)
     if existing == "v" {
       // `create or replace view` keeps dependents and grants; it refuses dropped or retyped
@@ -102,18 +105,27 @@ struct ModelBuilder {
   }
 
   private func buildTable() throws(StatementFailure) -> BuildOutcome {
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let result = try RelationSwap.replace(relation, as: "r", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
-      let (statement, offset) = createStatement("table", temporary)
+      let (statement, offset) =
+        try contract?.tableStatement(temporary, sql: sql, action: runner.action)
+        ?? createStatement("table", temporary)
       let created = try runner.run(statement, modelOffset: offset)
       // Statistics now, not when autovacuum gets to it: the models built next in this run
       // read this table, and without them the planner guesses row counts (and join orders).
       try runner.run("analyze \(temporary)")
       return created
     }
+    try contract?.renameConstraints(of: relation, runner: runner)
     return BuildOutcome(
       commandTag: result.commandTag, rowsAffected: result.rowsAffected,
       message: "created table \(relation.quoted)")
+  }
+
+  /// The temporary view a contract check reads the query's columns from.
+  private var contractView: String {
+    RelationSwap.suffixed(relation.identifier, "__swdbt_contract")
   }
 
   /// The `unique_key` columns (a string or a list).
@@ -132,6 +144,7 @@ struct ModelBuilder {
         (existing == nil ? "created" : "rebuilt") + " incremental table \(relation.quoted)"
       return outcome
     }
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let strategy =
       node.config["incremental_strategy"]?.stringValue
       ?? (uniqueKey.isEmpty ? "append" : "merge")
