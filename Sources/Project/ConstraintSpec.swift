@@ -66,6 +66,26 @@ enum ConstraintReader {
     "warn_unsupported",
   ]
 
+  /// Constraints apply only under an enforced contract (as in dbt); without one anywhere
+  /// (project file, YAML, or `contract` in the model's SQL) they would be ignored, so say so.
+  static func warnIfUnenforced(_ model: ModelNode, sink: any DiagnosticSink) {
+    guard let patch = model.patch, model.config["contract"] == nil else { return }
+    guard
+      let first = patch.constraints.first
+        ?? patch.columns.lazy.compactMap(\.constraints.first).first
+    else { return }
+    if model.file.bytes.count >= 8,
+      String(decoding: model.file.bytes, as: UTF8.self).contains("contract")
+    {
+      return
+    }
+    sink.emit(
+      .warning(
+        "schema.unenforced-constraints",
+        "the constraints of `\(model.name)` are applied only when its contract is enforced",
+        at: first.range, hint: "add `config: {contract: {enforced: true}}` to the model"))
+  }
+
   /// The constraints of a `constraints:` list; `modelLevel` entries may name `columns`.
   static func read(
     _ node: YAMLNode?, modelLevel: Bool, document: YAMLDocument, sink: any DiagnosticSink

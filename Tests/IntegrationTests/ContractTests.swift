@@ -230,4 +230,27 @@ import Testing
           + "`data_type` on every column; missing on `id`"), "\(untyped.stderr)")
     #expect(try fixture.scalar("select to_regclass('\(fixture.relation("my_model"))')") == nil)
   }
+
+  @Test func constraintsWithoutAnEnforcedContractWarn() async throws {
+    let fixture = try await DatabaseFixture(
+      "contract_unenforced",
+      files: [
+        "models/schema.yml": """
+        version: 2
+        models:
+          - name: my_model
+            columns:
+              - name: id
+                constraints: [{type: not_null}]
+
+        """,
+        "models/my_model.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0)
+    #expect(
+      result.stderr.contains(
+        "models/schema.yml:6:23: warning: the constraints of `my_model` are applied only when "
+          + "its contract is enforced"), "\(result.stderr)")
+  }
 }
