@@ -285,6 +285,10 @@ final class Linker: Sendable {
         switch slots[position] {
         case .model(let modelPosition):
           let index = modelIndices[modelPosition]
+          // A foreign key's `to: ref(...)` is a parent: its table must exist first.
+          for name in project.models[index].patch?.foreignKeyModels ?? [] {
+            if let parent = slotsByName[name], parent != position { nodeParents.append(parent) }
+          }
           let renderedNode = renderedNode(
             renderedModels[modelPosition], parents: &nodeParents)
           node = CompiledNode(

@@ -404,9 +404,11 @@ public final class Executor: Sendable {
       {
         builder.documentation = PersistDocs(patch: patch, docs: compilation.project.docs)
       }
+      builder.contract = Contract.of(node, in: compilation)
       do {
         return try builder.build()
       } catch {
+        if let diagnostic = error.diagnostic { throw diagnostic }
         let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file
         throw ErrorLocator.diagnostic(
           for: Executor.explainingLockTimeout(error, relation: relation, on: connection),

@@ -185,6 +185,7 @@ public enum ConfigSchema {
     case "delimiter", "quote_columns": return checkSeedValue(key, value, at: range)
     case "indexes", "persist_docs", "unlogged", "on_configuration_change":
       return checkRelationProperty(canonicalKey, value, at: range)
+    case "contract": return checkContract(value, at: range)
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

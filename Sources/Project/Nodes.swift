@@ -18,8 +18,12 @@ public struct ColumnSpec: Sendable {
   public var tests: [TestSpec]
   /// Where the column's name is in the YAML.
   public var range: SourceRange?
-  /// `quote: true`: the name is matched and written case-sensitively.
+  /// Its `constraints:` (applied when the model's contract is enforced).
+  public var constraints: [ConstraintSpec] = []
+  /// Whether `quote: true` keeps the name's case (else PostgreSQL folds it to lower case).
   public var quote = false
+  /// Where its `data_type` is in the YAML, if given.
+  public var dataTypeRange: SourceRange?
 
   /// Creates a column description.
   public init(
@@ -67,6 +71,8 @@ public struct ModelPatch: Sendable {
   public var config: NodeConfig
   /// Where the entry's name is.
   public var range: SourceRange
+  /// Model-level `constraints:` (applied when the contract is enforced).
+  public var constraints: [ConstraintSpec] = []
 }
 
 /// A SQL model file: `models/**/*.sql`.

@@ -313,6 +313,7 @@ public enum ProjectLoader {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
         models[index].patch = patch
         models[index].config = models[index].config.merged(with: patch.config)
+        ConstraintReader.warnIfUnenforced(models[index], sink: sink)
       }
     }
     for index in seeds.indices {

@@ -116,7 +116,9 @@ public struct SchemaFile: Sendable {
       return ModelPatch(
         name: name, description: node[key: "description"]?.string ?? "",
         columns: columns(node[key: "columns"]), tests: tests(node, column: nil),
-        config: config, range: range)
+        config: config, range: range,
+        constraints: ConstraintReader.read(
+          node[key: "constraints"], modelLevel: true, document: document, sink: sink))
     }
 
     func columns(_ node: YAMLNode?) -> [ColumnSpec] {
@@ -132,7 +134,10 @@ public struct SchemaFile: Sendable {
           name: name, description: column[key: "description"]?.string ?? "",
           dataType: column[key: "data_type"]?.string, meta: meta, tags: tags,
           tests: tests(column, column: name), range: range)
+        spec.constraints = ConstraintReader.read(
+          column[key: "constraints"], modelLevel: false, document: document, sink: sink)
         spec.quote = column[key: "quote"].map { YAMLDocument.value(of: $0).isTruthy } ?? false
+        spec.dataTypeRange = column[key: "data_type"].map { document.range(of: $0) }
         return spec
       }
     }

@@ -27,6 +27,8 @@ struct ModelBuilder {
   let runner: StatementRunner
   /// The model's descriptions, set when its config has `persist_docs`.
   var documentation: PersistDocs?
+  /// The enforced contract, checked before anything is replaced (nil: none).
+  var contract: Contract?
 
   init(
     node: CompiledNode, relation: RelationName, target: TargetConfig, fullRefresh: Bool,
@@ -80,6 +82,7 @@ struct ModelBuilder {
   }
 
   private func buildView() throws(StatementFailure) -> BuildOutcome {
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let existing = try RelationSwap.kind(of: relation.schema, relation.identifier, runner: runner)
     if existing == "v" {
       // `create or replace view` keeps dependents and grants; it refuses dropped or retyped
@@ -111,10 +114,14 @@ struct ModelBuilder {
   }
 
   private func buildTable() throws(StatementFailure) -> BuildOutcome {
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let result = try RelationSwap.replace(relation, as: "r", runner: runner) {
       (temporary: String) throws(StatementFailure) -> QueryResult in
-      let (statement, offset) = createStatement(
-        node.config["unlogged"]?.isTruthy == true ? "unlogged table" : "table", temporary)
+      let unlogged = node.config["unlogged"]?.isTruthy == true
+      let (statement, offset) =
+        try contract?.tableStatement(
+          temporary, sql: sql, unlogged: unlogged, action: runner.action)
+        ?? createStatement(unlogged ? "unlogged table" : "table", temporary)
       let created = try runner.run(statement, modelOffset: offset)
       try Indexes.create(
         node.config, on: temporary, identifier: relation.identifier, runner: runner)
@@ -123,9 +130,15 @@ struct ModelBuilder {
       try runner.run("analyze \(temporary)")
       return created
     }
+    try contract?.renameConstraints(of: relation, runner: runner)
     return BuildOutcome(
       commandTag: result.commandTag, rowsAffected: result.rowsAffected,
       message: "created table \(relation.quoted)")
+  }
+
+  /// The temporary view a contract check reads the query's columns from.
+  private var contractView: String {
+    RelationSwap.suffixed(relation.identifier, "__swdbt_contract")
   }
 
   /// The `unique_key` columns (a string or a list).
@@ -144,6 +157,7 @@ struct ModelBuilder {
         (existing == nil ? "created" : "rebuilt") + " incremental table \(relation.quoted)"
       return outcome
     }
+    try contract?.check(sql: sql, temporaryName: contractView, runner: runner)
     let strategy =
       node.config["incremental_strategy"]?.stringValue
       ?? (uniqueKey.isEmpty ? "append" : "merge")

@@ -1,4 +1,5 @@
 public import Adapter
+public import Diagnostics
 
 /// A statement that failed, with where the model's own SQL sits inside it so that the
 /// server's error position can be mapped back to the model file.
@@ -13,6 +14,9 @@ public struct StatementFailure: Error, Sendable {
   public var action: String
   /// A message replacing the database's, when swdbt knows better (a dependent view broke).
   public var summary: String?
+  /// A diagnostic that replaces the database's error entirely (a contract mismatch, located
+  /// in the model's YAML).
+  public var diagnostic: Diagnostic?
   /// Whether the failure came from a concurrent run touching the same objects, so that
   /// trying again (the whole transaction) is right.
   public var isTransient = false
