@@ -95,7 +95,8 @@ public enum ConfigSchema {
     common.union([
       "materialized", "unique_key", "incremental_strategy", "on_schema_change", "sql_header",
       "indexes", "contract", "batch_size", "lookback", "begin", "on_configuration_change",
-      "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "unlogged",
+      "incremental_predicates", "predicates", "merge_update_columns", "merge_exclude_columns",
+      "unlogged",
     ])
   static let seed: Set<String> = common.union([
     "column_types", "quote_columns", "delimiter", "materialized",

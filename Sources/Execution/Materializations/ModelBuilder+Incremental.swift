@@ -50,32 +50,55 @@ extension ModelBuilder {
             hint: "filter NULL keys out in the model, or add a not_null test on the key"))
       }
     }
-    let target = relation.quoted
-    let list = columns.map(SQLQuoting.identifier).joined(separator: ", ")
+    let predicates = IncrementalStrategy.predicates(of: node.config)
+    let keyed = !uniqueKey.isEmpty && (strategy == "merge" || strategy == "delete+insert")
+    if !predicates.isEmpty, !keyed {
+      warnings.append(
+        .warning(
+          "run.predicates-unused",
+          "`incremental_predicates` of `\(node.name)` have no effect: the `\(strategy)` strategy"
+            + (uniqueKey.isEmpty ? " without a `unique_key`" : "") + " deletes and matches nothing",
+          path: node.originalFilePath,
+          hint: "set a `unique_key` and the `merge` or `delete+insert` strategy, "
+            + "or remove the predicates"))
+    }
+    let mergeKeys = ["merge_update_columns", "merge_exclude_columns"].filter {
+      node.config[$0] != nil
+    }
+    if !mergeKeys.isEmpty, !keyed || strategy != "merge" {
+      warnings.append(
+        .warning(
+          "run.merge-columns-unused",
+          mergeKeys.map { "`\($0)`" }.joined(separator: " and ") + " of `\(node.name)` "
+            + "\(mergeKeys.count == 1 ? "has" : "have") no effect: only a `merge` with a "
+            + "`unique_key` updates rows",
+          path: node.originalFilePath,
+          hint: "set `incremental_strategy: merge` and a `unique_key`, or remove it"))
+    }
+    var updateColumns: [String] = []
+    if keyed, strategy == "merge" {
+      switch IncrementalStrategy.updateColumns(
+        config: node.config, columns: columns, uniqueKey: uniqueKey, model: node.name)
+      {
+      case .success(let resolved): updateColumns = resolved
+      case .failure(let problem):
+        throw StatementFailure(
+          error: DatabaseError(.statement, problem.message, hint: problem.hint),
+          statement: "", action: runner.action)
+      }
+    }
+    let writer = IncrementalStrategy(
+      target: relation.quoted, source: newRows, uniqueKey: uniqueKey, columns: columns,
+      predicates: predicates, updateColumns: updateColumns)
     let result: QueryResult
     switch strategy {
-    case "delete+insert" where !uniqueKey.isEmpty:
-      let keys = uniqueKey.map(SQLQuoting.identifier).joined(separator: ", ")
-      try runner.run(
-        "delete from \(target) where (\(keys)) in (select \(keys) from \(newRows))")
-      result = try runner.run("insert into \(target) (\(list)) select \(list) from \(newRows)")
-    case "merge" where !uniqueKey.isEmpty:
-      let on = uniqueKey.map {
-        "target.\(SQLQuoting.identifier($0)) = source.\(SQLQuoting.identifier($0))"
-      }.joined(separator: " and ")
-      let updates = columns.filter { !uniqueKey.contains($0) }.map {
-        "\(SQLQuoting.identifier($0)) = source.\(SQLQuoting.identifier($0))"
-      }
-      let values = columns.map { "source.\(SQLQuoting.identifier($0))" }.joined(separator: ", ")
-      result = try runner.run(
-        "merge into \(target) as target using \(newRows) as source on \(on)"
-          + (updates.isEmpty
-            ? ""
-            : " when matched then update set "
-              + updates.joined(separator: ", "))
-          + " when not matched then insert (\(list)) values (\(values))")
+    case "delete+insert" where keyed:
+      try runner.run(writer.delete)
+      result = try runner.run(writer.insert)
+    case "merge" where keyed:
+      result = try runner.run(writer.merge)
     default:
-      result = try runner.run("insert into \(target) (\(list)) select \(list) from \(newRows)")
+      result = try runner.run(writer.insert)
     }
     return BuildOutcome(
       commandTag: result.commandTag, rowsAffected: result.rowsAffected,
