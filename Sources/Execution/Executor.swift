@@ -16,16 +16,22 @@ public final class Executor: Sendable {
     public var fullRefresh: Bool
     /// The project's root folder (seed files are read from it).
     public var projectRoot: String
+    /// `--event-time-start` / `--event-time-end` of microbatch models, and the time their last
+    /// batch ends by default (the invocation's start).
+    public var eventTime = EventTimeWindow()
 
     /// Creates options.
-    public init(fullRefresh: Bool = false, projectRoot: String) {
+    public init(
+      fullRefresh: Bool = false, projectRoot: String, eventTime: EventTimeWindow = EventTimeWindow()
+    ) {
       self.fullRefresh = fullRefresh
       self.projectRoot = projectRoot
+      self.eventTime = eventTime
     }
   }
 
-  private let compilation: Compilation
-  private let options: Options
+  let compilation: Compilation
+  let options: Options
   private let onEvent: @Sendable (RunEvent) -> Void
   private let results = Mutex<[NodeResult]>([])
 
@@ -106,7 +112,9 @@ public final class Executor: Sendable {
             [self.execute(unit.members[0], on: connection, worker: worker)]
           }
         for result in finished { emit(result) }
-        let failed = finished.contains { $0.status == .error || $0.status == .fail }
+        let failed = finished.contains {
+          $0.status == .error || $0.status == .fail || $0.status == .partialSuccess
+        }
         return failed ? .failed : .succeeded
       },
       skip: { [compilation] job, reason in
@@ -262,6 +270,12 @@ public final class Executor: Sendable {
         result.rowsAffected = outcome.rowsAffected
         result.message = outcome.message
         result.diagnostics = outcome.warnings
+        if let batches = outcome.batches {
+          result.batches = batches
+          if !batches.failed.isEmpty {
+            result.status = batches.successful.isEmpty ? .error : .partialSuccess
+          }
+        }
       } catch {
         result.status = .error
         result.diagnostics = [error]
@@ -390,6 +404,9 @@ public final class Executor: Sendable {
         }
       }
     default:
+      if MicrobatchWindow.isMicrobatch(node.config) {
+        return try buildMicrobatch(node, relation: relation, on: connection)
+      }
       let builder = ModelBuilder(
         node: node, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh, connection: connection)

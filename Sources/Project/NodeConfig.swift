@@ -48,6 +48,11 @@ public struct NodeConfig: Sendable {
   /// The value of a key, if set.
   public subscript(key: String) -> Value? { values[key] }
 
+  /// This configuration without some keys (a microbatch's middle batches run no hooks).
+  public func removing(_ keys: Set<String>) -> NodeConfig {
+    NodeConfig(values.filter { !keys.contains($0.key) })
+  }
+
   /// `materialized`, defaulting to `view` for models.
   public var materialized: String { values["materialized"]?.stringValue ?? "view" }
   /// The custom schema, if any.
@@ -112,7 +117,7 @@ public enum ConfigSchema {
   /// Materializations swdbt builds.
   public static let materializations = ["view", "table", "incremental", "ephemeral", "seed"]
   /// Incremental strategies swdbt runs.
-  public static let incrementalStrategies = ["append", "delete+insert", "merge"]
+  public static let incrementalStrategies = ["append", "delete+insert", "merge", "microbatch"]
   /// Values of `on_schema_change`.
   public static let schemaChangePolicies = [
     "ignore", "fail", "append_new_columns", "sync_all_columns",
@@ -181,6 +186,18 @@ public enum ConfigSchema {
         return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
       }
       return checkGrants(entries, at: range)
+    case "batch_size":
+      return oneOf(BatchTime.Size.allCases.map(\.rawValue), "`batch_size`")
+    case "lookback":
+      if case .integer(let count) = value, count >= 0 { return nil }
+      return .error(
+        "config.invalid-value", "`lookback` must be a whole number of batches, 0 or more",
+        at: range)
+    case "begin":
+      if let text = value.stringValue, BatchTime(parsing: text) != nil { return nil }
+      return .error(
+        "config.invalid-value", "`begin` must be a date or time such as `2024-01-01`",
+        at: range, hint: "write it as a string: `2024-01-01` or `2024-01-01 06:00:00`")
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

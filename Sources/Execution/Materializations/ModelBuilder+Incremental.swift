@@ -51,7 +51,9 @@ extension ModelBuilder {
       }
     }
     let predicates = IncrementalStrategy.predicates(of: node.config)
-    let keyed = !uniqueKey.isEmpty && (strategy == "merge" || strategy == "delete+insert")
+    // dbt-postgres runs each microbatch as a merge on the unique key.
+    let merges = strategy == "merge" || strategy == "microbatch"
+    let keyed = !uniqueKey.isEmpty && (merges || strategy == "delete+insert")
     if !predicates.isEmpty, !keyed {
       warnings.append(
         .warning(
@@ -65,7 +67,7 @@ extension ModelBuilder {
     let mergeKeys = ["merge_update_columns", "merge_exclude_columns"].filter {
       node.config[$0] != nil
     }
-    if !mergeKeys.isEmpty, !keyed || strategy != "merge" {
+    if !mergeKeys.isEmpty, !keyed || !merges {
       warnings.append(
         .warning(
           "run.merge-columns-unused",
@@ -76,7 +78,7 @@ extension ModelBuilder {
           hint: "set `incremental_strategy: merge` and a `unique_key`, or remove it"))
     }
     var updateColumns: [String] = []
-    if keyed, strategy == "merge" {
+    if keyed, merges {
       switch IncrementalStrategy.updateColumns(
         config: node.config, columns: columns, uniqueKey: uniqueKey, model: node.name)
       {
@@ -95,7 +97,7 @@ extension ModelBuilder {
     case "delete+insert" where keyed:
       try runner.run(writer.delete)
       result = try runner.run(writer.insert)
-    case "merge" where keyed:
+    case "merge" where keyed, "microbatch" where keyed:
       result = try runner.run(writer.merge)
     default:
       result = try runner.run(writer.insert)

@@ -12,8 +12,11 @@ public struct BuildOutcome: Sendable {
   public var rowsAffected: Int?
   /// The progress line's text (`created table "s"."x"`).
   public var message: String
-  /// Warnings found while building (NULLs in a unique key).
+  /// Warnings found while building (NULLs in a unique key), and a microbatch model's failed
+  /// batches.
   public var warnings: [Diagnostic] = []
+  /// A microbatch model's batches, by outcome; nil for every other node.
+  public var batches: BatchResults? = nil
 }
 
 /// Builds models: view, table (atomic swap) and incremental (see `ModelBuilder+Incremental`).

@@ -41,6 +41,8 @@ struct Invocation {
   let selection: SelectionOptions
   let fullRefresh: Bool
   let threads: Int?
+  var eventTimeStart: BatchTime? = nil
+  var eventTimeEnd: BatchTime? = nil
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -116,7 +118,11 @@ struct Invocation {
     let printer = ProgressPrinter(console: console, compilation: compilation)
     let executor = Executor(
       compilation: compilation,
-      options: Executor.Options(fullRefresh: fullRefresh, projectRoot: compilation.project.root),
+      options: Executor.Options(
+        fullRefresh: fullRefresh, projectRoot: compilation.project.root,
+        eventTime: EventTimeWindow(
+          start: eventTimeStart, end: eventTimeEnd,
+          now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970)))),
       onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
@@ -166,7 +172,11 @@ struct Invocation {
           + "\(Seconds.milliseconds(databaseTime.total)) in \(databaseTime.count) calls")
     }
     if scheduler.wasCancelled { throw ExitCode(130) }
-    if hookFailed || results.contains(where: { $0.status == .error || $0.status == .fail }) {
+    if hookFailed
+      || results.contains(where: {
+        $0.status == .error || $0.status == .fail || $0.status == .partialSuccess
+      })
+    {
       throw ExitCode(1)
     }
   }

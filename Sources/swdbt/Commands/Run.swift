@@ -8,8 +8,10 @@ struct Run: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var eventTime: EventTimeOptions
 
   static let kind = Invocation.Kind.run
+  var batchWindow: EventTimeOptions? { eventTime }
 }
 
 /// `swdbt seed`: load CSV and JSON seeds with COPY.
@@ -45,8 +47,10 @@ struct Build: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var eventTime: EventTimeOptions
 
   static let kind = Invocation.Kind.build
+  var batchWindow: EventTimeOptions? { eventTime }
 }
 
 /// A command that executes nodes: the four differ only in which.
@@ -55,13 +59,19 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var project: ProjectOptions { get }
   var selection: SelectionOptions { get }
   var execution: ExecutionOptions { get }
+  /// `--event-time-start` / `--event-time-end`, for the commands that build models.
+  var batchWindow: EventTimeOptions? { get }
 }
 
 extension ExecutingCommand {
+  /// None: seeds and tests have no batches.
+  var batchWindow: EventTimeOptions? { nil }
+
   func run() async throws {
     try await Invocation(
       kind: Self.kind, project: project, selection: selection,
-      fullRefresh: execution.fullRefresh, threads: execution.threads
+      fullRefresh: execution.fullRefresh, threads: execution.threads,
+      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end
     ).execute()
   }
 }
