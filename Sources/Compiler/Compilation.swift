@@ -25,6 +25,9 @@ public struct CompiledNode: Sendable {
   public var dependsOn: [String]
   /// For generic tests, the test's details.
   public var genericTest: GenericTestNode?
+  /// For `microbatch` models, the SQL with inputs filtered to a batch window whose bounds are
+  /// markers (`MicrobatchWindow.sql`); nil for every other node.
+  public var batchSQL: String? = nil
 }
 
 /// The result of compiling a project: the graph and every node, ready to select and run.

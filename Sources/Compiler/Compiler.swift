@@ -175,6 +175,8 @@ public enum Compiler {
       let text: String
       /// Indices of ephemeral models this node refers to directly.
       let ephemeralParents: [Int]
+      /// A microbatch model's text with its inputs filtered to the batch window.
+      var batchText: String? = nil
     }
     // The frozen copy lives only while substituting, so the changes below do not copy nodes.
     let substituted: [Substituted?] = { (frozenNodes: [CompiledNode]) in
@@ -212,7 +214,14 @@ public enum Compiler {
         }
         let text = PlaceholderSubstitution.apply(
           renderedNode.text, names: names, relations: relations)
-        return Substituted(text: text, ephemeralParents: ephemeralParents)
+        let batchText =
+          MicrobatchWindow.isMicrobatch(frozenNodes[index].config)
+          ? MicrobatchWindow.batchText(
+            renderedNode.text, names: names, relations: relations, targets: targets,
+            index: index, nodes: frozenNodes)
+          : nil
+        return Substituted(
+          text: text, ephemeralParents: ephemeralParents, batchText: batchText)
       }
     }(nodes)
     phases.lap("name relations, substitute refs")
@@ -222,6 +231,7 @@ public enum Compiler {
       guard let node = substituted[index] else { continue }
       guard !node.ephemeralParents.isEmpty else {
         nodes[index].sql = node.text
+        nodes[index].batchSQL = node.batchText
         continue
       }
       var inherited: [(name: String, sql: String)] = []
@@ -236,6 +246,7 @@ public enum Compiler {
       }
       ctes[index] = inherited
       nodes[index].sql = EphemeralInliner.inject(inherited, into: node.text)
+      nodes[index].batchSQL = node.batchText.map { EphemeralInliner.inject(inherited, into: $0) }
     }
     // Generic tests: the model under test and relation arguments get their final names. In
     // parallel, each test changing only itself and reading relations, which are final.

@@ -18,17 +18,24 @@ public final class Executor: Sendable {
     public var projectRoot: String
     /// `--empty`: seeds are created without rows (models get it from their compiled SQL).
     public var empty: Bool
+    /// `--event-time-start` / `--event-time-end` of microbatch models, and the time their last
+    /// batch ends by default (the invocation's start).
+    public var eventTime = EventTimeWindow()
 
     /// Creates options.
-    public init(fullRefresh: Bool = false, projectRoot: String, empty: Bool = false) {
+    public init(
+      fullRefresh: Bool = false, projectRoot: String, empty: Bool = false,
+      eventTime: EventTimeWindow = EventTimeWindow()
+    ) {
       self.fullRefresh = fullRefresh
       self.projectRoot = projectRoot
       self.empty = empty
+      self.eventTime = eventTime
     }
   }
 
-  private let compilation: Compilation
-  private let options: Options
+  let compilation: Compilation
+  let options: Options
   private let onEvent: @Sendable (RunEvent) -> Void
   private let results = Mutex<[NodeResult]>([])
 
@@ -109,7 +116,9 @@ public final class Executor: Sendable {
             [self.execute(unit.members[0], on: connection, worker: worker)]
           }
         for result in finished { emit(result) }
-        let failed = finished.contains { $0.status == .error || $0.status == .fail }
+        let failed = finished.contains {
+          $0.status == .error || $0.status == .fail || $0.status == .partialSuccess
+        }
         return failed ? .failed : .succeeded
       },
       skip: { [compilation] job, reason in
@@ -265,6 +274,12 @@ public final class Executor: Sendable {
         result.rowsAffected = outcome.rowsAffected
         result.message = outcome.message
         result.diagnostics = outcome.warnings
+        if let batches = outcome.batches {
+          result.batches = batches
+          if !batches.failed.isEmpty {
+            result.status = batches.successful.isEmpty ? .error : .partialSuccess
+          }
+        }
       } catch {
         result.status = .error
         result.diagnostics = [error]
@@ -394,6 +409,9 @@ public final class Executor: Sendable {
         }
       }
     default:
+      if MicrobatchWindow.isMicrobatch(node.config) {
+        return try buildMicrobatch(node, relation: relation, on: connection)
+      }
       var builder = ModelBuilder(
         node: node, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh, connection: connection)

@@ -1,10 +1,26 @@
 public import Diagnostics
 public import Foundation
+public import Project
 
 /// How one node's run ended, in dbt's words.
 public enum NodeStatus: String, Sendable, Codable {
   case success, error, skipped
   case pass, warn, fail
+  /// A microbatch model some of whose batches failed.
+  case partialSuccess = "partial success"
+}
+
+/// The time ranges of a microbatch model's batches, by outcome.
+public struct BatchResults: Sendable, Equatable {
+  /// Batches written, `[start, end)`.
+  public var successful: [(start: BatchTime, end: BatchTime)] = []
+  /// Batches that failed or were skipped.
+  public var failed: [(start: BatchTime, end: BatchTime)] = []
+
+  public static func == (lhs: BatchResults, rhs: BatchResults) -> Bool {
+    lhs.successful.elementsEqual(rhs.successful, by: ==)
+      && lhs.failed.elementsEqual(rhs.failed, by: ==)
+  }
 }
 
 /// The result of one node in a run, as written to `run_results.json` and printed.
@@ -37,6 +53,8 @@ public struct NodeResult: Sendable {
   public var threadID: String
   /// The relation built, quoted.
   public var relationName: String?
+  /// A microbatch model's batches; nil for every other node.
+  public var batches: BatchResults? = nil
 }
 
 /// Something the CLI prints as it happens.

@@ -44,6 +44,15 @@ public enum RunResults {
           ],
       ]
       if result.status == .skipped { item["adapter_response"] = [String: Any]() }
+      if let batches = result.batches {
+        // dbt's shape: each batch a `[start, end]` pair of ISO times.
+        let pairs = { (ranges: [(start: BatchTime, end: BatchTime)]) in
+          ranges.map { [$0.start.iso8601, $0.end.iso8601] }
+        }
+        item["batch_results"] = [
+          "successful": pairs(batches.successful), "failed": pairs(batches.failed),
+        ]
+      }
       return item
     }
     let document: [String: Any] = [

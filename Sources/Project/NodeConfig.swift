@@ -48,6 +48,11 @@ public struct NodeConfig: Sendable {
   /// The value of a key, if set.
   public subscript(key: String) -> Value? { values[key] }
 
+  /// This configuration without some keys (a microbatch's middle batches run no hooks).
+  public func removing(_ keys: Set<String>) -> NodeConfig {
+    NodeConfig(values.filter { !keys.contains($0.key) })
+  }
+
   /// `materialized`, defaulting to `view` for models.
   public var materialized: String { values["materialized"]?.stringValue ?? "view" }
   /// The custom schema, if any.
@@ -95,7 +100,8 @@ public enum ConfigSchema {
     common.union([
       "materialized", "unique_key", "incremental_strategy", "on_schema_change", "sql_header",
       "indexes", "contract", "batch_size", "lookback", "begin", "on_configuration_change",
-      "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "unlogged",
+      "incremental_predicates", "predicates", "merge_update_columns", "merge_exclude_columns",
+      "unlogged",
     ])
   static let seed: Set<String> = common.union([
     "column_types", "quote_columns", "delimiter", "materialized",
@@ -113,7 +119,7 @@ public enum ConfigSchema {
     "view", "table", "incremental", "ephemeral", "materialized_view", "seed",
   ]
   /// Incremental strategies swdbt runs.
-  public static let incrementalStrategies = ["append", "delete+insert", "merge"]
+  public static let incrementalStrategies = ["append", "delete+insert", "merge", "microbatch"]
   /// Values of `on_schema_change`.
   public static let schemaChangePolicies = [
     "ignore", "fail", "append_new_columns", "sync_all_columns",
@@ -186,6 +192,18 @@ public enum ConfigSchema {
     case "indexes", "persist_docs", "unlogged", "on_configuration_change":
       return checkRelationProperty(canonicalKey, value, at: range)
     case "contract": return checkContract(value, at: range)
+    case "batch_size":
+      return oneOf(BatchTime.Size.allCases.map(\.rawValue), "`batch_size`")
+    case "lookback":
+      if case .integer(let count) = value, count >= 0 { return nil }
+      return .error(
+        "config.invalid-value", "`lookback` must be a whole number of batches, 0 or more",
+        at: range)
+    case "begin":
+      if let text = value.stringValue, BatchTime(parsing: text) != nil { return nil }
+      return .error(
+        "config.invalid-value", "`begin` must be a date or time such as `2024-01-01`",
+        at: range, hint: "write it as a string: `2024-01-01` or `2024-01-01 06:00:00`")
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

@@ -198,9 +198,12 @@ import Testing
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     // Wait until the statement runs on the server, then interrupt.
+    // A wall-clock deadline and a blocking sleep: on a loaded machine the cooperative pool,
+    // which other tests block while they wait for processes, can starve `Task.sleep`.
     var running = false
-    for _ in 0..<100 where !running {
-      try await Task.sleep(for: .milliseconds(100))
+    let deadline = Date().addingTimeInterval(45)
+    while !running, Date() < deadline {
+      usleep(100_000)
       running =
         try fixture.scalar(
           "select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' "

@@ -43,6 +43,8 @@ struct Invocation {
   let threads: Int?
   /// `--empty`: models are built from empty refs and sources, seeds without rows.
   var empty = false
+  var eventTimeStart: BatchTime? = nil
+  var eventTimeEnd: BatchTime? = nil
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -118,7 +120,10 @@ struct Invocation {
     let executor = Executor(
       compilation: compilation,
       options: Executor.Options(
-        fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty),
+        fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty,
+        eventTime: EventTimeWindow(
+          start: eventTimeStart, end: eventTimeEnd,
+          now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970)))),
       onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
@@ -168,7 +173,11 @@ struct Invocation {
           + "\(Seconds.milliseconds(databaseTime.total)) in \(databaseTime.count) calls")
     }
     if scheduler.wasCancelled { throw ExitCode(130) }
-    if hookFailed || results.contains(where: { $0.status == .error || $0.status == .fail }) {
+    if hookFailed
+      || results.contains(where: {
+        $0.status == .error || $0.status == .fail || $0.status == .partialSuccess
+      })
+    {
       throw ExitCode(1)
     }
   }

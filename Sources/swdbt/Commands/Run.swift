@@ -9,10 +9,12 @@ struct Run: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var emptyOption: EmptyOption
+  @OptionGroup var eventTime: EventTimeOptions
 
   static let kind = Invocation.Kind.run
 
   var empty: Bool { emptyOption.empty }
+  var batchWindow: EventTimeOptions? { eventTime }
 }
 
 /// `swdbt seed`: load CSV and JSON seeds with COPY.
@@ -52,10 +54,12 @@ struct Build: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var emptyOption: EmptyOption
+  @OptionGroup var eventTime: EventTimeOptions
 
   static let kind = Invocation.Kind.build
 
   var empty: Bool { emptyOption.empty }
+  var batchWindow: EventTimeOptions? { eventTime }
 }
 
 /// A command that executes nodes: the four differ only in which.
@@ -66,16 +70,21 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var execution: ExecutionOptions { get }
   /// `--empty`, on the commands that take it.
   var empty: Bool { get }
+  /// `--event-time-start` / `--event-time-end`, for the commands that build models.
+  var batchWindow: EventTimeOptions? { get }
 }
 
 extension ExecutingCommand {
   /// False unless the command has the `--empty` flag.
   var empty: Bool { false }
+  /// None: seeds and tests have no batches.
+  var batchWindow: EventTimeOptions? { nil }
 
   func run() async throws {
     try await Invocation(
       kind: Self.kind, project: project, selection: selection,
-      fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty
+      fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty,
+      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end
     ).execute()
   }
 }

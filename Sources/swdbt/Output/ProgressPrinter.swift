@@ -71,6 +71,9 @@ struct ProgressPrinter: Sendable {
         case .error:
           line =
             "\(prefix) ERROR \(node.resourceType.rawValue) `\(node.name)` [ERROR in \(seconds)]"
+        case .partialSuccess:
+          line =
+            "\(prefix) PARTIAL SUCCESS \(result.message) [PARTIAL SUCCESS in \(seconds)]"
         case .skipped:
           line = "\(prefix) SKIP \(node.resourceType.rawValue) `\(node.name)`: \(result.message)"
         default:
@@ -86,7 +89,7 @@ struct ProgressPrinter: Sendable {
 
   func summary(_ results: [NodeResult], elapsed: Duration) {
     let count = { (status: NodeStatus) in results.filter { $0.status == status }.count }
-    let errors = count(.error) + count(.fail)
+    let errors = count(.error) + count(.fail) + count(.partialSuccess)
     let warnings = results.reduce(0) { total, result in
       total + result.diagnostics.filter { $0.severity == .warning }.count
     }
@@ -99,7 +102,8 @@ struct ProgressPrinter: Sendable {
       console.info("Completed successfully")
     } else {
       console.info("Completed with \(errors) error\(errors == 1 ? "" : "s")")
-      for result in results where result.status == .error || result.status == .fail {
+      for result in results
+      where result.status == .error || result.status == .fail || result.status == .partialSuccess {
         let node = compilation.nodes[result.index]
         console.info("  \(node.originalFilePath): \(result.message)")
       }
