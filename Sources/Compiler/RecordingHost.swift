@@ -227,7 +227,7 @@ final class RecordingHost: TemplateHost {
   {
     if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
       problems.append(problem)
-      return
+      if problem.severity == .error { return }
     }
     configCalls =
       NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values

@@ -38,10 +38,9 @@ enum RenderPass {
         sink.emit(contentsOf: host.problems + [error])
         return nil
       }
-      guard host.problems.isEmpty else {
-        sink.emit(contentsOf: host.problems)
-        return nil
-      }
+      // Warnings (a config without effect on data) leave the node usable.
+      sink.emit(contentsOf: host.problems)
+      guard !host.problems.contains(where: { $0.severity == .error }) else { return nil }
       return RenderedNode(
         uniqueID: input.uniqueID, text: text, references: host.references,
         config: host.currentConfig)

@@ -1,0 +1,166 @@
+import Diagnostics
+import Project
+import SwdbtTestSupport
+import Testing
+
+/// dbt keys swdbt does not implement are reported where they are written, never ignored.
+@Suite struct UnsupportedKeysTests {
+  private func load(_ files: [String: String]) throws -> [Diagnostic] {
+    let fixture = try ProjectFixture(files)
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    return sink.diagnostics
+  }
+
+  @Test func configsThatWouldChangeDataAreLocatedErrors() throws {
+    let diagnostics = try load([
+      "project.yml": """
+      name: shop
+      models:
+        shop:
+          +indexes: [{columns: [id]}]
+          +unlogged: true
+      """,
+      "models/a.sql": "select 1 as id",
+      "models/a.yml":
+        "version: 2\nmodels:\n  - name: a\n    config:\n      persist_docs: {relation: true}\n",
+    ])
+    #expect(
+      DiagnosticRenderer().render(diagnostics) == """
+        models/a.yml:5:7: error: swdbt does not support the model config `persist_docs` yet
+        5 |       persist_docs: {relation: true}
+          |       ^~~~~~~~~~~~
+        hint: no comment would be written on the relation or its columns; remove the key
+        project.yml:4:5: error: swdbt does not support the model config `indexes` yet
+        4 |     +indexes: [{columns: [id]}]
+          |     ^~~~~~~~
+        hint: no index would be created; remove the key, or create the index in a `post_hook`
+        project.yml:5:5: error: swdbt does not support the model config `unlogged` yet
+        5 |     +unlogged: true
+          |     ^~~~~~~~~
+        hint: the table would be logged; remove the key
+
+        """)
+  }
+
+  @Test func configsWithoutEffectOnDataAreWarningsAndTheModelStillLoads() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\nmodels:\n  shop:\n    +docs: {show: false}\n",
+      "models/a.sql": "select 1 as id",
+      "models/a.yml": "version: 2\nmodels:\n  - name: a\n    config:\n      group: finance\n",
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(project.models.map(\.name) == ["a"])
+    #expect(sink.diagnostics.map(\.severity) == [.warning, .warning])
+    #expect(
+      sink.diagnostics.map(\.message) == [
+        "swdbt does not support the model config `group` yet; it has no effect",
+        "swdbt does not support the model config `docs` yet; it has no effect",
+      ])
+  }
+
+  @Test func seedAndTestConfigsAreCheckedAgainstTheirOwnTables() throws {
+    let diagnostics = try load([
+      "project.yml": """
+      name: shop
+      seeds:
+        shop:
+          +delimiter: "|"
+      data_tests:
+        shop:
+          +store_failures_as: view
+      """,
+      "models/a.sql": "select 1 as id",
+      "seeds/s.csv": "id\n1\n",
+    ])
+    #expect(
+      diagnostics.map(\.message) == [
+        "swdbt does not support the seed config `delimiter` yet",
+        "swdbt does not support the test config `store_failures_as` yet",
+      ])
+    #expect(diagnostics.allSatisfy { $0.severity == .error })
+  }
+
+  @Test func propertiesFileSectionsSwdbtDoesNotRunAreWarnings() throws {
+    let diagnostics = try load([
+      "project.yml": "name: shop\n",
+      "models/a.sql": "select 1 as id",
+      "models/a.yml": """
+      version: 2
+      exposures:
+        - name: dashboard
+      unit_tests:
+        - name: test_a
+      semantic_models:
+        - name: orders
+      metrics:
+        - name: revenue
+      """,
+    ])
+    #expect(diagnostics.allSatisfy { $0.severity == .warning })
+    #expect(
+      diagnostics.map { "\($0.range?.start.line ?? 0) \($0.message)" } == [
+        "2 swdbt does not support the properties file section `exposures` yet; it has no effect",
+        "4 swdbt does not support the properties file section `unit_tests` yet; it has no effect",
+        "6 swdbt does not support the properties file section `semantic_models` yet; it has no effect",
+        "8 swdbt does not support the properties file section `metrics` yet; it has no effect",
+      ])
+  }
+
+  @Test func propertiesThatWouldChangeDataAreErrors() throws {
+    let diagnostics = try load([
+      "project.yml": "name: shop\n",
+      "models/a.sql": "select 1 as id",
+      "models/a.yml": """
+      version: 2
+      models:
+        - name: a
+          constraints: [{type: check, expression: "id > 0"}]
+          columns:
+            - name: id
+              constraints: [{type: not_null}]
+      """,
+    ])
+    #expect(
+      diagnostics.map { "\($0.severity) \($0.range?.start.line ?? 0) \($0.message)" } == [
+        "error 4 swdbt does not support the model property `constraints` yet",
+        "error 7 swdbt does not support the column property `constraints` yet",
+      ])
+  }
+
+  @Test func snapshotsAreReportedNotSkippedSilently() throws {
+    let diagnostics = try load([
+      "project.yml": "name: shop\nsnapshots:\n  shop:\n    +strategy: timestamp\n",
+      "models/a.sql": "select 1 as id",
+      "snapshots/orders.sql": "{% snapshot orders %}select 1{% endsnapshot %}",
+    ])
+    #expect(diagnostics.allSatisfy { $0.severity == .warning })
+    #expect(
+      diagnostics.map { "\($0.range?.file.path ?? $0.path ?? "") \($0.message)" } == [
+        "project.yml swdbt does not support the project key `snapshots` yet; it has no effect",
+        "snapshots/orders.sql swdbt does not run snapshots yet; 1 file under `snapshots/` is not run",
+      ])
+  }
+
+  @Test func projectKeysAndTargetSettingsAreCheckedToo() throws {
+    let diagnostics = try load([
+      "project.yml": """
+      name: shop
+      quoting: {identifier: false}
+      require-dbt-version: ">=1.8.0"
+      targets:
+        dev: {type: postgres, schema: dev, search_path: other, retries: 3, colour: red}
+      """,
+      "models/a.sql": "select 1 as id",
+    ])
+    #expect(
+      diagnostics.map { "\($0.severity) \($0.message)" } == [
+        "error swdbt does not support the project key `quoting` yet",
+        "warning swdbt does not support the project key `require-dbt-version` yet; it has no effect",
+        "error swdbt does not support the target setting `search_path` yet",
+        "warning swdbt does not support the target setting `retries` yet; it has no effect",
+        "warning unknown target setting `colour` is ignored",
+      ])
+  }
+}
