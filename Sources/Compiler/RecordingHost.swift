@@ -229,6 +229,17 @@ final class RecordingHost: TemplateHost {
       problems.append(problem)
       if problem.severity == .error { return }
     }
+    // Which nodes are enabled is settled before rendering: a late `enabled=false` would be
+    // accepted and the node built anyway.
+    if ConfigSchema.canonical(key) == "enabled", !value.isTruthy {
+      problems.append(
+        .error(
+          "config.unsupported-key", "swdbt does not support `enabled=false` in `config()` yet",
+          at: range,
+          hint: "the \(resource.rawValue) would be built anyway; set `enabled: false` in its YAML "
+            + "`config:` or the project file"))
+      return
+    }
     configCalls =
       NodeConfig(configCalls).merged(with: NodeConfig([ConfigSchema.canonical(key): value])).values
   }

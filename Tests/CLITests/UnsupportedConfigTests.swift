@@ -38,4 +38,24 @@ import Testing
         """))
     #expect(fixture.exists("target/compiled/shop/models/orders.sql"))
   }
+
+  /// The loader decides what is enabled before models render, so `config(enabled=false)` came
+  /// too late and the model was built anyway.
+  @Test func disablingAModelInItsConfigCallIsAnErrorUntilItTakesEffect() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": Self.project,
+      "models/orders.sql": "{{ config(enabled=false) }}\nselect 1 as id\n",
+    ])
+    let result = try Executable.run(["compile"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        models/orders.sql:1:11: error: swdbt does not support `enabled=false` in `config()` yet
+        1 | {{ config(enabled=false) }}
+          |           ^~~~~~~~~~~~~
+        hint: the model would be built anyway; set `enabled: false` in its YAML `config:` or the project file
+        error: compile failed with 1 error
+
+        """)
+  }
 }
