@@ -1,4 +1,6 @@
 public import Diagnostics
+import OrderedCollections
+public import Template
 
 /// Whether swdbt honours a key dbt documents, and if not how loudly it says so.
 public enum KeyStatus: Sendable, Equatable {
@@ -57,11 +59,23 @@ public enum ConfigKeys {
 
   /// The diagnostic for a known but unsupported key, located at `range`; nil when the key is
   /// implemented or unknown (the caller reports unknown keys in its own words).
-  public static func diagnostic(_ key: String, in scope: KeyScope, at range: SourceRange?)
-    -> Diagnostic?
-  {
-    guard case .unsupported(let severity, let hint)? = status(key, in: scope) else { return nil }
+  ///
+  /// The value is read only for an unsupported key, so that a large `columns:` list is never
+  /// converted just to be checked.
+  public static func diagnostic(
+    _ key: String, in scope: KeyScope, value: @autoclosure () -> Value, at range: SourceRange?
+  ) -> Diagnostic? {
+    guard case .unsupported(let severity, let hint)? = status(key, in: scope),
+      !asksForWhatSwdbtDoes(key, value())
+    else { return nil }
     return unsupported(key, scope: scope, severity: severity, hint: hint, at: range)
+  }
+
+  /// Whether an unsupported key's value asks for what swdbt does anyway: `quoting` with every
+  /// part `true` is dbt-postgres's default, and swdbt always quotes.
+  static func asksForWhatSwdbtDoes(_ key: String, _ value: Value) -> Bool {
+    guard key == "quoting", case .dict(let parts) = value else { return false }
+    return parts.values.allSatisfy { $0 == .bool(true) }
   }
 
   /// `swdbt does not support the <scope> `key` yet`, with `; it has no effect` on warnings.

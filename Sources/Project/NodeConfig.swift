@@ -124,6 +124,7 @@ public enum ConfigSchema {
         "config.unknown-key", "unknown \(resource.rawValue) config `\(key)`", at: range,
         hint: Suggestions.didYouMean(canonicalKey, in: keys(for: resource).sorted()))
     case .unsupported(let severity, let hint)?:
+      if ConfigKeys.asksForWhatSwdbtDoes(canonicalKey, value) { return nil }
       return ConfigKeys.unsupported(
         key, scope: .config(resource), severity: severity, hint: hint, at: range)
     case .implemented?:

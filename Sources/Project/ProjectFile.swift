@@ -128,7 +128,7 @@ public struct ProjectFile: Sendable {
         "project.invalid", "the project file must be a mapping with at least `name`",
         at: document.range(of: document.root))
     }
-    for (key, keyNode, _) in root.entries {
+    for (key, keyNode, valueNode) in root.entries {
       let range = document.range(of: keyNode)
       guard ConfigKeys.status(key, in: .projectFile) != nil else {
         sink.emit(
@@ -137,7 +137,9 @@ public struct ProjectFile: Sendable {
             hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: .projectFile))))
         continue
       }
-      if let unsupported = ConfigKeys.diagnostic(key, in: .projectFile, at: range) {
+      if let unsupported = ConfigKeys.diagnostic(
+        key, in: .projectFile, value: YAMLDocument.value(of: valueNode), at: range)
+      {
         sink.emit(unsupported)
       }
     }
@@ -239,12 +241,12 @@ public struct ProjectFile: Sendable {
         "project.unknown-target-setting", "unknown target setting `\(key)` is ignored", at: range,
         hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: .target)))
     }
-    return ConfigKeys.diagnostic(key, in: .target, at: range)
+    return ConfigKeys.diagnostic(key, in: .target, value: .none, at: range)
   }
 
   /// Config keys whose value is a mapping: without `+` they are still config, not folders.
   static let mappingConfigKeys: Set<String> = [
-    "meta", "grants", "column_types", "docs", "persist_docs", "contract", "quoting", "freshness",
+    "meta", "grants", "column_types", "docs", "persist_docs",
   ]
 
   static func parseTree(

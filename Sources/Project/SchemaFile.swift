@@ -57,7 +57,7 @@ public struct SchemaFile: Sendable {
     /// Unknown keys are warnings; keys dbt knows and swdbt does not implement are reported
     /// as `ConfigKeys` says.
     func checkKeys(_ node: YAMLNode, _ scope: KeyScope) {
-      for (key, keyNode, _) in node.entries {
+      for (key, keyNode, valueNode) in node.entries {
         let range = document.range(of: keyNode)
         guard ConfigKeys.status(key, in: scope) != nil else {
           let what = scope.rawValue.replacing(" property", with: "")
@@ -70,7 +70,9 @@ public struct SchemaFile: Sendable {
               at: range, hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: scope))))
           continue
         }
-        if let unsupported = ConfigKeys.diagnostic(key, in: scope, at: range) {
+        if let unsupported = ConfigKeys.diagnostic(
+          key, in: scope, value: YAMLDocument.value(of: valueNode), at: range)
+        {
           sink.emit(unsupported)
         }
       }

@@ -205,7 +205,9 @@ import Testing
       (Self.documented[scope] ?? []).filter { !skip.contains($0) }.map { key in
         let value =
           switch key {
-          case "meta", "config", "docs", "quoting", "freshness", "external": "{}"
+          case "meta", "config", "docs", "freshness", "external": "{}"
+          // `quoting` everything is swdbt's own behaviour, so ask for less.
+          case "quoting": "{identifier: false}"
           case "tags", "constraints", "data_tests", "versions": "[]"
           default: "x"
           }

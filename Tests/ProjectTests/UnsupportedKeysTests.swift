@@ -163,4 +163,31 @@ import Testing
         "warning unknown target setting `colour` is ignored",
       ])
   }
+
+  /// `quoting` that asks for what swdbt always does (dbt-postgres's default) needs no report.
+  @Test func quotingEverythingIsWhatSwdbtDoesAndPassesSilently() throws {
+    let diagnostics = try load([
+      "project.yml": """
+      name: shop
+      quoting: {database: true, schema: true, identifier: true}
+      models:
+        shop:
+          +quoting: {identifier: true}
+      """,
+      "models/a.sql": "select 1 as id",
+      "models/s.yml": """
+      version: 2
+      sources:
+        - name: crm
+          quoting: {identifier: true}
+          tables:
+            - name: customers
+              quoting: {schema: false}
+      """,
+    ])
+    #expect(
+      diagnostics.map { "\($0.severity) \($0.range?.start.line ?? 0) \($0.message)" } == [
+        "error 7 swdbt does not support the source table property `quoting` yet"
+      ])
+  }
 }
