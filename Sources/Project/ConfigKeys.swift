@@ -72,10 +72,15 @@ public enum ConfigKeys {
   }
 
   /// Whether an unsupported key's value asks for what swdbt does anyway: `quoting` with every
-  /// part `true` is dbt-postgres's default, and swdbt always quotes.
+  /// part `true` is dbt-postgres's default, and swdbt always quotes; swdbt never sends usage
+  /// statistics, which `flags: {send_anonymous_usage_stats: false}` asks for.
   static func asksForWhatSwdbtDoes(_ key: String, _ value: Value) -> Bool {
-    guard key == "quoting", case .dict(let parts) = value else { return false }
-    return parts.values.allSatisfy { $0 == .bool(true) }
+    guard case .dict(let parts) = value else { return false }
+    switch key {
+    case "quoting": return parts.values.allSatisfy { $0 == .bool(true) }
+    case "flags": return parts == ["send_anonymous_usage_stats": .bool(false)]
+    default: return false
+    }
   }
 
   /// `swdbt does not support the <scope> `key` yet`, with `; it has no effect` on warnings.

@@ -190,4 +190,22 @@ import Testing
         "error 7 swdbt does not support the source table property `quoting` yet"
       ])
   }
+
+  /// dbt's adapter test suite writes `flags: {send_anonymous_usage_stats: false}` into every
+  /// project; swdbt never sends usage statistics, so only other flags are reported.
+  @Test func flagsAskingForNoUsageStatisticsPassSilently() throws {
+    let quiet = try load([
+      "project.yml": "name: shop\nflags: {send_anonymous_usage_stats: false}\n",
+      "models/a.sql": "select 1 as id",
+    ])
+    #expect(quiet.isEmpty)
+    let other = try load([
+      "project.yml": "name: shop\nflags: {send_anonymous_usage_stats: false, fail_fast: true}\n",
+      "models/a.sql": "select 1 as id",
+    ])
+    #expect(
+      other.map(\.message) == [
+        "swdbt does not support the project key `flags` yet; it has no effect"
+      ])
+  }
 }
