@@ -11,10 +11,10 @@ public struct SchemaFile: Sendable {
   /// `sources:` tables, flattened.
   public var sources: [SourceNode] = []
 
-  /// Test arguments that are really config, as dbt accepts them inline.
+  /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
     "severity", "where", "limit", "warn_if", "error_if", "store_failures", "store_failures_as",
-    "tags", "enabled", "meta", "fail_calc",
+    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias",
   ]
 
   /// Parses one YAML file; problems are emitted, and what could be read is returned.

@@ -208,4 +208,26 @@ import Testing
         "swdbt does not support the project key `flags` yet; it has no effect"
       ])
   }
+
+  /// dbt reads these keys beside a generic test's arguments as config, not as arguments.
+  @Test func inlineTestConfigKeysAreCheckedLikeConfig() throws {
+    let diagnostics = try load([
+      "project.yml": "name: shop\n",
+      "models/a.sql": "select 1 as id",
+      "models/a.yml": """
+      version: 2
+      models:
+        - name: a
+          columns:
+            - name: id
+              data_tests:
+                - unique: {alias: my_unique, store_failures_as: view}
+      """,
+    ])
+    #expect(
+      diagnostics.map(\.message) == [
+        "swdbt does not support the test config `alias` yet",
+        "swdbt does not support the test config `store_failures_as` yet",
+      ])
+  }
 }
