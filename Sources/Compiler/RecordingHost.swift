@@ -241,7 +241,7 @@ final class RecordingHost: TemplateHost {
   {
     if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
       problems.append(problem)
-      return
+      if problem.severity == .error { return }
     }
     if ConfigSchema.canonical(key) == "enabled" { enabledRange = range }
     configCalls =

@@ -43,10 +43,9 @@ enum RenderPass {
         sink.emit(contentsOf: host.problems + [error])
         return nil
       }
-      guard host.problems.isEmpty else {
-        sink.emit(contentsOf: host.problems)
-        return nil
-      }
+      // Warnings (a config without effect on data) leave the node usable.
+      sink.emit(contentsOf: host.problems)
+      guard !host.problems.contains(where: { $0.severity == .error }) else { return nil }
       let config = host.currentConfig
       // Only a node that set `enabled` itself can have turned it off: no lookup otherwise.
       let enabled = !host.refersToDisabled && (host.enabledRange == nil || config.enabled)

@@ -87,33 +87,12 @@ public struct NodeConfig: Sendable {
   }
 }
 
-/// The configuration keys swdbt knows, per resource type, and checks on their values.
+/// Checks config keys against `ConfigKeys` and their values against what swdbt runs.
 ///
 /// Unknown keys are errors with a "did you mean" hint: a misspelt `materialised` that is
-/// silently ignored is one of dbt's long-standing traps.
+/// silently ignored is one of dbt's long-standing traps. Keys dbt knows and swdbt does not
+/// implement are an error or a warning, as their entry in `ConfigKeys` says.
 public enum ConfigSchema {
-  static let common: Set<String> = [
-    "enabled", "tags", "meta", "docs", "schema", "database", "alias", "persist_docs", "quoting",
-    "full_refresh", "grants", "pre_hook", "post_hook", "group", "access", "event_time",
-  ]
-  static let model: Set<String> =
-    common.union([
-      "materialized", "unique_key", "incremental_strategy", "on_schema_change", "sql_header",
-      "indexes", "contract", "batch_size", "lookback", "begin", "on_configuration_change",
-      "incremental_predicates", "predicates", "merge_update_columns", "merge_exclude_columns",
-      "unlogged",
-    ])
-  static let seed: Set<String> = common.union([
-    "column_types", "quote_columns", "delimiter", "materialized",
-  ])
-  static let test: Set<String> = [
-    "enabled", "tags", "meta", "severity", "where", "limit", "warn_if", "error_if", "fail_calc",
-    "store_failures", "store_failures_as", "schema", "database", "alias", "group",
-  ]
-  static let source: Set<String> = [
-    "enabled", "meta", "tags", "event_time", "freshness", "loaded_at_field",
-  ]
-
   /// Materializations swdbt builds.
   public static let materializations = [
     "view", "table", "incremental", "ephemeral", "materialized_view", "seed",
@@ -125,14 +104,9 @@ public enum ConfigSchema {
     "ignore", "fail", "append_new_columns", "sync_all_columns",
   ]
 
-  /// The keys accepted for a resource type.
+  /// The keys dbt documents for a resource type, implemented or not.
   public static func keys(for resource: ResourceType) -> Set<String> {
-    switch resource {
-    case .model: model
-    case .seed: seed
-    case .test: test
-    case .source: source
-    }
+    Set(ConfigKeys.keys(in: .config(resource)))
   }
 
   /// The canonical spelling of a key: dbt accepts `pre-hook` for `pre_hook`.
@@ -140,20 +114,28 @@ public enum ConfigSchema {
     key.replacing("-", with: "_")
   }
 
-  /// Whether a key is a known config of a resource type.
+  /// Whether a key is a config dbt documents for a resource type.
   public static func isKnown(_ key: String, for resource: ResourceType) -> Bool {
-    keys(for: resource).contains(canonical(key))
+    ConfigKeys.status(canonical(key), in: .config(resource)) != nil
   }
 
-  /// Checks a key and its value; returns the problem, if any, located at `range`.
+  /// Checks a key and its value; returns the problem, if any, located at `range`. A warning
+  /// (a key without effect on data) leaves the value usable; an error does not.
   public static func check(
     _ key: String, _ value: Value, for resource: ResourceType, at range: SourceRange?
   ) -> Diagnostic? {
     let canonicalKey = canonical(key)
-    guard keys(for: resource).contains(canonicalKey) else {
+    switch ConfigKeys.status(canonicalKey, in: .config(resource)) {
+    case nil:
       return .error(
         "config.unknown-key", "unknown \(resource.rawValue) config `\(key)`", at: range,
         hint: Suggestions.didYouMean(canonicalKey, in: keys(for: resource).sorted()))
+    case .unsupported(let severity, let hint)?:
+      if ConfigKeys.asksForWhatSwdbtDoes(canonicalKey, value) { return nil }
+      return ConfigKeys.unsupported(
+        key, scope: .config(resource), severity: severity, hint: hint, at: range)
+    case .implemented?:
+      break
     }
     func oneOf(_ allowed: [String], _ what: String) -> Diagnostic? {
       guard let text = value.stringValue else {

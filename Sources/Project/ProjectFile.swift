@@ -115,15 +115,8 @@ public struct ProjectFile: Sendable {
   public var onRunStart: [String]
   /// SQL run after every `swdbt run`.
   public var onRunEnd: [String]
-
-  static let knownKeys: Set<String> = [
-    "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths",
-    "macro-paths", "analysis-paths", "snapshot-paths", "docs-paths", "asset-paths", "target-path",
-    "log-path", "packages-install-path", "clean-targets", "vars", "models", "seeds", "tests",
-    "data_tests", "sources", "on-run-start", "on-run-end", "require-dbt-version", "quoting",
-    "dispatch", "flags", "query-comment", "snapshots", "analyses", "target", "targets",
-    "restrict-access", "semantic-models", "saved-queries", "metrics", "exposures", "unit_tests",
-  ]
+  /// Folders holding snapshots, which swdbt does not run yet (it says so).
+  public var snapshotPaths: [String] = ["snapshots"]
 
   /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
   public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic)
@@ -135,12 +128,20 @@ public struct ProjectFile: Sendable {
         "project.invalid", "the project file must be a mapping with at least `name`",
         at: document.range(of: document.root))
     }
-    for (key, keyNode, _) in root.entries where !knownKeys.contains(key) {
-      sink.emit(
-        .warning(
-          "project.unknown-key", "unknown project key `\(key)` is ignored",
-          at: document.range(of: keyNode),
-          hint: Suggestions.didYouMean(key, in: knownKeys)))
+    for (key, keyNode, valueNode) in root.entries {
+      let range = document.range(of: keyNode)
+      guard ConfigKeys.status(key, in: .projectFile) != nil else {
+        sink.emit(
+          .warning(
+            "project.unknown-key", "unknown project key `\(key)` is ignored", at: range,
+            hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: .projectFile))))
+        continue
+      }
+      if let unsupported = ConfigKeys.diagnostic(
+        key, in: .projectFile, value: YAMLDocument.value(of: valueNode), at: range)
+      {
+        sink.emit(unsupported)
+      }
     }
     guard let name = root[key: "name"]?.string, !name.isEmpty else {
       throw .error(
@@ -189,7 +190,8 @@ public struct ProjectFile: Sendable {
       models: parseTree(root[key: "models"], .model, document, sink),
       seeds: parseTree(root[key: "seeds"], .seed, document, sink),
       tests: parseTree(testsNode, .test, document, sink),
-      onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"))
+      onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"),
+      snapshotPaths: paths("snapshot-paths", "snapshots"))
   }
 
   static func parseTarget(
@@ -199,6 +201,10 @@ public struct ProjectFile: Sendable {
     var refusals: [Diagnostic] = []
     for (key, keyNode, valueNode) in node.entries {
       let value = YAMLDocument.value(of: valueNode)
+      if let problem = targetKeyProblem(key, at: document.range(of: keyNode)) {
+        sink.emit(problem)
+        if problem.severity == .error { continue }
+      }
       if let why = TargetPasswords.refusal(key: key, value: value) {
         let diagnostic = TargetPasswords.diagnostic(
           target: name, key: key, why: why, at: document.range(of: keyNode))
@@ -228,6 +234,21 @@ public struct ProjectFile: Sendable {
       threads: threads, settings: settings, isEmbedded: embedded, refusals: refusals)
   }
 
+  /// An unsupported or unknown target setting (the `postgres-local` marker type aside).
+  static func targetKeyProblem(_ key: String, at range: SourceRange?) -> Diagnostic? {
+    guard ConfigKeys.status(key, in: .target) != nil else {
+      return .warning(
+        "project.unknown-target-setting", "unknown target setting `\(key)` is ignored", at: range,
+        hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: .target)))
+    }
+    return ConfigKeys.diagnostic(key, in: .target, value: .none, at: range)
+  }
+
+  /// Config keys whose value is a mapping: without `+` they are still config, not folders.
+  static let mappingConfigKeys: Set<String> = [
+    "meta", "grants", "column_types", "docs", "persist_docs",
+  ]
+
   static func parseTree(
     _ node: YAMLNode?, _ resource: ResourceType, _ document: YAMLDocument,
     _ sink: any DiagnosticSink,
@@ -240,14 +261,14 @@ public struct ProjectFile: Sendable {
       let keyRange = document.range(of: keyNode)
       let isMapping = valueNode.isMapping
       if key.hasPrefix("+") || (ConfigSchema.isKnown(key, for: resource) && !isMapping)
-        || (["meta", "grants", "column_types", "docs", "persist_docs"].contains(
-          ConfigSchema.canonical(key)) && ConfigSchema.isKnown(key, for: resource))
+        || (mappingConfigKeys.contains(ConfigSchema.canonical(key))
+          && ConfigSchema.isKnown(key, for: resource))
       {
         let configKey = key.hasPrefix("+") ? String(key.dropFirst()) : key
         let value = YAMLDocument.value(of: valueNode)
         if let problem = ConfigSchema.check(configKey, value, for: resource, at: keyRange) {
           sink.emit(problem)
-          continue
+          if problem.severity == .error { continue }
         }
         values[ConfigSchema.canonical(configKey)] = value
       } else if isMapping {

@@ -130,6 +130,17 @@ public enum ProjectLoader {
         work.append(Work(kind: .docs, relativePath: base + "/" + path))
       }
     }
+    for base in projectFile.snapshotPaths {
+      let files = FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"])
+      guard let first = files.min() else { continue }
+      let count =
+        files.count == 1
+        ? "1 file under `\(base)/` is" : "\(files.count) files under `\(base)/` are"
+      sink.emit(
+        .warning(
+          "project.snapshots-not-run", "swdbt does not run snapshots yet; \(count) not run",
+          path: base + "/" + first, hint: "nothing is built from them until swdbt runs snapshots"))
+    }
 
     enum Parsed: Sendable {
       /// A model, made in place in `madeModels` at this slot; whether its file defines

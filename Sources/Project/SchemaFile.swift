@@ -11,27 +11,10 @@ public struct SchemaFile: Sendable {
   /// `sources:` tables, flattened.
   public var sources: [SourceNode] = []
 
-  static let modelKeys: Set<String> = [
-    "name", "description", "columns", "tests", "data_tests", "config", "meta", "tags", "docs",
-    "access", "group", "latest_version", "versions", "constraints", "deprecation_date",
-    "time_spine",
-  ]
-  static let columnKeys: Set<String> = [
-    "name", "description", "data_type", "meta", "tags", "tests", "data_tests", "quote",
-    "constraints", "policy_tags", "granularity", "config",
-  ]
-  static let sourceKeys: Set<String> = [
-    "name", "description", "schema", "database", "tables", "meta", "tags", "config", "loader",
-    "loaded_at_field", "freshness", "quoting", "overrides",
-  ]
-  static let tableKeys: Set<String> = [
-    "name", "description", "identifier", "columns", "tests", "data_tests", "meta", "tags", "config",
-    "loaded_at_field", "freshness", "quoting", "external",
-  ]
-  /// Test arguments that are really config, as dbt accepts them inline.
+  /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
     "severity", "where", "limit", "warn_if", "error_if", "store_failures", "store_failures_as",
-    "tags", "enabled", "meta", "fail_calc",
+    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias",
   ]
 
   /// Parses one YAML file; problems are emitted, and what could be read is returned.
@@ -54,6 +37,7 @@ public struct SchemaFile: Sendable {
       return result
     }
     let reader = Reader(document: document, sink: sink)
+    reader.checkKeys(root, .propertiesFile)
     for entry in root[key: "models"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .model) { result.models.append(patch) }
     }
@@ -70,12 +54,27 @@ public struct SchemaFile: Sendable {
     let document: YAMLDocument
     let sink: any DiagnosticSink
 
-    func warnUnknownKeys(_ node: YAMLNode, _ known: Set<String>, _ what: String) {
-      for (key, keyNode, _) in node.entries where !known.contains(key) {
-        sink.emit(
-          .warning(
-            "schema.unknown-key", "unknown \(what) property `\(key)` is ignored",
-            at: document.range(of: keyNode), hint: Suggestions.didYouMean(key, in: known)))
+    /// Unknown keys are warnings; keys dbt knows and swdbt does not implement are reported
+    /// as `ConfigKeys` says.
+    func checkKeys(_ node: YAMLNode, _ scope: KeyScope) {
+      for (key, keyNode, valueNode) in node.entries {
+        let range = document.range(of: keyNode)
+        guard ConfigKeys.status(key, in: scope) != nil else {
+          let what = scope.rawValue.replacing(" property", with: "")
+          sink.emit(
+            .warning(
+              "schema.unknown-key",
+              scope == .propertiesFile
+                ? "unknown properties file section `\(key)` is ignored"
+                : "unknown \(what) property `\(key)` is ignored",
+              at: range, hint: Suggestions.didYouMean(key, in: ConfigKeys.keys(in: scope))))
+          continue
+        }
+        if let unsupported = ConfigKeys.diagnostic(
+          key, in: scope, value: YAMLDocument.value(of: valueNode), at: range)
+        {
+          sink.emit(unsupported)
+        }
       }
     }
 
@@ -88,7 +87,7 @@ public struct SchemaFile: Sendable {
           key, value, for: resource, at: document.range(of: keyNode))
         {
           sink.emit(problem)
-          continue
+          if problem.severity == .error { continue }
         }
         values[ConfigSchema.canonical(key)] = value
       }
@@ -107,7 +106,7 @@ public struct SchemaFile: Sendable {
 
     func patch(_ node: YAMLNode, resource: ResourceType) -> ModelPatch? {
       guard let (name, range) = named(node, resource.rawValue) else { return nil }
-      warnUnknownKeys(node, SchemaFile.modelKeys, resource.rawValue)
+      checkKeys(node, resource == .seed ? .seedProperty : .modelProperty)
       var config = self.config(node[key: "config"], resource)
       var extra = OrderedDictionary<String, Value>()
       if let tags = node[key: "tags"] { extra["tags"] = YAMLDocument.value(of: tags) }
@@ -124,7 +123,7 @@ public struct SchemaFile: Sendable {
     func columns(_ node: YAMLNode?) -> [ColumnSpec] {
       (node?.items ?? []).compactMap { column in
         guard let (name, range) = named(column, "column") else { return nil }
-        warnUnknownKeys(column, SchemaFile.columnKeys, "column")
+        checkKeys(column, .columnProperty)
         var meta = OrderedDictionary<String, Value>()
         if case .dict(let entries)? = column[key: "meta"].map(YAMLDocument.value(of:)) {
           meta = entries
@@ -181,6 +180,7 @@ public struct SchemaFile: Sendable {
               key, value, for: .test, at: document.range(of: keyNode))
             {
               sink.emit(problem)
+              if problem.severity != .error { configValues[key] = value }
             } else {
               configValues[key] = value
             }
@@ -198,13 +198,13 @@ public struct SchemaFile: Sendable {
 
     func sourceTables(_ node: YAMLNode, projectName: String) -> [SourceNode] {
       guard let (sourceName, _) = named(node, "source") else { return [] }
-      warnUnknownKeys(node, SchemaFile.sourceKeys, "source")
+      checkKeys(node, .sourceProperty)
       let schema = node[key: "schema"]?.string ?? sourceName
       let database = node[key: "database"]?.string
       let sourceConfig = config(node[key: "config"], .source)
       return (node[key: "tables"]?.items ?? []).compactMap { table in
         guard let (name, range) = named(table, "source table") else { return nil }
-        warnUnknownKeys(table, SchemaFile.tableKeys, "source table")
+        checkKeys(table, .sourceTableProperty)
         return SourceNode(
           uniqueID: "source.\(projectName).\(sourceName).\(name)", sourceName: sourceName,
           name: name, schema: schema, database: database,

@@ -32,7 +32,8 @@ extension Contract {
     }
     let list = columns.map { SQLQuoting.identifier($0.name) }.joined(separator: ", ")
     let prefix =
-      "create \(unlogged ? "unlogged " : "")table \(temporary) (\n    " + lines.joined(separator: ",\n    ") + "\n);\n"
+      "create \(unlogged ? "unlogged " : "")table \(temporary) (\n    "
+      + lines.joined(separator: ",\n    ") + "\n);\n"
       + "insert into \(temporary) (\(list))\nselect \(list) from (\n"
     return (prefix + sql + "\n) as model_subq", prefix.utf8.count)
   }
