@@ -26,8 +26,16 @@ package struct YAMLDocument {
     do {
       // The basic resolver tags every scalar as a string without running regexes; scalars
       // are typed afterwards by `plainScalar`, which is several times cheaper.
-      let root = try Yams.Parser(yaml: file.text, resolver: .basic).singleRoot()
-      return YAMLDocument(file: file, root: root.map(YAMLNode.init))
+      let (text, aliasMarker) = YAMLComposer.aliasesRewritten(file)
+      let parser = try Yams.Parser(yaml: text, resolver: .basic)
+      guard let root = try parser.singleRoot() else { return YAMLDocument(file: file, root: nil) }
+      var composer = YAMLComposer(file: file, aliasMarker: aliasMarker)
+      // Nodes hold their anchors weakly; the parser owns them.
+      return try withExtendedLifetime(parser) {
+        YAMLDocument(file: file, root: try composer.compose(root))
+      }
+    } catch let diagnostic as Diagnostic {
+      throw diagnostic
     } catch let error as YamlError {
       throw YAMLDocument.diagnostic(for: error, in: file)
     } catch {
@@ -40,6 +48,10 @@ package struct YAMLDocument {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
+      // libyaml stops at 1,000 levels, past swdbt's own bound: say it as swdbt does.
+      if problem.hasPrefix("Maximum nesting level reached") {
+        return YAMLComposer.tooDeep(at: markRange(mark, in: file))
+      }
       var notes: [Diagnostic.Note] = []
       if let context {
         notes.append(.init(context.text, at: markRange(context.mark, in: file)))
