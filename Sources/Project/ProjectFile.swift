@@ -100,6 +100,10 @@ public struct ProjectFile: Sendable {
   public var vars: OrderedDictionary<String, Value>
   /// The target named by `target:`.
   public var defaultTarget: String?
+  /// Where `target:`'s value is, for an unknown target's error.
+  public var defaultTargetRange: SourceRange? = nil
+  /// Where the `targets:` key is (the start of the file without one), for `--target` errors.
+  public var targetsRange: SourceRange? = nil
   /// Declared targets.
   public var targets: OrderedDictionary<String, TargetConfig>
   /// `models:` configuration.
@@ -182,7 +186,12 @@ public struct ProjectFile: Sendable {
       testPaths: paths("test-paths", "tests"), macroPaths: paths("macro-paths", "macros"),
       docsPaths: root[key: "docs-paths"] == nil ? [] : paths("docs-paths", "docs"),
       targetPath: root[key: "target-path"]?.string ?? "target", vars: vars,
-      defaultTarget: root[key: "target"]?.string, targets: targets,
+      defaultTarget: root[key: "target"]?.string,
+      defaultTargetRange: root[key: "target"].map { document.range(of: $0) },
+      targetsRange: root.entries.first { $0.key == "targets" }.map {
+        document.range(of: $0.keyNode)
+      }
+        ?? document.range(of: nil), targets: targets,
       models: parseTree(root[key: "models"], .model, document, sink),
       seeds: parseTree(root[key: "seeds"], .seed, document, sink),
       tests: parseTree(testsNode, .test, document, sink),
