@@ -28,7 +28,8 @@ enum Profiles {
 
   /// The profile's targets and its default target, or nil when no file is found.
   static func read(
-    profile: String, root: String, options: LoadOptions, sink: any DiagnosticSink
+    profile: String, at profileRange: SourceRange?, root: String, options: LoadOptions,
+    sink: any DiagnosticSink
   ) throws(Diagnostic) -> Profile? {
     guard let path = candidates(root: root, options: options).first(where: FileSystem.exists)
     else { return nil }
@@ -42,7 +43,8 @@ enum Profiles {
     guard let entry = document.root?[key: profile] else {
       let names = document.root?.entries.map(\.0) ?? []
       throw .error(
-        "project.unknown-profile", "profile `\(profile)` is not in \(path)", path: path,
+        "project.unknown-profile", "profile `\(profile)` is not in \(path)", at: profileRange,
+        path: profileRange == nil ? path : nil,
         hint: Suggestions.didYouMean(profile, in: names))
     }
     var targets = OrderedDictionary<String, TargetConfig>()

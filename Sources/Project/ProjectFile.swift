@@ -58,6 +58,8 @@ public struct TargetConfig: Sendable {
   public var settings: OrderedDictionary<String, Value>
   /// Whether this is the embedded cluster swdbt manages itself.
   public var isEmbedded: Bool
+  /// Where the target's `type:` (or, without one, the target) is declared, for errors about it.
+  public var typeRange: SourceRange? = nil
 
   /// The target used when the project declares none: swdbt's own local cluster.
   public static func embeddedDefault(schema: String = "public") -> TargetConfig {
@@ -84,6 +86,8 @@ public struct ProjectFile: Sendable {
   public var file: SourceFile
   /// A dbt profile name, when connection settings come from `profiles.yml`.
   public var profile: String?
+  /// Where `profile:`'s value is.
+  public var profileRange: SourceRange? = nil
   /// Folders holding models.
   public var modelPaths: [String]
   /// Folders holding seeds.
@@ -182,6 +186,7 @@ public struct ProjectFile: Sendable {
     let testsNode = root[key: "data_tests"] ?? root[key: "tests"]
     return ProjectFile(
       name: name, file: file, profile: root[key: "profile"]?.string,
+      profileRange: root[key: "profile"].map { document.range(of: $0) },
       modelPaths: paths("model-paths", "models"), seedPaths: paths("seed-paths", "seeds"),
       testPaths: paths("test-paths", "tests"), macroPaths: paths("macro-paths", "macros"),
       docsPaths: root[key: "docs-paths"] == nil ? [] : paths("docs-paths", "docs"),
@@ -228,7 +233,8 @@ public struct ProjectFile: Sendable {
       name: name, type: type == "postgres-local" ? "postgres" : type,
       schema: settings["schema"]?.stringValue ?? "public",
       database: settings["dbname"]?.stringValue ?? settings["database"]?.stringValue,
-      threads: threads, settings: settings, isEmbedded: embedded)
+      threads: threads, settings: settings, isEmbedded: embedded,
+      typeRange: document.range(of: node[key: "type"] ?? node))
   }
 
   static func parseTree(

@@ -390,7 +390,7 @@ public enum ProjectLoader {
     var declaredIn = "the project file"
     if targets.isEmpty, let profile = projectFile.profile,
       let fromProfiles = try Profiles.read(
-        profile: profile, root: root, options: options, sink: sink)
+        profile: profile, at: projectFile.profileRange, root: root, options: options, sink: sink)
     {
       targets = fromProfiles.targets
       defaultName = fromProfiles.defaultName

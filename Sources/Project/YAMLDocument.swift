@@ -39,7 +39,7 @@ package struct YAMLDocument {
     } catch let error as YamlError {
       throw YAMLDocument.diagnostic(for: error, in: file)
     } catch {
-      throw .error("yaml.syntax", "cannot parse YAML: \(error)", path: file.path)
+      throw .error("yaml.syntax", "cannot parse YAML: \(error)", at: YAMLDocument.start(of: file))
     }
   }
 
@@ -67,8 +67,13 @@ package struct YAMLDocument {
         "yaml.syntax", problem,
         at: SourceRange(file: file, span: Span(start: offset ?? 0, end: (offset ?? 0) + 1)))
     default:
-      return .error("yaml.syntax", "\(error)", path: file.path)
+      return .error("yaml.syntax", "\(error)", at: start(of: file))
     }
+  }
+
+  /// The file's first character: where an error libyaml gives no position for is reported.
+  static func start(of file: SourceFile) -> SourceRange {
+    SourceRange(file: file, span: Span(start: 0, end: min(1, file.bytes.count)))
   }
 
   /// The range of a mark (line and column counted in Unicode scalars, as libyaml does).

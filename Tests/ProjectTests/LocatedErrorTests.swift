@@ -45,4 +45,15 @@ import Testing
       firstLine(of: fixture, options: options)
         == "\(fixture.root)/profiles.yml:2:11: error: unknown target `nope`")
   }
+
+  @Test func unknownProfilePointsAtTheProjectsProfileKey() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\nprofile: shopp\n",
+      "profiles.yml": "shop:\n  target: dev\n  outputs:\n    dev: {type: postgres}\n",
+    ])
+    let options = LoadOptions(profilesDirectory: fixture.root, environment: [:])
+    #expect(
+      firstLine(of: fixture, options: options)
+        == "project.yml:2:10: error: profile `shopp` is not in \(fixture.root)/profiles.yml")
+  }
 }
