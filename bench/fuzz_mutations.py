@@ -20,8 +20,10 @@ round is reproducible from the seed: `--replay ROUND --out DIR` writes that roun
 project to DIR and prints the command to run.
 
 usage: fuzz_mutations.py SWDBT [PROJECT] [--mutations N] [--seed S] [--timeout SECONDS]
+                         [--files GLOB] [--memory MB] [--replay ROUND --out DIR]
 """
 import argparse
+import fnmatch
 import os
 import random
 import re
@@ -238,23 +240,30 @@ def main():
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--memory", type=int, default=4096, help="address-space limit, MB")
     parser.add_argument("--examples", type=int, default=5, help="examples printed per class")
+    parser.add_argument("--files", help="mutate only files matching this glob, e.g. '*.yml'")
     parser.add_argument("--replay", type=int, help="write only this round's project to --out")
     parser.add_argument("--out", help="where --replay writes the mutated project")
     args = parser.parse_args()
 
     binary = os.path.abspath(args.binary)
-    files = project_files(args.project)
+    all_files = project_files(args.project)
+    files = all_files
+    if args.files:
+        files = [f for f in all_files if fnmatch.fnmatch(f, args.files)
+                 or fnmatch.fnmatch(os.path.basename(f), args.files)]
     if not files:
         sys.exit(f"no project files under {args.project}")
+    if not files:
+        sys.exit(f"no project files match {args.files}")
     originals = {}
-    for relative in files:
+    for relative in all_files:
         with open(os.path.join(args.project, relative), "rb") as handle:
             originals[relative] = handle.read()
 
     if args.replay is not None:
         if not args.out:
             sys.exit("--replay needs --out DIR")
-        copy_project(args.project, files, args.out)
+        copy_project(args.project, all_files, args.out)
         relative, mutated, description = round_mutation(args.seed, args.replay, files, originals)
         with open(os.path.join(args.out, relative), "wb") as handle:
             handle.write(mutated)
@@ -266,7 +275,7 @@ def main():
     examples = {"crash": [], "hang": [], "unlocated": []}
     rejected = 0
     with tempfile.TemporaryDirectory(prefix="swdbt-fuzz-") as workspace:
-        copy_project(args.project, files, workspace)
+        copy_project(args.project, all_files, workspace)
         for number in range(args.mutations):
             relative, mutated, description = round_mutation(args.seed, number, files, originals)
             path = os.path.join(workspace, relative)
