@@ -55,6 +55,8 @@ enum BlockYAMLReader {
     var index = 0
     var line = 1
     var lineStart = 0
+    /// Collections open around `index`: the reader recurses once per level.
+    var depth = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
       self.bytes = bytes
@@ -134,6 +136,13 @@ enum BlockYAMLReader {
       current == UInt8(ascii: "-") && isBlank(at: index + 1)
     }
 
+    /// Enters one more collection; past `YAMLNode.maximumDepth` the file goes to Yams, whose
+    /// composition is bounded and reports the depth with its position.
+    mutating func descend() throws(Unsupported) {
+      depth += 1
+      guard depth <= YAMLNode.maximumDepth else { throw Unsupported() }
+    }
+
     // MARK: Document and block collections
 
     mutating func document() throws(Unsupported) -> YAMLNode? {
@@ -165,6 +174,8 @@ enum BlockYAMLReader {
 
     /// A block mapping whose keys start at column `indent`; `index` is at its first key.
     mutating func mapping(indent: Int) throws(Unsupported) -> YAMLNode {
+      try descend()
+      defer { depth -= 1 }
       let start = index
       let startLine = line
       let startColumn = column(of: start) + 1
@@ -311,6 +322,8 @@ enum BlockYAMLReader {
 
     /// A block sequence whose `-` entries are at column `indent`.
     mutating func sequence(indent: Int) throws(Unsupported) -> YAMLNode {
+      try descend()
+      defer { depth -= 1 }
       let startLine = line
       let startColumn = column(of: index) + 1
       var items: [YAMLNode] = []
@@ -462,6 +475,8 @@ enum BlockYAMLReader {
 
     /// A flow sequence or mapping that closes on its own line.
     mutating func flow() throws(Unsupported) -> YAMLNode {
+      try descend()
+      defer { depth -= 1 }
       let start = index
       let isMapping = current == UInt8(ascii: "{")
       let close = isMapping ? UInt8(ascii: "}") : UInt8(ascii: "]")

@@ -18,10 +18,19 @@ enum Profiles {
     return folders.map { $0 + "/profiles.yml" }
   }
 
-  /// The profile's targets and its default target name, or nil when no file is found.
+  /// A profile's targets, its default target name, and where that name and `outputs:` are.
+  struct Profile {
+    var targets: OrderedDictionary<String, TargetConfig>
+    var defaultName: String?
+    var defaultRange: SourceRange?
+    var outputsRange: SourceRange
+  }
+
+  /// The profile's targets and its default target, or nil when no file is found.
   static func read(
-    profile: String, root: String, options: LoadOptions, sink: any DiagnosticSink
-  ) throws(Diagnostic) -> (targets: OrderedDictionary<String, TargetConfig>, default: String?)? {
+    profile: String, at profileRange: SourceRange?, root: String, options: LoadOptions,
+    sink: any DiagnosticSink
+  ) throws(Diagnostic) -> Profile? {
     guard let path = candidates(root: root, options: options).first(where: FileSystem.exists)
     else { return nil }
     let bytes: [UInt8]
@@ -34,14 +43,19 @@ enum Profiles {
     guard let entry = document.root?[key: profile] else {
       let names = document.root?.entries.map(\.0) ?? []
       throw .error(
-        "project.unknown-profile", "profile `\(profile)` is not in \(path)", path: path,
+        "project.unknown-profile", "profile `\(profile)` is not in \(path)", at: profileRange,
+        path: profileRange == nil ? path : nil,
         hint: Suggestions.didYouMean(profile, in: names))
     }
     var targets = OrderedDictionary<String, TargetConfig>()
     for (name, _, node) in entry[key: "outputs"]?.entries ?? [] {
       targets[name] = ProjectFile.parseTarget(name, node, document, sink)
     }
-    return (targets, entry[key: "target"]?.string)
+    let outputs = entry.entries.first { $0.key == "outputs" }?.keyNode
+    return Profile(
+      targets: targets, defaultName: entry[key: "target"]?.string,
+      defaultRange: entry[key: "target"].map { document.range(of: $0) },
+      outputsRange: document.range(of: outputs ?? document.root))
   }
 }
 

@@ -61,6 +61,8 @@ public struct TargetConfig: Sendable {
   /// Settings refused because they hold a password not read from the environment: they are
   /// left out, so connecting must stop and show these instead of libpq's complaint.
   public var refusals: [Diagnostic] = []
+  /// Where the target's `type:` (or, without one, the target) is declared, for errors about it.
+  public var typeRange: SourceRange? = nil
 
   /// The target used when the project declares none: swdbt's own local cluster.
   public static func embeddedDefault(schema: String = "public") -> TargetConfig {
@@ -87,6 +89,8 @@ public struct ProjectFile: Sendable {
   public var file: SourceFile
   /// A dbt profile name, when connection settings come from `profiles.yml`.
   public var profile: String?
+  /// Where `profile:`'s value is.
+  public var profileRange: SourceRange? = nil
   /// Folders holding models.
   public var modelPaths: [String]
   /// Folders holding seeds.
@@ -103,6 +107,10 @@ public struct ProjectFile: Sendable {
   public var vars: OrderedDictionary<String, Value>
   /// The target named by `target:`.
   public var defaultTarget: String?
+  /// Where `target:`'s value is, for an unknown target's error.
+  public var defaultTargetRange: SourceRange? = nil
+  /// Where the `targets:` key is (the start of the file without one), for `--target` errors.
+  public var targetsRange: SourceRange? = nil
   /// Declared targets.
   public var targets: OrderedDictionary<String, TargetConfig>
   /// `models:` configuration.
@@ -182,11 +190,17 @@ public struct ProjectFile: Sendable {
     let testsNode = root[key: "data_tests"] ?? root[key: "tests"]
     return ProjectFile(
       name: name, file: file, profile: root[key: "profile"]?.string,
+      profileRange: root[key: "profile"].map { document.range(of: $0) },
       modelPaths: paths("model-paths", "models"), seedPaths: paths("seed-paths", "seeds"),
       testPaths: paths("test-paths", "tests"), macroPaths: paths("macro-paths", "macros"),
       docsPaths: root[key: "docs-paths"] == nil ? [] : paths("docs-paths", "docs"),
       targetPath: root[key: "target-path"]?.string ?? "target", vars: vars,
-      defaultTarget: root[key: "target"]?.string, targets: targets,
+      defaultTarget: root[key: "target"]?.string,
+      defaultTargetRange: root[key: "target"].map { document.range(of: $0) },
+      targetsRange: root.entries.first { $0.key == "targets" }.map {
+        document.range(of: $0.keyNode)
+      }
+        ?? document.range(of: nil), targets: targets,
       models: parseTree(root[key: "models"], .model, document, sink),
       seeds: parseTree(root[key: "seeds"], .seed, document, sink),
       tests: parseTree(testsNode, .test, document, sink),
@@ -231,7 +245,8 @@ public struct ProjectFile: Sendable {
       name: name, type: type == "postgres-local" ? "postgres" : type,
       schema: settings["schema"]?.stringValue ?? "public",
       database: settings["dbname"]?.stringValue ?? settings["database"]?.stringValue,
-      threads: threads, settings: settings, isEmbedded: embedded, refusals: refusals)
+      threads: threads, settings: settings, isEmbedded: embedded, refusals: refusals,
+      typeRange: document.range(of: node[key: "type"] ?? node))
   }
 
   /// An unsupported or unknown target setting (the `postgres-local` marker type aside).

@@ -410,20 +410,28 @@ public enum ProjectLoader {
   ) throws(Diagnostic) -> TargetConfig {
     var targets = projectFile.targets
     var defaultName = projectFile.defaultTarget
+    var defaultRange = projectFile.defaultTargetRange
+    var targetsRange = projectFile.targetsRange
     var declaredIn = "the project file"
     if targets.isEmpty, let profile = projectFile.profile,
       let fromProfiles = try Profiles.read(
-        profile: profile, root: root, options: options, sink: sink)
+        profile: profile, at: projectFile.profileRange, root: root, options: options, sink: sink)
     {
       targets = fromProfiles.targets
-      defaultName = fromProfiles.default
+      defaultName = fromProfiles.defaultName
+      defaultRange = fromProfiles.defaultRange
+      targetsRange = fromProfiles.outputsRange
       declaredIn = "profiles.yml (profile `\(profile)`)"
     }
     let name = options.targetName ?? defaultName ?? targets.keys.first ?? "local"
     if let target = targets[name] { return target }
     if name == "local", targets.isEmpty { return .embeddedDefault() }
+    // A name from `--target` is checked against the declared targets; one from `target:`
+    // points at itself.
+    let range = options.targetName == nil ? defaultRange ?? targetsRange : targetsRange
     throw .error(
-      "project.unknown-target", "unknown target `\(name)`", path: projectFile.file.path,
+      "project.unknown-target", "unknown target `\(name)`", at: range,
+      path: range == nil ? projectFile.file.path : nil,
       hint: Suggestions.didYouMean(name, in: targets.keys)
         ?? "declare it under `targets:` in \(declaredIn)")
   }

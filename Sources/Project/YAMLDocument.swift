@@ -27,12 +27,23 @@ package struct YAMLDocument {
     do {
       // The basic resolver tags every scalar as a string without running regexes; scalars
       // are typed afterwards by `plainScalar`, which is several times cheaper.
-      let root = try Yams.Parser(yaml: file.text, resolver: .basic).singleRoot()
-      document = YAMLDocument(file: file, root: root.map(YAMLNode.init))
+      let (text, aliasMarker) = YAMLComposer.aliasesRewritten(file)
+      let parser = try Yams.Parser(yaml: text, resolver: .basic)
+      if let root = try parser.singleRoot() {
+        var composer = YAMLComposer(file: file, aliasMarker: aliasMarker)
+        // Nodes hold their anchors weakly; the parser owns them.
+        document = try withExtendedLifetime(parser) {
+          YAMLDocument(file: file, root: try composer.compose(root))
+        }
+      } else {
+        document = YAMLDocument(file: file, root: nil)
+      }
+    } catch let diagnostic as Diagnostic {
+      throw diagnostic
     } catch let error as YamlError {
       throw YAMLDocument.diagnostic(for: error, in: file)
     } catch {
-      throw .error("yaml.syntax", "cannot parse YAML: \(error)", path: file.path)
+      throw .error("yaml.syntax", "cannot parse YAML: \(error)", at: YAMLDocument.start(of: file))
     }
     // Only here: the fast reader hands escapes that decode to NUL over to Yams.
     if let nul = document.root.flatMap(YAMLDocument.firstNul) {
@@ -83,6 +94,10 @@ package struct YAMLDocument {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
+      // libyaml stops at 1,000 levels, past swdbt's own bound: say it as swdbt does.
+      if problem.hasPrefix("Maximum nesting level reached") {
+        return YAMLComposer.tooDeep(at: markRange(mark, in: file))
+      }
       var notes: [Diagnostic.Note] = []
       if let context {
         notes.append(.init(context.text, at: markRange(context.mark, in: file)))
@@ -98,8 +113,13 @@ package struct YAMLDocument {
         "yaml.syntax", problem,
         at: SourceRange(file: file, span: Span(start: offset ?? 0, end: (offset ?? 0) + 1)))
     default:
-      return .error("yaml.syntax", "\(error)", path: file.path)
+      return .error("yaml.syntax", "\(error)", at: start(of: file))
     }
+  }
+
+  /// The file's first character: where an error libyaml gives no position for is reported.
+  static func start(of file: SourceFile) -> SourceRange {
+    SourceRange(file: file, span: Span(start: 0, end: min(1, file.bytes.count)))
   }
 
   /// The range of a mark (line and column counted in Unicode scalars, as libyaml does).

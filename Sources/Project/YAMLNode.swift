@@ -1,5 +1,3 @@
-import Yams
-
 /// A composed YAML node as swdbt's readers use it: scalars stay text (typed later by
 /// `YAMLDocument.value(of:)`), and every node keeps where it starts, for diagnostics.
 package struct YAMLNode: Sendable {
@@ -15,6 +13,10 @@ package struct YAMLNode: Sendable {
     case alias
   }
 
+  /// The deepest nesting of collections accepted: readers and `YAMLDocument.value(of:)` recurse
+  /// once per level.
+  package static let maximumDepth = 512
+
   /// What the node holds.
   package var content: Content
   /// The 1-based line of the node's first character; 0 when unknown.
@@ -26,22 +28,6 @@ package struct YAMLNode: Sendable {
     self.content = content
     self.line = line
     self.column = column
-  }
-
-  /// The same tree as composed by Yams.
-  init(_ node: Node) {
-    switch node {
-    case .scalar(let scalar):
-      content = .scalar(scalar.string, isPlain: scalar.style == .plain)
-    case .mapping(let mapping):
-      content = .mapping(mapping.map { (YAMLNode($0.key), YAMLNode($0.value)) })
-    case .sequence(let sequence):
-      content = .sequence(sequence.map(YAMLNode.init))
-    case .alias:
-      content = .alias
-    }
-    line = node.mark?.line ?? 0
-    column = node.mark?.column ?? 0
   }
 
   /// A scalar's text; nil for collections.

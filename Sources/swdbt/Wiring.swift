@@ -36,7 +36,8 @@ enum Wiring {
     guard target.type == "postgres" else {
       throw .error(
         "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
-        path: project.projectFile.file.path, hint: "swdbt supports `postgres`")
+        at: target.typeRange, path: target.typeRange == nil ? project.projectFile.file.path : nil,
+        hint: "swdbt supports `postgres`")
     }
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)

@@ -139,6 +139,15 @@ private let smallProject: [String: String] = [
     #expect(!fixture.exists("target/compiled"))
   }
 
+  @Test func anUnsupportedTargetTypePointsAtIt() throws {
+    var files = smallProject
+    files["project.yml"] = "name: shop\ntargets:\n  dev: {type: mysql, schema: dev}\n"
+    let fixture = try ProjectFixture(files)
+    let result = try Executable.run(["run"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("project.yml:3:15: error: target `dev` has type `mysql`\n"))
+  }
+
   @Test func binaryGarbageIsADiagnosticNotACrash() throws {
     var files = smallProject
     files["models/garbage.sql"] = String(

@@ -294,13 +294,28 @@ private let projectFile = """
       return state >> 33
     }
     let alphabet = Array(":-[]{},'\"\n #&*!|>".utf8)
+    // Past the YAML bounds (nesting, alias expansion): a diagnostic each, never a trap or hang.
+    var bomb = "\nb0: &b0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in 1..<12 {
+      bomb +=
+        "b\(level): &b\(level) ["
+        + Array(repeating: "*b\(level - 1)", count: 10)
+        .joined(separator: ", ") + "]\n"
+    }
+    let bombs = [
+      Array(String(repeating: "[", count: 700).utf8),
+      Array(String(repeating: "{a: ", count: 700).utf8),
+      Array(bomb.utf8), Array(" &a ".utf8), Array(" *a".utf8),
+    ]
     var diagnosed = 0
     for _ in 0..<2_000 {
       var bytes = seed
       for _ in 0..<(1 + Int(next() % 3)) {
         let position = Int(next() % UInt64(bytes.count))
-        switch next() % 3 {
+        switch next() % 4 {
         case 0: bytes.remove(at: position)
+        case 1 where next() % 4 == 0:
+          bytes.insert(contentsOf: bombs[Int(next() % UInt64(bombs.count))], at: position)
         case 1: bytes.insert(alphabet[Int(next() % UInt64(alphabet.count))], at: position)
         default: bytes[position] = UInt8(truncatingIfNeeded: next())
         }

@@ -16,6 +16,9 @@ import Testing
   static let fragments = [
     "{{", "}}", "{%", "%}", "{#", "#}", "-", "(", ")", "[", "]", "'", "\"", "|", ".", ",", "=",
     "if", "endif", "for", "macro", "\u{0}", "é", "\u{FFFD}", "{% endfor %}", "**", "//",
+    // Past the parser's depth bounds: each must be a diagnostic, not a stack overflow.
+    String(repeating: "(", count: 700), String(repeating: " ~ 1", count: 700),
+    String(repeating: "|upper", count: 700), String(repeating: "{% if x %}", count: 200),
   ]
 
   @Test func mutatedTemplatesNeverTrap() throws {

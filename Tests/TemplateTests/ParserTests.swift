@@ -63,4 +63,35 @@ import Testing
       _ = try Parser.parse(SourceFile(path: "t.sql", text: deepBlocks))
     }
   }
+
+  /// Chained operators build a left-deep tree the evaluator walks recursively: 10,000 of them
+  /// overflowed its stack (a crash with no output) before the chain length was bounded.
+  @Test(arguments: [
+    ("1", " + 1"), ("1", " - 1"), ("'a'", " ~ 'a'"), ("1", " * 1"), ("2", " ** 1"),
+    ("x", " or x"), ("x", " and x"), ("1", " == 1"), ("x", " is defined"), ("x", " | upper"),
+    ("x", ".a"), ("x", "[0]"), ("f", "()"),
+  ])
+  func longOperatorChainsAreRejectedAtTheOperatorThatGoesTooDeep(first: String, link: String) {
+    let text = "{{ " + first + String(repeating: link, count: 10_000) + " }}"
+    let base =
+      "{{ ".utf8.count + first.utf8.count
+      + link.utf8.prefix(while: { $0 == UInt8(ascii: " ") }).count
+    #expect {
+      _ = try Parser.parse(SourceFile(path: "models/x.sql", text: text))
+    } throws: { error in
+      guard let diagnostic = error as? Diagnostic, let start = diagnostic.range?.span.start else {
+        return false
+      }
+      // The caret is in the link that goes past the bound (one earlier when the link itself
+      // nests, as `[0]` and `()` do).
+      let links = (start - base) / link.utf8.count
+      return diagnostic.message == "expression nested too deeply (over 512 levels)"
+        && (Parser.maximumExpressionDepth - 2..<Parser.maximumExpressionDepth).contains(links)
+    }
+  }
+
+  @Test func chainsWithinTheBoundStillRender() {
+    let text = "{{ 1" + String(repeating: " + 1", count: Parser.maximumExpressionDepth - 2) + " }}"
+    #expect(render(text) == String(Parser.maximumExpressionDepth - 1))
+  }
 }
