@@ -10,8 +10,8 @@
    count it had before (the data never changes), and no `__swdbt_tmp` / `__swdbt_backup`
    relation may be visible once the next run has started (it drops them before `Running`).
    A last build runs to the end and the relations are checked once more.
-3. mutations: bench/fuzz_mutations.py (BINARY PROJECT COUNT SEED TIMEOUT, prints `N passed,
-   M failed`) over the warehouse's files, when that script exists.
+3. mutations: bench/fuzz_mutations.py (BINARY PROJECT --mutations N --seed S --timeout T,
+   prints `N passed, M failed`) over the warehouse's files.
 
 Prints one line of figures per part and `N passed, M failed` over every check; exits 1 when a
 figure is not 0. Uses the project's embedded cluster (started and stopped here, unless it was
@@ -291,8 +291,9 @@ class Stress:
         if not os.path.exists(fuzzer):
             print(f"mutations: {os.path.relpath(fuzzer, ROOT)} is missing, skipped", flush=True)
             return
-        arguments = [sys.executable, fuzzer, self.binary, ROOT, str(self.args.mutations),
-                     str(self.args.seed), str(self.args.mutation_timeout)]
+        arguments = [sys.executable, fuzzer, self.binary, ROOT,
+                     "--mutations", str(self.args.mutations), "--seed", str(self.args.seed),
+                     "--timeout", str(self.args.mutation_timeout)]
         result = subprocess.run(arguments, capture_output=True, text=True)
         # Indented, so that the last plain `N passed, M failed` line is this script's total.
         sys.stdout.write("".join(f"  {line}\n" for line in result.stdout.splitlines()))
