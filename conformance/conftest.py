@@ -50,6 +50,10 @@ def pytest_configure(config):
     _cluster = postgres.Cluster()
     _cluster.start()
     os.environ["SWDBT_CONFORMANCE_SOCKET"] = _cluster.socket_dir
+    # The grants tests grant to the roles these variables name, as dbt-postgres's CI sets up.
+    for number in (1, 2, 3):
+        _cluster.execute(f"create role dbt_test_user_{number}")
+        os.environ[f"DBT_TEST_USER_{number}"] = f"dbt_test_user_{number}"
 
 
 def pytest_unconfigure(config):

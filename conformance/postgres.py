@@ -71,6 +71,19 @@ class Cluster:
             check=True, capture_output=True,
         )
 
+    def execute(self, sql):
+        """Runs one statement as the superuser (setup only; the suite uses dbt-postgres)."""
+        import psycopg2
+
+        connection = psycopg2.connect(
+            host=self.socket_dir, port=PORT, user=SUPERUSER, dbname="postgres"
+        )
+        connection.autocommit = True
+        try:
+            connection.cursor().execute(sql)
+        finally:
+            connection.close()
+
     def stop(self):
         subprocess.run(
             self._as_server_user(

@@ -49,7 +49,7 @@ def summary(problem):
                    "did not match expected: "):
         for line in lines:
             if marker in line:
-                return line[line.index(marker) - (6 if marker.startswith("swdbt") else 0):][:240]
+                return line[line.index(marker):].rstrip('"')[:240]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     if errors:
         first = errors[0]
@@ -64,9 +64,13 @@ def summary(problem):
 
 
 def run_suite(binary, select, per_test_timeout):
-    """Runs pytest over the suite; returns case id -> (outcome, first line of the failure)."""
-    report = os.path.join(tempfile.mkdtemp(prefix="swdbt-conformance-"), "report.xml")
+    """Runs pytest over the suite; returns case id -> (outcome, one line on the failure)."""
+    workdir = tempfile.mkdtemp(prefix="swdbt-conformance-")
+    report = os.path.join(workdir, "report.xml")
+    # A base folder of its own: pytest prunes old numbered folders under /tmp/pytest-of-<user>,
+    # which other runs on the machine share.
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:logging", "--tb=short",
+            f"--basetemp={os.path.join(workdir, 'projects')}",
             f"--timeout={per_test_timeout}", f"--junitxml={report}", "-o", "junit_family=xunit1"]
     if select:
         argv += ["-k", select]
@@ -76,9 +80,14 @@ def run_suite(binary, select, per_test_timeout):
     with open(log, "w") as output:
         subprocess.run(argv, cwd=HERE, env=env, stdout=output, stderr=subprocess.STDOUT)
     print(f"pytest output: {log}")
-    outcomes = {}
     if not os.path.exists(report):
         sys.exit(f"error: pytest wrote no report; see {log}")
+    return read_report(report)
+
+
+def read_report(report):
+    """Case id -> (outcome, one line on the failure), from pytest's JUnit XML report."""
+    outcomes = {}
     for case in ElementTree.parse(report).getroot().iter("testcase"):
         key = case_id(case.get("classname", ""), case.get("name", ""))
         problem = case.find("failure")
@@ -98,14 +107,17 @@ def main():
     parser.add_argument("--binary", default=os.path.join(HERE, "..", ".build", "debug", "swdbt"))
     parser.add_argument("-k", dest="select", help="pytest -k expression: run some cases only")
     parser.add_argument("--timeout", type=int, default=180, help="seconds per test case")
+    parser.add_argument("--report", help="compare an earlier run's report.xml instead of running")
     parser.add_argument("--write-expectations", action="store_true",
                         help="write every failing case to expected-failures.txt (reason: the failure)")
     options = parser.parse_args()
     binary = os.path.abspath(options.binary)
-    if not os.access(binary, os.X_OK):
+    if options.report:
+        outcomes = read_report(options.report)
+    elif not os.access(binary, os.X_OK):
         sys.exit(f"error: no swdbt binary at {binary} (swift build, or --binary PATH)")
-
-    outcomes = run_suite(binary, options.select, options.timeout)
+    else:
+        outcomes = run_suite(binary, options.select, options.timeout)
     expected = read_expectations()
 
     folders = collections.defaultdict(collections.Counter)

@@ -176,8 +176,9 @@ def _first_error(output):
     for line in output.splitlines():
         if line.startswith("{"):
             try:
-                line = json.loads(line).get("message", "")
-            except ValueError:
+                event = json.loads(line)
+                line = f"{event.get('level', '')}: {event.get('message', '')}"
+            except (ValueError, AttributeError):
                 pass
         if "error:" in line and "failed with" not in line:
             return line.strip()
