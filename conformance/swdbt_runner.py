@@ -140,7 +140,8 @@ def invoke(args):
     env = dict(os.environ, NO_COLOR="1")
     try:
         done = subprocess.run(
-            [BINARY] + argv, cwd=project_dir, env=env, capture_output=True, text=True,
+            # A missing project folder is swdbt's to report, not Python's.
+            [BINARY] + argv, cwd=project_dir if os.path.isdir(project_dir) else None, env=env, capture_output=True, text=True,
             timeout=TIMEOUT_SECONDS,
         )
     except subprocess.TimeoutExpired as expired:
