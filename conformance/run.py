@@ -10,6 +10,7 @@ line `N passed, M failed`. Exit status: 0 when every failure is expected, 1 othe
 import argparse
 import collections
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,8 @@ def run_suite(binary, select, per_test_timeout):
     log = os.path.join(os.path.dirname(report), "pytest.log")
     with open(log, "w") as output:
         subprocess.run(argv, cwd=HERE, env=env, stdout=output, stderr=subprocess.STDOUT)
+    # The tests' projects are only worth keeping while they run; the log says what happened.
+    shutil.rmtree(os.path.join(workdir, "projects"), ignore_errors=True)
     print(f"pytest output: {log}")
     if not os.path.exists(report):
         sys.exit(f"error: pytest wrote no report; see {log}")
