@@ -77,9 +77,7 @@ extension ConfigKeys {
     "severity": .implemented, "where": .implemented, "limit": .implemented,
     "warn_if": .implemented, "error_if": .implemented, "fail_calc": .implemented,
     "store_failures": .implemented, "schema": .implemented,
-    "store_failures_as": .error(
-      "failures would be stored as a table, or not at all; use `store_failures: true`"),
-    "alias": .error("failures would be stored under the test's name; remove the key"),
+    "store_failures_as": .implemented, "alias": .implemented,
     "database": .error("failures would be stored in the target's database; remove the key"),
     "group": noGroups, "docs": notShown,
   ]
