@@ -173,7 +173,7 @@ extension ConfigKeys {
     "meta": .implemented, "tags": .implemented, "tests": .implemented,
     "data_tests": .implemented,
     "constraints": .implemented,
-    "quote": .warning("column names in tests are used as written"),
+    "quote": .implemented,
     "policy_tags": .warning("policy tags are a BigQuery feature"),
     "granularity": .warning("swdbt has no semantic layer"),
     "config": .warning("column `config:` is not read; put `meta` and `tags` on the column"),

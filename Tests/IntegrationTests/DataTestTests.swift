@@ -247,4 +247,27 @@ import Testing
     #expect(typo.status == 1)
     #expect(typo.stderr.contains("unknown `store_failures_as` `ephemral`"), "\(typo.stderr)")
   }
+
+  /// `quote: true` on a column reaches its tests quoted, as in dbt: a mixed-case column is
+  /// tested as written instead of folded to lower case (which found no such column).
+  @Test func aQuotedColumnIsTestedByItsExactName() async throws {
+    let fixture = try await DatabaseFixture(
+      "quotedcol",
+      files: [
+        "models/people.sql": "select 1 as \"Name\"\n",
+        "models/schema.yml": """
+        version: 2
+        models:
+          - name: people
+            columns:
+              - name: Name
+                quote: true
+                data_tests: [not_null, unique]
+        """,
+      ])
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("PASS not_null_people__Name_"), "\(result.stderr)")
+    #expect(result.stderr.contains("PASS unique_people__Name_"), "\(result.stderr)")
+  }
 }
