@@ -305,3 +305,32 @@ private let smallProject: [String: String] = [
     return String(decoding: response, as: UTF8.self)
   }
 }
+
+@Suite struct ProjectDirectoryTests {
+  @Test func missingProjectDirectoryIsAUsageError() throws {
+    let result = try Executable.run(
+      ["run", "--project-dir", "/nonexistent/swdbt-project"], in: "/")
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains(
+        "error: project directory `/nonexistent/swdbt-project` does not exist"), "\(result.stderr)")
+  }
+
+  @Test func folderWithoutProjectFileIsAUsageError() throws {
+    let fixture = try ProjectFixture(["models/a.sql": "select 1\n"])
+    let result = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in"))
+  }
+
+  @Test func listWritesTheManifest() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["ls"], in: fixture.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let manifest = try fixture.read("target/manifest.json")
+    #expect(manifest.contains("\"model.shop.revenue\""))
+    #expect(
+      manifest.contains(
+        "\"dbt_schema_version\":\"https://schemas.getdbt.com/dbt/manifest/v12.json\""))
+  }
+}

@@ -74,6 +74,10 @@ struct Invocation {
     let compilation = try session.compile(
       loaded, existingRelations: existing, fullRefresh: fullRefresh, empty: empty)
     defer { ExitWithoutTeardown.keep(compilation) }
+    let invocationID = UUID().uuidString.lowercased()
+    // dbt writes the manifest after parsing, whatever the run does next.
+    let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
+    defer { manifest.finish(reportingTo: console) }
 
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
@@ -154,7 +158,7 @@ struct Invocation {
     let artifact = RunResults.json(
       results, compilation: compilation,
       elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-      command: kind.rawValue, invocationID: UUID().uuidString.lowercased(),
+      command: kind.rawValue, invocationID: invocationID,
       generatedAt: startedAt)
     let artifactPath =
       compilation.project.root + "/" + compilation.project.projectFile.targetPath
