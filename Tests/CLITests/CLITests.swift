@@ -334,3 +334,19 @@ private let smallProject: [String: String] = [
         "\"dbt_schema_version\":\"https://schemas.getdbt.com/dbt/manifest/v12.json\""))
   }
 }
+
+@Suite struct DocsRunResultsTests {
+  @Test func docsGenerateWritesRunResultsForWhatItCompiled() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["docs", "generate", "--empty-catalog"], in: fixture.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = try fixture.read("target/run_results.json")
+    let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    let results = document?["results"] as? [[String: Any]] ?? []
+    #expect(
+      Set(results.compactMap { $0["unique_id"] as? String })
+        == ["model.shop.stg_orders", "model.shop.revenue", "test.shop.not_null_revenue_revenue"],
+      "\(text)")
+    #expect(results.allSatisfy { $0["status"] as? String == "success" })
+  }
+}

@@ -155,20 +155,9 @@ struct Invocation {
       }
     }
     let elapsed = clock.now - start
-    let artifact = RunResults.json(
-      results, compilation: compilation,
-      elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-      command: kind.rawValue, invocationID: invocationID,
-      generatedAt: startedAt)
-    let artifactPath =
-      compilation.project.root + "/" + compilation.project.projectFile.targetPath
-      + "/run_results.json"
-    do throws(FileSystem.Failure) {
-      try FileSystem.createDirectory(FileSystem.parentDirectory(artifactPath))
-      try FileSystem.write(artifactPath, artifact)
-    } catch {
-      console.report([.error("write.failed", "cannot write run_results.json: \(error.reason)")])
-    }
+    RunResultsFile.write(
+      results, compilation: compilation, elapsed: elapsed, command: kind.rawValue,
+      invocationID: invocationID, generatedAt: startedAt, console: console)
     printer.summary(results, elapsed: elapsed)
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)
     if project.debugTimings {
