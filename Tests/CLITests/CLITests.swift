@@ -196,7 +196,8 @@ private let smallProject: [String: String] = [
   @Test func missingProjectSaysWhereItLooked() throws {
     let fixture = try ProjectFixture([:])
     let result = try Executable.run(["compile"], in: fixture.root)
-    #expect(result.status == 1)
+    // A usage error, as with `--project-dir` naming a folder without a project.
+    #expect(result.status == 64)
     #expect(
       result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in `\(fixture.root)`"))
     #expect(

@@ -104,3 +104,19 @@ import Testing
     }
   }
 }
+
+@Suite struct SeedShowTests {
+  @Test func seedShowPrintsTheFirstRowsOfEachSeed() async throws {
+    let rows = (1...8).map { "\($0),name\($0)" }.joined(separator: "\n")
+    let fixture = try await DatabaseFixture(
+      "seed_show", files: ["seeds/people.csv": "id,name\n\(rows)\n"])
+    let result = try fixture.swdbt(["seed", "--show"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.contains("First rows of \(fixture.relation("people")):"), "\(result.stdout)")
+    #expect(result.stdout.contains("| name5"))
+    #expect(!result.stdout.contains("| name6"))
+    // Without the flag, nothing is printed on stdout.
+    #expect(try fixture.swdbt(["seed"]).stdout.isEmpty)
+  }
+}

@@ -45,6 +45,8 @@ struct Invocation {
   var empty = false
   var eventTimeStart: BatchTime? = nil
   var eventTimeEnd: BatchTime? = nil
+  /// `seed --show`: the first rows of each seed loaded are printed after the run.
+  var showSeeds = false
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -159,6 +161,7 @@ struct Invocation {
       results, compilation: compilation, elapsed: elapsed, command: kind.rawValue,
       invocationID: invocationID, generatedAt: startedAt, console: console)
     printer.summary(results, elapsed: elapsed)
+    if showSeeds { showLoadedSeeds(results, compilation: compilation, control: control) }
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)
     if project.debugTimings {
       console.info(
@@ -172,6 +175,24 @@ struct Invocation {
       })
     {
       throw ExitCode(1)
+    }
+  }
+
+  /// Prints the first rows of each seed that loaded, on the idle control connection.
+  private func showLoadedSeeds(
+    _ results: [NodeResult], compilation: Compilation, control: TargetSession
+  ) {
+    let console = Console(format: project.logFormat)
+    for result in results.sorted(by: { $0.uniqueID < $1.uniqueID }) where result.status == .success
+    {
+      guard compilation.nodes[result.index].resourceType == .seed,
+        let relation = result.relationName
+      else { continue }
+      do {
+        console.out(try SeedPreview.text(of: relation, connection: control.connection))
+      } catch {
+        console.report([.warning("seed.show", "cannot show \(relation): \(error.message)")])
+      }
     }
   }
 
