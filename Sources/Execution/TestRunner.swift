@@ -58,6 +58,11 @@ struct TestRunner {
             + "select 1 from pg_catalog.pg_namespace where nspname = "
             + SQLQuoting.literal(schema))
         if present.rows.isEmpty {
+          // Tests running in parallel race on creating it (23505 on pg_namespace): one at a
+          // time; the lock's two-key space is apart from the target lock's one-key space.
+          try runner.run(
+            "select pg_advisory_xact_lock(hashtext('swdbt.schema'), hashtext(\(SQLQuoting.literal(schema))))"
+          )
           try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
         }
         // The previous run may have stored them as the other kind.
