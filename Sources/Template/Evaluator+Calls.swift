@@ -354,6 +354,10 @@ extension Evaluator {
     throws(Interrupt) -> Value
   {
     switch (op, left, right) {
+    case (.modulo, .string(let format), _):
+      let values: [Value]
+      if case .list(let items) = right { values = items } else { values = [right] }
+      return .string(try Filters.percentFormat(format, values, span, self))
     case (.add, .string(let a), .string(let b)): return .string(a + b)
     case (.add, .list(let a), .list(let b)): return .list(a + b)
     case (.multiply, .string(let text), .integer(let count)):

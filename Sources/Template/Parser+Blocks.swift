@@ -16,19 +16,28 @@ extension Parser {
 
   /// Parses `{% filter name(args) | other %}body{% endfilter %}`.
   mutating func parseFilterBlock(_ keyword: Token) throws(Diagnostic) -> TemplateNode {
-    var filters: [(name: String, arguments: [Argument], span: Span)] = []
-    repeat {
-      if !filters.isEmpty { _ = advance() }
-      let nameToken = try expectName(context: "naming a filter in `{% filter %}`")
-      var arguments: [Argument] = []
-      if isSymbol("(") { arguments = try parseArguments() }
-      filters.append((text(nameToken), arguments, nameToken.span))
-    } while isSymbol("|")
+    let filters = try parseFilterChain(leadingBar: false)
     try expectStatementEnd("filter")
     let body = try parseBody(until: ["endfilter"])
     _ = try closingTag(for: "filter", expected: ["endfilter"], opened: keyword.span)
     try expectStatementEnd("endfilter")
     return .filterBlock(filters: filters, body: body)
+  }
+
+  /// Parses `name(args) | other(args)`, after a `|` when `leadingBar` is set.
+  mutating func parseFilterChain(leadingBar: Bool = true) throws(Diagnostic) -> [(
+    name: String, arguments: [Argument], span: Span
+  )] {
+    var filters: [(name: String, arguments: [Argument], span: Span)] = []
+    if leadingBar { _ = advance() }
+    while true {
+      let nameToken = try expectName(context: "naming a filter")
+      var arguments: [Argument] = []
+      if isSymbol("(") { arguments = try parseArguments() }
+      filters.append((text(nameToken), arguments, nameToken.span))
+      guard isSymbol("|") else { return filters }
+      _ = advance()
+    }
   }
 
   /// Parses `{% call(params) macro(args) %}body{% endcall %}`; the body becomes `caller`.

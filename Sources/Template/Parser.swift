@@ -336,6 +336,16 @@ public struct Parser {
       try expectStatementEnd("endset")
       return .blockAssignment(name: targets[0], body: body, first.span)
     }
+    if isSymbol("|") {
+      // `{% set x | filter %}...{% endset %}`: the captured text goes through the filters.
+      let filters = try parseFilterChain()
+      try expectStatementEnd("set")
+      let body = try parseBody(until: ["endset"])
+      _ = try closingTag(for: "set", expected: ["endset"], opened: first.span)
+      try expectStatementEnd("endset")
+      return .blockAssignment(
+        name: targets[0], body: [.filterBlock(filters: filters, body: body)], first.span)
+    }
     if isSymbol(".") {
       _ = advance()
       let attribute = text(try expectName(context: "after `.` in `set`"))

@@ -168,4 +168,30 @@ import Testing
   func isTests(template: String, expected: String) {
     #expect(render(template) == expected)
   }
+
+  @Test(arguments: [
+    ("{% set x | upper %}ab{{ 'c' }}{% endset %}{{ x }}", "ABC"),
+    ("{{ '%s-%d' % ('a', 2) }} {{ '%.2f%%' % 1.5 }} {{ '%s!' | format('hi') }}", "a-2 1.50% hi!"),
+    (
+      "{% for i in [1, 2, 3] -%}\n  {%- if i == 2 %}{% continue %}{% endif %}{{ i }}\n{%- endfor %}",
+      "13"
+    ),
+  ])
+  func blockSetFiltersPercentFormattingAndWhitespaceControl(template: String, expected: String) {
+    #expect(render(template) == expected)
+  }
+
+  @Test func callBlockWithoutAMacroCallIsALocatedError() {
+    let output = render("{% call wrap %}x{% endcall %}")
+    #expect(output.contains("models/t.sql:1:9: error: `{% call %}` needs a macro call"))
+  }
+
+  @Test func callerBodySeesTheVariablesAroundTheCall() throws {
+    let host = try TestHost(
+      macroSource: "{% macro twice() %}{{ caller() }}{{ caller() }}{% endmacro %}")
+    let output = render(
+      "{% for c in ['a', 'b'] %}{% call twice() %}{{ c }}{{ loop.index }}{% endcall %}{% endfor %}",
+      host: host)
+    #expect(output == "a1a1b2b2")
+  }
 }
