@@ -60,7 +60,9 @@ extension Evaluator {
       callerScopes[key]?.removeLast()
       if callerScopes[key]?.isEmpty == true { callerScopes[key] = nil }
     }
-    return try evaluateCall(callee, arguments, span)
+    let result = try evaluateCall(callee, arguments, span)
+    if let changed = callerScopes[key]?.last { scopes = changed }
+    return result
   }
 
   /// Python's `sequence[start:stop:step]` on a list or string.

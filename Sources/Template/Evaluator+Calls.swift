@@ -118,6 +118,10 @@ extension Evaluator {
     try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
       try render(macro.body, into: &out)
     }
+    // Namespaces and lists a `{% call %}` body changed belong to the scopes around the call.
+    if !outer.isEmpty, let last = callerScopes[ObjectIdentifier(macro)]?.indices.last {
+      callerScopes[ObjectIdentifier(macro)]?[last] = Array(scopes.prefix(outer.count))
+    }
     return .string(out)
   }
 

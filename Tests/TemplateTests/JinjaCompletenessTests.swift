@@ -194,4 +194,14 @@ import Testing
       host: host)
     #expect(output == "a1a1b2b2")
   }
+
+  @Test func namespaceSetInACallerBodyIsSeenAfterTheCall() throws {
+    let host = try TestHost(
+      macroSource: "{% macro twice() %}{{ caller() }}{{ caller() }}{% endmacro %}")
+    let output = render(
+      "{% set ns = namespace(n=0, xs=[]) %}{% call twice() %}{% set ns.n = ns.n + 1 %}"
+        + "{% do ns.xs.append(ns.n) %}{% endcall %}{{ ns.n }} {{ ns.xs }}",
+      host: host)
+    #expect(output == "2 [1, 2]")
+  }
 }
