@@ -182,7 +182,10 @@ extension Evaluator {
     case "list":
       return .list(try iterate(arguments.positional.first ?? .list([]), span))
     case "loop.cycle":
-      guard case .integer(let position)? = receiver, !arguments.positional.isEmpty else {
+      let loop = scopes.last { $0["loop"] != nil }?["loop"]
+      guard case .dict(let entries)? = loop, case .integer(let position)? = entries["index0"],
+        !arguments.positional.isEmpty
+      else {
         throw fail("`loop.cycle` needs at least one value", span)
       }
       return arguments.positional[position % arguments.positional.count]

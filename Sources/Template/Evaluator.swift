@@ -157,8 +157,8 @@ public final class Evaluator {
         "index": .integer(position + 1), "index0": .integer(position),
         "revindex": .integer(length - position), "revindex0": .integer(length - position - 1),
         "first": .bool(position == 0), "last": .bool(position == length - 1),
-        "length": .integer(length), "depth": .integer(1), "depth0": .integer(0),
-        "cycle": .function(name: "loop.cycle", receiver: .integer(position)),
+        "length": .integer(length), "depth": Evaluator.one, "depth0": Evaluator.zero,
+        "cycle": Evaluator.loopCycle,
       ]
       if position > 0 { loop["previtem"] = items[position - 1] }
       if position < length - 1 { loop["nextitem"] = items[position + 1] }
@@ -174,6 +174,11 @@ public final class Evaluator {
       }
     }
   }
+
+  // Shared values: each new `Value` payload is a heap box, and loops make these per item.
+  static let one = Value.integer(1)
+  static let zero = Value.integer(0)
+  static let loopCycle = Value.function(name: "loop.cycle", receiver: nil)
 
   func iterate(_ value: Value, _ span: Span) throws(Interrupt) -> [Value] {
     switch value {
