@@ -204,4 +204,21 @@ import Testing
       host: host)
     #expect(output == "2 [1, 2]")
   }
+
+  @Test(arguments: [
+    (
+      "{% for i in [1] %}{% macro m() %}{% continue %}{% endmacro %}{% endfor %}",
+      "models/t.sql:1:37: error: `{% continue %}` outside a `{% for %}` loop"
+    ),
+    ("{{ 'abc' | as_number }}", "models/t.sql:1:4: error: `as_number` expects a number, got 'abc'"),
+    ("{{ [1] | batch(0) }}", "models/t.sql:1:4: error: `batch` expects a positive size"),
+    (
+      "{{ '{0} {1}'.format('a') }}",
+      "models/t.sql:1:4: error: format string needs a value for `{1}`"
+    ),
+    ("{{ '%d' % 'x' }}", "models/t.sql:1:4: error: `%d` needs a number, got string"),
+  ])
+  func badInputIsALocatedError(template: String, message: String) {
+    #expect(render(template).contains(message))
+  }
 }
