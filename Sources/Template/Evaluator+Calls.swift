@@ -94,7 +94,7 @@ extension Evaluator {
     file = macro.file
     // A `{% call %}` body sees the scopes around the call; a macro sees only its arguments.
     let outer = callerScopes.isEmpty ? [] : callerScopes[ObjectIdentifier(macro)]?.last ?? []
-    scopes = outer + [bindings]
+    scopes = outer.isEmpty ? [bindings] : outer + [bindings]
     if macro.catchesVarargs || macro.catchesKwargs || !arguments.keyword.isEmpty {
       bindExtraArguments(macro, arguments, into: &bindings)
     }
@@ -104,7 +104,7 @@ extension Evaluator {
       } else if let value = arguments.keyword.first(where: { $0.label == parameter.name })?.value {
         bindings[parameter.name] = value
       } else if let defaultValue = parameter.defaultValue {
-        scopes = outer + [bindings]
+        scopes = outer.isEmpty ? [bindings] : outer + [bindings]
         bindings[parameter.name] = try evaluateWithCallNote(macro, arguments) {
           () throws(Interrupt) in
           try evaluate(defaultValue)
@@ -113,7 +113,7 @@ extension Evaluator {
         bindings[parameter.name] = .undefined
       }
     }
-    scopes = outer + [bindings]
+    scopes = outer.isEmpty ? [bindings] : outer + [bindings]
     var out = ""
     try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
       try render(macro.body, into: &out)
