@@ -175,6 +175,12 @@ extension Evaluator {
       case .string(let text): return try stringMethod(name, text, arguments, span)
       case .dict(let entries): return try dictMethod(name, entries, arguments, span)
       case .list(let items): return try listMethod(name, items, arguments, span)
+      case .object(let object):
+        do {
+          return try object.call(method: name, arguments)
+        } catch {
+          throw .failure(error)
+        }
       default: break
       }
     }

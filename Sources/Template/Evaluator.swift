@@ -272,6 +272,9 @@ public final class Evaluator {
       case "database": return .relation(.init(index: relation.index, part: .database))
       default: break
       }
+    case .object(let object):
+      if let value = object.attribute(name) { return value }
+      if object.hasMethod(name) { return .function(name: name, receiver: base) }
     case .function(let function, let receiver):
       return .function(name: "\(function).\(name)", receiver: receiver)
     case .undefined:
