@@ -23,6 +23,7 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
+    .target(name: "Runtime", dependencies: ["Diagnostics", "Template"]),
     .target(
       name: "Project",
       dependencies: [
@@ -35,7 +36,7 @@ let package = Package(
     .target(
       name: "Compiler",
       dependencies: [
-        "Diagnostics", "Template", "Project", "Graph",
+        "Diagnostics", "Template", "Project", "Graph", "Runtime",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
@@ -104,6 +105,7 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
     .testTarget(name: "GraphTests", dependencies: ["Graph", "Diagnostics"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Template", "Diagnostics"]),
     .testTarget(
       name: "CompilerTests",
       dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],
