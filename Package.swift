@@ -23,7 +23,13 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
-    .target(name: "Runtime", dependencies: ["Diagnostics", "Template"]),
+    .target(
+      name: "Runtime",
+      dependencies: [
+        "Diagnostics", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
     .target(
       name: "Project",
       dependencies: [
@@ -66,7 +72,7 @@ let package = Package(
     .target(
       name: "Execution",
       dependencies: [
-        "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Template",
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Runtime", "Template",
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),

@@ -189,7 +189,7 @@ public struct ColumnClass: TemplateObject {
   }
 }
 
-/// The `api` object: `api.Column` (and `api.Relation`).
+/// The `api` object: `api.Column` and `api.Relation`.
 public struct APIObject: TemplateObject {
   /// Creates the object.
   public init() {}
@@ -199,9 +199,13 @@ public struct APIObject: TemplateObject {
   /// How `{{ api }}` renders.
   public var rendered: String { "<api>" }
 
-  /// `Column`.
+  /// `Column` and `Relation`.
   public func attribute(_ name: String) -> Value? {
-    name == "Column" ? .object(ColumnClass()) : nil
+    switch name {
+    case "Column": .object(ColumnClass())
+    case "Relation": .object(RelationClass())
+    default: nil
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import Compiler
 import Diagnostics
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// Applies a node's `grants` config after every build: grants what the config lists and
@@ -100,7 +101,7 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation) and `target`.
+/// What hooks may use: `this` (the node's relation object), `target` and `api`.
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
@@ -116,11 +117,15 @@ final class HookHost: TemplateHost {
   }
   func global(_ name: String) -> Value? {
     switch name {
-    case "this": this.map { .string($0.quoted) }
+    case "this":
+      this.map {
+        .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
+      }
     case "target": target.templateValue
+    case "api": .object(APIObject())
     default: nil
     }
   }
   func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { ["this", "target"] }
+  var knownNames: [String] { ["this", "target", "api"] }
 }

@@ -1,0 +1,25 @@
+import SwdbtTestSupport
+import Testing
+
+/// `this` in hooks is a relation object, as in dbt: its parts and methods, not only its text.
+@Suite struct RelationObjectRunTests {
+  @Test func hooksReadThePartsOfThis() async throws {
+    let hook =
+      "insert into {{ api.Relation.create(schema=this.schema, identifier='audit') }}"
+      + " select '{{ this.schema }}|{{ this.identifier }}|{{ this.name }}', count(*) from {{ this }}"
+    let fixture = try await DatabaseFixture(
+      "thishook",
+      projectYAML: """
+        on-run-start: ["create table if not exists {{ target.schema }}.audit (event text, n int)"]
+        """,
+      files: [
+        "models/m.sql":
+          "{{ config(materialized='table', post_hook=\"\(hook)\") }}\nselect 1 as x\n"
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select event, n::text from \"\(fixture.schema)\".audit")
+        == [["\(fixture.schema)|m|m", "1"]])
+  }
+}
