@@ -22,4 +22,21 @@ import Testing
       try fixture.rows("select event, n::text from \"\(fixture.schema)\".audit")
         == [["\(fixture.schema)|m|m", "1"]])
   }
+
+  @Test func thisInAnEphemeralModelHasItsSchemaAndName() async throws {
+    let fixture = try await DatabaseFixture(
+      "thiseph",
+      files: [
+        "models/eph.sql": """
+        {{ config(materialized='ephemeral') }}
+        select '{{ this.schema }}' as s, '{{ this.identifier }}' as i
+        """,
+        "models/m.sql": "{{ config(materialized='table') }}\nselect * from {{ ref('eph') }}\n",
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select s, i from \(fixture.relation("m"))")
+        == [[fixture.schema, "eph"]])
+  }
 }
