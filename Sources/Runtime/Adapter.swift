@@ -17,10 +17,18 @@ public struct AdapterObject: TemplateObject {
   /// `adapter` has methods only.
   public func attribute(_ name: String) -> Value? { nil }
 
-  /// The methods swdbt implements.
+  /// The methods swdbt implements, and those that need a connection while compiling.
   public func hasMethod(_ name: String) -> Bool {
-    ["dispatch", "quote", "type"].contains(name)
+    ["dispatch", "quote", "type"].contains(name) || AdapterObject.introspection.contains(name)
   }
+
+  /// dbt's `adapter` methods that query the database; swdbt compiles without a connection.
+  static let introspection: Set<String> = [
+    "get_relation", "get_columns_in_relation", "load_relation", "get_missing_columns",
+    "already_exists", "list_relations_without_caching", "get_relations_by_pattern",
+    "expand_target_column_types", "drop_relation", "create_schema", "drop_schema",
+    "rename_relation", "truncate_relation", "check_schema_exists", "list_schemas",
+  ]
 
   /// Calls `dispatch`, `quote` or `type`.
   public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
@@ -42,8 +50,13 @@ public struct AdapterObject: TemplateObject {
     case "quote":
       let identifier = try arguments.string(0, "identifier", function: "adapter.quote")
       return .string(Quoting.identifier(identifier))
-    default:
+    case "type":
       return .string(resolver.adapterType)
+    default:
+      throw .error(
+        "template.unsupported", "`adapter.\(name)` is not supported by swdbt",
+        at: arguments.range,
+        hint: "it queries the database, and swdbt compiles without a connection")
     }
   }
 }

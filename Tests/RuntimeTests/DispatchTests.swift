@@ -64,3 +64,16 @@ import Testing
         """)
   }
 }
+
+@Suite struct AdapterTests {
+  @Test func introspectionMethodsSayTheyNeedAConnection() {
+    #expect(
+      render("{{ adapter.get_relation(database='d', schema='s', identifier='t') }}") == """
+        ERROR models/m.sql:1:4: error: `adapter.get_relation` is not supported by swdbt
+        1 | {{ adapter.get_relation(database='d', schema='s', identifier='t') }}
+          |    ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+        hint: it queries the database, and swdbt compiles without a connection
+
+        """)
+  }
+}
