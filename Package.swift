@@ -49,7 +49,7 @@ let package = Package(
     .target(
       name: "DataTests",
       dependencies: [
-        "Compiler", "Diagnostics", "Project", "Template",
+        "Compiler", "Diagnostics", "Project", "Runtime", "Template",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
