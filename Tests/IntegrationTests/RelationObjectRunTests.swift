@@ -39,4 +39,22 @@ import Testing
       try fixture.rows("select s, i from \(fixture.relation("m"))")
         == [[fixture.schema, "eph"]])
   }
+
+  @Test func hooksCallDbtBuiltInMacros() async throws {
+    let fixture = try await DatabaseFixture(
+      "dbthook",
+      files: [
+        "models/m.sql": """
+        {{ config(materialized='table',
+            post_hook="alter table {{ this }} add column n {{ dbt.type_bigint() }}") }}
+        select 1 as x
+        """
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.scalar(
+        "select data_type from information_schema.columns where table_schema = '\(fixture.schema)'"
+          + " and table_name = 'm' and column_name = 'n'") == "bigint")
+  }
 }

@@ -101,7 +101,8 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation object), `target` and `api`.
+/// What hooks may use: `this` (the node's relation object), `target`, `api`, `adapter` and
+/// dbt's built-in macros (`dbt.type_int()`).
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
@@ -122,10 +123,12 @@ final class HookHost: TemplateHost {
         .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
       }
     case "target": target.templateValue
-    case "api": .object(APIObject())
-    default: nil
+    default: HookHost.builtIns.global(name)
     }
   }
-  func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { ["this", "target", "api"] }
+  func macro(named name: String) -> MacroDefinition? { HookHost.builtIns.macro(named: name) }
+  var knownNames: [String] { ["this", "target", "api", "dbt", "adapter"] }
+
+  /// dbt's built-in macros without the project's: hooks do not see project macros yet.
+  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }
