@@ -270,6 +270,7 @@ public final class Evaluator {
       case "identifier", "name", "table":
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
+      case "render": return .function(name: "relation.render", receiver: base)
       default: break
       }
     case .object(let object):

@@ -49,3 +49,13 @@ private struct Counter: TemplateObject {
         "ERROR models/t.sql:1:4: error: `plus` needs an integer"))
   }
 }
+
+@Suite struct RelationPlaceholderTests {
+  @Test func renderOfARecordedRelationIsItsPlaceholder() throws {
+    let relation = RelationPlaceholder(index: 3)
+    let host = try TestHost(globals: ["this": .relation(relation)])
+    #expect(
+      render("{{ this.render() }}|{{ this }}", host: host)
+        == relation.placeholder + "|" + relation.placeholder)
+  }
+}
