@@ -63,7 +63,7 @@ final class RenderEnvironment: Sendable {
         "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
         "target", "execute", "project_name",
       ]
-      + project.macros.keys.sorted()
+      + project.macros.keys.sorted() + ["adapter", "dbt", "api"] + BuiltinMacros.names
   }
 }
 

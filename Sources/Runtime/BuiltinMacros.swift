@@ -19,6 +19,9 @@ public enum BuiltinMacros {
     return table
   }()
 
+  /// The names callable as `dbt.x(...)` and bare `x(...)`, for "did you mean" hints.
+  public static var names: [String] { entryPoints.map(\.name) }
+
   /// The names callable as `dbt.x(...)` and bare `x(...)`, with their parameters.
   static let entryPoints: [(name: String, parameters: String)] = [
     ("any_value", "expression"),
