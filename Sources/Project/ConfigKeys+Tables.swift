@@ -112,7 +112,7 @@ extension ConfigKeys {
     "packages-install-path": .warning("swdbt does not install packages"),
     "clean-targets": .warning("swdbt has no `clean` command"),
     "require-dbt-version": .warning("swdbt is not dbt; its version is not checked"),
-    "dispatch": .warning("swdbt has no `adapter.dispatch`; macros resolve in the project"),
+    "dispatch": .implemented,
     "flags": .warning("swdbt reads its settings from the command line"),
     "query-comment": .warning("no comment is added to the statements swdbt sends"),
     "quoting": noQuoting,

@@ -151,6 +151,13 @@ extension Evaluator {
       case .string(let text): return try stringMethod(name, text, arguments, span)
       case .dict(let entries): return try dictMethod(name, entries, arguments, span)
       case .list(let items): return try listMethod(name, items, arguments, span)
+      case .relation where name == "relation.render": return receiver
+      case .object(let object):
+        do {
+          return try object.call(method: name, arguments)
+        } catch {
+          throw .failure(error)
+        }
       default: break
       }
     }

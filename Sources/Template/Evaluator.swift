@@ -306,8 +306,12 @@ public final class Evaluator {
       case "identifier", "name", "table":
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
+      case "render": return .function(name: "relation.render", receiver: base)
       default: break
       }
+    case .object(let object):
+      if let value = object.attribute(name) { return value }
+      if object.hasMethod(name) { return .function(name: name, receiver: base) }
     case .function(let function, let receiver):
       return .function(name: "\(function).\(name)", receiver: receiver)
     case .undefined:

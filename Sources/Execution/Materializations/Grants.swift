@@ -3,6 +3,7 @@ import Compiler
 import Diagnostics
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// Applies a node's `grants` config after every build: grants what the config lists and
@@ -100,7 +101,8 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation) and `target`.
+/// What hooks may use: `this` (the node's relation object), `target`, `api`, `adapter` and
+/// dbt's built-in macros (`dbt.type_int()`).
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
@@ -116,11 +118,17 @@ final class HookHost: TemplateHost {
   }
   func global(_ name: String) -> Value? {
     switch name {
-    case "this": this.map { .string($0.quoted) }
+    case "this":
+      this.map {
+        .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
+      }
     case "target": target.templateValue
-    default: nil
+    default: HookHost.builtIns.global(name)
     }
   }
-  func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { ["this", "target"] }
+  func macro(named name: String) -> MacroDefinition? { HookHost.builtIns.macro(named: name) }
+  var knownNames: [String] { ["this", "target", "api", "dbt", "adapter"] }
+
+  /// dbt's built-in macros without the project's: hooks do not see project macros yet.
+  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }
