@@ -120,7 +120,10 @@ def _split(args):
     command = " ".join(rest[:words]) if rest else "run"
     project_dir = os.getcwd()
     if "--project-dir" in kept:
-        project_dir = kept[kept.index("--project-dir") + 1]
+        # Relative to the test's working directory, as dbt reads it: swdbt runs inside it.
+        at = kept.index("--project-dir") + 1
+        project_dir = os.path.abspath(kept[at])
+        kept[at] = project_dir
     else:
         kept += ["--project-dir", project_dir]
     profiles_dir = os.environ.get("DBT_PROFILES_DIR")
