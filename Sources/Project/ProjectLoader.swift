@@ -68,6 +68,7 @@ public enum ProjectLoader {
     let name = projectFile.name
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
+    let jinja = YAMLJinja(vars: vars, environment: options.environment, target: target)
 
     struct Work: Sendable {
       enum Kind: Sendable {
@@ -192,7 +193,7 @@ public enum ProjectLoader {
         if case .yaml = item.kind { return .failed }
       }
       if case .yaml = item.kind {
-        return .schema(SchemaFile.parse(file, projectName: name, sink: sink))
+        return .schema(SchemaFile.parse(file, projectName: name, sink: sink, jinja: jinja))
       }
       let template: Template?
       do throws(Diagnostic) {
@@ -305,18 +306,6 @@ public enum ProjectLoader {
     models = dedupe(models, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
     seeds.sort { $0.uniqueID < $1.uniqueID }
     sources.sort { $0.uniqueID < $1.uniqueID }
-    // `schema: "{{ target.schema }}_crm"`, as dbt allows, so a source follows the target.
-    let host = EnvironmentHost(environment: options.environment, target: target)
-    for index in sources.indices {
-      sources[index].schema = host.renderSetting(
-        sources[index].schema, what: "schema of source `\(sources[index].sourceName)`",
-        at: sources[index].range, sink: sink)
-      if let database = sources[index].database {
-        sources[index].database = host.renderSetting(
-          database, what: "database of source `\(sources[index].sourceName)`",
-          at: sources[index].range, sink: sink)
-      }
-    }
     singularTests.sort { $0.uniqueID < $1.uniqueID }
 
     let modelNames = Set(models.indices.map { models[$0].name })

@@ -84,14 +84,16 @@ enum Hooks {
 
   /// Renders one hook or `on-run-start` statement.
   static func render(
-    _ text: String, this: RelationName?, target: TargetConfig, what: String
+    _ text: String, this: RelationName?, target: TargetConfig, what: String,
+    macros: [String: MacroDefinition] = [:]
   ) throws(StatementFailure) -> String {
     guard text.contains("{{") || text.contains("{%") else { return text }
     let file = SourceFile(path: what, text: text)
     do {
       let template = try Parser.parse(file)
-      return try Evaluator(host: HookHost(this: this, target: target), file: file).render(
-        template)
+      return try Evaluator(host: HookHost(this: this, target: target, macros: macros), file: file)
+        .render(
+          template)
     } catch {
       throw StatementFailure(
         error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
@@ -100,14 +102,17 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation) and `target`.
+/// What hooks may use: `this` (the node's relation), `target` and the project's macros.
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
+  /// The project's macros by name, which hooks may call as dbt allows.
+  let macros: [String: MacroDefinition]
 
-  init(this: RelationName?, target: TargetConfig) {
+  init(this: RelationName?, target: TargetConfig, macros: [String: MacroDefinition] = [:]) {
     self.this = this
     self.target = target
+    self.macros = macros
   }
 
   func hasFunction(_ name: String) -> Bool { false }
@@ -121,6 +126,6 @@ final class HookHost: TemplateHost {
     default: nil
     }
   }
-  func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { ["this", "target"] }
+  func macro(named name: String) -> MacroDefinition? { macros[name] }
+  var knownNames: [String] { ["this", "target"] + macros.keys.sorted() }
 }

@@ -1,0 +1,73 @@
+public import Diagnostics
+public import OrderedCollections
+public import Template
+
+/// Renders Jinja inside YAML values where dbt renders it (sources, `config:` blocks, `grants`,
+/// test arguments), with dbt's parse-time context: `var`, `env_var` and `target`.
+///
+/// Only strings holding `{{` or `{%` are rendered, so a project without Jinja in its YAML
+/// pays one byte scan per string.
+public struct YAMLJinja: Sendable {
+  /// Vars after `--vars` overrides.
+  public let vars: OrderedDictionary<String, Value>
+  /// The environment `env_var` reads.
+  public let environment: [String: String]
+  /// The chosen target.
+  public let target: TargetConfig?
+
+  /// Creates a renderer.
+  public init(
+    vars: OrderedDictionary<String, Value>, environment: [String: String], target: TargetConfig?
+  ) {
+    self.vars = vars
+    self.environment = environment
+    self.target = target
+  }
+
+  /// Whether a string holds Jinja.
+  static func holdsJinja(_ text: String) -> Bool {
+    text.contains("{{") || text.contains("{%")
+  }
+
+  /// Renders one string; errors name the YAML value and point at it.
+  public func render(_ text: String, what: String, at range: SourceRange?) throws(Diagnostic)
+    -> String
+  {
+    guard YAMLJinja.holdsJinja(text) else { return text }
+    let host = EnvironmentHost(environment: environment, target: target, vars: vars)
+    do {
+      return try host.render(text, path: range?.file.path ?? what)
+    } catch {
+      throw .error(
+        "schema.template", "cannot render the \(what): \(error.message)", at: range,
+        hint: error.hint ?? "YAML values may use `var()`, `env_var()` and `target`")
+    }
+  }
+
+  /// Renders every string inside a value (lists and mappings included); on an error reports it
+  /// and keeps the text.
+  func render(_ value: Value, what: String, at range: SourceRange?, sink: any DiagnosticSink)
+    -> Value
+  {
+    switch value {
+    case .string(let text):
+      guard YAMLJinja.holdsJinja(text) else { return value }
+      do {
+        return .string(try render(text, what: what, at: range))
+      } catch {
+        sink.emit(error)
+        return value
+      }
+    case .list(let items):
+      return .list(items.map { render($0, what: what, at: range, sink: sink) })
+    case .dict(let entries):
+      var rendered = entries
+      for (key, item) in entries {
+        rendered[key] = render(item, what: what, at: range, sink: sink)
+      }
+      return .dict(rendered)
+    default:
+      return value
+    }
+  }
+}
