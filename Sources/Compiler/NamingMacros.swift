@@ -58,8 +58,10 @@ struct NamingMacros: Sendable {
   /// A naming macro's error, with the node it was naming as a note.
   static func failure(_ error: Diagnostic, node: CompiledNode) -> Diagnostic {
     var diagnostic = error
+    // The call swdbt makes on the node's behalf has no place in the project: the node does.
+    diagnostic.notes.removeAll { $0.message.contains("called from <generate_") }
     diagnostic.notes.append(
-      Diagnostic.Note("while naming the relation of `\(node.name)`"))
+      Diagnostic.Note("while naming the relation of `\(node.name)` (\(node.originalFilePath))"))
     return diagnostic
   }
 

@@ -328,3 +328,73 @@ private let projectFile = """
     #expect(diagnosed > 100)
   }
 }
+
+/// Jinja in YAML values is rendered with `var`, `env_var` and `target`, as dbt renders it.
+@Suite struct YAMLJinjaLoaderTests {
+  @Test func sourcesConfigsAndTestArgumentsAreRendered() throws {
+    let fixture = try ProjectFixture([
+      "project.yml":
+        "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\nvars:\n  seed_name: raw_base\n",
+      "models/m.sql": "select 1 as x\n",
+      "models/_m.yml": """
+      version: 2
+      sources:
+        - name: raw
+          schema: "{{ target.schema }}_raw"
+          database: "{{ env_var('RAW_DB') }}"
+          tables:
+            - name: base
+              identifier: "{{ var('seed_name', 'base') }}"
+      models:
+        - name: m
+          config:
+            alias: "{{ var('seed_name') }}_m"
+            grants: {select: ["{{ env_var('GRANTEE') }}"]}
+            post_hook: "grant select on {{ this }} to x"
+          columns:
+            - name: x
+              data_tests:
+                - accepted_values: {values: ["{{ var('seed_name') }}", "{{ ref('x') }}"]}
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(
+      root: fixture.root, options: LoadOptions(environment: ["RAW_DB": "lake", "GRANTEE": "bi"]),
+      sink: sink)
+    #expect(sink.diagnostics.isEmpty, "\(sink.diagnostics.map(\.message))")
+    let source = try #require(project.sources.first)
+    #expect(source.schema == "dev_raw")
+    #expect(source.database == "lake")
+    #expect(source.identifier == "raw_base")
+    let model = try #require(project.models.first)
+    #expect(model.config.alias == "raw_base_m")
+    #expect(model.config["grants"] == .dict(["select": .list([.string("bi")])]))
+    // Hooks wait for run time, where `this` is known.
+    #expect(model.config["post_hook"] == .string("grant select on {{ this }} to x"))
+    let test = try #require(model.patch?.columns.first?.tests.first)
+    // What needs more than the parse-time context is left for the test's own rendering.
+    #expect(
+      test.arguments["values"] == .list([.string("raw_base"), .string("{{ ref('x') }}")]))
+  }
+
+  @Test func anUndefinedVarIsAnErrorAtTheValue() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/_s.yml": """
+      version: 2
+      sources:
+        - name: raw
+          tables:
+            - name: base
+              identifier: "{{ var('missing') }}"
+      """,
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let error = try #require(sink.diagnostics.first)
+    #expect(
+      error.message
+        == "cannot render the `identifier` value: var `missing` is not defined and has no default")
+    #expect(error.range?.start.line == 6)
+  }
+}
