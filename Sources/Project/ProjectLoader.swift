@@ -322,7 +322,12 @@ public enum ProjectLoader {
         seeds[index].config = seeds[index].config.merged(with: patch.config)
       }
     }
+    let seedNames = Set(seeds.map(\.name))
     for patch in modelPatches.values.sorted(by: { $0.name < $1.name }) {
+      if seedNames.contains(patch.name) {
+        sink.emit(.wrongResourceKey(patch, is: "seed", under: "models", belongs: "seeds"))
+        continue
+      }
       sink.emit(
         .warning(
           "schema.unknown-model",
@@ -330,6 +335,10 @@ public enum ProjectLoader {
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: modelNames)))
     }
     for patch in seedPatches.values.sorted(by: { $0.name < $1.name }) {
+      if modelNames.contains(patch.name) {
+        sink.emit(.wrongResourceKey(patch, is: "model", under: "seeds", belongs: "models"))
+        continue
+      }
       sink.emit(
         .warning(
           "schema.unknown-seed",

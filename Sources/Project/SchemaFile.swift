@@ -244,3 +244,17 @@ public struct SchemaFile: Sendable {
     }
   }
 }
+
+extension Diagnostic {
+  /// A properties entry under the key of another resource type: dbt leaves it unattached and
+  /// warns, and so does swdbt.
+  static func wrongResourceKey(
+    _ patch: ModelPatch, is kind: String, under key: String, belongs right: String
+  ) -> Diagnostic {
+    .warning(
+      "schema.wrong-resource-key",
+      "`\(patch.name)` is a \(kind), but it is described under `\(key):`; its properties are "
+        + "not applied",
+      at: patch.range, hint: "move the `\(patch.name)` entry under `\(right):`")
+  }
+}

@@ -398,3 +398,37 @@ private let projectFile = """
     #expect(error.range?.start.line == 6)
   }
 }
+
+/// A properties entry under the wrong key is not attached, as in dbt, and the warning says where
+/// it belongs.
+@Suite struct WrongResourceKeyTests {
+  @Test func aSeedDescribedUnderModelsIsAWarningNamingTheSeedsKey() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "seeds/people.csv": "id\n1\n",
+      "models/m.sql": "select 1\n",
+      "seeds/_seeds.yml": """
+      version: 2
+      models:
+        - name: people
+          description: the people
+        - name: m
+      seeds:
+        - name: m
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(project.seeds.first?.patch == nil)
+    let messages = sink.diagnostics.map {
+      "\($0.range?.start.line ?? 0): \($0.message) | \($0.hint ?? "")"
+    }
+    #expect(
+      messages == [
+        "3: `people` is a seed, but it is described under `models:`; its properties are not "
+          + "applied | move the `people` entry under `seeds:`",
+        "7: `m` is a model, but it is described under `seeds:`; its properties are not "
+          + "applied | move the `m` entry under `models:`",
+      ])
+  }
+}
