@@ -64,11 +64,14 @@ public enum ProjectLoader {
   public static func load(
     root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
   ) throws(Diagnostic) -> LoadedProject {
-    let projectFile = try readProjectFile(root: root, sink: sink)
+    var projectFile = try readProjectFile(root: root, sink: sink)
     let name = projectFile.name
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
     let jinja = YAMLJinja(vars: vars, environment: options.environment, target: target)
+    // `+schema: "{{ var('x') }}"` in the project file, rendered once vars are known.
+    projectFile.models = projectFile.models.rendered(with: jinja, .model, sink: sink)
+    projectFile.seeds = projectFile.seeds.rendered(with: jinja, .seed, sink: sink)
 
     struct Work: Sendable {
       enum Kind: Sendable {

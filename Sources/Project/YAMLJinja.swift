@@ -29,6 +29,16 @@ public struct YAMLJinja: Sendable {
     text.contains("{{") || text.contains("{%")
   }
 
+  /// Whether a value holds Jinja anywhere inside.
+  static func holdsJinja(_ value: Value) -> Bool {
+    switch value {
+    case .string(let text): holdsJinja(text)
+    case .list(let items): items.contains(where: holdsJinja)
+    case .dict(let entries): entries.values.contains(where: holdsJinja)
+    default: false
+    }
+  }
+
   /// Renders one string; errors name the YAML value and point at it.
   public func render(_ text: String, what: String, at range: SourceRange?) throws(Diagnostic)
     -> String
@@ -69,5 +79,33 @@ public struct YAMLJinja: Sendable {
     default:
       return value
     }
+  }
+}
+
+extension ConfigTree {
+  /// This tree with the Jinja in its config values rendered and then checked (hooks wait for
+  /// run time); a tree without Jinja is returned as it is.
+  func rendered(
+    with jinja: YAMLJinja, _ resource: ResourceType, sink: any DiagnosticSink
+  ) -> ConfigTree {
+    var tree = self
+    var values = config.values
+    for (key, value) in config.values
+    where key != "pre_hook" && key != "post_hook" && YAMLJinja.holdsJinja(value) {
+      let rendered = jinja.render(value, what: "`+\(key)` value", at: range, sink: sink)
+      if let problem = ConfigSchema.check(key, rendered, for: resource, at: range) {
+        sink.emit(problem)
+        if problem.severity == .error {
+          values.removeValue(forKey: key)
+          continue
+        }
+      }
+      values[key] = rendered
+    }
+    tree.config = NodeConfig(values)
+    for (name, child) in children {
+      tree.children[name] = child.rendered(with: jinja, resource, sink: sink)
+    }
+    return tree
   }
 }

@@ -377,6 +377,36 @@ private let projectFile = """
       test.arguments["values"] == .list([.string("raw_base"), .string("{{ ref('x') }}")]))
   }
 
+  @Test func projectFileModelConfigsAreRenderedThenChecked() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": """
+      name: shop
+      targets:
+        dev: {type: postgres, schema: dev}
+      vars:
+        mart_schema: finance
+      models:
+        shop:
+          +materialized: "{{ 'table' if target.name == 'dev' else 'view' }}"
+          +schema: "{{ var('mart_schema') }}"
+          +post-hook: "analyze {{ this }}"
+          staging:
+            +materialized: "{{ 'tabel' }}"
+      """,
+      "models/m.sql": "select 1\n",
+      "models/staging/s.sql": "select 1\n",
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let model = try #require(project.models.first { $0.name == "m" })
+    #expect(model.config.materialized == "table")
+    #expect(model.config.schema == "finance")
+    #expect(model.config["post_hook"] == .string("analyze {{ this }}"))
+    // A rendered value is checked like a literal one.
+    #expect(sink.diagnostics.map(\.severity) == [.error])
+    #expect(sink.diagnostics.first?.message.contains("tabel") == true)
+  }
+
   @Test func anUndefinedVarIsAnErrorAtTheValue() throws {
     let fixture = try ProjectFixture([
       "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
