@@ -123,3 +123,35 @@ import Testing
     #expect(try fixture.scalar("select state from \(fixture.relation("on_run_hook"))") == "start")
   }
 }
+
+/// Model and seed hooks may call the project's macros, as in dbt.
+@Suite struct HookMacroTests {
+  @Test func modelAndSeedHooksCallProjectMacros() async throws {
+    let fixture = try await DatabaseFixture(
+      "nodehookmacro",
+      files: [
+        "models/m.sql":
+          "{{ config(materialized='table', post_hook=\"{{ note_built('m') }}\") }}\nselect 1 as x\n",
+        "seeds/s.csv": "id\n1\n",
+        "models/_s.yml": """
+        version: 2
+        seeds:
+          - name: s
+            config:
+              post_hook: "{{ note_built('s') }}"
+        """,
+        "macros/notes.sql": """
+        {% macro note_built(name) %}
+          insert into {{ target.schema }}.built_log values ('{{ name }}')
+        {% endmacro %}
+        """,
+      ])
+    _ = try fixture.connection.execute(
+      "create schema \"\(fixture.schema)\"; create table \(fixture.relation("built_log")) (name text)"
+    )
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let names = try fixture.rows("select name from \(fixture.relation("built_log")) order by 1")
+    #expect(names.compactMap { $0[0] } == ["m", "s"])
+  }
+}

@@ -73,12 +73,14 @@ enum Grants {
 enum Hooks {
   /// The hook statements of a config key (a string or a list of strings).
   static func statements(
-    _ key: String, of node: CompiledNode, target: TargetConfig
+    _ key: String, of node: CompiledNode, target: TargetConfig,
+    macros: [String: MacroDefinition] = [:]
   ) throws(StatementFailure) -> [String] {
     guard let value = node.config[key] else { return [] }
     let texts = NodeConfig.strings(value)
     return try texts.map { (text: String) throws(StatementFailure) -> String in
-      try render(text, this: node.relation, target: target, what: "\(key) of \(node.name)")
+      try render(
+        text, this: node.relation, target: target, what: "\(key) of \(node.name)", macros: macros)
     }
   }
 
