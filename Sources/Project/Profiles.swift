@@ -97,14 +97,17 @@ final class EnvironmentHost: TemplateHost {
   let target: TargetConfig?
   /// Vars for `var()`, where the context has them (YAML values; not target settings).
   let vars: OrderedDictionary<String, Value>?
+  /// `{% docs %}` blocks for `doc()`, where the context has them (descriptions).
+  let docs: [String: DocsBlock]?
 
   init(
     environment: [String: String], target: TargetConfig? = nil,
-    vars: OrderedDictionary<String, Value>? = nil
+    vars: OrderedDictionary<String, Value>? = nil, docs: [String: DocsBlock]? = nil
   ) {
     self.environment = environment
     self.target = target
     self.vars = vars
+    self.docs = docs
   }
 
   /// Renders a setting's template text, trimmed.
@@ -114,9 +117,20 @@ final class EnvironmentHost: TemplateHost {
     return try Evaluator(host: self, file: file).render(template).trimmingWhitespace()
   }
 
-  func hasFunction(_ name: String) -> Bool { name == "env_var" || (name == "var" && vars != nil) }
+  func hasFunction(_ name: String) -> Bool {
+    name == "env_var" || (name == "var" && vars != nil) || (name == "doc" && docs != nil)
+  }
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    if name == "doc", let docs {
+      let docName = try arguments.string(0, "name", function: "doc")
+      guard let block = docs[docName] else {
+        throw .error(
+          "project.unknown-doc", "unknown docs block `\(docName)`", at: arguments.range,
+          hint: Suggestions.didYouMean(docName, in: docs.keys))
+      }
+      return .string(block.text.trimmingWhitespace())
+    }
     if name == "var", let vars {
       let variable = try arguments.string(0, "name", function: "var")
       if let value = vars[variable] { return value }

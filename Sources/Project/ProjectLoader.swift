@@ -312,16 +312,28 @@ public enum ProjectLoader {
     singularTests.sort { $0.uniqueID < $1.uniqueID }
 
     let modelNames = Set(models.indices.map { models[$0].name })
+    for index in sources.indices {
+      if YAMLJinja.holdsJinja(sources[index].description) {
+        sources[index].description = jinja.describe(
+          sources[index].description, docs: docs, at: sources[index].range, sink: sink)
+      }
+      for column in sources[index].columns.indices
+      where YAMLJinja.holdsJinja(sources[index].columns[column].description) {
+        sources[index].columns[column].description = jinja.describe(
+          sources[index].columns[column].description, docs: docs,
+          at: sources[index].columns[column].range, sink: sink)
+      }
+    }
     for index in models.indices {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
-        models[index].patch = patch
+        models[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         models[index].config = models[index].config.merged(with: patch.config)
         ConstraintReader.warnIfUnenforced(models[index], sink: sink)
       }
     }
     for index in seeds.indices {
       if let patch = seedPatches.removeValue(forKey: seeds[index].name) {
-        seeds[index].patch = patch
+        seeds[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         seeds[index].config = seeds[index].config.merged(with: patch.config)
       }
     }

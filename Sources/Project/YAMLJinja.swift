@@ -29,6 +29,41 @@ public struct YAMLJinja: Sendable {
     text.contains("{{") || text.contains("{%")
   }
 
+  /// A description with its Jinja rendered, `doc()` included; on an error reports it and keeps
+  /// the text.
+  func describe(
+    _ text: String, docs: [String: DocsBlock], at range: SourceRange?, sink: any DiagnosticSink
+  ) -> String {
+    guard YAMLJinja.holdsJinja(text) else { return text }
+    let host = EnvironmentHost(environment: environment, target: target, vars: vars, docs: docs)
+    do {
+      return try host.render(text, path: range?.file.path ?? "description")
+    } catch {
+      sink.emit(
+        .error(
+          "schema.template", "cannot render the description: \(error.message)", at: range,
+          hint: error.hint))
+      return text
+    }
+  }
+
+  /// A patch with its descriptions rendered.
+  func describe(_ patch: ModelPatch, docs: [String: DocsBlock], sink: any DiagnosticSink)
+    -> ModelPatch
+  {
+    // Written only where there is Jinja: 100,000 patches are not copied for nothing.
+    var patch = patch
+    if YAMLJinja.holdsJinja(patch.description) {
+      patch.description = describe(patch.description, docs: docs, at: patch.range, sink: sink)
+    }
+    for index in patch.columns.indices
+    where YAMLJinja.holdsJinja(patch.columns[index].description) {
+      patch.columns[index].description = describe(
+        patch.columns[index].description, docs: docs, at: patch.columns[index].range, sink: sink)
+    }
+    return patch
+  }
+
   /// Whether a value holds Jinja anywhere inside.
   static func holdsJinja(_ value: Value) -> Bool {
     switch value {

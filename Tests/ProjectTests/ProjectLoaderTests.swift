@@ -407,6 +407,35 @@ private let projectFile = """
     #expect(sink.diagnostics.first?.message.contains("tabel") == true)
   }
 
+  @Test func descriptionsRenderDocBlocks() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/m.sql": "select 1 as x\n",
+      "models/docs.md": "{% docs orders %}\nOne row per order.\n{% enddocs %}\n",
+      "models/_m.yml": """
+      version: 2
+      sources:
+        - name: raw
+          tables:
+            - name: base
+              description: "From {{ target.name }}: {{ doc('orders') }}"
+      models:
+        - name: m
+          description: "{{ doc('orders') }}"
+          columns:
+            - name: x
+              description: "x of {{ doc('orders') }}"
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.isEmpty, "\(sink.diagnostics.map(\.message))")
+    let model = try #require(project.models.first)
+    #expect(model.patch?.description == "One row per order.")
+    #expect(model.patch?.columns.first?.description == "x of One row per order.")
+    #expect(project.sources.first?.description == "From dev: One row per order.")
+  }
+
   @Test func anUndefinedVarIsAnErrorAtTheValue() throws {
     let fixture = try ProjectFixture([
       "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
