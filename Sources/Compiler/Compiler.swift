@@ -142,7 +142,7 @@ public enum Compiler {
     // Taken out of `linked`, not shared with it: the first change would copy 30,000 nodes.
     var nodes = linked.nodes
     linked.nodes = []
-    let naming = NamingMacros(project)
+    let naming = environment.naming
     nodes.concurrentUpdate { nodes, index in
       switch nodes[index].resourceType {
       case .model where nodes[index].config.materialized != "ephemeral", .seed:

@@ -28,10 +28,16 @@ struct NamingMacros: Sendable {
 
   /// The node's relation, each part from the project's macro where it has one.
   func relation(of node: CompiledNode) throws(Diagnostic) -> RelationName {
+    try relation(
+      name: node.name, config: node.config, node: NamingMacros.nodeValue(node))
+  }
+
+  /// A relation from a node's name, config and `node` value.
+  func relation(name: String, config: NodeConfig, node value: Value) throws(Diagnostic)
+    -> RelationName
+  {
     let target = project.target
-    var relation = RelationNaming.relation(name: node.name, config: node.config, target: target)
-    guard schema != nil || alias != nil || database != nil else { return relation }
-    let value = NamingMacros.nodeValue(node)
+    var relation = RelationNaming.relation(name: name, config: config, target: target)
     let host = NamingHost(project: project)
     func render(_ template: Template?, _ name: String, _ custom: String?) throws(Diagnostic)
       -> String?
@@ -42,13 +48,13 @@ struct NamingMacros: Sendable {
         variables: [name: custom.map { .string($0) } ?? .none, "node": value])
       return try evaluator.render(template).trimmingWhitespace()
     }
-    if let text = try render(schema, "custom_schema_name", node.config.schema) {
+    if let text = try render(schema, "custom_schema_name", config.schema) {
       relation.schema = text
     }
-    if let text = try render(alias, "custom_alias_name", node.config.alias) {
+    if let text = try render(alias, "custom_alias_name", config.alias) {
       relation.identifier = text
     }
-    if let text = try render(database, "custom_database_name", node.config.database) {
+    if let text = try render(database, "custom_database_name", config.database) {
       // The target's own database stays implicit, as without the override.
       relation.database = text.isEmpty || text == target.database ? nil : text
     }
@@ -67,14 +73,43 @@ struct NamingMacros: Sendable {
 
   /// `node` as the naming macros see it: dbt's fields that naming code reads.
   static func nodeValue(_ node: CompiledNode) -> Value {
+    nodeValue(
+      name: node.name, uniqueID: node.uniqueID, resourceType: node.resourceType, fqn: node.fqn,
+      originalFilePath: node.originalFilePath, config: node.config)
+  }
+
+  /// `node` from its fields.
+  static func nodeValue(
+    name: String, uniqueID: String, resourceType: ResourceType, fqn: [String],
+    originalFilePath: String, config: NodeConfig
+  ) -> Value {
     .dict([
-      "name": .string(node.name), "unique_id": .string(node.uniqueID),
-      "resource_type": .string(node.resourceType.rawValue),
-      "fqn": .list(node.fqn.map { .string($0) }),
-      "package_name": .string(node.fqn.first ?? ""),
-      "original_file_path": .string(node.originalFilePath),
-      "config": .dict(node.config.values),
+      "name": .string(name), "unique_id": .string(uniqueID),
+      "resource_type": .string(resourceType.rawValue),
+      "fqn": .list(fqn.map { .string($0) }),
+      "package_name": .string(fqn.first ?? ""),
+      "original_file_path": .string(originalFilePath),
+      "config": .dict(config.values),
     ])
+  }
+
+  /// The relation `is_incremental()` looks for: the model's, named by the project's macros.
+  func relation(ofModel name: String, config: NodeConfig) throws(Diagnostic) -> RelationName {
+    let uniqueID = "model.\(project.name).\(name)"
+    // Models are sorted by unique id.
+    let models = project.models
+    var low = 0
+    var high = models.count
+    while low < high {
+      let middle = (low + high) / 2
+      if models[middle].uniqueID < uniqueID { low = middle + 1 } else { high = middle }
+    }
+    let model = low < models.count && models[low].uniqueID == uniqueID ? models[low] : nil
+    let value = NamingMacros.nodeValue(
+      name: name, uniqueID: uniqueID, resourceType: .model,
+      fqn: model?.fqn ?? [project.name, name],
+      originalFilePath: model?.originalFilePath ?? "", config: config)
+    return try relation(name: name, config: config, node: value)
   }
 }
 

@@ -105,6 +105,30 @@ import Testing
     #expect(try fixture.scalar("select y from \(fixture.relation("plain"))") == "2")
   }
 
+  @Test func isIncrementalLooksWhereTheProjectMacroBuilds() async throws {
+    let fixture = try await DatabaseFixture("gsninc", files: [:])
+    let custom = fixture.schema + "inc"
+    try fixture.project.write(
+      "macros/generate_schema_name.sql",
+      """
+      {% macro generate_schema_name(custom_schema_name, node) -%}
+        {{ custom_schema_name | trim if custom_schema_name else target.schema }}
+      {%- endmacro %}
+      """)
+    try fixture.project.write(
+      "models/m.sql",
+      """
+      {{ config(materialized='incremental', schema='\(custom)') }}
+      select 1 as x {% if is_incremental() %} where false {% endif %}
+      """)
+    for _ in 0..<2 {
+      let result = try fixture.swdbt(["run"])
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    // The second run saw the table and added nothing.
+    #expect(try fixture.scalar("select count(*) from \"\(custom)\".m") == "1")
+  }
+
   @Test func aProjectMacroRunsFromOnRunStart() async throws {
     let fixture = try await DatabaseFixture(
       "hookmacro",
