@@ -124,7 +124,7 @@ final class NamingHost: TemplateHost {
 
   static let defaults: Set<String> = [
     "default__generate_schema_name", "default__generate_alias_name",
-    "default__generate_database_name", "var",
+    "default__generate_database_name", "generate_schema_name_for_env", "var",
   ]
 
   func hasFunction(_ name: String) -> Bool { NamingHost.defaults.contains(name) }
@@ -136,6 +136,12 @@ final class NamingHost: TemplateHost {
     switch name {
     case "default__generate_schema_name":
       return .string(RelationNaming.schema(custom: given, target: project.target))
+    case "generate_schema_name_for_env":
+      // dbt's other built-in: the custom schema as written, on the `prod` target only.
+      guard project.target.name == "prod", let given else {
+        return .string(project.target.schema)
+      }
+      return .string(given)
     case "default__generate_alias_name":
       guard let given else {
         if case .dict(let fields)? = node, let name = fields["name"]?.stringValue {

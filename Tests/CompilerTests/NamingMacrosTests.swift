@@ -39,6 +39,19 @@ import Testing
     #expect(names["plain"] == "\"dev\".\"plain_plain\"")
   }
 
+  @Test func generateSchemaNameForEnvKeepsTheTargetSchemaOutsideProd() throws {
+    let (names, sink) = try relations([
+      "models/stg.sql": "{{ config(schema='staging') }}\nselect 1\n",
+      "macros/naming.sql": """
+      {% macro generate_schema_name(custom_schema_name, node) -%}
+        {{ generate_schema_name_for_env(custom_schema_name, node) }}
+      {%- endmacro %}
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(names["stg"] == "\"dev\".\"stg\"")
+  }
+
   @Test func withoutOverridesTheDefaultsApply() throws {
     let (names, _) = try relations([
       "models/stg.sql": "{{ config(schema='staging') }}\nselect 1\n"
