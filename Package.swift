@@ -24,6 +24,13 @@ let package = Package(
       ]
     ),
     .target(
+      name: "Runtime",
+      dependencies: [
+        "Diagnostics", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
+    .target(
       name: "Project",
       dependencies: [
         "Adapter", "Diagnostics", "Template",
@@ -35,14 +42,14 @@ let package = Package(
     .target(
       name: "Compiler",
       dependencies: [
-        "Diagnostics", "Template", "Project", "Graph",
+        "Diagnostics", "Template", "Project", "Graph", "Runtime",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
     .target(
       name: "DataTests",
       dependencies: [
-        "Compiler", "Diagnostics", "Project", "Template",
+        "Compiler", "Diagnostics", "Project", "Runtime", "Template",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
@@ -65,7 +72,7 @@ let package = Package(
     .target(
       name: "Execution",
       dependencies: [
-        "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Template",
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Runtime", "Template",
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
@@ -104,6 +111,7 @@ let package = Package(
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]),
     .testTarget(name: "GraphTests", dependencies: ["Graph", "Diagnostics"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Template", "Diagnostics"]),
     .testTarget(
       name: "CompilerTests",
       dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],

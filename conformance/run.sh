@@ -4,6 +4,7 @@
 # per-folder counts and `N passed, M failed`, and fails on any failure not listed in
 # conformance/expected-failures.txt. Other arguments go to run.py (-k EXPR, --timeout S).
 set -euo pipefail
+here="$(pwd)"
 cd "$(dirname "$0")"
 binary=""
 args=()
@@ -14,6 +15,11 @@ while [ $# -gt 0 ]; do
     *) args+=("$1"); shift ;;
   esac
 done
+# A relative --binary is relative to where the script was called from.
+case "$binary" in
+  "" | /*) ;;
+  *) binary="$here/$binary" ;;
+esac
 ./setup.sh
 if [ -z "$binary" ]; then
   (cd .. && swift build --product swdbt)

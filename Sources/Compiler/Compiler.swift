@@ -214,7 +214,17 @@ public enum Compiler {
           } else {
             names.append(quotedNames[targetIndex])
           }
-          relations.append(frozenNodes[targetIndex].relation)
+          if targetIndex == index, frozenNodes[index].relation == nil,
+            frozenNodes[index].resourceType == .model
+          {
+            // `this` in an ephemeral model: dbt's `this.schema` / `.identifier` still name
+            // where the model would be built, though the model itself becomes a CTE.
+            relations.append(
+              RelationNaming.relation(
+                name: frozenNodes[index].name, config: frozenNodes[index].config, target: target))
+          } else {
+            relations.append(frozenNodes[targetIndex].relation)
+          }
           if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
             frozenNodes[targetIndex].config.materialized == "ephemeral"
           {

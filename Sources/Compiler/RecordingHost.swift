@@ -1,6 +1,7 @@
 public import Diagnostics
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// A relation a template asked for, before linking.
@@ -35,6 +36,8 @@ final class RenderEnvironment: Sendable {
   let hostNames: [String]
   /// The project's `generate_*_name` macros, if it defines any.
   let naming: NamingMacros?
+  /// Macro lookup and `adapter.dispatch`: the project's macros, then swdbt's built-in ones.
+  let macros: MacroResolver
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
@@ -55,12 +58,15 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
+    macros = MacroResolver(
+      projectName: project.name, projectMacros: project.macros,
+      searchOrders: project.projectFile.dispatch)
     hostNames =
       [
         "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
         "target", "execute", "project_name",
       ]
-      + project.macros.keys.sorted()
+      + project.macros.keys.sorted() + ["adapter", "dbt", "api"] + BuiltinMacros.names
   }
 }
 
@@ -111,7 +117,7 @@ final class RecordingHost: TemplateHost {
 
   var knownNames: [String] { environment.hostNames }
 
-  func macro(named name: String) -> MacroDefinition? { environment.project.macros[name] }
+  func macro(named name: String) -> MacroDefinition? { environment.macros.macro(named: name) }
 
   func global(_ name: String) -> Value? {
     switch name {
@@ -120,7 +126,7 @@ final class RecordingHost: TemplateHost {
     case "execute": .bool(true)
     case "project_name": .string(environment.project.name)
     case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
-    default: nil
+    default: environment.macros.global(name)
     }
   }
 

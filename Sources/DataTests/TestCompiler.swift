@@ -2,6 +2,7 @@ public import Compiler
 public import Diagnostics
 import OrderedCollections
 public import Project
+import Runtime
 import Template
 
 /// Compiles generic tests to SQL that returns the failing rows: the built-in `not_null`,
@@ -155,27 +156,30 @@ public enum TestCompiler {
     }
     let range = test.range ?? SourceRange(file: definition.file, span: definition.span)
     let arguments = Arguments(positional: [], keyword: keyword, range: range)
-    let host = MacroHost(macros: project.macros)
+    let host = MacroHost(
+      resolver: MacroResolver(
+        projectName: project.name, projectMacros: project.macros,
+        searchOrders: project.projectFile.dispatch))
     let evaluator = Evaluator(host: host, file: definition.file)
     let value = try evaluator.call(definition, arguments)
     return (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n"
   }
 }
 
-/// Lets custom tests call project macros; nothing else from the outside.
+/// Lets custom tests call project macros and dbt's built-in ones (`dbt`, `adapter`, `api`).
 final class MacroHost: TemplateHost {
-  let macros: [String: MacroDefinition]
+  let resolver: MacroResolver
 
-  init(macros: [String: MacroDefinition]) { self.macros = macros }
+  init(resolver: MacroResolver) { self.resolver = resolver }
 
   func hasFunction(_ name: String) -> Bool { false }
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     throw .error(
       "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
   }
-  func global(_ name: String) -> Value? { nil }
-  func macro(named name: String) -> MacroDefinition? { macros[name] }
-  var knownNames: [String] { macros.keys.sorted() }
+  func global(_ name: String) -> Value? { resolver.global(name) }
+  func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
+  var knownNames: [String] { resolver.projectMacros.keys.sorted() }
 }
 
 /// Quoting for test SQL.

@@ -83,7 +83,10 @@ public enum Manifest {
       }
       writer.endObject()
     }
-    for empty in ["macros", "docs", "exposures", "metrics", "groups", "selectors", "disabled"] {
+    for empty in [
+      "macros", "docs", "exposures", "metrics", "groups", "selectors", "disabled", "group_map",
+      "saved_queries", "semantic_models", "unit_tests",
+    ] {
       writer.key(empty)
       writer.beginObject()
       writer.endObject()
@@ -112,19 +115,36 @@ public enum Manifest {
     writer.string(details?.path ?? node.originalFilePath)
     writer.key("original_file_path")
     writer.string(node.originalFilePath)
+    // dbt's loader requires `database`, `schema`, `alias` (`identifier` for sources) and
+    // `checksum` on every node: a node without a relation (a test) gets its name in the
+    // target's schema, as dbt does.
+    let target = compilation.project.target
+    writer.key("database")
+    writer.string(node.relation?.database)
+    writer.key("schema")
+    writer.string(node.relation?.schema ?? target.schema)
+    writer.key(node.resourceType == .source ? "identifier" : "alias")
+    writer.string(node.relation?.identifier ?? node.name)
     if let relation = node.relation {
-      writer.key("database")
-      writer.string(relation.database)
-      writer.key("schema")
-      writer.string(relation.schema)
-      writer.key(node.resourceType == .source ? "identifier" : "alias")
-      writer.string(relation.identifier)
       writer.key("relation_name")
       writer.string(relation.quoted)
     }
-    if node.resourceType == .source, let source = details?.source {
+    if node.resourceType == .source {
       writer.key("source_name")
-      writer.string(source)
+      writer.string(details?.source ?? "")
+      writer.key("source_description")
+      writer.string("")
+      writer.key("loader")
+      writer.string("")
+    } else {
+      // No file hash: dbt's own value for "not computed" (state comparison is not supported).
+      writer.key("checksum")
+      writer.beginObject()
+      writer.key("name")
+      writer.string("none")
+      writer.key("checksum")
+      writer.string("")
+      writer.endObject()
     }
     writer.key("description")
     writer.string(details?.description ?? "")

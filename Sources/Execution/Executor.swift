@@ -371,6 +371,7 @@ public final class Executor: Sendable {
         : "\(outcome.failures) failing row\(outcome.failures == 1 ? "" : "s")"
       if let sample = outcome.sample { result.details.append(sample) }
       if let stored = outcome.storedIn {
+        result.relationName = stored
         result.details.append("  failing rows stored in \(stored)")
       }
       if outcome.status != .pass { result.details.append("  compiled SQL: \(compiledPath)") }
@@ -426,7 +427,11 @@ public final class Executor: Sendable {
       builder.contract = Contract.of(node, in: compilation)
       builder.macros = compilation.project.macros
       do {
-        return try builder.build()
+        var outcome = try builder.build()
+        if let statement = builder.runner.record.statement {
+          outcome.warnings += RunArtifact.write(statement, of: node, in: compilation)
+        }
+        return outcome
       } catch {
         if let diagnostic = error.diagnostic { throw diagnostic }
         let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file

@@ -43,19 +43,33 @@ struct TestRunner {
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
     let countPrefix = "select count(*) from (\n"
-    if node.config["store_failures"]?.isTruthy == true {
+    if let kind = Self.failuresRelationKind(node.config) {
       let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
-      let table = SQLQuoting.relation(schema, Self.failuresTableName(node.name))
-      // `create schema if not exists` checks the database's create privilege first, so a role
-      // without it fails even when the schema exists: ask the catalog first.
-      let present = try runner.run(
-        "select 1 from pg_catalog.pg_namespace where nspname = \(SQLQuoting.literal(schema))")
+      let name = Self.failuresTableName(node.config["alias"]?.stringValue ?? node.name)
+      let table = SQLQuoting.relation(schema, name)
       try runner.transaction { () throws(StatementFailure) in
+        // Tests run in parallel: two creating the schema at once collide on pg_namespace
+        // (23505) even with `if not exists`, so they take turns on a lock named after it.
+        // `create schema if not exists` checks the database's create privilege first, so a
+        // role without it fails even when the schema exists: the catalog is asked first.
+        let present = try runner.run(
+          "select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext("
+            + SQLQuoting.literal("swdbt schema " + schema) + "));\n"
+            + "select 1 from pg_catalog.pg_namespace where nspname = "
+            + SQLQuoting.literal(schema))
         if present.rows.isEmpty {
+          // Tests running in parallel race on creating it (23505 on pg_namespace): one at a
+          // time; the lock's two-key space is apart from the target lock's one-key space.
+          try runner.run(
+            "select pg_advisory_xact_lock(hashtext('swdbt.schema'), hashtext(\(SQLQuoting.literal(schema))))"
+          )
           try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
         }
-        try runner.run("drop table if exists \(table)")
-        let create = "create table \(table) as (\n"
+        // The previous run may have stored them as the other kind.
+        if let previous = try RelationSwap.kind(of: schema, name, runner: runner) {
+          try runner.run("drop \(RelationSwap.keyword(for: previous)) \(table)")
+        }
+        let create = "create \(kind) \(table) as (\n"
         try runner.run(create + query + "\n)", modelOffset: create.utf8.count + queryOffset)
       }
       source = table
@@ -66,6 +80,15 @@ struct TestRunner {
       modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
     let failures = counted.scalar.flatMap { Int($0) } ?? 0
     return try judge(failures: failures, source: source, storedIn: storedIn)
+  }
+
+  /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
+  /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
+  static func failuresRelationKind(_ config: NodeConfig) -> String? {
+    if let kind = config["store_failures_as"]?.stringValue {
+      return kind == "ephemeral" ? nil : kind
+    }
+    return config["store_failures"]?.isTruthy == true ? "table" : nil
   }
 
   /// The table a test's failing rows are stored in: its name, or, past PostgreSQL's 63 bytes

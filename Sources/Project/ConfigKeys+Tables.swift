@@ -77,9 +77,7 @@ extension ConfigKeys {
     "severity": .implemented, "where": .implemented, "limit": .implemented,
     "warn_if": .implemented, "error_if": .implemented, "fail_calc": .implemented,
     "store_failures": .implemented, "schema": .implemented,
-    "store_failures_as": .error(
-      "failures would be stored as a table, or not at all; use `store_failures: true`"),
-    "alias": .error("failures would be stored under the test's name; remove the key"),
+    "store_failures_as": .implemented, "alias": .implemented,
     "database": .error("failures would be stored in the target's database; remove the key"),
     "group": noGroups, "docs": notShown,
   ]
@@ -114,7 +112,7 @@ extension ConfigKeys {
     "packages-install-path": .warning("swdbt does not install packages"),
     "clean-targets": .warning("swdbt has no `clean` command"),
     "require-dbt-version": .warning("swdbt is not dbt; its version is not checked"),
-    "dispatch": .warning("swdbt has no `adapter.dispatch`; macros resolve in the project"),
+    "dispatch": .implemented,
     "flags": .warning("swdbt reads its settings from the command line"),
     "query-comment": .warning("no comment is added to the statements swdbt sends"),
     "quoting": noQuoting,
@@ -175,7 +173,7 @@ extension ConfigKeys {
     "meta": .implemented, "tags": .implemented, "tests": .implemented,
     "data_tests": .implemented,
     "constraints": .implemented,
-    "quote": .warning("column names in tests are used as written"),
+    "quote": .implemented,
     "policy_tags": .warning("policy tags are a BigQuery feature"),
     "granularity": .warning("swdbt has no semantic layer"),
     "config": .warning("column `config:` is not read; put `meta` and `tags` on the column"),

@@ -153,6 +153,8 @@ public enum ConfigSchema {
     case "materialized" where resource == .model:
       return oneOf(materializations.filter { $0 != "seed" }, "materialization")
     case "incremental_strategy": return oneOf(incrementalStrategies, "incremental strategy")
+    case "store_failures_as":
+      return oneOf(["table", "view", "ephemeral"], "`store_failures_as`")
     case "on_schema_change": return oneOf(schemaChangePolicies, "`on_schema_change` policy")
     case "severity":
       if let text = value.stringValue, ["error", "warn"].contains(text.lowercased()) { return nil }

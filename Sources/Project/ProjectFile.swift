@@ -125,6 +125,8 @@ public struct ProjectFile: Sendable {
   public var onRunEnd: [String]
   /// Folders holding snapshots, which swdbt does not run yet (it says so).
   public var snapshotPaths: [String] = ["snapshots"]
+  /// `dispatch:`: the package search order of `adapter.dispatch` per macro namespace.
+  public var dispatch: [String: [String]] = [:]
 
   /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
   public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic)
@@ -188,7 +190,7 @@ public struct ProjectFile: Sendable {
       }
     }
     let testsNode = root[key: "data_tests"] ?? root[key: "tests"]
-    return ProjectFile(
+    var project = ProjectFile(
       name: name, file: file, profile: root[key: "profile"]?.string,
       profileRange: root[key: "profile"].map { document.range(of: $0) },
       modelPaths: paths("model-paths", "models"), seedPaths: paths("seed-paths", "seeds"),
@@ -206,6 +208,12 @@ public struct ProjectFile: Sendable {
       tests: parseTree(testsNode, .test, document, sink),
       onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"),
       snapshotPaths: paths("snapshot-paths", "snapshots"))
+    for entry in root[key: "dispatch"]?.items ?? [] {
+      if let namespace = entry[key: "macro_namespace"]?.string {
+        project.dispatch[namespace] = entry[key: "search_order"]?.items.compactMap(\.string) ?? []
+      }
+    }
+    return project
   }
 
   static func parseTarget(

@@ -200,7 +200,11 @@ public enum ProjectLoader {
       }
       let template: Template?
       do throws(Diagnostic) {
-        template = try Parser.parse(file)
+        if case .docs = item.kind {
+          template = try Parser.parseDocs(file)
+        } else {
+          template = try Parser.parse(file)
+        }
       } catch {
         sink.emit(error)
         template = nil

@@ -156,13 +156,16 @@ public struct SchemaFile: Sendable {
           meta = entries
         }
         let tags = column[key: "tags"].map { NodeConfig.strings(YAMLDocument.value(of: $0)) } ?? []
+        let quote = column[key: "quote"].map { YAMLDocument.value(of: $0).isTruthy } ?? false
+        // As dbt: a quoted column reaches its tests as `column_name` already quoted.
+        let testedName = quote ? "\"" + name.replacing("\"", with: "\"\"") + "\"" : name
         var spec = ColumnSpec(
           name: name, description: column[key: "description"]?.string ?? "",
           dataType: column[key: "data_type"]?.string, meta: meta, tags: tags,
-          tests: tests(column, column: name), range: range)
+          tests: tests(column, column: testedName), range: range)
         spec.constraints = ConstraintReader.read(
           column[key: "constraints"], modelLevel: false, document: document, sink: sink)
-        spec.quote = column[key: "quote"].map { YAMLDocument.value(of: $0).isTruthy } ?? false
+        spec.quote = quote
         spec.dataTypeRange = column[key: "data_type"].map { document.range(of: $0) }
         return spec
       }

@@ -26,13 +26,12 @@ extension Evaluator {
   func evaluateCall(_ callee: Expression, _ argumentExpressions: [Argument], _ span: Span)
     throws(Interrupt) -> Value
   {
-    // `{% do items.append(x) %}` mutates the variable in the scope that holds it.
-    if case .attribute(.name(let variable, _), let method, _) = callee,
-      ["append", "extend", "update", "pop"].contains(method),
-      let depth = scopes.lastIndex(where: { $0[variable] != nil })
+    // `{% do items.append(x) %}` (or `d.k.append(x)`) mutates the variable where it is held.
+    if case .attribute(let base, let method, _) = callee,
+      Evaluator.mutatingMethods.contains(method),
+      let result = try mutateInPlace(base, method, argumentExpressions, span)
     {
-      let arguments = try evaluateArguments(argumentExpressions, span)
-      return try mutate(variable, inScope: depth, method, arguments, span)
+      return result
     }
     let function = try evaluate(callee)
     let arguments = try evaluateArguments(argumentExpressions, span)
@@ -66,7 +65,7 @@ extension Evaluator {
           "macro calls nest deeper than \(Evaluator.maximumCallDepth) levels (calling `\(macro.name)`)",
           at: arguments.range, hint: "check for a macro that calls itself without stopping"))
     }
-    guard arguments.positional.count <= macro.parameters.count else {
+    guard arguments.positional.count <= macro.parameters.count || macro.catchesVarargs else {
       throw Interrupt.failure(
         .error(
           "template.arguments",
@@ -74,7 +73,9 @@ extension Evaluator {
           at: arguments.range))
     }
     for (label, _) in arguments.keyword
-    where !macro.parameters.contains(where: { $0.name == label }) {
+    where !macro.catchesKwargs && label != "caller"
+      && !macro.parameters.contains(where: { $0.name == label })
+    {
       throw Interrupt.failure(
         .error(
           "template.arguments", "macro `\(macro.name)` has no parameter `\(label)`",
@@ -91,14 +92,19 @@ extension Evaluator {
     }
     var bindings: [String: Value] = [:]
     file = macro.file
-    scopes = [bindings]
+    // A `{% call %}` body sees the scopes around the call; a macro sees only its arguments.
+    let outer = callerScopes.isEmpty ? [] : callerScopes[ObjectIdentifier(macro)]?.last ?? []
+    scopes = outer.isEmpty ? [bindings] : outer + [bindings]
+    if macro.catchesVarargs || macro.catchesKwargs || !arguments.keyword.isEmpty {
+      bindExtraArguments(macro, arguments, into: &bindings)
+    }
     for (position, parameter) in macro.parameters.enumerated() {
       if position < arguments.positional.count {
         bindings[parameter.name] = arguments.positional[position]
       } else if let value = arguments.keyword.first(where: { $0.label == parameter.name })?.value {
         bindings[parameter.name] = value
       } else if let defaultValue = parameter.defaultValue {
-        scopes = [bindings]
+        scopes = outer.isEmpty ? [bindings] : outer + [bindings]
         bindings[parameter.name] = try evaluateWithCallNote(macro, arguments) {
           () throws(Interrupt) in
           try evaluate(defaultValue)
@@ -107,10 +113,14 @@ extension Evaluator {
         bindings[parameter.name] = .undefined
       }
     }
-    scopes = [bindings]
+    scopes = outer.isEmpty ? [bindings] : outer + [bindings]
     var out = ""
     try evaluateWithCallNote(macro, arguments) { () throws(Interrupt) in
       try render(macro.body, into: &out)
+    }
+    // Namespaces and lists a `{% call %}` body changed belong to the scopes around the call.
+    if !outer.isEmpty, let last = callerScopes[ObjectIdentifier(macro)]?.indices.last {
+      callerScopes[ObjectIdentifier(macro)]?[last] = Array(scopes.prefix(outer.count))
     }
     return .string(out)
   }
@@ -131,40 +141,6 @@ extension Evaluator {
     }
   }
 
-  private func mutate(
-    _ variable: String, inScope depth: Int, _ method: String, _ arguments: Arguments, _ span: Span
-  ) throws(Interrupt) -> Value {
-    guard let current = scopes[depth][variable] else { return .none }
-    switch (current, method) {
-    case (.list(var items), "append"):
-      items.append(arguments.positional.first ?? .none)
-      scopes[depth][variable] = .list(items)
-    case (.list(var items), "extend"):
-      items.append(contentsOf: try iterate(arguments.positional.first ?? .list([]), span))
-      scopes[depth][variable] = .list(items)
-    case (.list(var items), "pop"):
-      guard !items.isEmpty else { throw fail("pop from an empty list", span) }
-      let value = items.removeLast()
-      scopes[depth][variable] = .list(items)
-      return value
-    case (.dict(var entries), "update"):
-      if case .dict(let other)? = arguments.positional.first {
-        entries.merge(other) { $1 }
-      }
-      for (label, value) in arguments.keyword { entries[label] = value }
-      scopes[depth][variable] = .dict(entries)
-    case (.dict(var entries), "pop"):
-      let key = arguments.positional.first?.stringValue ?? ""
-      let value =
-        entries.removeValue(forKey: key) ?? arguments.positional.dropFirst().first ?? .none
-      scopes[depth][variable] = .dict(entries)
-      return value
-    default:
-      throw fail("\(current.typeName) has no method `\(method)`", span)
-    }
-    return .none
-  }
-
   // MARK: - Built-in functions and methods
 
   func callFunction(_ name: String, _ receiver: Value?, _ arguments: Arguments, _ span: Span)
@@ -175,6 +151,13 @@ extension Evaluator {
       case .string(let text): return try stringMethod(name, text, arguments, span)
       case .dict(let entries): return try dictMethod(name, entries, arguments, span)
       case .list(let items): return try listMethod(name, items, arguments, span)
+      case .relation where name == "relation.render": return receiver
+      case .object(let object):
+        do {
+          return try object.call(method: name, arguments)
+        } catch {
+          throw .failure(error)
+        }
       default: break
       }
     }
@@ -198,10 +181,21 @@ extension Evaluator {
         ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
       guard count <= 1_000_000 else { throw fail("`range` of \(count) items is too large", span) }
       return .list(stride(from: start, to: stop, by: step).map { .integer($0) })
-    case "dict":
+    case "dict", "namespace":
       var entries = OrderedDictionary<String, Value>()
+      if case .dict(let initial)? = arguments.positional.first { entries = initial }
       for (label, value) in arguments.keyword { entries[label] = value }
       return .dict(entries)
+    case "list":
+      return .list(try iterate(arguments.positional.first ?? .list([]), span))
+    case "loop.cycle":
+      let loop = scopes.last { $0["loop"] != nil }?["loop"]
+      guard case .dict(let entries)? = loop, case .integer(let position)? = entries["index0"],
+        !arguments.positional.isEmpty
+      else {
+        throw fail("`loop.cycle` needs at least one value", span)
+      }
+      return arguments.positional[position % arguments.positional.count]
     case "zip":
       let lists = try arguments.positional.map { value throws(Interrupt) in try iterate(value, span)
       }
@@ -262,18 +256,8 @@ extension Evaluator {
     case "str.join":
       let items = try iterate(arguments.positional.first ?? .list([]), span)
       return .string(items.map(\.rendered).joined(separator: text))
-    case "str.format":
-      var result = text
-      for value in arguments.positional {
-        if let range = result.range(of: "{}") {
-          result.replaceSubrange(range, with: value.rendered)
-        }
-      }
-      for (label, value) in arguments.keyword {
-        result = result.replacing("{\(label)}", with: value.rendered)
-      }
-      return .string(result)
     default:
+      if let value = try moreStringMethod(name, text, arguments, span) { return value }
       throw fail("string has no method `\(name.dropFirst(4))`", span)
     }
   }
@@ -286,6 +270,7 @@ extension Evaluator {
     case "dict.items": return .list(entries.map { .list([.string($0.key), $0.value]) })
     case "dict.keys": return .list(entries.keys.map { .string($0) })
     case "dict.values": return .list(Array(entries.values))
+    case "dict.copy": return .dict(entries)
     case "dict.get":
       let key = arguments.positional.first.map { $0.stringValue ?? $0.rendered } ?? ""
       return entries[key] ?? arguments.positional.dropFirst().first ?? .none
@@ -307,6 +292,7 @@ extension Evaluator {
       }
       return .integer(position)
     case "list.count": return .integer(items.filter { $0 == first }.count)
+    case "list.copy": return .list(items)
     default:
       throw fail(
         "list has no method `\(name.dropFirst(5))` here", span,
@@ -382,6 +368,10 @@ extension Evaluator {
     throws(Interrupt) -> Value
   {
     switch (op, left, right) {
+    case (.modulo, .string(let format), _):
+      let values: [Value]
+      if case .list(let items) = right { values = items } else { values = [right] }
+      return .string(try Filters.percentFormat(format, values, span, self))
     case (.add, .string(let a), .string(let b)): return .string(a + b)
     case (.add, .list(let a), .list(let b)): return .list(a + b)
     case (.multiply, .string(let text), .integer(let count)):

@@ -13,12 +13,16 @@ public final class Evaluator {
   enum Interrupt: Error {
     case failure(Diagnostic)
     case returned(Value)
+    /// `{% break %}` and `{% continue %}`: the parser allows them only inside a loop.
+    case breakLoop, continueLoop
   }
 
   let host: any TemplateHost
   var scopes: [[String: Value]]
   var file: SourceFile
   var callDepth = 0
+  /// The scopes each `{% call %}` body closes over, innermost last, while its call runs.
+  var callerScopes: [ObjectIdentifier: [[[String: Value]]]] = [:]
 
   /// Creates an evaluator with the given top-level variables.
   public init(host: any TemplateHost, file: SourceFile, variables: [String: Value] = [:]) {
@@ -37,7 +41,7 @@ public final class Evaluator {
     } catch {
       switch error {
       case .failure(let diagnostic): throw diagnostic
-      case .returned: break
+      case .returned, .breakLoop, .continueLoop: break
       }
     }
     return out
@@ -56,6 +60,7 @@ public final class Evaluator {
       switch error {
       case .failure(let diagnostic): throw diagnostic
       case .returned(let value): return value
+      case .breakLoop, .continueLoop: return .none
       }
     }
   }
@@ -68,6 +73,7 @@ public final class Evaluator {
       switch error {
       case .failure(let diagnostic): throw diagnostic
       case .returned(let value): return value
+      case .breakLoop, .continueLoop: return .none
       }
     }
   }
@@ -89,8 +95,16 @@ public final class Evaluator {
           break
         }
         if !taken, let otherwise { try render(otherwise, into: &out) }
-      case .loop(let targets, let sequence, let body, let otherwise, let span):
-        try renderLoop(targets, sequence, body, otherwise, span, into: &out)
+      case .loop(let targets, let sequence, let condition, let body, let otherwise, let span):
+        try renderLoop(targets, sequence, condition, body, otherwise, span, into: &out)
+      case .loopControl(let breaks, _):
+        throw breaks ? .breakLoop : .continueLoop
+      case .attributeAssignment(let variable, let attribute, let expression, let span):
+        try assignAttribute(variable, attribute, try evaluate(expression), span)
+      case .filterBlock(let filters, let body):
+        out += try renderFiltered(filters, body)
+      case .callBlock(let call, let caller):
+        out += try renderCallBlock(call, caller).rendered
       case .assignment(let targets, let expression, let span):
         let value = try evaluate(expression)
         try assign(targets, value, span)
@@ -106,7 +120,7 @@ public final class Evaluator {
     }
   }
 
-  private func assign(_ targets: [String], _ value: Value, _ span: Span) throws(Interrupt) {
+  func assign(_ targets: [String], _ value: Value, _ span: Span) throws(Interrupt) {
     if targets.count == 1 {
       scopes[scopes.count - 1][targets[0]] = value
       return
@@ -123,11 +137,12 @@ public final class Evaluator {
   }
 
   private func renderLoop(
-    _ targets: [String], _ sequenceExpression: Expression, _ body: [TemplateNode],
-    _ otherwise: [TemplateNode]?,
+    _ targets: [String], _ sequenceExpression: Expression, _ condition: Expression?,
+    _ body: [TemplateNode], _ otherwise: [TemplateNode]?,
     _ span: Span, into out: inout String
   ) throws(Interrupt) {
-    let items = try iterate(try evaluate(sequenceExpression), sequenceExpression.span)
+    var items = try iterate(try evaluate(sequenceExpression), sequenceExpression.span)
+    if let condition { items = try filterLoopItems(items, targets, condition, span) }
     if items.isEmpty {
       if let otherwise { try render(otherwise, into: &out) }
       return
@@ -138,15 +153,32 @@ public final class Evaluator {
     for (position, item) in items.enumerated() {
       scopes[scopes.count - 1] = [:]
       try assign(targets, item, span)
-      scopes[scopes.count - 1]["loop"] = .dict([
+      var loop: OrderedDictionary<String, Value> = [
         "index": .integer(position + 1), "index0": .integer(position),
         "revindex": .integer(length - position), "revindex0": .integer(length - position - 1),
         "first": .bool(position == 0), "last": .bool(position == length - 1),
-        "length": .integer(length),
-      ])
-      try render(body, into: &out)
+        "length": .integer(length), "depth": Evaluator.one, "depth0": Evaluator.zero,
+        "cycle": Evaluator.loopCycle,
+      ]
+      if position > 0 { loop["previtem"] = items[position - 1] }
+      if position < length - 1 { loop["nextitem"] = items[position + 1] }
+      scopes[scopes.count - 1]["loop"] = .dict(loop)
+      do {
+        try render(body, into: &out)
+      } catch {
+        switch error {
+        case .breakLoop: return
+        case .continueLoop: continue
+        default: throw error
+        }
+      }
     }
   }
+
+  // Shared values: each new `Value` payload is a heap box, and loops make these per item.
+  static let one = Value.integer(1)
+  static let zero = Value.integer(0)
+  static let loopCycle = Value.function(name: "loop.cycle", receiver: nil)
 
   func iterate(_ value: Value, _ span: Span) throws(Interrupt) -> [Value] {
     switch value {
@@ -170,6 +202,8 @@ public final class Evaluator {
       return try attribute(try evaluate(base, lenient: lenient), name, span)
     case .index(let base, let key, let span):
       return try subscriptValue(try evaluate(base, lenient: lenient), try evaluate(key), span)
+    case .slice(let base, let start, let stop, let step, let span):
+      return try slice(try evaluate(base, lenient: lenient), start, stop, step, span)
     case .call(let callee, let arguments, let span):
       return try evaluateCall(callee, arguments, span)
     case .filter(let subject, let name, let arguments, let span):
@@ -236,7 +270,9 @@ public final class Evaluator {
         hint: Suggestions.didYouMean(name, in: candidates)))
   }
 
-  static let builtinFunctions: Set<String> = ["range", "return", "exceptions", "dict", "zip"]
+  static let builtinFunctions: Set<String> = [
+    "range", "return", "exceptions", "dict", "zip", "namespace", "list",
+  ]
 
   static let unsupportedNames: [String: String] = [
     "adapter": "swdbt compiles without a database connection; `adapter` methods are not available",
@@ -270,8 +306,12 @@ public final class Evaluator {
       case "identifier", "name", "table":
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
+      case "render": return .function(name: "relation.render", receiver: base)
       default: break
       }
+    case .object(let object):
+      if let value = object.attribute(name) { return value }
+      if object.hasMethod(name) { return .function(name: name, receiver: base) }
     case .function(let function, let receiver):
       return .function(name: "\(function).\(name)", receiver: receiver)
     case .undefined:
@@ -282,12 +322,17 @@ public final class Evaluator {
     throw fail("\(base.typeName) has no attribute `\(name)`", span)
   }
 
-  static let dictMethods: Set<String> = ["items", "keys", "values", "get", "update", "pop"]
+  static let dictMethods: Set<String> = [
+    "items", "keys", "values", "get", "update", "pop", "setdefault", "copy", "clear",
+  ]
   static let stringMethods: Set<String> = [
     "upper", "lower", "strip", "lstrip", "rstrip", "replace", "split", "startswith", "endswith",
-    "title", "capitalize", "join", "format", "count",
+    "title", "capitalize", "join", "format", "count", "find", "isdigit", "isalpha", "isupper",
+    "islower", "zfill",
   ]
-  static let listMethods: Set<String> = ["append", "extend", "index", "count", "pop"]
+  static let listMethods: Set<String> = [
+    "append", "extend", "index", "count", "pop", "insert", "remove", "copy", "clear",
+  ]
 
   private func subscriptValue(_ base: Value, _ key: Value, _ span: Span) throws(Interrupt) -> Value
   {

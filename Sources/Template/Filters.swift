@@ -7,7 +7,8 @@ enum Filters {
     "upper", "lower", "trim", "strip", "replace", "join", "default", "d", "length", "count",
     "string", "int", "float", "list", "first", "last", "sort", "unique", "title", "capitalize",
     "abs", "round", "reverse", "tojson", "safe", "e", "escape", "min", "max", "sum", "map",
-    "indent", "wordcount", "items",
+    "indent", "wordcount", "items", "select", "reject", "selectattr", "rejectattr", "batch",
+    "slice", "as_number", "as_bool", "as_native", "as_text", "format", "dictsort",
   ]
 
   static func strip(_ text: String, _ characters: String?) -> String {
@@ -122,41 +123,12 @@ extension Evaluator {
       case .double(let number): return .double(abs(number))
       default: throw fail("`abs` expects a number, got \(value.typeName)", span)
       }
-    case "round":
-      guard let number = number(value) else { throw fail("`round` expects a number", span) }
-      var digits = 0
-      if case .integer(let places)? = first { digits = min(max(places, 0), 15) }
-      var scale = 1.0
-      for _ in 0..<digits { scale *= 10 }
-      return .double((number * scale).rounded() / scale)
     case "list": return .list(try iterate(value, span))
     case "first": return try iterate(value, span).first ?? .undefined
     case "last": return try iterate(value, span).last ?? .undefined
     case "reverse":
       if case .string(let text) = value { return .string(String(text.reversed())) }
       return .list(try iterate(value, span).reversed())
-    case "sort":
-      let items = try iterate(value, span)
-      let reverse = arguments.keyword.first { $0.label == "reverse" }?.value.isTruthy ?? false
-      let sorted = items.sorted { (compare($0, $1) ?? 0) < 0 }
-      return .list(reverse ? sorted.reversed() : sorted)
-    case "unique":
-      var seen: [Value] = []
-      for item in try iterate(value, span) where !seen.contains(item) { seen.append(item) }
-      return .list(seen)
-    case "min", "max":
-      let items = try iterate(value, span)
-      let best = items.dropFirst().reduce(items.first) { current, item in
-        guard let current, let order = compare(item, current) else { return current }
-        return (name == "min" ? order < 0 : order > 0) ? item : current
-      }
-      return best ?? .undefined
-    case "sum":
-      var total: Value = .integer(0)
-      for item in try iterate(value, span) {
-        total = try evaluateBinary(.add, .literal(total, span), .literal(item, span), span)
-      }
-      return total
     case "map":
       let items = try iterate(value, span)
       if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value
@@ -176,16 +148,9 @@ extension Evaluator {
       guard case .dict(let entries) = value else { throw fail("`items` expects a dict", span) }
       return .list(entries.map { .list([.string($0.key), $0.value]) })
     case "tojson": return .string(Filters.json(value))
-    case "indent":
-      var width = 4
-      if case .integer(let number)? = first { width = min(max(0, number), 64) }
-      let pad = String(repeating: " ", count: width)
-      return .string(
-        value.rendered.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-          .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
-          .joined(separator: "\n"))
     case "wordcount": return .integer(value.rendered.split(whereSeparator: \.isWhitespace).count)
     default:
+      if let result = try applyMoreFilter(name, value, arguments, span) { return result }
       throw fail(
         "unknown filter `\(name)`", span, hint: Suggestions.didYouMean(name, in: Filters.names))
     }
@@ -248,10 +213,12 @@ extension Evaluator {
     case "in":
       return try evaluateBinary(.in, .literal(value, span), .literal(first, span), span).isTruthy
     default:
+      if let result = try moreTest(name, value, arguments, span) { return result }
       let known = [
         "defined", "undefined", "none", "string", "number", "integer", "float", "boolean",
         "mapping",
         "sequence", "iterable", "true", "false", "even", "odd", "divisibleby", "eq", "ne", "in",
+        "gt", "ge", "lt", "le", "lower", "upper", "callable", "sameas",
       ]
       throw fail("unknown test `\(name)`", span, hint: Suggestions.didYouMean(name, in: known))
     }

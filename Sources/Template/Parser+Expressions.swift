@@ -111,7 +111,7 @@ extension Parser {
     var arguments: [Argument] = []
     if isSymbol("(") {
       arguments = try parseArguments()
-    } else if [.string, .integer, .float].contains(current.kind)
+    } else if [.string, .integer, .float].contains(current.kind) || isSymbol("[")
       || (current.kind == .name
         && !["and", "or", "if", "else", "in", "not", "is"].contains(text(current)))
     {
@@ -216,10 +216,7 @@ extension Parser {
         }
         expression = .attribute(expression, text(nameToken), expression.span.union(nameToken.span))
       } else if isSymbol("[") {
-        _ = advance()
-        let key = try parseExpression()
-        let close = try expectSymbol("]", context: "to close the subscript")
-        expression = .index(expression, key, expression.span.union(close.span))
+        expression = try parseSubscript(expression)
       } else if isSymbol("(") {
         let start = current.span
         let arguments = try parseArguments()
@@ -231,7 +228,7 @@ extension Parser {
     }
   }
 
-  private mutating func parseArguments() throws(Diagnostic) -> [Argument] {
+  mutating func parseArguments() throws(Diagnostic) -> [Argument] {
     let open = try expectSymbol("(", context: "to start the arguments")
     try enter(open.span)
     defer { depth -= 1 }
@@ -266,6 +263,9 @@ extension Parser {
     case .name:
       _ = advance()
       let name = text(token)
+      if name.utf8.count == 7 || name.utf8.count == 6 {
+        if name == "varargs" { specialNames |= 1 } else if name == "kwargs" { specialNames |= 2 }
+      }
       // Literal names are 4 or 5 bytes long; other names skip the comparisons.
       guard name.utf8.count == 4 || name.utf8.count == 5 else { return .name(name, token.span) }
       switch name {

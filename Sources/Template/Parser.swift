@@ -26,6 +26,10 @@ public struct Parser {
   /// Operators chained so far by the chains being parsed: a chain of n operators is a tree n
   /// levels deep, which the nesting counter alone does not see.
   var links = 0
+  /// How many `{% for %}` bodies enclose the current token within the current macro.
+  var loopDepth = 0
+  /// Which of `varargs` (bit 1) and `kwargs` (bit 2) the macro body being parsed names.
+  var specialNames: UInt8 = 0
   private var macros: [MacroDefinition] = []
   private var tests: [MacroDefinition] = []
   private var docs: [DocsBlock] = []
@@ -114,7 +118,7 @@ public struct Parser {
     return advance()
   }
 
-  private mutating func expectStatementEnd(_ tag: String) throws(Diagnostic) {
+  mutating func expectStatementEnd(_ tag: String) throws(Diagnostic) {
     guard current.kind == .statementClose else {
       throw unexpected(expected: "`%}` to close `{% \(tag) %}`")
     }
@@ -162,7 +166,7 @@ public struct Parser {
   // MARK: - Statements
 
   /// Parses nodes until a `{% name %}` whose name is in `terminators` (left unconsumed) or the end.
-  private mutating func parseBody(until terminators: Set<String>) throws(Diagnostic)
+  mutating func parseBody(until terminators: Set<String>) throws(Diagnostic)
     -> [TemplateNode]
   {
     var nodes: [TemplateNode] = []
@@ -200,6 +204,9 @@ public struct Parser {
     defer { depth -= 1 }
     switch name {
     case "if": return try parseIf(opened: open.span.union(keyword.span))
+    case "break", "continue": return try parseLoopControl(keyword)
+    case "filter": return try parseFilterBlock(keyword)
+    case "call": return try parseCallBlock(keyword)
     case "for": return try parseFor(keyword)
     case "set": return try parseSet(keyword)
     case "do":
@@ -217,7 +224,8 @@ public struct Parser {
     case "docs":
       try parseDocs()
       return nil
-    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "else", "elif", "endraw":
+    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "else", "elif", "endraw",
+      "endfilter", "endcall":
       throw .templateSyntax(
         "`{% \(name) %}` without a matching opening tag", file: file, open.span.union(keyword.span))
     default:
@@ -230,11 +238,10 @@ public struct Parser {
       switch name {
       case "materialization":
         "swdbt's materializations are built in (view, table, incremental, ephemeral); set `materialized` in config"
-      case "call": "swdbt runs no SQL while compiling; `{% call statement %}` is not available"
       case "snapshot": "snapshots are not supported yet"
       case "include", "import", "from", "extends", "block":
         "macros from `macros/` are global in swdbt; no import is needed"
-      case "filter", "with", "autoescape", "break", "continue":
+      case "with", "autoescape":
         "this Jinja tag is not part of swdbt's template language"
       default: nil
       }
@@ -243,7 +250,10 @@ public struct Parser {
         "template.unsupported", "`{% \(name) %}` is not supported by swdbt",
         at: SourceRange(file: file, span: span), hint: why)
     }
-    let known = ["if", "for", "set", "do", "macro", "test", "docs", "raw"]
+    let known = [
+      "if", "for", "set", "do", "macro", "test", "docs", "raw", "call", "filter", "break",
+      "continue",
+    ]
     return .error(
       "template.syntax", "unknown tag `{% \(name) %}`", at: SourceRange(file: file, span: span),
       hint: Suggestions.didYouMean(name, in: known))
@@ -274,7 +284,7 @@ public struct Parser {
   }
 
   /// Consumes `{% name` for one of the expected closing names, or reports the unclosed block.
-  private mutating func closingTag(for block: String, expected: [String], opened: Span)
+  mutating func closingTag(for block: String, expected: [String], opened: Span)
     throws(Diagnostic) -> String
   {
     guard current.kind == .statementOpen else {
@@ -295,13 +305,15 @@ public struct Parser {
     guard isName("in") else { throw unexpected(expected: "`in` in `{% for %}`") }
     _ = advance()
     let sequence = try parseConditionalFree()
+    var condition: Expression?
     if isName("if") {
-      throw .templateSyntax(
-        "loop filters (`for x in y if ...`) are not supported", file: file, current.span,
-        hint: "put an `{% if %}` inside the loop")
+      _ = advance()
+      condition = try parseConditionalFree()
     }
     try expectStatementEnd("for")
+    loopDepth += 1
     let body = try parseBody(until: ["else", "endfor"])
+    loopDepth -= 1
     var otherwise: [TemplateNode]?
     if try closingTag(for: "for", expected: ["endfor"], opened: keyword.span) == "else" {
       try expectStatementEnd("else")
@@ -310,7 +322,8 @@ public struct Parser {
     }
     try expectStatementEnd("endfor")
     return .loop(
-      targets: targets, sequence: sequence, body: body, otherwise: otherwise, keyword.span)
+      targets: targets, sequence: sequence, condition: condition, body: body,
+      otherwise: otherwise, keyword.span)
   }
 
   private mutating func parseSet(_ keyword: Token) throws(Diagnostic) -> TemplateNode {
@@ -322,6 +335,25 @@ public struct Parser {
       _ = try closingTag(for: "set", expected: ["endset"], opened: first.span)
       try expectStatementEnd("endset")
       return .blockAssignment(name: targets[0], body: body, first.span)
+    }
+    if isSymbol("|") {
+      // `{% set x | filter %}...{% endset %}`: the captured text goes through the filters.
+      let filters = try parseFilterChain()
+      try expectStatementEnd("set")
+      let body = try parseBody(until: ["endset"])
+      _ = try closingTag(for: "set", expected: ["endset"], opened: first.span)
+      try expectStatementEnd("endset")
+      return .blockAssignment(
+        name: targets[0], body: [.filterBlock(filters: filters, body: body)], first.span)
+    }
+    if isSymbol(".") {
+      _ = advance()
+      let attribute = text(try expectName(context: "after `.` in `set`"))
+      _ = try expectSymbol("=", context: "in `{% set %}`")
+      let value = try parseExpression()
+      try expectStatementEnd("set")
+      return .attributeAssignment(
+        variable: targets[0], attribute: attribute, value, keyword.span.union(first.span))
     }
     while isSymbol(",") {
       _ = advance()
@@ -336,6 +368,22 @@ public struct Parser {
   private mutating func parseMacro(kind: String) throws(Diagnostic) -> MacroDefinition {
     let nameToken = try expectName(context: "after `\(kind)`")
     _ = try expectSymbol("(", context: "after the \(kind) name")
+    let parameters = try parseParameters()
+    try expectStatementEnd(kind)
+    let (outerLoops, outerNames) = (loopDepth, specialNames)
+    (loopDepth, specialNames) = (0, 0)
+    let body = try parseBody(until: ["end" + kind])
+    let names = specialNames
+    (loopDepth, specialNames) = (outerLoops, outerNames)
+    _ = try closingTag(for: kind, expected: ["end" + kind], opened: nameToken.span)
+    try expectStatementEnd("end" + kind)
+    return MacroDefinition(
+      name: text(nameToken), parameters: parameters, body: body, file: file, span: nameToken.span,
+      catchesVarargs: names & 1 != 0, catchesKwargs: names & 2 != 0)
+  }
+
+  /// Parses formal parameters after `(` up to and including `)`.
+  mutating func parseParameters() throws(Diagnostic) -> [MacroDefinition.Parameter] {
     var parameters: [MacroDefinition.Parameter] = []
     while !isSymbol(")") {
       let parameter = try expectName(context: "for a parameter")
@@ -353,12 +401,7 @@ public struct Parser {
       _ = advance()
     }
     _ = try expectSymbol(")", context: "to close the parameter list")
-    try expectStatementEnd(kind)
-    let body = try parseBody(until: ["end" + kind])
-    _ = try closingTag(for: kind, expected: ["end" + kind], opened: nameToken.span)
-    try expectStatementEnd("end" + kind)
-    return MacroDefinition(
-      name: text(nameToken), parameters: parameters, body: body, file: file, span: nameToken.span)
+    return parameters
   }
 
   private mutating func parseDocs() throws(Diagnostic) {

@@ -44,16 +44,23 @@ public final class MacroDefinition: Sendable {
   public let file: SourceFile
   /// Where the macro's name is.
   public let span: Span
+  /// Whether the body names `varargs`, so extra positional arguments are collected there.
+  public let catchesVarargs: Bool
+  /// Whether the body names `kwargs`, so unknown keyword arguments are collected there.
+  public let catchesKwargs: Bool
 
   /// Creates a macro definition.
   public init(
-    name: String, parameters: [Parameter], body: [TemplateNode], file: SourceFile, span: Span
+    name: String, parameters: [Parameter], body: [TemplateNode], file: SourceFile, span: Span,
+    catchesVarargs: Bool = false, catchesKwargs: Bool = false
   ) {
     self.name = name
     self.parameters = parameters
     self.body = body
     self.file = file
     self.span = span
+    self.catchesVarargs = catchesVarargs
+    self.catchesKwargs = catchesKwargs
   }
 }
 
@@ -101,6 +108,8 @@ public indirect enum Expression: Sendable {
   case name(String, Span)
   case attribute(Expression, String, Span)
   case index(Expression, Expression, Span)
+  /// `base[start:stop:step]`, any part omitted.
+  case slice(Expression, start: Expression?, stop: Expression?, step: Expression?, Span)
   case call(Expression, [Argument], Span)
   case filter(Expression, String, [Argument], Span)
   case test(Expression, String, [Argument], negated: Bool, Span)
@@ -114,7 +123,8 @@ public indirect enum Expression: Sendable {
   public var span: Span {
     switch self {
     case .literal(_, let span), .name(_, let span), .attribute(_, _, let span),
-      .index(_, _, let span), .call(_, _, let span), .filter(_, _, _, let span),
+      .index(_, _, let span), .slice(_, _, _, _, let span), .call(_, _, let span),
+      .filter(_, _, _, let span),
       .test(_, _, _, _, let span), .unary(_, _, let span), .binary(_, _, _, let span),
       .list(_, let span), .dict(_, let span), .conditional(_, _, _, let span):
       span
@@ -131,9 +141,19 @@ public indirect enum TemplateNode: Sendable {
   /// `{% if %}` with its `elif` branches and optional `else`.
   case conditional(
     branches: [(condition: Expression, body: [TemplateNode])], otherwise: [TemplateNode]?)
-  /// `{% for a, b in items %}` with an optional `{% else %}` for empty sequences.
+  /// `{% for a, b in items if condition %}` with an optional `{% else %}` for empty sequences.
   case loop(
-    targets: [String], sequence: Expression, body: [TemplateNode], otherwise: [TemplateNode]?, Span)
+    targets: [String], sequence: Expression, condition: Expression?, body: [TemplateNode],
+    otherwise: [TemplateNode]?, Span)
+  /// `{% break %}` (`breaks` true) or `{% continue %}`, only inside a loop.
+  case loopControl(breaks: Bool, Span)
+  /// `{% set namespace.attribute = expression %}`
+  case attributeAssignment(variable: String, attribute: String, Expression, Span)
+  /// `{% filter name(args) | other %}...{% endfilter %}`: the body's text through the filters.
+  case filterBlock(
+    filters: [(name: String, arguments: [Argument], span: Span)], body: [TemplateNode])
+  /// `{% call(params) macro(args) %}...{% endcall %}`: the call, given the body as `caller`.
+  case callBlock(call: Expression, caller: MacroDefinition)
   /// `{% set a, b = expression %}`
   case assignment(targets: [String], Expression, Span)
   /// `{% set name %}...{% endset %}`

@@ -17,6 +17,8 @@ public indirect enum Value: Sendable {
   case function(name: String, receiver: Value?)
   /// A relation the host will name later; rendered as a placeholder the compiler replaces.
   case relation(RelationPlaceholder)
+  /// An object of the runtime (a relation, a column, `adapter`), see `TemplateObject`.
+  case object(any TemplateObject)
 
   /// Python's truthiness.
   public var isTruthy: Bool {
@@ -29,6 +31,7 @@ public indirect enum Value: Sendable {
     case .list(let value): !value.isEmpty
     case .dict(let value): !value.isEmpty
     case .macro, .function, .relation: true
+    case .object(let object): object.isTruthy
     }
   }
 
@@ -45,6 +48,7 @@ public indirect enum Value: Sendable {
     case .macro(let macro): "<macro \(macro.name)>"
     case .function(let name, _): "<function \(name)>"
     case .relation(let relation): relation.placeholder
+    case .object(let object): object.rendered
     }
   }
 
@@ -74,6 +78,7 @@ public indirect enum Value: Sendable {
     case .macro: "macro"
     case .function: "function"
     case .relation: "relation"
+    case .object(let object): object.typeName
     }
   }
 
@@ -107,6 +112,7 @@ extension Value: Equatable {
     case (.relation(let a), .relation(let b)): a == b
     case (.macro(let a), .macro(let b)): a === b
     case (.function(let a, _), .function(let b, _)): a == b
+    case (.object(let a), .object(let b)): a.isEqual(to: b)
     default: false
     }
   }

@@ -34,6 +34,15 @@ struct Session {
   /// Loads the project; on errors prints them and exits with status 1.
   func load() throws -> LoadedProject {
     let start = clock.now
+    // A project that is not there is a usage error, as dbt treats it, not a failed load.
+    guard FileSystem.isDirectory(root) else {
+      console.report([
+        .error(
+          "project.missing", "project directory `\(options.projectDir)` does not exist",
+          hint: "pass the folder holding `dbt_project.yml` with `--project-dir DIR`")
+      ])
+      throw ExitCode(64)
+    }
     do {
       let loaded = try ProjectLoader.load(
         root: root,
@@ -45,7 +54,7 @@ struct Session {
     } catch {
       sink.emit(error)
       try finish(failedStage: "load")
-      throw ExitCode(1)
+      throw ExitCode(error.code == "project.missing" ? 64 : 1)
     }
   }
 

@@ -196,7 +196,8 @@ private let smallProject: [String: String] = [
   @Test func missingProjectSaysWhereItLooked() throws {
     let fixture = try ProjectFixture([:])
     let result = try Executable.run(["compile"], in: fixture.root)
-    #expect(result.status == 1)
+    // A usage error, as with `--project-dir` naming a folder without a project.
+    #expect(result.status == 64)
     #expect(
       result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in `\(fixture.root)`"))
     #expect(
@@ -303,5 +304,50 @@ private let smallProject: [String: String] = [
       response += buffer[0..<count]
     }
     return String(decoding: response, as: UTF8.self)
+  }
+}
+
+@Suite struct ProjectDirectoryTests {
+  @Test func missingProjectDirectoryIsAUsageError() throws {
+    let result = try Executable.run(
+      ["run", "--project-dir", "/nonexistent/swdbt-project"], in: "/")
+    #expect(result.status == 64)
+    #expect(
+      result.stderr.contains(
+        "error: project directory `/nonexistent/swdbt-project` does not exist"), "\(result.stderr)")
+  }
+
+  @Test func folderWithoutProjectFileIsAUsageError() throws {
+    let fixture = try ProjectFixture(["models/a.sql": "select 1\n"])
+    let result = try Executable.run(["compile", "--project-dir", fixture.root], in: "/")
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in"))
+  }
+
+  @Test func listWritesTheManifest() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["ls"], in: fixture.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let manifest = try fixture.read("target/manifest.json")
+    #expect(manifest.contains("\"model.shop.revenue\""))
+    #expect(
+      manifest.contains(
+        "\"dbt_schema_version\":\"https://schemas.getdbt.com/dbt/manifest/v12.json\""))
+  }
+}
+
+@Suite struct DocsRunResultsTests {
+  @Test func docsGenerateWritesRunResultsForWhatItCompiled() throws {
+    let fixture = try ProjectFixture(smallProject)
+    let result = try Executable.run(["docs", "generate", "--empty-catalog"], in: fixture.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = try fixture.read("target/run_results.json")
+    let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    let results = document?["results"] as? [[String: Any]] ?? []
+    #expect(
+      Set(results.compactMap { $0["unique_id"] as? String })
+        == ["model.shop.stg_orders", "model.shop.revenue", "test.shop.not_null_revenue_revenue"],
+      "\(text)")
+    #expect(results.allSatisfy { $0["status"] as? String == "success" })
   }
 }

@@ -73,6 +73,30 @@ import Testing
     #expect((test["test_metadata"] as? [String: Any])?["name"] as? String == "unique")
   }
 
+  /// dbt's `WritableManifest` refuses a manifest without these (the adapter suite loads it).
+  @Test func everyNodeHasTheFieldsDbtsLoaderRequires() throws {
+    let bytes = Manifest.json(try Self.warehouse(), metadata: Self.metadata)
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    for key in ["group_map", "saved_queries", "semantic_models", "unit_tests", "disabled"] {
+      #expect(manifest[key] is [String: Any], "missing \(key)")
+    }
+    let nodes = try #require(manifest["nodes"] as? [String: [String: Any]])
+    #expect(nodes.values.contains { $0["resource_type"] as? String == "test" })
+    for (id, node) in nodes {
+      for key in ["database", "schema", "alias", "checksum"] {
+        #expect(node.keys.contains(key), "\(id) has no \(key)")
+      }
+      #expect((node["checksum"] as? [String: Any])?["name"] is String, "\(id)")
+    }
+    let sources = try #require(manifest["sources"] as? [String: [String: Any]])
+    for (id, source) in sources {
+      for key in ["database", "schema", "identifier", "source_description", "loader"] {
+        #expect(source.keys.contains(key), "\(id) has no \(key)")
+      }
+    }
+  }
+
   @Test func manifestLoadsInPythonsJSONModule() throws {
     let fixture = try ProjectFixture([:])
     try fixture.write(
@@ -100,7 +124,9 @@ import Testing
     #expect(process.terminationStatus == 0)
     #expect(
       printed.hasPrefix(
-        "['child_map', 'disabled', 'docs', 'exposures', 'groups', 'macros', 'metadata', 'metrics', 'nodes', 'parent_map', 'selectors', 'sources'] True ['model.shop.int_orders_checked']"
+        "['child_map', 'disabled', 'docs', 'exposures', 'group_map', 'groups', 'macros', 'metadata', "
+          + "'metrics', 'nodes', 'parent_map', 'saved_queries', 'selectors', 'semantic_models', "
+          + "'sources', 'unit_tests'] True ['model.shop.int_orders_checked']"
       ), "\(printed)")
   }
 

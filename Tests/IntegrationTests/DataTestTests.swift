@@ -211,4 +211,63 @@ import Testing
     #expect(result.stderr.contains("WARN 1 unique_m_id"))
     #expect(result.stderr.contains("OK created view \(fixture.relation("after"))"))
   }
+
+  /// `store_failures_as` decides how failing rows are kept (`view`, `table`, `ephemeral`: none)
+  /// under the test's `alias`, and a later run replaces a view with a table.
+  @Test func storeFailuresAsKeepsRowsAsAViewOrTableUnderTheAlias() async throws {
+    let schemaFile = """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: amount
+              data_tests:
+                - positive: {alias: neg_amounts, store_failures_as: KIND}
+      """
+    var files: [String: String] = [
+      "models/orders.sql": "select * from (values (1, -5), (2, 3)) as t(id, amount)\n",
+      "tests/generic/positive.sql":
+        "{% test positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} <= 0\n{% endtest %}\n",
+    ]
+    files["models/schema.yml"] = schemaFile.replacing("KIND", with: "view")
+    let fixture = try await DatabaseFixture("storeas", files: files)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let audit = "\(fixture.schema)_dbt_test__audit"
+    let kind =
+      "select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+      + "where n.nspname = '\(audit)' and c.relname = 'neg_amounts'"
+    #expect(try fixture.swdbt(["test"]).status == 1)
+    #expect(try fixture.scalar(kind) == "v")
+    #expect(try fixture.rows("select amount from \"\(audit)\".neg_amounts") == [["-5"]])
+    try fixture.project.write("models/schema.yml", schemaFile.replacing("KIND", with: "table"))
+    #expect(try fixture.swdbt(["test"]).status == 1)
+    #expect(try fixture.scalar(kind) == "r")
+    try fixture.project.write("models/schema.yml", schemaFile.replacing("KIND", with: "ephemral"))
+    let typo = try fixture.swdbt(["test"])
+    #expect(typo.status == 1)
+    #expect(typo.stderr.contains("unknown `store_failures_as` `ephemral`"), "\(typo.stderr)")
+  }
+
+  /// `quote: true` on a column reaches its tests quoted, as in dbt: a mixed-case column is
+  /// tested as written instead of folded to lower case (which found no such column).
+  @Test func aQuotedColumnIsTestedByItsExactName() async throws {
+    let fixture = try await DatabaseFixture(
+      "quotedcol",
+      files: [
+        "models/people.sql": "select 1 as \"Name\"\n",
+        "models/schema.yml": """
+        version: 2
+        models:
+          - name: people
+            columns:
+              - name: Name
+                quote: true
+                data_tests: [not_null, unique]
+        """,
+      ])
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("PASS not_null_people__Name_"), "\(result.stderr)")
+    #expect(result.stderr.contains("PASS unique_people__Name_"), "\(result.stderr)")
+  }
 }

@@ -95,6 +95,7 @@ import Testing
     case "persist_docs": "{relation: true, columns: true}"
     case "on_configuration_change": "apply"
     case "contract": "{enforced: false}"
+    case "store_failures_as": "view"
     case "batch_size": "day"
     case "lookback": "1"
     case "begin": "'2024-01-01'"

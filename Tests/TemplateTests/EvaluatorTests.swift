@@ -154,7 +154,7 @@ import Testing
       "{% materialization custom, default %}{% endmaterialization %}",
       "`{% materialization %}` is not supported by swdbt"
     ),
-    ("{% call statement('x') %}select 1{% endcall %}", "`{% call %}` is not supported by swdbt"),
+    ("{% call statement('x') %}select 1{% endcall %}", "`statement` is not supported by swdbt"),
   ])
   func unsupportedFeaturesFailWithALocatedExplanation(template: String, message: String) {
     let output = render(template)

@@ -3,6 +3,7 @@ import Compiler
 import Diagnostics
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// Applies a node's `grants` config after every build: grants what the config lists and
@@ -104,7 +105,8 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation), `target` and the project's macros.
+/// What hooks may use: `this` (the node's relation object), `target`, `api`, `adapter`, the
+/// project's macros and dbt's built-in macros (`dbt.type_int()`).
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
@@ -123,11 +125,19 @@ final class HookHost: TemplateHost {
   }
   func global(_ name: String) -> Value? {
     switch name {
-    case "this": this.map { .string($0.quoted) }
+    case "this":
+      this.map {
+        .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
+      }
     case "target": target.templateValue
-    default: nil
+    default: HookHost.builtIns.global(name)
     }
   }
-  func macro(named name: String) -> MacroDefinition? { macros[name] }
-  var knownNames: [String] { ["this", "target"] + macros.keys.sorted() }
+  func macro(named name: String) -> MacroDefinition? {
+    macros[name] ?? HookHost.builtIns.macro(named: name)
+  }
+  var knownNames: [String] { ["this", "target", "api", "dbt", "adapter"] + macros.keys.sorted() }
+
+  /// dbt's built-in macros; the project's come first, from `macros`.
+  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }

@@ -64,9 +64,12 @@ public struct StatementFailure: Error, Sendable {
 struct StatementRunner {
   let connection: any DatabaseConnection
   let action: String
+  /// The last statement that carried the model's SQL: what `target/run/` shows.
+  let record = StatementRecord()
 
   @discardableResult
   func run(_ sql: String, modelOffset: Int? = nil) throws(StatementFailure) -> QueryResult {
+    if modelOffset != nil { record.statement = sql }
     do {
       return try connection.execute(sql)
     } catch {
@@ -103,4 +106,10 @@ struct StatementRunner {
       throw error
     }
   }
+}
+
+/// The statement a runner last sent with the model's SQL in it; used by one thread at a time.
+final class StatementRecord: @unchecked Sendable {
+  /// The statement, or nil before any.
+  var statement: String?
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import Docs
+import Execution
 import Foundation
 import Project
 
@@ -44,6 +45,11 @@ struct DocsCommand: AsyncParsableCommand {
         throw ExitCode(1)
       }
       session.timing("write manifest, catalog and site", from: writeStart, to: clock.now)
+      // dbt's `docs generate` compiles first and reports it in run_results.json.
+      RunResultsFile.write(
+        NodeResult.compiled(compilation, at: Date()), compilation: compilation,
+        elapsed: clock.now - start, command: "generate", invocationID: metadata.invocationID,
+        generatedAt: Date(), console: session.console)
       let catalogNote =
         written.catalog.map { "\($0) (\(catalog?.count ?? 0) relations)" } ?? "no catalog"
       session.console.info(

@@ -45,6 +45,8 @@ struct Invocation {
   var empty = false
   var eventTimeStart: BatchTime? = nil
   var eventTimeEnd: BatchTime? = nil
+  /// `seed --show`: the first rows of each seed loaded are printed after the run.
+  var showSeeds = false
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -74,6 +76,10 @@ struct Invocation {
     let compilation = try session.compile(
       loaded, existingRelations: existing, fullRefresh: fullRefresh, empty: empty)
     defer { ExitWithoutTeardown.keep(compilation) }
+    let invocationID = UUID().uuidString.lowercased()
+    // dbt writes the manifest after parsing, whatever the run does next.
+    let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
+    defer { manifest.finish(reportingTo: console) }
 
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
@@ -153,21 +159,11 @@ struct Invocation {
       }
     }
     let elapsed = clock.now - start
-    let artifact = RunResults.json(
-      results, compilation: compilation,
-      elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-      command: kind.rawValue, invocationID: UUID().uuidString.lowercased(),
-      generatedAt: startedAt)
-    let artifactPath =
-      compilation.project.root + "/" + compilation.project.projectFile.targetPath
-      + "/run_results.json"
-    do throws(FileSystem.Failure) {
-      try FileSystem.createDirectory(FileSystem.parentDirectory(artifactPath))
-      try FileSystem.write(artifactPath, artifact)
-    } catch {
-      console.report([.error("write.failed", "cannot write run_results.json: \(error.reason)")])
-    }
+    RunResultsFile.write(
+      results, compilation: compilation, elapsed: elapsed, command: kind.rawValue,
+      invocationID: invocationID, generatedAt: startedAt, console: console)
     printer.summary(results, elapsed: elapsed)
+    if showSeeds { showLoadedSeeds(results, compilation: compilation, control: control) }
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)
     if project.debugTimings {
       console.info(
@@ -181,6 +177,24 @@ struct Invocation {
       })
     {
       throw ExitCode(1)
+    }
+  }
+
+  /// Prints the first rows of each seed that loaded, on the idle control connection.
+  private func showLoadedSeeds(
+    _ results: [NodeResult], compilation: Compilation, control: TargetSession
+  ) {
+    let console = Console(format: project.logFormat)
+    for result in results.sorted(by: { $0.uniqueID < $1.uniqueID }) where result.status == .success
+    {
+      guard compilation.nodes[result.index].resourceType == .seed,
+        let relation = result.relationName
+      else { continue }
+      do {
+        console.out(try SeedPreview.text(of: relation, connection: control.connection))
+      } catch {
+        console.report([.warning("seed.show", "cannot show \(relation): \(error.message)")])
+      }
     }
   }
 

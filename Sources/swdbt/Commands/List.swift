@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import Foundation
 import Graph
 import Project
 
@@ -28,6 +29,8 @@ struct List: ParsableCommand {
     let session = Session(options: project)
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
+    let manifest = ManifestArtifact(compilation, invocationID: UUID().uuidString.lowercased())
+    defer { manifest.finish(reportingTo: session.console) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     var lines: [String] = []

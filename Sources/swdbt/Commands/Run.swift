@@ -27,9 +27,13 @@ struct Seed: ExecutingCommand {
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var emptyOption: EmptyOption
 
+  @Flag(name: .long, help: "Print the first rows of each seed loaded.")
+  var show = false
+
   static let kind = Invocation.Kind.seed
 
   var empty: Bool { emptyOption.empty }
+  var showSeeds: Bool { show }
 }
 
 /// `swdbt test`: run the selected data tests.
@@ -72,6 +76,8 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var empty: Bool { get }
   /// `--event-time-start` / `--event-time-end`, for the commands that build models.
   var batchWindow: EventTimeOptions? { get }
+  /// `seed --show`: print the first rows of each seed loaded.
+  var showSeeds: Bool { get }
 }
 
 extension ExecutingCommand {
@@ -79,12 +85,14 @@ extension ExecutingCommand {
   var empty: Bool { false }
   /// None: seeds and tests have no batches.
   var batchWindow: EventTimeOptions? { nil }
+  /// False unless the command is `seed --show`.
+  var showSeeds: Bool { false }
 
   func run() async throws {
     try await Invocation(
       kind: Self.kind, project: project, selection: selection,
       fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty,
-      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end
+      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end, showSeeds: showSeeds
     ).execute()
   }
 }

@@ -1,0 +1,86 @@
+public import Diagnostics
+public import Template
+
+/// The `adapter` object of dbt templates: `dispatch`, `quote`, `type()`.
+public struct AdapterObject: TemplateObject {
+  /// Where dispatched macros are found.
+  public let resolver: MacroResolver
+
+  /// Creates the object for one compilation.
+  public init(resolver: MacroResolver) { self.resolver = resolver }
+
+  /// The type name shown in errors.
+  public var typeName: String { "adapter" }
+  /// How `{{ adapter }}` renders.
+  public var rendered: String { "<adapter \(resolver.adapterType)>" }
+
+  /// `adapter` has methods only.
+  public func attribute(_ name: String) -> Value? { nil }
+
+  /// The methods swdbt implements, and those that need a connection while compiling.
+  public func hasMethod(_ name: String) -> Bool {
+    ["dispatch", "quote", "type"].contains(name) || AdapterObject.introspection.contains(name)
+  }
+
+  /// dbt's `adapter` methods that query the database; swdbt compiles without a connection.
+  static let introspection: Set<String> = [
+    "get_relation", "get_columns_in_relation", "load_relation", "get_missing_columns",
+    "already_exists", "list_relations_without_caching", "get_relations_by_pattern",
+    "expand_target_column_types", "drop_relation", "create_schema", "drop_schema",
+    "rename_relation", "truncate_relation", "check_schema_exists", "list_schemas",
+  ]
+
+  /// Calls `dispatch`, `quote` or `type`.
+  public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    switch name {
+    case "dispatch":
+      let macroName = try arguments.string(0, "macro_name", function: "adapter.dispatch")
+      var namespace: String?
+      if let value = arguments.value(1, "macro_namespace"), case .string(let text) = value {
+        namespace = text
+      }
+      let (macro, tried) = resolver.dispatch(macroName, namespace: namespace)
+      guard let macro else {
+        throw .error(
+          "template.dispatch",
+          "no implementation of `\(macroName)` found by `adapter.dispatch`", at: arguments.range,
+          hint: "define one of " + tried.map { "`\($0)`" }.joined(separator: ", "))
+      }
+      return .macro(macro)
+    case "quote":
+      let identifier = try arguments.string(0, "identifier", function: "adapter.quote")
+      return .string(Quoting.identifier(identifier))
+    case "type":
+      return .string(resolver.adapterType)
+    default:
+      throw .error(
+        "template.unsupported", "`adapter.\(name)` is not supported by swdbt",
+        at: arguments.range,
+        hint: "it queries the database, and swdbt compiles without a connection")
+    }
+  }
+}
+
+/// The `dbt` namespace: `dbt.dateadd(...)` calls swdbt's built-in macro of that name.
+public struct DbtNamespace: TemplateObject {
+  /// Creates the namespace.
+  public init() {}
+
+  /// The type name shown in errors.
+  public var typeName: String { "namespace `dbt`" }
+  /// How `{{ dbt }}` renders.
+  public var rendered: String { "<namespace dbt>" }
+
+  /// A built-in macro by name.
+  public func attribute(_ name: String) -> Value? {
+    BuiltinMacros.table[name].map { .macro($0) }
+  }
+}
+
+/// PostgreSQL quoting of names.
+enum Quoting {
+  /// `name` as a quoted identifier, inner quotes doubled.
+  static func identifier(_ name: String) -> String {
+    "\"" + name.replacing("\"", with: "\"\"") + "\""
+  }
+}

@@ -1,0 +1,41 @@
+import Compiler
+import DataTests
+import Diagnostics
+import Project
+import SwdbtTestSupport
+import Testing
+
+/// Generic tests see dbt's built-in macros and `adapter.dispatch`, as models do.
+@Suite struct GenericTestMacroTests {
+  @Test func customGenericTestCallsBuiltInAndDispatchedMacros() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: id
+              data_tests: [recent]
+      """,
+      "macros/overrides.sql":
+        "{% macro postgres__current_timestamp() %}clock_timestamp(){% endmacro %}\n",
+      "tests/generic/recent.sql": """
+      {% test recent(model, column_name) %}
+      select * from {{ model }}
+      where {{ dbt.dateadd('day', 1, column_name) }} < {{ current_timestamp() }}
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.name == "recent_orders_id" }?.sql
+        == "select * from \"dev\".\"orders\"\n"
+        + "where id + ((interval '1 day') * (1)) < clock_timestamp()\n")
+  }
+}
