@@ -343,8 +343,11 @@ public enum ProjectLoader {
     }
     let seedNames = Set(seeds.map(\.name))
     for patch in modelPatches.values.sorted(by: { $0.name < $1.name }) {
-      if seedNames.contains(patch.name) {
+      if seedNames.contains(patch.name),
+        let index = seeds.firstIndex(where: { $0.name == patch.name })
+      {
         sink.emit(.wrongResourceKey(patch, is: "seed", under: "models", belongs: "seeds"))
+        seeds[index].patch = patch.tests(addedTo: seeds[index].patch)
         continue
       }
       sink.emit(
@@ -354,8 +357,11 @@ public enum ProjectLoader {
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: modelNames)))
     }
     for patch in seedPatches.values.sorted(by: { $0.name < $1.name }) {
-      if modelNames.contains(patch.name) {
+      if modelNames.contains(patch.name),
+        let index = models.firstIndex(where: { $0.name == patch.name })
+      {
         sink.emit(.wrongResourceKey(patch, is: "model", under: "seeds", belongs: "models"))
+        models[index].patch = patch.tests(addedTo: models[index].patch)
         continue
       }
       sink.emit(

@@ -256,8 +256,33 @@ extension Diagnostic {
   ) -> Diagnostic {
     .warning(
       "schema.wrong-resource-key",
-      "`\(patch.name)` is a \(kind), but it is described under `\(key):`; its properties are "
-        + "not applied",
+      "`\(patch.name)` is a \(kind), but it is described under `\(key):`; its tests run on it, "
+        + "its other properties are not applied",
       at: patch.range, hint: "move the `\(patch.name)` entry under `\(right):`")
+  }
+}
+
+extension ModelPatch {
+  /// Only this entry's tests, added to a node's own patch: what dbt keeps of an entry under
+  /// the wrong resource key (its tests select the node by name; descriptions and config are
+  /// dropped).
+  func tests(addedTo existing: ModelPatch?) -> ModelPatch {
+    var result =
+      existing
+      ?? ModelPatch(
+        name: name, description: "", columns: [], tests: [], config: NodeConfig(), range: range,
+        constraints: [])
+    result.tests += tests
+    for column in columns where !column.tests.isEmpty {
+      if let index = result.columns.firstIndex(where: { $0.name == column.name }) {
+        result.columns[index].tests += column.tests
+      } else {
+        result.columns.append(
+          ColumnSpec(
+            name: column.name, description: "", dataType: nil, meta: [:], tags: [],
+            tests: column.tests, range: column.range))
+      }
+    }
+    return result
   }
 }

@@ -461,7 +461,7 @@ private let projectFile = """
 /// A properties entry under the wrong key is not attached, as in dbt, and the warning says where
 /// it belongs.
 @Suite struct WrongResourceKeyTests {
-  @Test func aSeedDescribedUnderModelsIsAWarningNamingTheSeedsKey() throws {
+  @Test func aSeedDescribedUnderModelsKeepsOnlyItsTestsWithAWarning() throws {
     let fixture = try ProjectFixture([
       "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
       "seeds/people.csv": "id\n1\n",
@@ -471,6 +471,10 @@ private let projectFile = """
       models:
         - name: people
           description: the people
+          columns:
+            - name: id
+              description: the id
+              data_tests: [not_null]
         - name: m
       seeds:
         - name: m
@@ -478,16 +482,22 @@ private let projectFile = """
     ])
     let sink = CollectingSink()
     let project = try ProjectLoader.load(root: fixture.root, sink: sink)
-    #expect(project.seeds.first?.patch == nil)
+    // As dbt: the tests select the seed by name; the description is not applied.
+    let patch = try #require(project.seeds.first?.patch)
+    #expect(patch.description == "")
+    #expect(patch.columns.map(\.name) == ["id"])
+    #expect(patch.columns.first?.description == "")
+    #expect(patch.columns.first?.tests.map(\.testName) == ["not_null"])
     let messages = sink.diagnostics.map {
       "\($0.range?.start.line ?? 0): \($0.message) | \($0.hint ?? "")"
     }
     #expect(
       messages == [
-        "3: `people` is a seed, but it is described under `models:`; its properties are not "
-          + "applied | move the `people` entry under `seeds:`",
-        "7: `m` is a model, but it is described under `seeds:`; its properties are not "
-          + "applied | move the `m` entry under `models:`",
+        "3: `people` is a seed, but it is described under `models:`; its tests run on it, its "
+          + "other properties are not applied | move the `people` entry under `seeds:`",
+        "11: `m` is a model, but it is described under `seeds:`; its tests run on it, its other "
+          + "properties are not applied | move the `m` entry under `models:`",
       ])
   }
+
 }
