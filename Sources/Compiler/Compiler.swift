@@ -142,11 +142,20 @@ public enum Compiler {
     // Taken out of `linked`, not shared with it: the first change would copy 30,000 nodes.
     var nodes = linked.nodes
     linked.nodes = []
+    let naming = environment.naming
     nodes.concurrentUpdate { nodes, index in
       switch nodes[index].resourceType {
       case .model where nodes[index].config.materialized != "ephemeral", .seed:
-        nodes[index].relation = RelationNaming.relation(
-          name: nodes[index].name, config: nodes[index].config, target: target)
+        guard let naming else {
+          nodes[index].relation = RelationNaming.relation(
+            name: nodes[index].name, config: nodes[index].config, target: target)
+          return
+        }
+        do throws(Diagnostic) {
+          nodes[index].relation = try naming.relation(of: nodes[index])
+        } catch {
+          tracker.emit(NamingMacros.failure(error, node: nodes[index]))
+        }
       default: break
       }
     }

@@ -34,11 +34,14 @@ final class RenderEnvironment: Sendable {
   let existingRelations: Set<String>
   let fullRefresh: Bool
   let hostNames: [String]
+  /// The project's `generate_*_name` macros, if it defines any.
+  let naming: NamingMacros?
   /// Macro lookup and `adapter.dispatch`: the project's macros, then swdbt's built-in ones.
   let macros: MacroResolver
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
+    naming = NamingMacros(project)
     var enabled = Set<String>()
     var disabled = Set<String>()
     for index in project.models.indices {
@@ -148,8 +151,10 @@ final class RecordingHost: TemplateHost {
       else {
         return .bool(false)
       }
-      let relation = RelationNaming.relation(
-        name: nodeName, config: currentConfig, target: environment.project.target)
+      let relation =
+        try environment.naming?.relation(ofModel: nodeName, config: currentConfig)
+        ?? RelationNaming.relation(
+          name: nodeName, config: currentConfig, target: environment.project.target)
       return .bool(
         environment.existingRelations.contains(relation.schema + "." + relation.identifier))
     case "doc":

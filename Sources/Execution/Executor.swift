@@ -394,10 +394,11 @@ public final class Executor: Sendable {
     let compiledPath = compilation.compiledPath(of: node)
     switch node.resourceType {
     case .seed:
-      let loader = SeedLoader(
+      var loader = SeedLoader(
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
         displayPath: node.originalFilePath, target: compilation.project.target,
         connection: connection, empty: options.empty)
+      loader.macros = compilation.project.macros
       do {
         return try loader.load()
       } catch {
@@ -424,6 +425,7 @@ public final class Executor: Sendable {
         builder.documentation = PersistDocs(patch: patch, docs: compilation.project.docs)
       }
       builder.contract = Contract.of(node, in: compilation)
+      builder.macros = compilation.project.macros
       do {
         var outcome = try builder.build()
         if let statement = builder.runner.record.statement {

@@ -2,6 +2,7 @@ public import Adapter
 import Compiler
 import Foundation
 public import Project
+public import Template
 
 /// The control connection of a run: the advisory lock that keeps two runs on one target
 /// apart, the relations that exist (for `is_incremental()`), schemas, leftovers, run hooks.
@@ -131,14 +132,15 @@ public final class TargetSession {
     return dropped
   }
 
-  /// Renders (`{{ target.schema }}`) and runs `on-run-start` / `on-run-end` statements.
-  public func runHooks(_ statements: [String], target: TargetConfig, what: String)
-    throws(DatabaseError)
-  {
+  /// Renders (`{{ target.schema }}`, project macros) and runs `on-run-start` / `on-run-end`.
+  public func runHooks(
+    _ statements: [String], target: TargetConfig, what: String,
+    macros: [String: MacroDefinition] = [:]
+  ) throws(DatabaseError) {
     for statement in statements {
       let sql: String
       do {
-        sql = try Hooks.render(statement, this: nil, target: target, what: what)
+        sql = try Hooks.render(statement, this: nil, target: target, what: what, macros: macros)
       } catch {
         throw error.error
       }

@@ -95,10 +95,19 @@ extension TargetConfig {
 final class EnvironmentHost: TemplateHost {
   let environment: [String: String]
   let target: TargetConfig?
+  /// Vars for `var()`, where the context has them (YAML values; not target settings).
+  let vars: OrderedDictionary<String, Value>?
+  /// `{% docs %}` blocks for `doc()`, where the context has them (descriptions).
+  let docs: [String: DocsBlock]?
 
-  init(environment: [String: String], target: TargetConfig? = nil) {
+  init(
+    environment: [String: String], target: TargetConfig? = nil,
+    vars: OrderedDictionary<String, Value>? = nil, docs: [String: DocsBlock]? = nil
+  ) {
     self.environment = environment
     self.target = target
+    self.vars = vars
+    self.docs = docs
   }
 
   /// Renders a setting's template text, trimmed.
@@ -108,24 +117,30 @@ final class EnvironmentHost: TemplateHost {
     return try Evaluator(host: self, file: file).render(template).trimmingWhitespace()
   }
 
-  /// Renders a setting that holds `{{ ... }}`; on errors reports them and keeps the text.
-  func renderSetting(
-    _ text: String, what: String, at range: SourceRange?, sink: any DiagnosticSink
-  ) -> String {
-    guard text.contains("{{") else { return text }
-    do {
-      return try render(text, path: range?.file.path ?? what)
-    } catch {
-      sink.emit(
-        .error("project.setting-template", "cannot render the \(what): \(error.message)", at: range)
-      )
-      return text
-    }
+  func hasFunction(_ name: String) -> Bool {
+    name == "env_var" || (name == "var" && vars != nil) || (name == "doc" && docs != nil)
   }
 
-  func hasFunction(_ name: String) -> Bool { name == "env_var" }
-
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    if name == "doc", let docs {
+      let docName = try arguments.string(0, "name", function: "doc")
+      guard let block = docs[docName] else {
+        throw .error(
+          "project.unknown-doc", "unknown docs block `\(docName)`", at: arguments.range,
+          hint: Suggestions.didYouMean(docName, in: docs.keys))
+      }
+      return .string(block.text.trimmingWhitespace())
+    }
+    if name == "var", let vars {
+      let variable = try arguments.string(0, "name", function: "var")
+      if let value = vars[variable] { return value }
+      if let fallback = arguments.value(1, "default") { return fallback }
+      throw .error(
+        "project.unknown-var", "var `\(variable)` is not defined and has no default",
+        at: arguments.range,
+        hint: Suggestions.didYouMean(variable, in: vars.keys)
+          ?? "define it under `vars:` in the project file, pass `--vars`, or give a default")
+    }
     let variable = try arguments.string(0, "name", function: "env_var")
     if let value = environment[variable] { return .string(value) }
     if let fallback = arguments.value(1, "default") { return fallback }
@@ -136,5 +151,7 @@ final class EnvironmentHost: TemplateHost {
 
   func global(_ name: String) -> Value? { name == "target" ? target?.templateValue : nil }
   func macro(named name: String) -> MacroDefinition? { nil }
-  var knownNames: [String] { target == nil ? ["env_var"] : ["env_var", "target"] }
+  var knownNames: [String] {
+    (target == nil ? ["env_var"] : ["env_var", "target"]) + (vars == nil ? [] : ["var"])
+  }
 }

@@ -289,7 +289,10 @@ public struct ProjectFile: Sendable {
       {
         let configKey = key.hasPrefix("+") ? String(key.dropFirst()) : key
         let value = YAMLDocument.value(of: valueNode)
-        if let problem = ConfigSchema.check(configKey, value, for: resource, at: keyRange) {
+        // A value holding Jinja is checked once rendered (`ConfigTree.rendered`).
+        if !YAMLJinja.holdsJinja(value),
+          let problem = ConfigSchema.check(configKey, value, for: resource, at: keyRange)
+        {
           sink.emit(problem)
           if problem.severity == .error { continue }
         }

@@ -64,10 +64,14 @@ public enum ProjectLoader {
   public static func load(
     root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
   ) throws(Diagnostic) -> LoadedProject {
-    let projectFile = try readProjectFile(root: root, sink: sink)
+    var projectFile = try readProjectFile(root: root, sink: sink)
     let name = projectFile.name
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
+    let jinja = YAMLJinja(vars: vars, environment: options.environment, target: target)
+    // `+schema: "{{ var('x') }}"` in the project file, rendered once vars are known.
+    projectFile.models = projectFile.models.rendered(with: jinja, .model, sink: sink)
+    projectFile.seeds = projectFile.seeds.rendered(with: jinja, .seed, sink: sink)
 
     struct Work: Sendable {
       enum Kind: Sendable {
@@ -192,7 +196,7 @@ public enum ProjectLoader {
         if case .yaml = item.kind { return .failed }
       }
       if case .yaml = item.kind {
-        return .schema(SchemaFile.parse(file, projectName: name, sink: sink))
+        return .schema(SchemaFile.parse(file, projectName: name, sink: sink, jinja: jinja))
       }
       let template: Template?
       do throws(Diagnostic) {
@@ -309,35 +313,43 @@ public enum ProjectLoader {
     models = dedupe(models, sink) { ($0.uniqueID, $0.originalFilePath, $0.file) }
     seeds.sort { $0.uniqueID < $1.uniqueID }
     sources.sort { $0.uniqueID < $1.uniqueID }
-    // `schema: "{{ target.schema }}_crm"`, as dbt allows, so a source follows the target.
-    let host = EnvironmentHost(environment: options.environment, target: target)
-    for index in sources.indices {
-      sources[index].schema = host.renderSetting(
-        sources[index].schema, what: "schema of source `\(sources[index].sourceName)`",
-        at: sources[index].range, sink: sink)
-      if let database = sources[index].database {
-        sources[index].database = host.renderSetting(
-          database, what: "database of source `\(sources[index].sourceName)`",
-          at: sources[index].range, sink: sink)
-      }
-    }
     singularTests.sort { $0.uniqueID < $1.uniqueID }
 
     let modelNames = Set(models.indices.map { models[$0].name })
+    for index in sources.indices {
+      if YAMLJinja.holdsJinja(sources[index].description) {
+        sources[index].description = jinja.describe(
+          sources[index].description, docs: docs, at: sources[index].range, sink: sink)
+      }
+      for column in sources[index].columns.indices
+      where YAMLJinja.holdsJinja(sources[index].columns[column].description) {
+        sources[index].columns[column].description = jinja.describe(
+          sources[index].columns[column].description, docs: docs,
+          at: sources[index].columns[column].range, sink: sink)
+      }
+    }
     for index in models.indices {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
-        models[index].patch = patch
+        models[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         models[index].config = models[index].config.merged(with: patch.config)
         ConstraintReader.warnIfUnenforced(models[index], sink: sink)
       }
     }
     for index in seeds.indices {
       if let patch = seedPatches.removeValue(forKey: seeds[index].name) {
-        seeds[index].patch = patch
+        seeds[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         seeds[index].config = seeds[index].config.merged(with: patch.config)
       }
     }
+    let seedNames = Set(seeds.map(\.name))
     for patch in modelPatches.values.sorted(by: { $0.name < $1.name }) {
+      if seedNames.contains(patch.name),
+        let index = seeds.firstIndex(where: { $0.name == patch.name })
+      {
+        sink.emit(.wrongResourceKey(patch, is: "seed", under: "models", belongs: "seeds"))
+        seeds[index].patch = patch.tests(addedTo: seeds[index].patch)
+        continue
+      }
       sink.emit(
         .warning(
           "schema.unknown-model",
@@ -345,6 +357,13 @@ public enum ProjectLoader {
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: modelNames)))
     }
     for patch in seedPatches.values.sorted(by: { $0.name < $1.name }) {
+      if modelNames.contains(patch.name),
+        let index = models.firstIndex(where: { $0.name == patch.name })
+      {
+        sink.emit(.wrongResourceKey(patch, is: "model", under: "seeds", belongs: "models"))
+        models[index].patch = patch.tests(addedTo: models[index].patch)
+        continue
+      }
       sink.emit(
         .warning(
           "schema.unknown-seed",

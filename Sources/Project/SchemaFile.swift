@@ -18,8 +18,9 @@ public struct SchemaFile: Sendable {
   ]
 
   /// Parses one YAML file; problems are emitted, and what could be read is returned.
+  /// `jinja` renders values holding Jinja (`var`, `env_var`, `target`), as dbt does.
   public static func parse(
-    _ file: SourceFile, projectName: String, sink: any DiagnosticSink
+    _ file: SourceFile, projectName: String, sink: any DiagnosticSink, jinja: YAMLJinja? = nil
   ) -> SchemaFile {
     var result = SchemaFile()
     let document: YAMLDocument
@@ -36,7 +37,7 @@ public struct SchemaFile: Sendable {
           "schema.invalid", "a properties file must be a mapping", at: document.range(of: root)))
       return result
     }
-    let reader = Reader(document: document, sink: sink)
+    let reader = Reader(document: document, sink: sink, jinja: jinja)
     reader.checkKeys(root, .propertiesFile)
     for entry in root[key: "models"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .model) { result.models.append(patch) }
@@ -53,6 +54,32 @@ public struct SchemaFile: Sendable {
   private struct Reader {
     let document: YAMLDocument
     let sink: any DiagnosticSink
+    let jinja: YAMLJinja?
+
+    /// A YAML value with its Jinja rendered; hooks are left for run time, where `this` is known.
+    /// A test argument that needs more than `var`/`env_var`/`target` (a `ref`) is kept as
+    /// written (`quiet`), for the test's own rendering.
+    func value(of node: YAMLNode, key: String? = nil, quiet: Bool = false) -> Value {
+      let value = YAMLDocument.value(of: node)
+      guard let jinja, key.map(ConfigSchema.canonical) != "pre_hook",
+        key.map(ConfigSchema.canonical) != "post_hook"
+      else { return value }
+      return jinja.render(
+        value, what: key.map { "`\($0)` value" } ?? "value", at: document.range(of: node),
+        sink: quiet ? CollectingSink() : sink)
+    }
+
+    /// A YAML string with its Jinja rendered.
+    func string(_ node: YAMLNode?, _ key: String) -> String? {
+      guard let node, let text = node.string else { return nil }
+      guard let jinja else { return text }
+      do {
+        return try jinja.render(text, what: "`\(key)` value", at: document.range(of: node))
+      } catch {
+        sink.emit(error)
+        return text
+      }
+    }
 
     /// Unknown keys are warnings; keys dbt knows and swdbt does not implement are reported
     /// as `ConfigKeys` says.
@@ -82,7 +109,7 @@ public struct SchemaFile: Sendable {
       guard let node else { return NodeConfig() }
       var values = OrderedDictionary<String, Value>()
       for (key, keyNode, valueNode) in node.entries {
-        let value = YAMLDocument.value(of: valueNode)
+        let value = self.value(of: valueNode, key: key)
         if let problem = ConfigSchema.check(
           key, value, for: resource, at: document.range(of: keyNode))
         {
@@ -170,7 +197,7 @@ public struct SchemaFile: Sendable {
       var customName: String?
       var config = NodeConfig()
       for (key, keyNode, valueNode) in body.entries {
-        let value = YAMLDocument.value(of: valueNode)
+        let value = self.value(of: valueNode, key: key, quiet: key != "config")
         switch key {
         case "config": config = self.config(valueNode, .test)
         case "name": customName = value.stringValue
@@ -202,8 +229,8 @@ public struct SchemaFile: Sendable {
     func sourceTables(_ node: YAMLNode, projectName: String) -> [SourceNode] {
       guard let (sourceName, _) = named(node, "source") else { return [] }
       checkKeys(node, .sourceProperty)
-      let schema = node[key: "schema"]?.string ?? sourceName
-      let database = node[key: "database"]?.string
+      let schema = string(node[key: "schema"], "schema") ?? sourceName
+      let database = string(node[key: "database"], "database")
       let sourceConfig = config(node[key: "config"], .source)
       return (node[key: "tables"]?.items ?? []).compactMap { table in
         guard let (name, range) = named(table, "source table") else { return nil }
@@ -211,12 +238,51 @@ public struct SchemaFile: Sendable {
         return SourceNode(
           uniqueID: "source.\(projectName).\(sourceName).\(name)", sourceName: sourceName,
           name: name, schema: schema, database: database,
-          identifier: table[key: "identifier"]?.string ?? name,
+          identifier: string(table[key: "identifier"], "identifier") ?? name,
           description: table[key: "description"]?.string ?? node[key: "description"]?.string ?? "",
           columns: columns(table[key: "columns"]), tests: tests(table, column: nil),
           config: sourceConfig.merged(with: config(table[key: "config"], .source)),
           originalFilePath: document.file.path, range: range)
       }
     }
+  }
+}
+
+extension Diagnostic {
+  /// A properties entry under the key of another resource type: dbt leaves it unattached and
+  /// warns, and so does swdbt.
+  static func wrongResourceKey(
+    _ patch: ModelPatch, is kind: String, under key: String, belongs right: String
+  ) -> Diagnostic {
+    .warning(
+      "schema.wrong-resource-key",
+      "`\(patch.name)` is a \(kind), but it is described under `\(key):`; its tests run on it, "
+        + "its other properties are not applied",
+      at: patch.range, hint: "move the `\(patch.name)` entry under `\(right):`")
+  }
+}
+
+extension ModelPatch {
+  /// Only this entry's tests, added to a node's own patch: what dbt keeps of an entry under
+  /// the wrong resource key (its tests select the node by name; descriptions and config are
+  /// dropped).
+  func tests(addedTo existing: ModelPatch?) -> ModelPatch {
+    var result =
+      existing
+      ?? ModelPatch(
+        name: name, description: "", columns: [], tests: [], config: NodeConfig(), range: range,
+        constraints: [])
+    result.tests += tests
+    for column in columns where !column.tests.isEmpty {
+      if let index = result.columns.firstIndex(where: { $0.name == column.name }) {
+        result.columns[index].tests += column.tests
+      } else {
+        result.columns.append(
+          ColumnSpec(
+            name: column.name, description: "", dataType: nil, meta: [:], tags: [],
+            tests: column.tests, range: column.range))
+      }
+    }
+    return result
   }
 }

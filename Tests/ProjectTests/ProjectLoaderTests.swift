@@ -328,3 +328,176 @@ private let projectFile = """
     #expect(diagnosed > 100)
   }
 }
+
+/// Jinja in YAML values is rendered with `var`, `env_var` and `target`, as dbt renders it.
+@Suite struct YAMLJinjaLoaderTests {
+  @Test func sourcesConfigsAndTestArgumentsAreRendered() throws {
+    let fixture = try ProjectFixture([
+      "project.yml":
+        "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\nvars:\n  seed_name: raw_base\n",
+      "models/m.sql": "select 1 as x\n",
+      "models/_m.yml": """
+      version: 2
+      sources:
+        - name: raw
+          schema: "{{ target.schema }}_raw"
+          database: "{{ env_var('RAW_DB') }}"
+          tables:
+            - name: base
+              identifier: "{{ var('seed_name', 'base') }}"
+      models:
+        - name: m
+          config:
+            alias: "{{ var('seed_name') }}_m"
+            grants: {select: ["{{ env_var('GRANTEE') }}"]}
+            post_hook: "grant select on {{ this }} to x"
+          columns:
+            - name: x
+              data_tests:
+                - accepted_values: {values: ["{{ var('seed_name') }}", "{{ ref('x') }}"]}
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(
+      root: fixture.root, options: LoadOptions(environment: ["RAW_DB": "lake", "GRANTEE": "bi"]),
+      sink: sink)
+    #expect(sink.diagnostics.isEmpty, "\(sink.diagnostics.map(\.message))")
+    let source = try #require(project.sources.first)
+    #expect(source.schema == "dev_raw")
+    #expect(source.database == "lake")
+    #expect(source.identifier == "raw_base")
+    let model = try #require(project.models.first)
+    #expect(model.config.alias == "raw_base_m")
+    #expect(model.config["grants"] == .dict(["select": .list([.string("bi")])]))
+    // Hooks wait for run time, where `this` is known.
+    #expect(model.config["post_hook"] == .string("grant select on {{ this }} to x"))
+    let test = try #require(model.patch?.columns.first?.tests.first)
+    // What needs more than the parse-time context is left for the test's own rendering.
+    #expect(
+      test.arguments["values"] == .list([.string("raw_base"), .string("{{ ref('x') }}")]))
+  }
+
+  @Test func projectFileModelConfigsAreRenderedThenChecked() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": """
+      name: shop
+      targets:
+        dev: {type: postgres, schema: dev}
+      vars:
+        mart_schema: finance
+      models:
+        shop:
+          +materialized: "{{ 'table' if target.name == 'dev' else 'view' }}"
+          +schema: "{{ var('mart_schema') }}"
+          +post-hook: "analyze {{ this }}"
+          staging:
+            +materialized: "{{ 'tabel' }}"
+      """,
+      "models/m.sql": "select 1\n",
+      "models/staging/s.sql": "select 1\n",
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let model = try #require(project.models.first { $0.name == "m" })
+    #expect(model.config.materialized == "table")
+    #expect(model.config.schema == "finance")
+    #expect(model.config["post_hook"] == .string("analyze {{ this }}"))
+    // A rendered value is checked like a literal one.
+    #expect(sink.diagnostics.map(\.severity) == [.error])
+    #expect(sink.diagnostics.first?.message.contains("tabel") == true)
+  }
+
+  @Test func descriptionsRenderDocBlocks() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/m.sql": "select 1 as x\n",
+      "models/docs.md": "{% docs orders %}\nOne row per order.\n{% enddocs %}\n",
+      "models/_m.yml": """
+      version: 2
+      sources:
+        - name: raw
+          tables:
+            - name: base
+              description: "From {{ target.name }}: {{ doc('orders') }}"
+      models:
+        - name: m
+          description: "{{ doc('orders') }}"
+          columns:
+            - name: x
+              description: "x of {{ doc('orders') }}"
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.isEmpty, "\(sink.diagnostics.map(\.message))")
+    let model = try #require(project.models.first)
+    #expect(model.patch?.description == "One row per order.")
+    #expect(model.patch?.columns.first?.description == "x of One row per order.")
+    #expect(project.sources.first?.description == "From dev: One row per order.")
+  }
+
+  @Test func anUndefinedVarIsAnErrorAtTheValue() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/_s.yml": """
+      version: 2
+      sources:
+        - name: raw
+          tables:
+            - name: base
+              identifier: "{{ var('missing') }}"
+      """,
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let error = try #require(sink.diagnostics.first)
+    #expect(
+      error.message
+        == "cannot render the `identifier` value: var `missing` is not defined and has no default")
+    #expect(error.range?.start.line == 6)
+  }
+}
+
+/// A properties entry under the wrong key is not attached, as in dbt, and the warning says where
+/// it belongs.
+@Suite struct WrongResourceKeyTests {
+  @Test func aSeedDescribedUnderModelsKeepsOnlyItsTestsWithAWarning() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "seeds/people.csv": "id\n1\n",
+      "models/m.sql": "select 1\n",
+      "seeds/_seeds.yml": """
+      version: 2
+      models:
+        - name: people
+          description: the people
+          columns:
+            - name: id
+              description: the id
+              data_tests: [not_null]
+        - name: m
+      seeds:
+        - name: m
+      """,
+    ])
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    // As dbt: the tests select the seed by name; the description is not applied.
+    let patch = try #require(project.seeds.first?.patch)
+    #expect(patch.description == "")
+    #expect(patch.columns.map(\.name) == ["id"])
+    #expect(patch.columns.first?.description == "")
+    #expect(patch.columns.first?.tests.map(\.testName) == ["not_null"])
+    let messages = sink.diagnostics.map {
+      "\($0.range?.start.line ?? 0): \($0.message) | \($0.hint ?? "")"
+    }
+    #expect(
+      messages == [
+        "3: `people` is a seed, but it is described under `models:`; its tests run on it, its "
+          + "other properties are not applied | move the `people` entry under `seeds:`",
+        "11: `m` is a model, but it is described under `seeds:`; its tests run on it, its other "
+          + "properties are not applied | move the `m` entry under `models:`",
+      ])
+  }
+
+}

@@ -74,25 +74,29 @@ enum Grants {
 enum Hooks {
   /// The hook statements of a config key (a string or a list of strings).
   static func statements(
-    _ key: String, of node: CompiledNode, target: TargetConfig
+    _ key: String, of node: CompiledNode, target: TargetConfig,
+    macros: [String: MacroDefinition] = [:]
   ) throws(StatementFailure) -> [String] {
     guard let value = node.config[key] else { return [] }
     let texts = NodeConfig.strings(value)
     return try texts.map { (text: String) throws(StatementFailure) -> String in
-      try render(text, this: node.relation, target: target, what: "\(key) of \(node.name)")
+      try render(
+        text, this: node.relation, target: target, what: "\(key) of \(node.name)", macros: macros)
     }
   }
 
   /// Renders one hook or `on-run-start` statement.
   static func render(
-    _ text: String, this: RelationName?, target: TargetConfig, what: String
+    _ text: String, this: RelationName?, target: TargetConfig, what: String,
+    macros: [String: MacroDefinition] = [:]
   ) throws(StatementFailure) -> String {
     guard text.contains("{{") || text.contains("{%") else { return text }
     let file = SourceFile(path: what, text: text)
     do {
       let template = try Parser.parse(file)
-      return try Evaluator(host: HookHost(this: this, target: target), file: file).render(
-        template)
+      return try Evaluator(host: HookHost(this: this, target: target, macros: macros), file: file)
+        .render(
+          template)
     } catch {
       throw StatementFailure(
         error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
@@ -101,15 +105,18 @@ enum Hooks {
   }
 }
 
-/// What hooks may use: `this` (the node's relation object), `target`, `api`, `adapter` and
-/// dbt's built-in macros (`dbt.type_int()`).
+/// What hooks may use: `this` (the node's relation object), `target`, `api`, `adapter`, the
+/// project's macros and dbt's built-in macros (`dbt.type_int()`).
 final class HookHost: TemplateHost {
   let this: RelationName?
   let target: TargetConfig
+  /// The project's macros by name, which hooks may call as dbt allows.
+  let macros: [String: MacroDefinition]
 
-  init(this: RelationName?, target: TargetConfig) {
+  init(this: RelationName?, target: TargetConfig, macros: [String: MacroDefinition] = [:]) {
     self.this = this
     self.target = target
+    self.macros = macros
   }
 
   func hasFunction(_ name: String) -> Bool { false }
@@ -126,9 +133,11 @@ final class HookHost: TemplateHost {
     default: HookHost.builtIns.global(name)
     }
   }
-  func macro(named name: String) -> MacroDefinition? { HookHost.builtIns.macro(named: name) }
-  var knownNames: [String] { ["this", "target", "api", "dbt", "adapter"] }
+  func macro(named name: String) -> MacroDefinition? {
+    macros[name] ?? HookHost.builtIns.macro(named: name)
+  }
+  var knownNames: [String] { ["this", "target", "api", "dbt", "adapter"] + macros.keys.sorted() }
 
-  /// dbt's built-in macros without the project's: hooks do not see project macros yet.
+  /// dbt's built-in macros; the project's come first, from `macros`.
   static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }

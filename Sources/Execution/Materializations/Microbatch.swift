@@ -137,10 +137,11 @@ extension Executor {
       if number > 0 { unused.insert("pre_hook") }
       if number < batches.count - 1 { unused.insert("post_hook") }
       if !unused.isEmpty { batchNode.config = node.config.removing(unused) }
-      let builder = ModelBuilder(
+      var builder = ModelBuilder(
         node: batchNode, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh && number == 0,
         connection: connection)
+      builder.macros = compilation.project.macros
       do {
         let outcome = try builder.build()
         results.successful.append(batch)

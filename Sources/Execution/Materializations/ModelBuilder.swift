@@ -32,6 +32,8 @@ struct ModelBuilder {
   var documentation: PersistDocs?
   /// The enforced contract, checked before anything is replaced (nil: none).
   var contract: Contract?
+  /// The project's macros, which hooks may call.
+  var macros: [String: MacroDefinition] = [:]
 
   init(
     node: CompiledNode, relation: RelationName, target: TargetConfig, fullRefresh: Bool,
@@ -53,8 +55,8 @@ struct ModelBuilder {
 
   /// Builds the node with its hooks and grants.
   func build() throws(StatementFailure) -> BuildOutcome {
-    let preHooks = try Hooks.statements("pre_hook", of: node, target: target)
-    let postHooks = try Hooks.statements("post_hook", of: node, target: target)
+    let preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros)
+    let postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros)
     return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
       var outcome: BuildOutcome

@@ -20,6 +20,8 @@ struct SeedLoader {
   let connection: any DatabaseConnection
   /// `--empty`: the table is created with the file's columns and types, and no rows.
   var empty = false
+  /// The project's macros, which hooks may call.
+  var macros: [String: MacroDefinition] = [:]
 
   /// Where the data comes from, ready to send.
   enum Payload {
@@ -89,8 +91,8 @@ struct SeedLoader {
     let preHooks: [String]
     let postHooks: [String]
     do throws(StatementFailure) {
-      preHooks = try Hooks.statements("pre_hook", of: node, target: target)
-      postHooks = try Hooks.statements("post_hook", of: node, target: target)
+      preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros)
+      postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros)
     } catch {
       throw .statement(error)
     }

@@ -102,7 +102,8 @@ struct Invocation {
       }
       // As dbt: every command that executes nodes (`run`, `seed`, `test`, `build`).
       try control.runHooks(
-        compilation.project.projectFile.onRunStart, target: target, what: "on-run-start")
+        compilation.project.projectFile.onRunStart, target: target, what: "on-run-start",
+        macros: compilation.project.macros)
     } catch {
       console.report([
         .error("run.target", "cannot prepare the target: \(error)", hint: error.hint)
@@ -150,7 +151,8 @@ struct Invocation {
     if !scheduler.wasCancelled {
       do {
         try control.runHooks(
-          compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end")
+          compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end",
+          macros: compilation.project.macros)
       } catch {
         hookFailed = true
         console.report([.error("run.hook", "on-run-end failed: \(error)")])
