@@ -205,8 +205,11 @@ extension Parser {
     defer { links = chained }
     var expression = try parsePrimary()
     while true {
-      if isSymbol(".") || isSymbol("[") || isSymbol("(") { try link(current.span) }
-      if isSymbol(".") {
+      // One look at the token decides: most primaries are followed by no postfix at all.
+      let postfix = postfixSymbol
+      guard postfix != 0 else { return expression }
+      try link(current.span)
+      if postfix == UInt8(ascii: ".") {
         _ = advance()
         let nameToken: Token
         if current.kind == .name || current.kind == .integer {
@@ -215,16 +218,27 @@ extension Parser {
           throw unexpected(expected: "an attribute name after `.`")
         }
         expression = .attribute(expression, text(nameToken), expression.span.union(nameToken.span))
-      } else if isSymbol("[") {
+      } else if postfix == UInt8(ascii: "[") {
         expression = try parseSubscript(expression)
-      } else if isSymbol("(") {
+      } else {
         let start = current.span
         let arguments = try parseArguments()
         let end = tokens[index - 1].span
         expression = .call(expression, arguments, expression.span.union(start).union(end))
-      } else {
-        return expression
       }
+    }
+  }
+
+  /// The current token's byte when it is the one-byte symbol `.`, `[` or `(`, else 0.
+  private var postfixSymbol: UInt8 {
+    let token = current
+    guard token.kind == .symbol, token.span.end - token.span.start == 1, token.span.start >= 0,
+      token.span.start < bytes.count
+    else { return 0 }
+    let byte = bytes[token.span.start]
+    switch byte {
+    case UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "("): return byte
+    default: return 0
     }
   }
 

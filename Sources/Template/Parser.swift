@@ -57,12 +57,14 @@ public struct Parser {
   func text(_ token: Token) -> String { file.text(token.span) }
 
   /// Whether the token (the current one by default) is the symbol `symbol`.
+  @inline(__always)
   func isSymbol(_ symbol: String, _ token: Token? = nil) -> Bool {
     let token = token ?? current
     return token.kind == .symbol && spells(token, symbol)
   }
 
   /// Whether the token `offset` ahead is the name `name`.
+  @inline(__always)
   func isName(_ name: String, at offset: Int = 0) -> Bool {
     let position = min(index + offset, tokens.count - 1)
     return tokens[position].kind == .name && spells(tokens[position], name)
@@ -70,6 +72,7 @@ public struct Parser {
 
   /// Whether the token's source text is `expected`, compared in place: every precedence level
   /// checks the current token, and making a string of it each time was a fifth of parsing.
+  @inline(__always)
   func spells(_ token: Token, _ expected: String) -> Bool {
     let start = token.span.start
     guard token.span.end - start == expected.utf8.count, start >= 0,
