@@ -1,8 +1,8 @@
 public import Diagnostics
 import Graph
 import OrderedCollections
-import Runtime
 public import Project
+import Runtime
 import Synchronization
 import Template
 

@@ -17,9 +17,11 @@ extension GenericTestBuilder {
         return .success((written, nil))
       }
       let ownerPackage = owner.package
-      if let ownerPackage, project.packages.contains(where: {
-        $0.name == ownerPackage && $0.genericTests[written] != nil
-      }) {
+      if let ownerPackage,
+        project.packages.contains(where: {
+          $0.name == ownerPackage && $0.genericTests[written] != nil
+        })
+      {
         return .success((written, ownerPackage))
       }
       if let package = project.packages.first(where: { $0.genericTests[written] != nil }) {

@@ -8,7 +8,8 @@ extension MacroResolver {
     self.init(
       projectName: project.name, projectMacros: project.macros,
       searchOrders: project.projectFile.dispatch, adapterType: adapterType,
-      packageMacros: Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.macros) }),
+      packageMacros: Dictionary(
+        uniqueKeysWithValues: project.packages.map { ($0.name, $0.macros) }),
       packageFolders: Dictionary(
         uniqueKeysWithValues: project.packages.map { ($0.directory, $0.name) }))
   }

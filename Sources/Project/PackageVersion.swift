@@ -41,7 +41,9 @@ public struct PackageVersion: Sendable, Comparable, CustomStringConvertible {
 
   /// Versions order by their numbers; a pre-release comes before its release.
   public static func < (left: PackageVersion, right: PackageVersion) -> Bool {
-    if left.numbers != right.numbers { return left.numbers.lexicographicallyPrecedes(right.numbers) }
+    if left.numbers != right.numbers {
+      return left.numbers.lexicographicallyPrecedes(right.numbers)
+    }
     if left.prerelease.isEmpty || right.prerelease.isEmpty { return !left.prerelease.isEmpty }
     return left.prerelease < right.prerelease
   }

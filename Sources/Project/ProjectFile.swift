@@ -220,7 +220,8 @@ public struct ProjectFile: Sendable {
       project.packagesInstallPath = installPath
     }
     if let required = root[key: "require-dbt-version"] {
-      project.requireDbtVersion = required.string.map { [$0] } ?? required.items.compactMap(\.string)
+      project.requireDbtVersion =
+        required.string.map { [$0] } ?? required.items.compactMap(\.string)
       project.requireDbtVersionRange = document.range(of: required)
     }
     for entry in root[key: "dispatch"]?.items ?? [] {

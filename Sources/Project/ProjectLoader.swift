@@ -422,7 +422,9 @@ public enum ProjectLoader {
       disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn))
   }
 
-  static func readProjectFile(root: String, directory: String = "", sink: any DiagnosticSink)
+  public static func readProjectFile(
+    root: String, directory: String = "", sink: any DiagnosticSink
+  )
     throws(Diagnostic) -> ProjectFile
   {
     for name in ["project.yml", "dbt_project.yml"] {
