@@ -2,6 +2,7 @@ public import Diagnostics
 import Graph
 import OrderedCollections
 public import Project
+import Runtime
 import Synchronization
 import Template
 
@@ -294,7 +295,14 @@ public enum Compiler {
           case .schema: .string(relation?.schema ?? "")
           case .identifier: .string(relation?.identifier ?? "")
           case .database: .string(relation?.database ?? "")
-          case .full: .string(quotedNames[target])
+          // A relation object, as dbt passes (packages check `.is_cte`, `is mapping`).
+          case .full:
+            relation.map {
+              .object(
+                RelationObject(
+                  database: $0.database, schema: $0.schema, identifier: $0.identifier,
+                  type: nodes[target].resourceType == .source ? nil : "table"))
+            } ?? .string(quotedNames[target])
           }
       }
       test.arguments = arguments

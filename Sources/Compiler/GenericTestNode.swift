@@ -11,6 +11,9 @@ public struct GenericTestNode: Sendable {
   public var name: String
   /// Which test it runs (`not_null`, `relationships`, a custom generic test).
   public var testName: String
+  /// The installed package that defines the test (`dbt_utils`); nil for the root project's
+  /// and the built-in tests.
+  public var testPackage: String? = nil
   /// The unique id of the node under test.
   public var attachedTo: String
   /// The column under test, if any.
@@ -41,6 +44,12 @@ enum GenericTestBuilder {
     /// Where the linker places the owner's node (see `Linker.link`), handed to it with each
     /// test so it needs no lookup by id.
     let linkerSlot: Int
+
+    /// The project (root or installed package) the owner belongs to, whose tests these are.
+    var package: String? {
+      let parts = uniqueID.split(separator: ".", maxSplits: 2)
+      return parts.count > 2 ? String(parts[1]) : nil
+    }
   }
 
   /// One test per declaration (nil where it failed, with a diagnostic), and the slot of
@@ -93,7 +102,8 @@ enum GenericTestBuilder {
         if !usedNames.insert(baseName, hash: nameHashes[index]) {
           let name = shorten(baseName + "_" + String(kept), force: true)
           tests[index]?.name = name
-          tests[index]?.uniqueID = "test.\(projectName).\(name)"
+          let owner = owners[declarations[index].owner]
+          tests[index]?.uniqueID = "test.\(owner.package ?? projectName).\(name)"
           let declaration = declarations[index]
           tests[index]?.config = projectTests.resolve([projectName, name]).merged(
             with: owners[declaration.owner].specs[declaration.spec].config)
@@ -113,27 +123,12 @@ enum GenericTestBuilder {
   private static func prepare(
     _ spec: TestSpec, of owner: Owner, environment: RenderEnvironment, projectTests: ConfigTree
   ) -> (node: GenericTestNode?, diagnostics: [Diagnostic], nameHash: UInt64) {
-    // `dbt_utils.unique_combination_of_columns` is looked up by its last part.
-    let testName =
-      spec.testName.utf8.contains(UInt8(ascii: "."))
-      ? spec.testName.split(separator: ".").last.map(String.init) ?? spec.testName
-      : spec.testName
-    guard builtins.contains(testName) || environment.project.genericTests[testName] != nil else {
-      return (
-        nil,
-        [
-          .error(
-            "compile.unknown-test", "unknown generic test `\(spec.testName)`", at: spec.range,
-            hint: Suggestions.didYouMean(
-              testName, in: builtins.union(environment.project.genericTests.keys))
-              ?? "define it with `{% test \(testName)(model, column_name) %}` in "
-              + "`\(environment.project.projectFile.testPaths.first ?? "tests")/generic/` or "
-              + "`\(environment.project.projectFile.macroPaths.first ?? "macros")/`"
-          )
-        ],
-        0
-      )
+    let definition: (name: String, package: String?)
+    switch resolveTest(spec.testName, at: spec.range, owner: owner, project: environment.project) {
+    case .success(let found): definition = found
+    case .failure(let problem): return (nil, [problem], 0)
     }
+    let testName = definition.name
     var arguments = spec.arguments
     if let column = spec.column { arguments["column_name"] = .string(column) }
     // Names come from the arguments as written (`ref('x')`), like dbt's.
@@ -160,17 +155,21 @@ enum GenericTestBuilder {
       if host.refersToDisabled, diagnostics.isEmpty { return (nil, [], 0) }
     }
     guard diagnostics.isEmpty else { return (nil, diagnostics, 0) }
-    let baseName = (owner.isSource ? "source_" : "") + testName + "_" + owner.nameInTest
+    // dbt names a namespaced test after its namespace too: `dbt_utils_accepted_range_...`.
+    let namespace = spec.testName.split(separator: ".").dropLast().joined(separator: "_")
+    let baseName =
+      (owner.isSource ? "source_" : "") + (namespace.isEmpty ? "" : namespace + "_") + testName
+      + "_" + owner.nameInTest
     let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
-    let projectName = environment.project.name
+    let projectName = owner.package ?? environment.project.name
     let config =
       (projectTests.children.isEmpty
       ? projectTests.config : projectTests.resolve([projectName, name])).merged(with: spec.config)
     guard config.enabled else { return (nil, [], 0) }
     let node = GenericTestNode(
       uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
-      attachedTo: owner.uniqueID, column: spec.column, arguments: arguments, config: config,
-      range: spec.range, references: references,
+      testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
+      arguments: arguments, config: config, range: spec.range, references: references,
       originalFilePath: spec.range?.file.path ?? "")
     return (node, [], StableHash.fnv1a(name))
   }

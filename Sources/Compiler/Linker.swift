@@ -91,8 +91,11 @@ final class Linker: Sendable {
     }
     self.slotsByName = slotsByName
     var slotsByID: [String: Int] = [:]
+    // By `source.table`: a package's sources are `source.<package>...`, and refer to the same
+    // names as the root project's.
     for index in project.sources.indices {
-      slotsByID[project.sources[index].uniqueID] = sourceStart + index
+      let source = project.sources[index]
+      slotsByID["\(source.sourceName).\(source.name)"] = sourceStart + index
     }
     self.slotsByID = slotsByID
   }
@@ -103,7 +106,7 @@ final class Linker: Sendable {
     case .ref(let name):
       return slotsByName[name]
     case .source(let source, let table):
-      return slotsByID["source.\(project.name).\(source).\(table)"]
+      return slotsByID["\(source).\(table)"]
     case .this:
       return nil
     }

@@ -58,15 +58,26 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
-    macros = MacroResolver(
-      projectName: project.name, projectMacros: project.macros,
-      searchOrders: project.projectFile.dispatch)
+    macros = MacroResolver(project: project)
+    packageVars = Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.vars) })
     hostNames =
       [
         "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
         "target", "execute", "project_name",
       ]
       + project.macros.keys.sorted() + ["adapter", "dbt", "api"] + BuiltinMacros.names
+      + project.packages.map(\.name)
+  }
+
+  /// Each installed package's vars (dbt scopes vars by the node's package).
+  let packageVars: [String: OrderedDictionary<String, Value>]
+
+  /// The package of the node with a unique id; nil for the root project's nodes.
+  func package(ofNode uniqueID: String) -> String? {
+    guard !packageVars.isEmpty else { return nil }
+    let parts = uniqueID.split(separator: ".", maxSplits: 2)
+    guard parts.count > 2, parts[1] != project.name else { return nil }
+    return String(parts[1])
   }
 }
 
@@ -87,13 +98,18 @@ final class RecordingHost: TemplateHost {
   private(set) var enabledRange: SourceRange?
   private var referenceIndex: [RelationReference: Int] = [:]
 
+  /// The installed package the node belongs to; nil for the root project's nodes.
+  let package: String?
+
   init(
-    environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig
+    environment: RenderEnvironment, resource: ResourceType, nodeName: String,
+    baseConfig: NodeConfig, package: String? = nil
   ) {
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
     self.baseConfig = baseConfig
+    self.package = package
   }
 
   var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
@@ -119,12 +135,16 @@ final class RecordingHost: TemplateHost {
 
   func macro(named name: String) -> MacroDefinition? { environment.macros.macro(named: name) }
 
+  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+    environment.macros.macro(named: name, package: package, calledFrom: file)
+  }
+
   func global(_ name: String) -> Value? {
     switch name {
     case "this": placeholder(.this, at: nil)
     case "target": environment.project.target.templateValue
     case "execute": .bool(true)
-    case "project_name": .string(environment.project.name)
+    case "project_name": .string(package ?? environment.project.name)
     case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
     default: environment.macros.global(name)
     }
@@ -181,13 +201,14 @@ final class RecordingHost: TemplateHost {
     let name = try arguments.string(arguments.positional.count - 1, "name", function: "ref")
     if arguments.positional.count == 2 {
       let package = try arguments.string(0, "package", function: "ref")
-      if package != environment.project.name {
+      if package != environment.project.name, environment.packageVars[package] == nil {
+        let names = [environment.project.name] + environment.packageVars.keys.sorted()
         problems.append(
           .error(
             "compile.unknown-package", "unknown package `\(package)`", at: arguments.range(of: 0),
-            hint:
-              "swdbt projects have no package dependencies; refer to `\(environment.project.name)` or drop the package"
-          ))
+            hint: Suggestions.didYouMean(package, in: names)
+              ?? "install it in `\(environment.project.projectFile.packagesInstallPath)/` "
+              + "(`swdbt deps`), or drop the package"))
       }
     }
     if !environment.modelNames.contains(name) && !environment.seedNames.contains(name) {
@@ -261,11 +282,12 @@ final class RecordingHost: TemplateHost {
 
   private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
     let name = try arguments.string(0, "name", function: "var")
-    if let value = environment.project.vars[name] { return value }
+    let vars = package.flatMap { environment.packageVars[$0] } ?? environment.project.vars
+    if let value = vars[name] { return value }
     if let fallback = arguments.value(1, "default") { return fallback }
     throw .error(
       "compile.unknown-var", "var `\(name)` is not defined and has no default", at: arguments.range,
-      hint: Suggestions.didYouMean(name, in: environment.project.vars.keys)
+      hint: Suggestions.didYouMean(name, in: vars.keys)
         ?? "define it under `vars:` in the project file, pass `--vars`, or give a default: `var('\(name)', ...)`"
     )
   }

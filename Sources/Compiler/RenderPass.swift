@@ -34,7 +34,7 @@ enum RenderPass {
     inputs.concurrentMap { input in
       let host = RecordingHost(
         environment: environment, resource: input.resource, nodeName: input.name,
-        baseConfig: input.config)
+        baseConfig: input.config, package: environment.package(ofNode: input.uniqueID))
       let evaluator = Evaluator(host: host, file: input.file)
       let text: String
       do throws(Diagnostic) {

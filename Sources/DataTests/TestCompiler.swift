@@ -87,7 +87,8 @@ public enum TestCompiler {
         """
     case "relationships":
       let column = try required(column, test)
-      guard let to = test.arguments["to"]?.stringValue, !to.isEmpty else {
+      guard let to = test.arguments["to"].map({ $0.stringValue ?? $0.rendered }), !to.isEmpty
+      else {
         throw .error(
           "test.arguments", "`relationships` needs `to: ref('model')` or `source(...)`",
           at: test.range)
@@ -147,38 +148,86 @@ public enum TestCompiler {
   private static func custom(_ test: GenericTestNode, model: String, project: LoadedProject)
     throws(Diagnostic) -> String
   {
-    guard let definition = project.genericTests[test.testName] else {
+    let definitions =
+      test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
+      ?? project.genericTests
+    guard let definition = definitions[test.testName] else {
       throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
     }
-    var keyword: [(label: String, value: Value)] = [("model", .string(model))]
+    // The model is a relation, as in dbt (packages check it), unless `where` wrapped it.
+    let modelValue: Value =
+      if let relation = test.modelRelation, model == relation.quoted {
+        .object(
+          RelationObject(
+            database: relation.database, schema: relation.schema,
+            identifier: relation.identifier))
+      } else {
+        .string(model)
+      }
+    var keyword: [(label: String, value: Value)] = [("model", modelValue)]
     for (key, value) in test.arguments where key != "model" {
       keyword.append((key, value))
     }
     let range = test.range ?? SourceRange(file: definition.file, span: definition.span)
     let arguments = Arguments(positional: [], keyword: keyword, range: range)
+    let package = test.uniqueID.split(separator: ".").dropFirst().first.map(String.init)
     let host = MacroHost(
-      resolver: MacroResolver(
-        projectName: project.name, projectMacros: project.macros,
-        searchOrders: project.projectFile.dispatch))
+      resolver: MacroResolver(project: project),
+      package: package == project.name ? nil : package,
+      vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
     let evaluator = Evaluator(host: host, file: definition.file)
     let value = try evaluator.call(definition, arguments)
     return (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n"
   }
 }
 
-/// Lets custom tests call project macros and dbt's built-in ones (`dbt`, `adapter`, `api`).
+/// Lets custom tests call project macros, installed packages' macros and dbt's built-in ones
+/// (`dbt`, `adapter`, `api`), and read vars.
 final class MacroHost: TemplateHost {
   let resolver: MacroResolver
+  /// The installed package of the test's node; nil for the root project's.
+  let package: String?
+  /// The vars the test's node sees.
+  let vars: OrderedDictionary<String, Value>
 
-  init(resolver: MacroResolver) { self.resolver = resolver }
+  init(
+    resolver: MacroResolver, package: String? = nil, vars: OrderedDictionary<String, Value> = [:]
+  ) {
+    self.resolver = resolver
+    self.package = package
+    self.vars = vars
+  }
 
-  func hasFunction(_ name: String) -> Bool { false }
+  func hasFunction(_ name: String) -> Bool { MacroHost.functions.contains(name) }
+
+  /// What a generic test's body may call besides macros.
+  static let functions: Set<String> = ["var", "config", "should_store_failures"]
+
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    switch name {
+    case "should_store_failures": return .bool(false)
+    // A test's `config(...)` (dbt_utils' `equality` sets `fail_calc`) has no effect here:
+    // swdbt counts the failing rows the query returns.
+    case "config": return .string("")
+    default: break
+    }
+    if name == "var" {
+      let key = try arguments.string(0, "name", function: "var")
+      if let value = vars[key] ?? arguments.value(1, "default") { return value }
+      throw .error(
+        "compile.unknown-var", "var `\(key)` is not defined and has no default",
+        at: arguments.range)
+    }
     throw .error(
       "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
   }
-  func global(_ name: String) -> Value? { resolver.global(name) }
+  func global(_ name: String) -> Value? {
+    name == "execute" ? .bool(true) : resolver.global(name)
+  }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
+  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+    resolver.macro(named: name, package: package, calledFrom: file)
+  }
   var knownNames: [String] { resolver.projectMacros.keys.sorted() }
 }
 

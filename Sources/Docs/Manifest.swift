@@ -108,7 +108,10 @@ public enum Manifest {
     writer.key("name")
     writer.string(node.name)
     writer.key("package_name")
-    writer.string(compilation.project.name)
+    // `model.<package>.<name>`: an installed package's nodes carry its name.
+    writer.string(
+      node.uniqueID.split(separator: ".", maxSplits: 2).dropFirst().first.map(String.init)
+        ?? compilation.project.name)
     writer.key("fqn")
     writer.strings(node.fqn)
     writer.key("path")

@@ -68,6 +68,12 @@ package enum FileSystem {
     return result
   }
 
+  /// The names of the visible subdirectories of a directory (links to one included), sorted;
+  /// none when it does not exist.
+  package static func subdirectories(of directory: String) -> [String] {
+    entries(of: directory, []).filter(\.isDirectory).map(\.name)
+  }
+
   /// A directory entry kept by `files(under:suffixes:)`.
   private struct Entry: Sendable {
     let name: String

@@ -127,10 +127,18 @@ public struct ProjectFile: Sendable {
   public var snapshotPaths: [String] = ["snapshots"]
   /// `dispatch:`: the package search order of `adapter.dispatch` per macro namespace.
   public var dispatch: [String: [String]] = [:]
+  /// `packages-install-path`: where `swdbt deps` installs packages and loading finds them.
+  public var packagesInstallPath = "dbt_packages"
+  /// `require-dbt-version`: the dbt versions the project declares it works with.
+  public var requireDbtVersion: [String] = []
+  /// Where `require-dbt-version` is, for the warning when it excludes swdbt's dbt version.
+  public var requireDbtVersionRange: SourceRange? = nil
 
   /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
-  public static func parse(_ file: SourceFile, sink: any DiagnosticSink) throws(Diagnostic)
-    -> ProjectFile
+  /// An installed package's file (`isPackage`) is not the user's to change: its keys swdbt
+  /// ignores (`clean-targets`, `quoting`, ...) are not reported.
+  public static func parse(_ file: SourceFile, isPackage: Bool = false, sink: any DiagnosticSink)
+    throws(Diagnostic) -> ProjectFile
   {
     let document = try YAMLDocument.parse(file)
     guard let root = document.root, root.isMapping else {
@@ -138,7 +146,7 @@ public struct ProjectFile: Sendable {
         "project.invalid", "the project file must be a mapping with at least `name`",
         at: document.range(of: document.root))
     }
-    for (key, keyNode, valueNode) in root.entries {
+    for (key, keyNode, valueNode) in root.entries where !isPackage {
       let range = document.range(of: keyNode)
       guard ConfigKeys.status(key, in: .projectFile) != nil else {
         sink.emit(
@@ -208,6 +216,14 @@ public struct ProjectFile: Sendable {
       tests: parseTree(testsNode, .test, document, sink),
       onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"),
       snapshotPaths: paths("snapshot-paths", "snapshots"))
+    if let installPath = root[key: "packages-install-path"]?.string {
+      project.packagesInstallPath = installPath
+    }
+    if let required = root[key: "require-dbt-version"] {
+      project.requireDbtVersion =
+        required.string.map { [$0] } ?? required.items.compactMap(\.string)
+      project.requireDbtVersionRange = document.range(of: required)
+    }
     for entry in root[key: "dispatch"]?.items ?? [] {
       if let namespace = entry[key: "macro_namespace"]?.string {
         project.dispatch[namespace] = entry[key: "search_order"]?.items.compactMap(\.string) ?? []

@@ -28,6 +28,9 @@ public struct LoadedProject: Sendable {
   public var docs: [String: DocsBlock]
   /// Names of seeds left out by `enabled: false`, so that a `ref` to one says so.
   public var disabledSeeds: Set<String> = []
+  /// The packages installed in `packages-install-path` (`dbt_packages/`), sorted by name;
+  /// their models, seeds, sources and tests are in the lists above.
+  public var packages: [InstalledPackage] = []
 
   /// The project's name.
   public var name: String { projectFile.name }
@@ -65,7 +68,6 @@ public enum ProjectLoader {
     root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
   ) throws(Diagnostic) -> LoadedProject {
     var projectFile = try readProjectFile(root: root, sink: sink)
-    let name = projectFile.name
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
     let jinja = YAMLJinja(vars: vars, environment: options.environment, target: target)
@@ -73,6 +75,39 @@ public enum ProjectLoader {
     projectFile.models = projectFile.models.rendered(with: jinja, .model, sink: sink)
     projectFile.seeds = projectFile.seeds.rendered(with: jinja, .seed, sink: sink)
 
+    var resources = loadResources(
+      root: root, directory: "", projectFile: projectFile, rootFile: nil, jinja: jinja, sink: sink)
+    let packages = loadPackages(
+      root: root, rootFile: projectFile, options: options, target: target, sink: sink)
+    if !packages.isEmpty { resources.add(packages.map(\.resources), docsOnly: false) }
+    let allModelFQNs = resources.models.indices.map { resources.models[$0].fqn }
+    let allSeedFQNs = resources.seeds.map(\.fqn) + resources.disabledSeedFQNs
+    for (tree, fqns, what) in [
+      (projectFile.models, allModelFQNs, "models"), (projectFile.seeds, allSeedFQNs, "seeds"),
+    ] {
+      for unused in tree.unusedPaths(fqns) {
+        sink.emit(
+          .warning(
+            "project.unused-config",
+            "`\(what): \(unused.path.joined(separator: "."))` applies to no \(what.dropLast())",
+            at: unused.range))
+      }
+    }
+    return LoadedProject(
+      root: root, projectFile: projectFile, target: target, vars: vars, models: resources.models,
+      seeds: resources.seeds, sources: resources.sources, singularTests: resources.singularTests,
+      macros: resources.macros, genericTests: resources.genericTests, docs: resources.docs,
+      disabledSeeds: resources.disabledSeeds, packages: packages.map(\.package))
+  }
+
+  /// Reads the models, seeds, tests, macros, YAML and docs of one project: the root
+  /// (`directory` empty) or an installed package (`directory` its folder with a final `/`,
+  /// `rootFile` the root project's file, whose configs override the package's own).
+  static func loadResources(
+    root: String, directory: String, projectFile: ProjectFile, rootFile: ProjectFile?,
+    jinja: YAMLJinja, sink: any DiagnosticSink
+  ) -> ProjectResources {
+    let name = projectFile.name
     struct Work: Sendable {
       enum Kind: Sendable {
         case model(base: String)
@@ -86,7 +121,7 @@ public enum ProjectLoader {
       let relativePath: String
     }
     var work: [Work] = []
-    for base in projectFile.modelPaths {
+    for base in projectFile.modelPaths.map({ directory + $0 }) {
       for path in FileSystem.files(
         under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml", ".md"])
       {
@@ -100,7 +135,7 @@ public enum ProjectLoader {
         }
       }
     }
-    for base in projectFile.macroPaths {
+    for base in projectFile.macroPaths.map({ directory + $0 }) {
       for path in FileSystem.files(
         under: root + "/" + base, suffixes: [".sql", ".md", ".yml", ".yaml"])
       where path.hasSuffix(".sql") || path.hasSuffix(".md") {
@@ -108,7 +143,7 @@ public enum ProjectLoader {
           Work(kind: path.hasSuffix(".md") ? .docs : .macro, relativePath: base + "/" + path))
       }
     }
-    for base in projectFile.testPaths {
+    for base in projectFile.testPaths.map({ directory + $0 }) {
       for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"]) {
         let relative = base + "/" + path
         if path.hasSuffix(".sql") {
@@ -120,7 +155,7 @@ public enum ProjectLoader {
         }
       }
     }
-    for base in projectFile.seedPaths {
+    for base in projectFile.seedPaths.map({ directory + $0 }) {
       for path in FileSystem.files(
         under: root + "/" + base, suffixes: [".csv", ".json", ".ndjson", ".yml", ".yaml"])
       {
@@ -129,12 +164,12 @@ public enum ProjectLoader {
         work.append(Work(kind: isYAML ? .yaml : .seed(base: base), relativePath: relative))
       }
     }
-    for base in projectFile.docsPaths {
+    for base in projectFile.docsPaths.map({ directory + $0 }) {
       for path in FileSystem.files(under: root + "/" + base, suffixes: [".md"]) {
         work.append(Work(kind: .docs, relativePath: base + "/" + path))
       }
     }
-    for base in projectFile.snapshotPaths {
+    for base in directory.isEmpty ? projectFile.snapshotPaths : [] {
       let files = FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"])
       guard let first = files.min() else { continue }
       let count =
@@ -155,7 +190,7 @@ public enum ProjectLoader {
       case seed(Work)
       case failed
     }
-    let modelConfig = projectFile.models
+    let modelConfig = ScopedConfig(own: projectFile.models, root: rootFile?.models)
     // Models, most of the files, are made in parallel straight into their slot: carried in
     // `parsed` they were moved twice more, all their fields with them.
     var modelSlots: [Int] = []
@@ -224,6 +259,8 @@ public enum ProjectLoader {
       return .model(slot: slot, definesBlocks: definesBlocks)
     }
 
+    let seedConfig = ScopedConfig(own: projectFile.seeds, root: rootFile?.seeds)
+    let testConfig = ScopedConfig(own: projectFile.tests, root: rootFile?.tests)
     var models: [ModelNode] = []
     var seeds: [SeedNode] = []
     var singularTests: [SingularTestNode] = []
@@ -280,7 +317,7 @@ public enum ProjectLoader {
             uniqueID: "seed.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
             originalFilePath: work.relativePath, path: path, fqn: fqn,
             format: SeedNode.Format(rawValue: fileExtension) ?? .csv,
-            config: projectFile.seeds.resolve(fqn), patch: nil))
+            config: seedConfig.resolve(fqn), patch: nil))
       case .template(let work, let file, let template):
         for macro in template?.macros ?? [] {
           if case .macro = work.kind { record(macro, into: &macros, "macro") }
@@ -296,7 +333,7 @@ public enum ProjectLoader {
             SingularTestNode(
               uniqueID: "test.\(name).\(fqn.last ?? stem)", name: fqn.last ?? stem,
               originalFilePath: work.relativePath, path: path, fqn: fqn, template: template,
-              file: file, config: projectFile.tests.resolve(fqn)))
+              file: file, config: testConfig.resolve(fqn)))
         default:
           continue
         }
@@ -370,33 +407,28 @@ public enum ProjectLoader {
           "YAML describes seed `\(patch.name)`, but no such seed file exists",
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: seeds.map(\.name))))
     }
-    for (tree, fqns, what) in [
-      (projectFile.models, models.indices.map { models[$0].fqn }, "models"),
-      (projectFile.seeds, seeds.map(\.fqn), "seeds"),
-    ] {
-      for unused in tree.unusedPaths(fqns) {
-        sink.emit(
-          .warning(
-            "project.unused-config",
-            "`\(what): \(unused.path.joined(separator: "."))` applies to no \(what.dropLast())",
-            at: unused.range))
-      }
-    }
     // A disabled seed is neither loaded nor listed (after the checks above, which its config
     // paths and YAML count for).
-    let disabledSeeds = Set(seeds.lazy.filter { !$0.config.enabled }.map(\.name))
-    if !disabledSeeds.isEmpty { seeds.removeAll { !$0.config.enabled } }
-    return LoadedProject(
-      root: root, projectFile: projectFile, target: target, vars: vars, models: models,
-      seeds: seeds,
-      sources: sources, singularTests: singularTests, macros: macros, genericTests: genericTests,
-      docs: docs, disabledSeeds: disabledSeeds)
+    // dbt's older form of a generic test is a macro named `test_<name>` (dbt_utils' are).
+    for (macroName, macro) in macros where macroName.hasPrefix("test_") {
+      let testName = String(macroName.dropFirst(5))
+      if genericTests[testName] == nil { genericTests[testName] = macro }
+    }
+    let disabled = seeds.filter { !$0.config.enabled }
+    if !disabled.isEmpty { seeds.removeAll { !$0.config.enabled } }
+    return ProjectResources(
+      models: models, seeds: seeds, sources: sources, singularTests: singularTests,
+      macros: macros, genericTests: genericTests, docs: docs,
+      disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn))
   }
 
-  private static func readProjectFile(root: String, sink: any DiagnosticSink) throws(Diagnostic)
-    -> ProjectFile
+  public static func readProjectFile(
+    root: String, directory: String = "", sink: any DiagnosticSink
+  )
+    throws(Diagnostic) -> ProjectFile
   {
-    for candidate in ["project.yml", "dbt_project.yml"] {
+    for name in ["project.yml", "dbt_project.yml"] {
+      let candidate = directory + name
       let path = root + "/" + candidate
       guard FileSystem.exists(path) else { continue }
       let bytes: [UInt8]
@@ -408,14 +440,14 @@ public enum ProjectLoader {
       }
       let file = SourceFile(path: candidate, bytes: bytes)
       if let nul = Diagnostic.nulByte(in: file) { throw nul }
-      return try ProjectFile.parse(file, sink: sink)
+      return try ProjectFile.parse(file, isPackage: !directory.isEmpty, sink: sink)
     }
     throw .error(
       "project.missing", "no `project.yml` or `dbt_project.yml` in `\(root)`",
       hint: "run swdbt from a project's root or pass `--project-dir DIR`")
   }
 
-  private static func mergeVars(
+  static func mergeVars(
     _ projectVars: OrderedDictionary<String, Value>, _ cliVars: String?
   ) throws(Diagnostic) -> OrderedDictionary<String, Value> {
     guard let cliVars, !cliVars.trimmingWhitespace().isEmpty else { return projectVars }

@@ -1,3 +1,4 @@
+public import Diagnostics
 public import Template
 
 /// Resolves macro names the way dbt does: bare names in the root project, then the built-in
@@ -14,16 +15,26 @@ public final class MacroResolver: Sendable {
   public let searchOrders: [String: [String]]
   /// The engine, whose prefix (`postgres__`) is tried before `default__`.
   public let adapterType: String
+  /// Installed packages' macros by package name, then macro name.
+  public let packageMacros: [String: [String: MacroDefinition]]
+  /// Each package's folder with a final `/` (`dbt_packages/dbt_utils/`) and its name, to tell
+  /// which package a macro's file belongs to.
+  let packageFolders: [(prefix: String, name: String)]
 
-  /// Creates a resolver for one project.
+  /// Creates a resolver for one project and its installed packages (`packageFolders` maps each
+  /// package's folder, relative to the root project, to its name).
   public init(
     projectName: String, projectMacros: [String: MacroDefinition],
-    searchOrders: [String: [String]] = [:], adapterType: String = "postgres"
+    searchOrders: [String: [String]] = [:], adapterType: String = "postgres",
+    packageMacros: [String: [String: MacroDefinition]] = [:],
+    packageFolders: [String: String] = [:]
   ) {
     self.projectName = projectName
     self.projectMacros = projectMacros
     self.searchOrders = searchOrders
     self.adapterType = adapterType
+    self.packageMacros = packageMacros
+    self.packageFolders = packageFolders.map { (prefix: $0.key + "/", name: $0.value) }
   }
 
   /// The macro a bare name calls: the project's, else swdbt's built-in one.
@@ -31,12 +42,41 @@ public final class MacroResolver: Sendable {
     projectMacros[name] ?? BuiltinMacros.table[name]
   }
 
+  /// The macro a bare name calls from a node of `package` (nil for the root project) while
+  /// evaluating `file`: the node's package's, the root project's, the built-in one (dbt's
+  /// order), and last the package of the calling macro's own file, so that a package's macros
+  /// may call each other by bare name from any node.
+  public func macro(named name: String, package: String?, calledFrom file: SourceFile)
+    -> MacroDefinition?
+  {
+    if let package, let macro = packageMacros[package]?[name] { return macro }
+    if let macro = projectMacros[name] ?? BuiltinMacros.table[name] { return macro }
+    guard !packageFolders.isEmpty, let owner = self.package(of: file.path) else { return nil }
+    return packageMacros[owner]?[name]
+  }
+
+  /// The package a file belongs to, by its folder; nil for the root project's files.
+  public func package(of path: String) -> String? {
+    packageFolders.first { path.hasPrefix($0.prefix) }?.name
+  }
+
+  /// The macros of a namespace: an installed package, the root project by its name, or `dbt`.
+  public func namespace(_ name: String) -> [String: MacroDefinition]? {
+    if let macros = packageMacros[name] { return macros }
+    if name == projectName { return projectMacros }
+    if name == "dbt" { return BuiltinMacros.table }
+    return nil
+  }
+
   /// The packages `adapter.dispatch` searches for a namespace, in order.
   public func searchOrder(for namespace: String?) -> [String] {
     if let namespace, let order = searchOrders[namespace] { return order }
     // Without a `dispatch:` entry dbt searches the root project, then the namespace itself;
-    // swdbt has no installed packages, so only `dbt` (the built-ins) can follow.
-    return [projectName, "dbt"]
+    // the built-ins (`dbt`) come last.
+    guard let namespace, namespace != projectName, namespace != "dbt" else {
+      return [projectName, "dbt"]
+    }
+    return [projectName, namespace, "dbt"]
   }
 
   /// The implementation `adapter.dispatch(name, namespace)` picks, with the names it tried.
@@ -45,14 +85,7 @@ public final class MacroResolver: Sendable {
   ) {
     var tried: [String] = []
     for package in searchOrder(for: namespace) {
-      let table: [String: MacroDefinition]
-      if package == projectName {
-        table = projectMacros
-      } else if package == "dbt" {
-        table = BuiltinMacros.table
-      } else {
-        continue
-      }
+      guard let table = self.namespace(package) else { continue }
       for prefix in [adapterType + "__", "default__"] {
         tried.append("\(package).\(prefix)\(name)")
         if let macro = table[prefix + name] { return (macro, tried) }
@@ -69,7 +102,9 @@ extension MacroResolver {
     case "adapter": .object(AdapterObject(resolver: self))
     case "dbt": .object(DbtNamespace())
     case "api": .object(APIObject())
-    default: nil
+    default:
+      packageMacros[name] != nil || name == projectName
+        ? .object(PackageNamespace(name: name, resolver: self)) : nil
     }
   }
 }

@@ -86,9 +86,13 @@ public struct RelationObject: TemplateObject {
 
   private func optional(_ text: String?) -> Value { text.map { .string($0) } ?? .none }
 
+  /// dbt's relations are mappings: packages test `relation is mapping` (dbt_utils'
+  /// `_is_relation`).
+  public var isMapping: Bool { true }
+
   /// The methods of dbt's `BaseRelation` swdbt implements.
   public func hasMethod(_ name: String) -> Bool {
-    ["render", "include", "quote", "incorporate", "without_identifier", "replace_path"]
+    ["render", "include", "quote", "incorporate", "without_identifier", "replace_path", "get"]
       .contains(name)
   }
 
@@ -98,6 +102,11 @@ public struct RelationObject: TemplateObject {
     switch name {
     case "render":
       return .string(render())
+    case "get":
+      // As a mapping: its `metadata` says what it is, as dbt's `to_dict()` does.
+      let key = arguments.positional.first?.stringValue ?? ""
+      if key == "metadata" { return .dict(["type": .string("PostgresRelation")]) }
+      return attribute(key) ?? arguments.value(1, "default") ?? .none
     case "include":
       copy.include = try policy(include, arguments, "include")
     case "quote":

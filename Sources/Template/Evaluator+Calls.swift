@@ -10,7 +10,22 @@ extension Evaluator {
     var keywordRanges: [SourceRange] = []
     for argument in arguments {
       let value = try evaluate(argument.value)
-      if let label = argument.label {
+      if argument.label == "*" {
+        for item in try iterate(value, argument.span) {
+          positional.append(item)
+          ranges.append(SourceRange(file: file, span: argument.span))
+        }
+      } else if argument.label == "**" {
+        guard case .dict(let entries) = value else {
+          if case .undefined = value { continue }
+          if case .none = value { continue }
+          throw fail("`**` needs a dict, got \(value.typeName)", argument.span)
+        }
+        for (key, item) in entries {
+          keyword.append((key, item))
+          keywordRanges.append(SourceRange(file: file, span: argument.span))
+        }
+      } else if let label = argument.label {
         keyword.append((label, value))
         keywordRanges.append(SourceRange(file: file, span: argument.span))
       } else {

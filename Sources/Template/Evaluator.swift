@@ -254,20 +254,40 @@ public final class Evaluator {
       return .function(name: name, receiver: nil)
     }
     if let value = host.global(name) { return value }
-    if let macro = host.macro(named: name) { return .macro(macro) }
+    if let macro = host.macro(named: name, calledFrom: file) { return .macro(macro) }
     if let reason = Evaluator.unsupportedNames[name] {
       throw Interrupt.failure(
         .error(
           "template.unsupported", "`\(name)` is not supported by swdbt",
           at: SourceRange(file: file, span: span), hint: reason))
     }
-    if lenient { return .undefined }
+    if lenient || assignsSomewhere(name) { return .undefined }
     var candidates = scopes.flatMap(\.keys) + host.knownNames
     candidates += Evaluator.builtinFunctions
     throw Interrupt.failure(
       .error(
         "template.undefined", "`\(name)` is undefined", at: SourceRange(file: file, span: span),
         hint: Suggestions.didYouMean(name, in: candidates)))
+  }
+
+  /// Whether the current file sets `name` with `{% set %}`: a variable set in one branch only
+  /// is undefined in the other, and renders empty there, as in Jinja (dbt_utils relies on it);
+  /// a name set nowhere is still reported. Scanned only on this error path.
+  private func assignsSomewhere(_ name: String) -> Bool {
+    let needle = Array(("set " + name).utf8)
+    let bytes = file.bytes
+    guard bytes.count >= needle.count else { return false }
+    for start in 0...(bytes.count - needle.count)
+    where bytes[start] == needle[0] && bytes[start..<(start + needle.count)].elementsEqual(needle) {
+      let end = start + needle.count
+      guard end < bytes.count else { return true }
+      if [UInt8(ascii: " "), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "%")].contains(
+        bytes[end])
+      {
+        return true
+      }
+    }
+    return false
   }
 
   static let builtinFunctions: Set<String> = [

@@ -189,6 +189,7 @@ extension Evaluator {
       return false
     case "mapping":
       if case .dict = value { return true }
+      if case .object(let object) = value { return object.isMapping }
       return false
     case "sequence", "iterable":
       switch value {

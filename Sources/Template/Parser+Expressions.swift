@@ -249,7 +249,13 @@ extension Parser {
     var arguments: [Argument] = []
     var sawKeyword = false
     while !isSymbol(")") {
-      if current.kind == .name, isSymbol("=", tokens[index + 1]) {
+      if isSymbol("*") || isSymbol("**") {
+        // `f(*items)` / `f(**options)`: spread into positional / keyword arguments.
+        let star = advance()
+        let value = try parseExpression()
+        arguments.append(
+          Argument(label: text(star), value: value, span: star.span.union(value.span)))
+      } else if current.kind == .name, isSymbol("=", tokens[index + 1]) {
         let labelToken = advance()
         _ = advance()
         let value = try parseExpression()

@@ -64,7 +64,8 @@ public final class MacroDefinition: Sendable {
   }
 }
 
-/// A call argument, positional when `label` is nil.
+/// A call argument, positional when `label` is nil; `*` and `**` labels spread a list into
+/// positional arguments and a dict into keyword arguments.
 public struct Argument: Sendable {
   /// The keyword, or nil for a positional argument.
   public let label: String?

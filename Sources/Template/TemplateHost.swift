@@ -13,8 +13,18 @@ public protocol TemplateHost: AnyObject {
   func global(_ name: String) -> Value?
   /// A project-wide macro from `macros/`.
   func macro(named name: String) -> MacroDefinition?
+  /// A macro a bare name calls from inside `file` (a macro's file while it runs): hosts with
+  /// packages search the calling package too.
+  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition?
   /// Every name the host knows, for "did you mean" hints.
   var knownNames: [String] { get }
+}
+
+extension TemplateHost {
+  /// Hosts without packages look a name up the same way from every file.
+  public func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+    macro(named: name)
+  }
 }
 
 /// The evaluated arguments of one call, with the call's location for error messages.

@@ -10,6 +10,8 @@ public protocol TemplateObject: Sendable {
   var rendered: String { get }
   /// Whether the object counts as true in `if`; most objects do.
   var isTruthy: Bool { get }
+  /// Whether `is mapping` holds (dbt's relations are mappings); most objects are not.
+  var isMapping: Bool { get }
   /// The value of a non-callable attribute, or nil when the object has none by that name.
   func attribute(_ name: String) -> Value?
   /// Whether `object.name(...)` is a method of this object.
@@ -23,6 +25,9 @@ public protocol TemplateObject: Sendable {
 extension TemplateObject {
   /// Objects are true unless they say otherwise.
   public var isTruthy: Bool { true }
+
+  /// Objects are not mappings unless they say so.
+  public var isMapping: Bool { false }
 
   /// Objects without methods.
   public func hasMethod(_ name: String) -> Bool { false }

@@ -156,7 +156,6 @@ import Testing
     #expect(
       diagnostics.map { "\($0.severity) \($0.message)" } == [
         "error swdbt does not support the project key `quoting` yet",
-        "warning swdbt does not support the project key `require-dbt-version` yet; it has no effect",
         "error swdbt does not support the target setting `search_path` yet",
         "warning swdbt does not support the target setting `retries` yet; it has no effect",
         "warning unknown target setting `colour` is ignored",

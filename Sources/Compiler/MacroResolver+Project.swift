@@ -1,0 +1,16 @@
+package import Project
+package import Runtime
+
+extension MacroResolver {
+  /// The resolver for a loaded project: its macros, its installed packages' macros, and its
+  /// `dispatch:` search orders.
+  package convenience init(project: LoadedProject, adapterType: String = "postgres") {
+    self.init(
+      projectName: project.name, projectMacros: project.macros,
+      searchOrders: project.projectFile.dispatch, adapterType: adapterType,
+      packageMacros: Dictionary(
+        uniqueKeysWithValues: project.packages.map { ($0.name, $0.macros) }),
+      packageFolders: Dictionary(
+        uniqueKeysWithValues: project.packages.map { ($0.directory, $0.name) }))
+  }
+}
