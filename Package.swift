@@ -28,6 +28,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "Template",
         .product(name: "OrderedCollections", package: "swift-collections"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .target(
@@ -87,7 +88,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution", "Docs", "CMalloc",
+        "DataTests", "Execution", "Docs", "CMalloc", "Runtime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       // Release binaries carry the Swift runtime and Foundation: the dynamic loader no longer

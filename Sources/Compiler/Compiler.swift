@@ -2,7 +2,7 @@ public import Diagnostics
 import Graph
 import OrderedCollections
 public import Project
-import Runtime
+public import Runtime
 import Synchronization
 import Template
 
@@ -19,13 +19,17 @@ public struct CompileOptions: Sendable {
   public var empty: Bool
   /// Called with each compile phase's name and duration (`--debug-timings`), if set.
   public var phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)?
+  /// The command's `invocation_id`, `run_started_at`, `flags` and log output.
+  public var invocation: InvocationContext
 
   /// Creates compile options.
   public init(
     environment: [String: String] = [:], existingRelations: Set<String> = [],
     fullRefresh: Bool = false, empty: Bool = false,
-    phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)? = nil
+    phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)? = nil,
+    invocation: InvocationContext = InvocationContext()
   ) {
+    self.invocation = invocation
     self.environment = environment
     self.existingRelations = existingRelations
     self.fullRefresh = fullRefresh

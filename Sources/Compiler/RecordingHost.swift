@@ -38,6 +38,10 @@ final class RenderEnvironment: Sendable {
   let naming: NamingMacros?
   /// Macro lookup and `adapter.dispatch`: the project's macros, then swdbt's built-in ones.
   let macros: MacroResolver
+  /// `invocation_id`, `run_started_at`, `flags`, ... of the command.
+  let invocation: InvocationContext
+  /// `graph` and `model`, built when first asked for.
+  let graphCache: GraphCache
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
@@ -58,13 +62,15 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
+    invocation = options.invocation
+    graphCache = GraphCache(project: project)
     macros = MacroResolver(project: project)
     packageVars = Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.vars) })
     hostNames =
       [
         "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
         "target", "execute", "project_name",
-      ]
+      ] + RenderScope.names.sorted()
       + project.macros.keys.sorted() + ["adapter", "dbt", "api"] + BuiltinMacros.names
       + project.packages.map(\.name)
   }
@@ -97,6 +103,8 @@ final class RecordingHost: TemplateHost {
   /// The last `config()` argument that set `enabled`, for pointing at it.
   private(set) var enabledRange: SourceRange?
   private var referenceIndex: [RelationReference: Int] = [:]
+  /// The runtime globals (`run_started_at`, `modules`, ...), made on first use.
+  private var runtimeScope: RenderScope?
 
   /// The installed package the node belongs to; nil for the root project's nodes.
   let package: String?
@@ -126,7 +134,7 @@ final class RecordingHost: TemplateHost {
 
   static let functions: Set<String> = [
     "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc", "log",
+    "doc",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -145,9 +153,22 @@ final class RecordingHost: TemplateHost {
     case "target": environment.project.target.templateValue
     case "execute": .bool(true)
     case "project_name": .string(package ?? environment.project.name)
-    case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
-    default: environment.macros.global(name)
+    default:
+      RenderScope.names.contains(name) ? scope().global(name) : environment.macros.global(name)
     }
+  }
+
+  private func scope() -> RenderScope {
+    if let runtimeScope { return runtimeScope }
+    let environment = environment
+    let (name, resource) = (nodeName, resource)
+    let config = currentConfig
+    let made = RenderScope(
+      invocation: environment.invocation, node: "\(resource.rawValue).\(name)",
+      model: { environment.graphCache.model(name: name, resource: resource, config: config) },
+      graph: { environment.graphCache.graph })
+    runtimeScope = made
+    return made
   }
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
@@ -185,8 +206,6 @@ final class RecordingHost: TemplateHost {
           hint: Suggestions.didYouMean(docName, in: environment.project.docs.keys))
       }
       return .string(block.text)
-    case "log":
-      return .string("")
     default:
       throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
     }
@@ -260,6 +279,18 @@ final class RecordingHost: TemplateHost {
         throw .error(
           "compile.config-arguments", "`config` takes keyword arguments or one dict",
           at: arguments.range)
+      }
+      // As dbt: one config naming a key twice (`pre_hook` and `pre-hook`) is an error.
+      var spellings: [String: String] = [:]
+      for key in entries.keys {
+        let canonical = ConfigSchema.canonical(key)
+        if let other = spellings[canonical] {
+          throw .error(
+            "compile.duplicate-config",
+            "config sets `\(canonical)` twice, as `\(other)` and as `\(key)`",
+            at: arguments.range(of: 0), hint: "keep one of `\(other)` and `\(key)`")
+        }
+        spellings[canonical] = key
       }
       for (key, value) in entries { try recordConfig(key, value, arguments.range(of: 0)) }
     }

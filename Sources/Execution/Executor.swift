@@ -5,6 +5,7 @@ import Diagnostics
 import Foundation
 import Graph
 import Project
+public import Runtime
 import Synchronization
 
 /// Runs selected nodes of a compilation against a database: seeds are loaded, models built,
@@ -21,12 +22,16 @@ public final class Executor: Sendable {
     /// `--event-time-start` / `--event-time-end` of microbatch models, and the time their last
     /// batch ends by default (the invocation's start).
     public var eventTime = EventTimeWindow()
+    /// The command's `invocation_id`, `run_started_at`, flags, for hooks.
+    public var invocation = InvocationContext()
 
     /// Creates options.
     public init(
       fullRefresh: Bool = false, projectRoot: String, empty: Bool = false,
-      eventTime: EventTimeWindow = EventTimeWindow()
+      eventTime: EventTimeWindow = EventTimeWindow(),
+      invocation: InvocationContext = InvocationContext()
     ) {
+      self.invocation = invocation
       self.fullRefresh = fullRefresh
       self.projectRoot = projectRoot
       self.empty = empty
@@ -269,7 +274,7 @@ public final class Executor: Sendable {
       runTest(node, on: connection, into: &result)
     } else {
       do {
-        let outcome = try build(node, on: connection)
+        let outcome = try build(node, on: connection, worker: worker)
         result.commandTag = outcome.commandTag
         result.rowsAffected = outcome.rowsAffected
         result.message = outcome.message
@@ -385,7 +390,12 @@ public final class Executor: Sendable {
     }
   }
 
-  private func build(_ node: CompiledNode, on connection: any DatabaseConnection)
+  /// What hooks see; built per node from shared references.
+  var hookContext: HookContext {
+    HookContext(compilation: compilation, invocation: options.invocation)
+  }
+
+  private func build(_ node: CompiledNode, on connection: any DatabaseConnection, worker: Int)
     throws(Diagnostic) -> BuildOutcome
   {
     guard let relation = node.relation else {
@@ -398,7 +408,7 @@ public final class Executor: Sendable {
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
         displayPath: node.originalFilePath, target: compilation.project.target,
         connection: connection, empty: options.empty)
-      loader.macros = compilation.project.macros
+      loader.hooks = hookContext.onWorker(worker)
       do {
         return try loader.load()
       } catch {
@@ -412,7 +422,7 @@ public final class Executor: Sendable {
       }
     default:
       if MicrobatchWindow.isMicrobatch(node.config) {
-        return try buildMicrobatch(node, relation: relation, on: connection)
+        return try buildMicrobatch(node, relation: relation, on: connection, worker: worker)
       }
       var builder = ModelBuilder(
         node: node, relation: relation, target: compilation.project.target,
@@ -425,7 +435,7 @@ public final class Executor: Sendable {
         builder.documentation = PersistDocs(patch: patch, docs: compilation.project.docs)
       }
       builder.contract = Contract.of(node, in: compilation)
-      builder.macros = compilation.project.macros
+      builder.hooks = hookContext.onWorker(worker)
       do {
         var outcome = try builder.build()
         if let statement = builder.runner.record.statement {

@@ -133,14 +133,13 @@ public final class TargetSession {
   }
 
   /// Renders (`{{ target.schema }}`, project macros) and runs `on-run-start` / `on-run-end`.
-  public func runHooks(
-    _ statements: [String], target: TargetConfig, what: String,
-    macros: [String: MacroDefinition] = [:]
-  ) throws(DatabaseError) {
+  public func runHooks(_ statements: [String], context: HookContext, what: String)
+    throws(DatabaseError)
+  {
     for statement in statements {
       let sql: String
       do {
-        sql = try Hooks.render(statement, this: nil, target: target, what: what, macros: macros)
+        sql = try Hooks.render(statement, this: nil, context: context, what: what)
       } catch {
         throw error.error
       }

@@ -80,7 +80,8 @@ public struct NodeConfig: Sendable {
     }
   }
 
-  static func list(_ value: Value) -> [Value] {
+  /// A value as a list: a list's items, nothing for none, else the value alone.
+  public static func list(_ value: Value) -> [Value] {
     if case .list(let items) = value { return items }
     if case .none = value { return [] }
     return [value]

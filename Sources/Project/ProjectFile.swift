@@ -73,11 +73,15 @@ public struct TargetConfig: Sendable {
 
   /// The `target` variable templates see (no secrets in it).
   public var templateValue: Value {
-    .dict([
+    var entries: OrderedDictionary<String, Value> = [
       "name": .string(name), "type": .string(type), "schema": .string(schema),
       "database": database.map { .string($0) } ?? .none, "threads": .integer(threads),
       "profile_name": .string(name),
-    ])
+    ]
+    // The connection settings dbt shows too, never the password.
+    if let database { entries["dbname"] = .string(database) }
+    for key in ["host", "user", "port"] { if let value = settings[key] { entries[key] = value } }
+    return .dict(entries)
   }
 }
 

@@ -222,6 +222,30 @@ extension Evaluator {
         .error("template.raised", message, at: SourceRange(file: file, span: span)))
     case "exceptions.warn":
       return .none
+    case "try_or_compiler_error":
+      // dbt's `try_or_compiler_error(message, function, *args)`: the function's failure
+      // becomes a compilation error with the given message.
+      guard arguments.positional.count >= 2 else {
+        throw fail("`try_or_compiler_error` needs a message and a function", span)
+      }
+      let rest = Arguments(
+        positional: Array(arguments.positional.dropFirst(2)), keyword: arguments.keyword,
+        range: arguments.range, positionalRanges: Array(arguments.positionalRanges.dropFirst(2)),
+        keywordRanges: arguments.keywordRanges)
+      do throws(Interrupt) {
+        switch arguments.positional[1] {
+        case .macro(let macro): return try invokeCatchingReturn(macro, rest)
+        case .function(let inner, let receiver):
+          return try callFunction(inner, receiver, rest, span)
+        default: throw fail("`try_or_compiler_error` needs a function", span)
+        }
+      } catch {
+        guard case .failure = error else { throw error }
+        throw Interrupt.failure(
+          .error(
+            "template.raised", arguments.positional[0].rendered,
+            at: SourceRange(file: file, span: span)))
+      }
     default:
       break
     }
@@ -364,6 +388,8 @@ extension Evaluator {
     switch (left, right) {
     case (.integer(let a), .integer(let b)): return a < b ? -1 : (a == b ? 0 : 1)
     case (.string(let a), .string(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+    case (.object(let object), _): return object.compare(to: right)
+    case (_, .object(let object)): return object.compare(to: left).map { -$0 }
     default:
       guard let a = number(left), let b = number(right) else { return nil }
       return a < b ? -1 : (a == b ? 0 : 1)
@@ -389,6 +415,19 @@ extension Evaluator {
       return .string(try Filters.percentFormat(format, values, span, self))
     case (.add, .string(let a), .string(let b)): return .string(a + b)
     case (.add, .list(let a), .list(let b)): return .list(a + b)
+    case (_, .object(let object), _), (_, _, .object(let object)):
+      let reversed: Bool
+      if case .object = left { reversed = false } else { reversed = true }
+      let result: Value?
+      do {
+        result = try object.binary(op, reversed ? left : right, reversed: reversed)
+      } catch {
+        throw .failure(error)
+      }
+      if let result { return result }
+      throw fail(
+        "unsupported operand types for `\(op.rawValue)`: \(left.typeName) and \(right.typeName)",
+        span)
     case (.multiply, .string(let text), .integer(let count)):
       guard count <= 100_000 else { throw fail("string repetition of \(count) is too large", span) }
       return .string(String(repeating: text, count: max(0, count)))

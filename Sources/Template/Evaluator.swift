@@ -261,7 +261,7 @@ public final class Evaluator {
           "template.unsupported", "`\(name)` is not supported by swdbt",
           at: SourceRange(file: file, span: span), hint: reason))
     }
-    if lenient || assignsSomewhere(name) { return .undefined }
+    if lenient || host.undefinedIsLenient || assignsSomewhere(name) { return .undefined }
     var candidates = scopes.flatMap(\.keys) + host.knownNames
     candidates += Evaluator.builtinFunctions
     throw Interrupt.failure(
@@ -291,7 +291,7 @@ public final class Evaluator {
   }
 
   static let builtinFunctions: Set<String> = [
-    "range", "return", "exceptions", "dict", "zip", "namespace", "list",
+    "range", "return", "exceptions", "dict", "zip", "namespace", "list", "try_or_compiler_error",
   ]
 
   static let unsupportedNames: [String: String] = [
@@ -300,8 +300,6 @@ public final class Evaluator {
     "statement": "swdbt runs no queries while compiling",
     "load_result": "swdbt runs no queries while compiling",
     "load_relation": "swdbt runs no queries while compiling",
-    "graph": "the `graph` context variable is not available in swdbt",
-    "modules": "Python modules are not available in swdbt templates",
   ]
 
   func attribute(_ base: Value, _ name: String, _ span: Span) throws(Interrupt) -> Value {

@@ -53,6 +53,11 @@ enum Filters {
   }
 }
 
+extension Value {
+  /// The value as JSON text, as the `tojson` filter writes it.
+  package var jsonText: String { Filters.json(self) }
+}
+
 extension Evaluator {
   func applyFilter(_ name: String, _ value: Value, _ arguments: Arguments, _ span: Span)
     throws(Interrupt) -> Value

@@ -18,6 +18,14 @@ public protocol TemplateHost: AnyObject {
   func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition?
   /// Every name the host knows, for "did you mean" hints.
   var knownNames: [String] { get }
+  /// Whether an unknown name is Jinja's `Undefined` (renders as nothing) rather than an error,
+  /// as dbt renders hooks at run time.
+  var undefinedIsLenient: Bool { get }
+}
+
+extension TemplateHost {
+  /// Unknown names are errors unless a host says otherwise.
+  public var undefinedIsLenient: Bool { false }
 }
 
 extension TemplateHost {

@@ -20,6 +20,11 @@ public protocol TemplateObject: Sendable {
   func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value
   /// Python's `==` against another object.
   func isEqual(to other: any TemplateObject) -> Bool
+  /// `self op other` (`other op self` when `reversed`) for objects with arithmetic, such as
+  /// dates and durations; nil when the object does not support the operation.
+  func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(Diagnostic) -> Value?
+  /// The order of `self` against another value for `<`, `>=`, ...; nil when not comparable.
+  func compare(to other: Value) -> Int?
 }
 
 extension TemplateObject {
@@ -37,6 +42,14 @@ extension TemplateObject {
     throw .error(
       "template.evaluation", "\(typeName) has no method `\(name)`", at: arguments.range)
   }
+
+  /// Objects without arithmetic.
+  public func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(Diagnostic)
+    -> Value?
+  { nil }
+
+  /// Objects without an order.
+  public func compare(to other: Value) -> Int? { nil }
 
   /// Objects of one type are equal when they render the same text.
   public func isEqual(to other: any TemplateObject) -> Bool {

@@ -4,6 +4,7 @@ import DataTests
 import Diagnostics
 import Foundation
 import Project
+import Runtime
 
 /// Loads and compiles the project the options point at, reporting every diagnostic once.
 struct Session {
@@ -12,10 +13,22 @@ struct Session {
   let sink = CollectingSink()
   let clock = ContinuousClock()
   let processorTime = ProcessorTime()
+  /// The command's `invocation_id`, `run_started_at` and flags, the same in every template.
+  let invocation: InvocationContext
 
-  init(options: ProjectOptions) {
+  init(
+    options: ProjectOptions, which: String = "compile", fullRefresh: Bool = false,
+    empty: Bool = false, threads: Int? = nil
+  ) {
     self.options = options
-    self.console = Console(format: options.logFormat)
+    let console = Console(format: options.logFormat)
+    self.console = console
+    invocation = InvocationContext(
+      flags: InvocationContext.flags(
+        which: which, fullRefresh: fullRefresh, empty: empty, threads: threads,
+        target: options.target, projectDirectory: options.projectDir,
+        profilesDirectory: options.profilesDir), environment: ProcessInfo.processInfo.environment,
+      log: { console.info($0) })
   }
 
   /// The absolute project root.
@@ -69,7 +82,8 @@ struct Session {
       loaded,
       options: CompileOptions(
         environment: ProcessInfo.processInfo.environment, existingRelations: existingRelations,
-        fullRefresh: fullRefresh, empty: empty, phaseTimer: phaseTimer), sink: sink)
+        fullRefresh: fullRefresh, empty: empty, phaseTimer: phaseTimer, invocation: invocation),
+      sink: sink)
     timing(
       "compile (render, link, name)", from: start, to: clock.now, processorStart: processorStart)
     // Consumed, not copied: a second reference would make the test SQL copy every node.

@@ -79,7 +79,8 @@ extension Executor {
   /// (as dbt-postgres does). A failed batch is reported with its range and the others are
   /// kept; when the first batch fails, the rest are skipped, as in dbt.
   func buildMicrobatch(
-    _ node: CompiledNode, relation: RelationName, on connection: any DatabaseConnection
+    _ node: CompiledNode, relation: RelationName, on connection: any DatabaseConnection,
+    worker: Int
   ) throws(Diagnostic) -> BuildOutcome {
     let located = { (message: String, hint: String) in
       Diagnostic.error(
@@ -141,7 +142,7 @@ extension Executor {
         node: batchNode, relation: relation, target: compilation.project.target,
         fullRefresh: options.fullRefresh && number == 0,
         connection: connection)
-      builder.macros = compilation.project.macros
+      builder.hooks = hookContext.onWorker(worker)
       do {
         let outcome = try builder.build()
         results.successful.append(batch)

@@ -32,8 +32,8 @@ struct ModelBuilder {
   var documentation: PersistDocs?
   /// The enforced contract, checked before anything is replaced (nil: none).
   var contract: Contract?
-  /// The project's macros, which hooks may call.
-  var macros: [String: MacroDefinition] = [:]
+  /// What the node's hooks see (macros, `ref`, `run_started_at`, ...).
+  var hooks: HookContext?
 
   init(
     node: CompiledNode, relation: RelationName, target: TargetConfig, fullRefresh: Bool,
@@ -55,9 +55,15 @@ struct ModelBuilder {
 
   /// Builds the node with its hooks and grants.
   func build() throws(StatementFailure) -> BuildOutcome {
-    let preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros)
-    let postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros)
-    return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
+    // As dbt: hooks with `transaction: false` run before (pre) or after (post) the
+    // transaction, the others inside it.
+    let outsidePre = try Hooks.statements("pre_hook", of: node, context: hooks, transaction: false)
+    let preHooks = try Hooks.statements("pre_hook", of: node, context: hooks, transaction: true)
+    let postHooks = try Hooks.statements("post_hook", of: node, context: hooks, transaction: true)
+    let outsidePost = try Hooks.statements(
+      "post_hook", of: node, context: hooks, transaction: false)
+    for hook in outsidePre { try runner.run(hook) }
+    let outcome = try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
       var outcome: BuildOutcome
       switch node.config.materialized {
@@ -76,6 +82,8 @@ struct ModelBuilder {
       try Grants.apply(node.config, to: relation, runner: runner)
       return outcome
     }
+    for hook in outsidePost { try runner.run(hook) }
+    return outcome
   }
 
   /// `create <kind> <name> as (<model SQL>)` and the offset of the model SQL in it.

@@ -20,8 +20,8 @@ struct SeedLoader {
   let connection: any DatabaseConnection
   /// `--empty`: the table is created with the file's columns and types, and no rows.
   var empty = false
-  /// The project's macros, which hooks may call.
-  var macros: [String: MacroDefinition] = [:]
+  /// What the seed's hooks see (macros, `ref`, `run_started_at`, ...).
+  var hooks: HookContext?
 
   /// Where the data comes from, ready to send.
   enum Payload {
@@ -91,8 +91,8 @@ struct SeedLoader {
     let preHooks: [String]
     let postHooks: [String]
     do throws(StatementFailure) {
-      preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros)
-      postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros)
+      preHooks = try Hooks.statements("pre_hook", of: node, context: hooks)
+      postHooks = try Hooks.statements("post_hook", of: node, context: hooks)
     } catch {
       throw .statement(error)
     }

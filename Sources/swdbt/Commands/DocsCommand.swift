@@ -6,6 +6,7 @@ import Docs
 import Execution
 import Foundation
 import Project
+import Runtime
 
 /// `swdbt docs generate|serve`: dbt's artifacts and a static lineage site.
 struct DocsCommand: AsyncParsableCommand {
@@ -27,14 +28,14 @@ struct DocsCommand: AsyncParsableCommand {
     func run() async throws {
       let clock = ContinuousClock()
       let start = clock.now
-      let session = Session(options: project)
+      let session = Session(options: project, which: "generate")
       let compilation = try session.compile()
       defer { ExitWithoutTeardown.keep(compilation) }
       let catalog = emptyCatalog ? nil : await Self.catalog(compilation, console: session.console)
       let formatter = ISO8601DateFormatter()
       formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
       let metadata = Manifest.Metadata(
-        generatedAt: formatter.string(from: Date()), invocationID: UUID().uuidString.lowercased(),
+        generatedAt: formatter.string(from: Date()), invocationID: session.invocation.invocationID,
         adapterType: compilation.project.target.type)
       let writeStart = clock.now
       let written: Site.Written

@@ -7,6 +7,7 @@ import Execution
 import Foundation
 import Graph
 import Project
+import Runtime
 
 /// What `swdbt seed`, `run` and `build` share: load, connect, lock, compile with the
 /// relations that exist, run the selected nodes, print, write `run_results.json`.
@@ -52,8 +53,10 @@ struct Invocation {
     let clock = ContinuousClock()
     let start = clock.now
     let processorStart = ProcessorTime.used()
-    let startedAt = Date()
-    let session = Session(options: project)
+    let session = Session(
+      options: project, which: kind.rawValue, fullRefresh: fullRefresh, empty: empty,
+      threads: threads)
+    let startedAt = session.invocation.runStartedAt
     let loaded = try session.load()
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
@@ -76,7 +79,8 @@ struct Invocation {
     let compilation = try session.compile(
       loaded, existingRelations: existing, fullRefresh: fullRefresh, empty: empty)
     defer { ExitWithoutTeardown.keep(compilation) }
-    let invocationID = UUID().uuidString.lowercased()
+    let invocationID = session.invocation.invocationID
+    let hooks = HookContext(compilation: compilation, invocation: session.invocation)
     // dbt writes the manifest after parsing, whatever the run does next.
     let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
     defer { manifest.finish(reportingTo: console) }
@@ -102,8 +106,7 @@ struct Invocation {
       }
       // As dbt: every command that executes nodes (`run`, `seed`, `test`, `build`).
       try control.runHooks(
-        compilation.project.projectFile.onRunStart, target: target, what: "on-run-start",
-        macros: compilation.project.macros)
+        compilation.project.projectFile.onRunStart, context: hooks, what: "on-run-start")
     } catch {
       console.report([
         .error("run.target", "cannot prepare the target: \(error)", hint: error.hint)
@@ -130,7 +133,8 @@ struct Invocation {
         fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty,
         eventTime: EventTimeWindow(
           start: eventTimeStart, end: eventTimeEnd,
-          now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970)))),
+          now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970))),
+        invocation: session.invocation),
       onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
@@ -151,8 +155,14 @@ struct Invocation {
     if !scheduler.wasCancelled {
       do {
         try control.runHooks(
-          compilation.project.projectFile.onRunEnd, target: target, what: "on-run-end",
-          macros: compilation.project.macros)
+          compilation.project.projectFile.onRunEnd,
+          context: hooks.withRunEnd(
+            results: results.map(\.hookValue),
+            // As dbt: the relations of nodes that did not fail or get skipped.
+            relations: results.compactMap { result in
+              [.error, .fail, .skipped].contains(result.status)
+                ? nil : compilation.nodes[result.index].relation
+            }), what: "on-run-end")
       } catch {
         hookFailed = true
         console.report([.error("run.hook", "on-run-end failed: \(error)")])

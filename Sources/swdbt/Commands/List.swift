@@ -4,6 +4,7 @@ import Diagnostics
 import Foundation
 import Graph
 import Project
+import Runtime
 
 /// `swdbt ls`: list the selected nodes.
 struct List: ParsableCommand {
@@ -26,10 +27,10 @@ struct List: ParsableCommand {
   var resourceType: [ResourceFilter] = []
 
   func run() throws {
-    let session = Session(options: project)
+    let session = Session(options: project, which: "list")
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
-    let manifest = ManifestArtifact(compilation, invocationID: UUID().uuidString.lowercased())
+    let manifest = ManifestArtifact(compilation, invocationID: session.invocation.invocationID)
     defer { manifest.finish(reportingTo: session.console) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)

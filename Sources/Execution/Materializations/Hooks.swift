@@ -1,0 +1,225 @@
+import Adapter
+public import Compiler
+import Diagnostics
+import OrderedCollections
+import Project
+public import Runtime
+public import Template
+
+/// What hooks see besides `this`: the target, the project's macros, the command's runtime
+/// globals (`run_started_at`, `invocation_id`, ...), the worker's `thread_id`, `ref` to final
+/// relation names, and (in `on-run-end`) `results`, `schemas`, `database_schemas`.
+public struct HookContext: Sendable {
+  /// The compilation, for the target, macros and `ref`.
+  public let compilation: Compilation
+  /// The command's context.
+  public let invocation: InvocationContext
+  /// dbt's name of the thread running the hook (`MainThread`, `Thread-1 (worker)`).
+  public var threadID = "MainThread"
+  /// Further globals, such as `on-run-end`'s `results` and `schemas`.
+  public var globals: [String: Value] = [:]
+
+  /// Creates the context of the hooks of one command.
+  public init(compilation: Compilation, invocation: InvocationContext) {
+    self.compilation = compilation
+    self.invocation = invocation
+  }
+
+  /// The same context on a worker thread.
+  func onWorker(_ worker: Int) -> HookContext {
+    var copy = self
+    copy.threadID = "Thread-\(worker + 1) (worker)"
+    return copy
+  }
+
+  /// `on-run-end`'s `schemas` and `database_schemas`: where the run built relations.
+  public func withRunEnd(results: [Value], relations: [RelationName]) -> HookContext {
+    var copy = self
+    var schemas: [String] = []
+    var pairs: [[String]] = []
+    for relation in relations where !schemas.contains(relation.schema) {
+      schemas.append(relation.schema)
+    }
+    for relation in relations {
+      let pair = [relation.database ?? "", relation.schema]
+      if !pairs.contains(pair) { pairs.append(pair) }
+    }
+    copy.globals["schemas"] = .list(schemas.map { .string($0) })
+    copy.globals["database_schemas"] = .list(pairs.map { .list($0.map { .string($0) }) })
+    copy.globals["results"] = .list(results)
+    return copy
+  }
+}
+
+/// `pre_hook` / `post_hook` SQL, rendered with `this` and `target` at run time as dbt does.
+enum Hooks {
+  /// The hook statements of a config key (a string, a `{sql, transaction}` dict, or a list of
+  /// them); with `transaction`, only the hooks that run inside (true) or outside (false) the
+  /// model's transaction.
+  static func statements(
+    _ key: String, of node: CompiledNode, context: HookContext?, transaction: Bool? = nil
+  ) throws(StatementFailure) -> [String] {
+    guard let value = node.config[key] else { return [] }
+    guard let context else {
+      throw StatementFailure(
+        error: DatabaseError(.statement, "no hook context to render \(key) of \(node.name)"),
+        statement: "", action: "rendering \(key)")
+    }
+    var texts: [String] = []
+    for item in NodeConfig.list(value) {
+      var text = item.stringValue ?? item.rendered
+      var inside = true
+      if case .dict(let entries) = item {
+        text = entries["sql"]?.stringValue ?? ""
+        if let flag = entries["transaction"] { inside = flag.isTruthy }
+      }
+      if transaction == nil || transaction == inside { texts.append(text) }
+    }
+    return try texts.map { (text: String) throws(StatementFailure) -> String in
+      try render(text, this: node.relation, context: context, what: "\(key) of \(node.name)")
+    }
+  }
+
+  /// Renders one hook or `on-run-start` statement.
+  static func render(
+    _ text: String, this: RelationName?, context: HookContext, what: String
+  ) throws(StatementFailure) -> String {
+    guard text.contains("{{") || text.contains("{%") else { return text }
+    let file = SourceFile(path: what, text: text)
+    do {
+      let template = try Parser.parse(file)
+      return try Evaluator(host: HookHost(this: this, context: context, what: what), file: file)
+        .render(template)
+    } catch {
+      throw StatementFailure(
+        error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
+        statement: text, action: "rendering \(what)")
+    }
+  }
+}
+
+/// What hooks may use: `this` (the node's relation object), `target`, `ref`, `env_var`, `var`,
+/// the runtime globals, the project's macros and dbt's built-in macros (`dbt.type_int()`).
+final class HookHost: TemplateHost {
+  let this: RelationName?
+  let context: HookContext
+  let what: String
+  private var runtimeScope: RenderScope?
+
+  init(this: RelationName?, context: HookContext, what: String) {
+    self.this = this
+    self.context = context
+    self.what = what
+  }
+
+  static let functions: Set<String> = ["ref", "source", "env_var", "var"]
+
+  /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
+  var undefinedIsLenient: Bool { true }
+
+  func hasFunction(_ name: String) -> Bool { HookHost.functions.contains(name) }
+
+  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    switch name {
+    case "ref":
+      let model = try arguments.string(
+        arguments.positional.count > 1 ? 1 : 0, "name", function: "ref")
+      guard
+        let relation = context.compilation.nodes.first(where: {
+          $0.name == model && ($0.resourceType == .model || $0.resourceType == .seed)
+        })?.relation
+      else {
+        throw .error("hook.unknown-ref", "unknown model `\(model)` in `ref`", at: arguments.range)
+      }
+      return .object(
+        RelationObject(
+          database: relation.database, schema: relation.schema, identifier: relation.identifier))
+    case "source":
+      let sourceName = try arguments.string(0, "source_name", function: "source")
+      let table = try arguments.string(1, "table_name", function: "source")
+      guard
+        let source = context.compilation.project.sources.first(where: {
+          $0.sourceName == sourceName && $0.name == table
+        })
+      else {
+        throw .error(
+          "hook.unknown-source", "unknown source `\(sourceName).\(table)`", at: arguments.range)
+      }
+      return .object(
+        RelationObject(
+          database: source.database ?? context.compilation.project.target.database,
+          schema: source.schema, identifier: source.identifier))
+    case "env_var":
+      let variable = try arguments.string(0, "name", function: "env_var")
+      if let value = context.invocation.environment[variable] { return .string(value) }
+      if let fallback = arguments.value(1, "default") { return fallback }
+      throw .error(
+        "hook.unknown-env-var", "environment variable `\(variable)` is not set and has no default",
+        at: arguments.range)
+    case "var":
+      let variable = try arguments.string(0, "name", function: "var")
+      if let value = context.compilation.project.vars[variable] { return value }
+      if let fallback = arguments.value(1, "default") { return fallback }
+      throw .error(
+        "hook.unknown-var", "var `\(variable)` is not defined and has no default",
+        at: arguments.range)
+    default:
+      throw .error("hook.unknown-function", "unknown function `\(name)`", at: arguments.range)
+    }
+  }
+
+  func global(_ name: String) -> Value? {
+    switch name {
+    case "this":
+      return this.map {
+        .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
+      }
+    case "target": return context.compilation.project.target.templateValue
+    case "execute": return .bool(true)
+    case "project_name": return .string(context.compilation.project.name)
+    default:
+      if let value = context.globals[name] { return value }
+      if RenderScope.names.contains(name) { return scope().global(name) }
+      return HookHost.builtIns.global(name)
+    }
+  }
+
+  private func scope() -> RenderScope {
+    if let runtimeScope { return runtimeScope }
+    let made = RenderScope(
+      invocation: context.invocation, node: "hook:" + what, threadID: context.threadID)
+    runtimeScope = made
+    return made
+  }
+
+  func macro(named name: String) -> MacroDefinition? {
+    context.compilation.project.macros[name] ?? HookHost.builtIns.macro(named: name)
+  }
+  var knownNames: [String] {
+    ["this", "target", "api", "dbt", "adapter", "ref", "source", "env_var", "var"]
+      + Array(context.globals.keys) + RenderScope.names.sorted()
+      + context.compilation.project.macros.keys.sorted()
+  }
+
+  /// dbt's built-in macros; the project's come first.
+  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
+}
+
+extension NodeResult {
+  /// A result as `on-run-end`'s `results` lists it, with dbt's field names.
+  public var hookValue: Value {
+    .dict([
+      "status": .string(status.rawValue), "message": .string(message),
+      "execution_time": .double(executionTime), "thread_id": .string(threadID),
+      "failures": failures.map { .integer($0) } ?? .none,
+      "adapter_response": .dict([
+        "_message": .string(commandTag),
+        "rows_affected": rowsAffected.map { .integer($0) } ?? .none,
+      ]),
+      "node": .dict([
+        "unique_id": .string(uniqueID),
+        "name": .string(uniqueID.split(separator: ".").last.map(String.init) ?? uniqueID),
+      ]),
+    ])
+  }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+@Suite struct HookContextTests {
+  @Test func hooksSeeTheInvocationAndRefAndTheRunEndSeesItsSchemas() async throws {
+    let fixture = try await DatabaseFixture(
+      "hookctx",
+      projectYAML: """
+        on-run-start:
+          - "create table if not exists {{ target.schema }}.audit (event text, started text, invocation text, thread text)"
+        on-run-end:
+          - "insert into {{ target.schema }}.audit values ('end {{ schemas | join(',') }}', '{{ run_started_at }}', '{{ invocation_id }}', '{{ thread_id }}')"
+        """,
+      files: [
+        "models/a.sql": "select 1 as x\n",
+        "models/m.sql":
+          "{{ config(materialized='table', pre_hook=[{'sql': \"insert into {{ target.schema }}.audit select 'pre ' || count(*), '{{ run_started_at.strftime('%Y') }}', '{{ invocation_id }}', '{{ thread_id }}' from {{ ref('a') }}\", 'transaction': true}]) }}\nselect 1 as x from {{ ref('a') }}\n",
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = try fixture.rows(
+      "select event, started, invocation, thread from \"\(fixture.schema)\".audit order by event desc"
+    )
+    #expect(rows.map { $0[0] ?? "" } == ["pre 1", "end \(fixture.schema)"])
+    let year = String(Calendar(identifier: .gregorian).component(.year, from: Date()))
+    #expect(rows.first?[1] == year)
+    #expect(rows.last?[1]?.hasSuffix("+00:00") == true)
+    // One invocation id for the whole command, written to run_results.json too.
+    let invocation = rows.first?[2] ?? ""
+    #expect(!invocation.isEmpty && rows.last?[2] == invocation)
+    let results = try String(
+      contentsOfFile: fixture.project.root + "/target/run_results.json", encoding: .utf8)
+    #expect(results.contains(invocation))
+    #expect(rows.first?[3]?.hasPrefix("Thread-") == true)
+    #expect(rows.last?[3] == "MainThread")
+  }
+}
