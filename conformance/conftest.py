@@ -19,6 +19,8 @@ import swdbt_runner  # noqa: E402
 pytest_plugins = ["dbt.tests.fixtures.project"]
 
 _cluster = None
+TEST_USER = "root"
+TEST_DATABASE = "dbt"
 
 
 def _patch_run_dbt():
@@ -54,6 +56,10 @@ def pytest_configure(config):
     for number in (1, 2, 3):
         _cluster.execute(f"create role dbt_test_user_{number}")
         os.environ[f"DBT_TEST_USER_{number}"] = f"dbt_test_user_{number}"
+    # dbt-postgres's CI connects as `root` to a database `dbt`, and the hooks tests assert
+    # `target.user` and `target.dbname` against those names.
+    _cluster.execute(f"create role {TEST_USER} superuser login")
+    _cluster.execute(f"create database {TEST_DATABASE} owner {TEST_USER}")
 
 
 def pytest_unconfigure(config):
@@ -72,9 +78,9 @@ def dbt_profile_target():
         "threads": 4,
         "host": os.environ["SWDBT_CONFORMANCE_SOCKET"],
         "port": postgres.PORT,
-        "user": postgres.SUPERUSER,
+        "user": TEST_USER,
         "pass": "",
-        "dbname": "postgres",
+        "dbname": TEST_DATABASE,
     }
 
 
