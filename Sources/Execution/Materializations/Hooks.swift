@@ -41,7 +41,9 @@ public struct HookContext: Sendable {
       schemas.append(relation.schema)
     }
     for relation in relations {
-      let pair = [relation.database ?? "", relation.schema]
+      // A relation without its own database is in the target's, as dbt reports it.
+      let database = relation.database ?? compilation.project.target.database ?? ""
+      let pair = [database, relation.schema]
       if !pairs.contains(pair) { pairs.append(pair) }
     }
     copy.globals["schemas"] = .list(schemas.map { .string($0) })
