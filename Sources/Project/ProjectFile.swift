@@ -123,8 +123,10 @@ public struct ProjectFile: Sendable {
   public var onRunStart: [String]
   /// SQL run after every `swdbt run`.
   public var onRunEnd: [String]
-  /// Folders holding snapshots, which swdbt does not run yet (it says so).
+  /// Folders holding snapshots.
   public var snapshotPaths: [String] = ["snapshots"]
+  /// `snapshots:` configuration.
+  public var snapshots = ConfigTree(config: NodeConfig(), children: [:])
   /// `dispatch:`: the package search order of `adapter.dispatch` per macro namespace.
   public var dispatch: [String: [String]] = [:]
 
@@ -208,6 +210,7 @@ public struct ProjectFile: Sendable {
       tests: parseTree(testsNode, .test, document, sink),
       onRunStart: hooks("on-run-start"), onRunEnd: hooks("on-run-end"),
       snapshotPaths: paths("snapshot-paths", "snapshots"))
+    project.snapshots = parseTree(root[key: "snapshots"], .snapshot, document, sink)
     for entry in root[key: "dispatch"]?.items ?? [] {
       if let namespace = entry[key: "macro_namespace"]?.string {
         project.dispatch[namespace] = entry[key: "search_order"]?.items.compactMap(\.string) ?? []

@@ -79,6 +79,7 @@ public enum ProjectLoader {
         case macro
         case test(base: String)
         case seed(base: String)
+        case snapshot(base: String)
         case yaml
         case docs
       }
@@ -135,15 +136,11 @@ public enum ProjectLoader {
       }
     }
     for base in projectFile.snapshotPaths {
-      let files = FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"])
-      guard let first = files.min() else { continue }
-      let count =
-        files.count == 1
-        ? "1 file under `\(base)/` is" : "\(files.count) files under `\(base)/` are"
-      sink.emit(
-        .warning(
-          "project.snapshots-not-run", "swdbt does not run snapshots yet; \(count) not run",
-          path: base + "/" + first, hint: "nothing is built from them until swdbt runs snapshots"))
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"]) {
+        let relative = base + "/" + path
+        work.append(
+          Work(kind: path.hasSuffix(".sql") ? .snapshot(base: base) : .yaml, relativePath: relative))
+      }
     }
 
     enum Parsed: Sendable {
@@ -233,6 +230,8 @@ public enum ProjectLoader {
     var modelPatches: [String: ModelPatch] = [:]
     var seedPatches: [String: ModelPatch] = [:]
     var sources: [SourceNode] = []
+    var snapshots: [ModelNode] = []
+    var snapshotPatches: [ModelPatch] = []
 
     func record(
       _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
@@ -270,6 +269,7 @@ public enum ProjectLoader {
         for patch in schema.models { addPatch(patch, to: &modelPatches, "model", sink) }
         for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
         sources += schema.sources
+        snapshotPatches += schema.snapshots
       case .seed(let work):
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
@@ -288,6 +288,11 @@ public enum ProjectLoader {
         for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
         for block in template?.docs ?? [] { docs[block.name] = block }
         switch work.kind {
+        case .snapshot(let base):
+          snapshots += snapshotNodes(
+            template, file: file, path: dropPrefix(work.relativePath, base),
+            relativePath: work.relativePath, project: name, config: projectFile.snapshots,
+            sink: sink)
         case .test(let base):
           let path = dropPrefix(work.relativePath, base)
           let stem = splitExtension(path).stem
@@ -307,6 +312,11 @@ public enum ProjectLoader {
     models.reserveCapacity(modelCount)
     for slot in madeModels.indices {
       if let model = madeModels.moveElement(from: slot) { models.append(model) }
+    }
+    if !snapshots.isEmpty || !snapshotPatches.isEmpty {
+      models += attachSnapshotPatches(
+        snapshotPatches, to: snapshots, project: name, config: projectFile.snapshots,
+        jinja: jinja, docs: docs, sink: sink)
     }
     // Sorted in place and read by index: copies retain every field of 10,000 models.
     models.sort { $0.uniqueID < $1.uniqueID }
@@ -328,7 +338,7 @@ public enum ProjectLoader {
           at: sources[index].columns[column].range, sink: sink)
       }
     }
-    for index in models.indices {
+    for index in models.indices where models[index].resourceType == .model {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
         models[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         models[index].config = models[index].config.merged(with: patch.config)
@@ -371,8 +381,17 @@ public enum ProjectLoader {
           at: patch.range, hint: Suggestions.didYouMean(patch.name, in: seeds.map(\.name))))
     }
     for (tree, fqns, what) in [
-      (projectFile.models, models.indices.map { models[$0].fqn }, "models"),
+      (
+        projectFile.models,
+        models.indices.filter { models[$0].resourceType == .model }.map { models[$0].fqn },
+        "models"
+      ),
       (projectFile.seeds, seeds.map(\.fqn), "seeds"),
+      (
+        projectFile.snapshots,
+        models.indices.filter { models[$0].resourceType == .snapshot }.map { models[$0].fqn },
+        "snapshots"
+      ),
     ] {
       for unused in tree.unusedPaths(fqns) {
         sink.emit(
@@ -508,7 +527,7 @@ public enum ProjectLoader {
   // Paths are cut as bytes: the `Character` operations of `String` (`dropFirst`, `split`,
   // `lastIndex(of:)`) walk graphemes, and were a tenth of loading 10,000 models.
 
-  private static func splitExtension(_ path: String) -> (stem: String, fileExtension: String) {
+  static func splitExtension(_ path: String) -> (stem: String, fileExtension: String) {
     let utf8 = path.utf8
     guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")),
       !utf8[dot...].contains(UInt8(ascii: "/"))
@@ -517,14 +536,14 @@ public enum ProjectLoader {
   }
 
   /// `path` without `base` and the slash after it.
-  private static func dropPrefix(_ path: String, _ base: String) -> String {
+  static func dropPrefix(_ path: String, _ base: String) -> String {
     let utf8 = path.utf8
     let start = utf8.index(utf8.startIndex, offsetBy: min(base.utf8.count + 1, utf8.count))
     return String(path[start...])
   }
 
   /// `[project]` and the `/`-separated components of a path: a node's fqn, made in one array.
-  private static func fqn(_ project: String, _ path: String) -> [String] {
+  static func fqn(_ project: String, _ path: String) -> [String] {
     var fqn = [project]
     fqn.reserveCapacity(4)
     for part in path.utf8.split(separator: UInt8(ascii: "/")) {
