@@ -126,6 +126,10 @@ final class RecordingHost: TemplateHost {
     case "execute": .bool(true)
     case "project_name": .string(environment.project.name)
     case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
+    // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
+    // reads): the target's, as the node's relation is not named yet.
+    case "schema": .string(environment.project.target.schema)
+    case "database": environment.project.target.database.map { .string($0) } ?? .none
     default: environment.macros.global(name)
     }
   }
