@@ -227,7 +227,8 @@ extension ConfigSchema {
     for (key, name) in entries {
       guard snapshotMetaColumns.contains(key) else {
         return .error(
-          "config.invalid-value", "unknown snapshot column `\(key)` in `snapshot_meta_column_names`",
+          "config.invalid-value",
+          "unknown snapshot column `\(key)` in `snapshot_meta_column_names`",
           at: range,
           hint: Suggestions.didYouMean(key, in: snapshotMetaColumns)
             ?? "expected one of \(snapshotMetaColumns.map { "`\($0)`" }.joined(separator: ", "))")

@@ -139,7 +139,8 @@ public enum ProjectLoader {
       for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"]) {
         let relative = base + "/" + path
         work.append(
-          Work(kind: path.hasSuffix(".sql") ? .snapshot(base: base) : .yaml, relativePath: relative))
+          Work(kind: path.hasSuffix(".sql") ? .snapshot(base: base) : .yaml, relativePath: relative)
+        )
       }
     }
 

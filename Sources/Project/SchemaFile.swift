@@ -149,7 +149,8 @@ public struct SchemaFile: Sendable {
       guard let (name, range) = named(node, resource.rawValue) else { return nil }
       checkKeys(
         node,
-        resource == .seed ? .seedProperty : resource == .snapshot ? .snapshotProperty : .modelProperty
+        resource == .seed
+          ? .seedProperty : resource == .snapshot ? .snapshotProperty : .modelProperty
       )
       var config = self.config(node[key: "config"], resource)
       var extra = OrderedDictionary<String, Value>()

@@ -231,12 +231,12 @@ import Testing
         "seeds/people.csv": "id,region,email\n1,,\n2,eu,b@x\n",
         "snapshots/people.sql":
           """
-          {% snapshot people_history %}
-          {{ config(unique_key=['id', 'region'], strategy='check', check_cols='all') }}
-          select * from {{ ref('people') }}
-          {% endsnapshot %}
+        {% snapshot people_history %}
+        {{ config(unique_key=['id', 'region'], strategy='check', check_cols='all') }}
+        select * from {{ ref('people') }}
+        {% endsnapshot %}
 
-          """,
+        """,
       ])
     #expect(try fixture.swdbt(["build"]).status == 0)
     let again = try fixture.swdbt(["snapshot"])
@@ -260,32 +260,34 @@ import Testing
         "seeds/people.csv": Self.states[0],
         "snapshots/people.yml":
           """
-          snapshots:
-            - name: people_history
-              relation: ref('people')
-              description: People over time
-              config:
-                unique_key: id
-                strategy: timestamp
-                updated_at: updated_at
-                snapshot_meta_column_names:
-                  dbt_valid_from: valid_from
-                  dbt_valid_to: valid_to
-              columns:
-                - name: id
-                  tests: [not_null]
+        snapshots:
+          - name: people_history
+            relation: ref('people')
+            description: People over time
+            config:
+              unique_key: id
+              strategy: timestamp
+              updated_at: updated_at
+              snapshot_meta_column_names:
+                dbt_valid_from: valid_from
+                dbt_valid_to: valid_to
+            columns:
+              - name: id
+                tests: [not_null]
 
-          """,
+        """,
       ])
     let first = try fixture.swdbt(["build"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stderr.contains("not_null_people_history_id"), "\(first.stderr)")
     // `dbt_valid_to_current` set later: the current rows get it too.
-    let yaml = try String(contentsOfFile: fixture.project.root + "/snapshots/people.yml", encoding: .utf8)
+    let yaml = try String(
+      contentsOfFile: fixture.project.root + "/snapshots/people.yml", encoding: .utf8)
     try fixture.project.write(
       "snapshots/people.yml",
       yaml.replacing(
-        "updated_at: updated_at\n", with: "updated_at: updated_at\n      dbt_valid_to_current: \"'9999-12-31'::date\"\n"))
+        "updated_at: updated_at\n",
+        with: "updated_at: updated_at\n      dbt_valid_to_current: \"'9999-12-31'::date\"\n"))
     try fixture.project.write("seeds/people.csv", Self.states[1])
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let run = try fixture.swdbt(["snapshot"])

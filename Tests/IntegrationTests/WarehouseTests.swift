@@ -208,7 +208,8 @@ import Testing
     try fixture.project.write(
       "seeds/crm/customers.csv",
       crm.replacing(
-        "2,zoe.garcia2@example.com,Zoé García,Porto,", with: "2,zoe.g@example.com,Zoé García,Lisbon,"))
+        "2,zoe.garcia2@example.com,Zoé García,Porto,",
+        with: "2,zoe.g@example.com,Zoé García,Lisbon,"))
     #expect(try fixture.swdbt(["seed", "-s", "customers"]).status == 0)
     #expect(try fixture.swdbt(["run", "-s", "int_customers_checked"]).status == 0)
     let moved = try fixture.swdbt(["snapshot"])
@@ -217,7 +218,9 @@ import Testing
       try fixture.rows(
         "select email, city, (dbt_valid_to is null)::text from \(history) "
           + "where customer_id = 2 order by dbt_valid_from")
-        == [["zoe.garcia2@example.com", "Porto", "false"], ["zoe.g@example.com", "Lisbon", "true"]])
+        == [
+          ["zoe.garcia2@example.com", "Porto", "false"], ["zoe.g@example.com", "Lisbon", "true"],
+        ])
     // Then she asks to be erased: every version of her is blanked, the key stays.
     try fixture.project.write("seeds/gdpr_erasure_requests.csv", requests + "2,2024-12-01\n")
     #expect(try fixture.swdbt(["seed", "-s", "gdpr_erasure_requests"]).status == 0)

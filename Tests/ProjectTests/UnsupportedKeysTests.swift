@@ -141,7 +141,10 @@ import Testing
     #expect(sink.diagnostics.map(\.message) == [])
     let snapshots = project.models.filter { $0.resourceType == .snapshot }
     #expect(snapshots.map(\.uniqueID) == ["snapshot.shop.items", "snapshot.shop.orders"])
-    #expect(snapshots.map(\.fqn) == [["shop", "crm", "orders", "items"], ["shop", "crm", "orders", "orders"]])
+    #expect(
+      snapshots.map(\.fqn) == [
+        ["shop", "crm", "orders", "items"], ["shop", "crm", "orders", "orders"],
+      ])
     #expect(snapshots.allSatisfy { $0.config["strategy"]?.stringValue == "timestamp" })
     #expect(snapshots.allSatisfy { $0.config.materialized == "snapshot" })
   }

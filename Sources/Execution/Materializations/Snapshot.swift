@@ -47,7 +47,8 @@ extension ModelBuilder {
       "coalesce(nullif(\(updated), \(updated)), \(settings.openValidTo)) as \(settings.validTo)",
     ]
     if settings.hardDeletes == .newRecord { meta.append("'False'::text as \(settings.isDeleted)") }
-    let prefix = "create table \(relation.quoted) as\nselect *,\n  "
+    let prefix =
+      "create table \(relation.quoted) as\nselect *,\n  "
       + meta.joined(separator: ",\n  ") + "\nfrom (\n"
     let result = try runner.run(prefix + sql + "\n) sbq", modelOffset: prefix.utf8.count)
     try checkUniqueKey(settings, in: relation.quoted, filter: "true")

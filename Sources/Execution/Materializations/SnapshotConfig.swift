@@ -46,7 +46,8 @@ struct SnapshotConfig {
       return .failure(
         SnapshotProblem(
           "snapshot `\(name)` has no `strategy`",
-          hint: "set `strategy: timestamp` with `updated_at`, or `strategy: check` with `check_cols`"
+          hint:
+            "set `strategy: timestamp` with `updated_at`, or `strategy: check` with `check_cols`"
         ))
     }
     let keyParts: [String]
