@@ -3,14 +3,19 @@
 # 1,000,000) in the same embedded server: the first snapshot, then ROUNDS rounds (default 3)
 # that each change 1% of the rows (a new e-mail and a later updated_at) and run both.
 # usage: bench/snapshot.sh [ROWS]   (STRATEGY=check compares columns instead of updated_at;
-# dbt comes from bench/dbt_venv.sh, or DBT=path/to/dbt)
+# dbt comes from bench/dbt_venv.sh, or DBT=path/to/dbt; SWDBT=path/to/swdbt skips the release
+# build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 rounds=${ROUNDS:-3}
 strategy=${STRATEGY:-timestamp}
-swift build -c release --product swdbt >/dev/null
-binary=$PWD/.build/release/swdbt
+if [ -n "${SWDBT:-}" ]; then
+  binary=$SWDBT
+else
+  swift build -c release --product swdbt >/dev/null
+  binary=$PWD/.build/release/swdbt
+fi
 if [ -n "${DBT:-}" ]; then
   dbt=$DBT
 else
