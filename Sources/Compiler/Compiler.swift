@@ -67,7 +67,8 @@ public enum Compiler {
       inputs.append(
         .init(
           uniqueID: project.models[index].uniqueID, name: project.models[index].name,
-          resource: .model, template: template, file: project.models[index].file,
+          resource: project.models[index].resourceType, template: template,
+          file: project.models[index].file,
           config: project.models[index].config))
     }
     var renderedSingularTests = [Int](repeating: -1, count: project.singularTests.count)
@@ -150,14 +151,16 @@ public enum Compiler {
     let naming = environment.naming
     nodes.concurrentUpdate { nodes, index in
       switch nodes[index].resourceType {
-      case .model where nodes[index].config.materialized != "ephemeral", .seed:
+      case .model where nodes[index].config.materialized != "ephemeral", .seed, .snapshot:
         guard let naming else {
           nodes[index].relation = RelationNaming.relation(
             name: nodes[index].name, config: nodes[index].config, target: target)
+          RelationNaming.applySnapshotTarget(to: &nodes[index])
           return
         }
         do throws(Diagnostic) {
           nodes[index].relation = try naming.relation(of: nodes[index])
+          RelationNaming.applySnapshotTarget(to: &nodes[index])
         } catch {
           tracker.emit(NamingMacros.failure(error, node: nodes[index]))
         }

@@ -153,6 +153,10 @@ final class RecordingHost: TemplateHost {
     case "target": environment.project.target.templateValue
     case "execute": .bool(true)
     case "project_name": .string(package ?? environment.project.name)
+    // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
+    // reads): the target's, as the node's relation is not named yet.
+    case "schema": .string(environment.project.target.schema)
+    case "database": environment.project.target.database.map { .string($0) } ?? .none
     default:
       RenderScope.names.contains(name) ? scope().global(name) : environment.macros.global(name)
     }

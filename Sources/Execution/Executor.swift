@@ -61,7 +61,7 @@ public final class Executor: Sendable {
       guard selected.contains(index) else { return false }
       let node = compilation.nodes[index]
       switch node.resourceType {
-      case .seed: return true
+      case .seed, .snapshot: return true
       case .model: return node.config.materialized != "ephemeral"
       case .test: return node.sql != nil
       default: return false

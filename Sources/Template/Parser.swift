@@ -33,6 +33,7 @@ public struct Parser {
   private var macros: [MacroDefinition] = []
   private var tests: [MacroDefinition] = []
   private var docs: [DocsBlock] = []
+  private var snapshots: [SnapshotBlock] = []
 
   private init(file: SourceFile, tokens: [Token]) {
     self.file = file
@@ -44,8 +45,10 @@ public struct Parser {
   public static func parse(_ file: SourceFile) throws(Diagnostic) -> Template {
     var parser = Parser(file: file, tokens: try Lexer.tokenize(file))
     let body = try parser.parseBody(until: [])
-    return Template(
+    var template = Template(
       file: file, body: body, macros: parser.macros, tests: parser.tests, docs: parser.docs)
+    template.snapshots = parser.snapshots
+    return template
   }
 
   // MARK: - Token helpers
@@ -227,7 +230,11 @@ public struct Parser {
     case "docs":
       try parseDocs()
       return nil
-    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "else", "elif", "endraw",
+    case "snapshot":
+      try parseSnapshot()
+      return nil
+    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "endsnapshot", "else",
+      "elif", "endraw",
       "endfilter", "endcall":
       throw .templateSyntax(
         "`{% \(name) %}` without a matching opening tag", file: file, open.span.union(keyword.span))
@@ -241,7 +248,6 @@ public struct Parser {
       switch name {
       case "materialization":
         "swdbt's materializations are built in (view, table, incremental, ephemeral); set `materialized` in config"
-      case "snapshot": "snapshots are not supported yet"
       case "include", "import", "from", "extends", "block":
         "macros from `macros/` are global in swdbt; no import is needed"
       case "with", "autoescape":
@@ -254,8 +260,8 @@ public struct Parser {
         at: SourceRange(file: file, span: span), hint: why)
     }
     let known = [
-      "if", "for", "set", "do", "macro", "test", "docs", "raw", "call", "filter", "break",
-      "continue",
+      "if", "for", "set", "do", "macro", "test", "docs", "snapshot", "raw", "call", "filter",
+      "break", "continue",
     ]
     return .error(
       "template.syntax", "unknown tag `{% \(name) %}`", at: SourceRange(file: file, span: span),
@@ -420,6 +426,18 @@ public struct Parser {
       DocsBlock(
         name: text(nameToken),
         text: file.text(Span(start: start, end: end)).trimmingWhitespace(), span: nameToken.span))
+  }
+}
+
+extension Parser {
+  /// `{% snapshot name %}` up to `{% endsnapshot %}`: the body is the snapshot's query.
+  fileprivate mutating func parseSnapshot() throws(Diagnostic) {
+    let nameToken = try expectName(context: "after `snapshot`")
+    try expectStatementEnd("snapshot")
+    let body = try parseBody(until: ["endsnapshot"])
+    _ = try closingTag(for: "snapshot", expected: ["endsnapshot"], opened: nameToken.span)
+    try expectStatementEnd("endsnapshot")
+    snapshots.append(SnapshotBlock(name: text(nameToken), body: body, span: nameToken.span))
   }
 }
 

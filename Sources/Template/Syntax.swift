@@ -12,6 +12,23 @@ public struct Template: Sendable {
   public let tests: [MacroDefinition]
   /// `{% docs name %}` blocks, in source order.
   public let docs: [DocsBlock]
+  /// `{% snapshot name %}` blocks, in source order.
+  public var snapshots: [SnapshotBlock] = []
+
+  /// The template a snapshot block renders: its body, with the file's macros in scope.
+  public func snapshotTemplate(_ block: SnapshotBlock) -> Template {
+    Template(file: file, body: block.body, macros: macros, tests: [], docs: [])
+  }
+}
+
+/// One `{% snapshot name %}...{% endsnapshot %}` block: a snapshot's select statement.
+public struct SnapshotBlock: Sendable {
+  /// The snapshot's name.
+  public let name: String
+  /// The block's body.
+  public let body: [TemplateNode]
+  /// Where the block's name is.
+  public let span: Span
 }
 
 /// One `{% docs name %}...{% enddocs %}` block; its text is rendered raw.

@@ -70,6 +70,7 @@ struct ModelBuilder {
       case "table": outcome = try buildTable()
       case "incremental": outcome = try buildIncremental()
       case "materialized_view": outcome = try buildMaterializedView()
+      case "snapshot": outcome = try buildSnapshot()
       default: outcome = try buildView()
       }
       outcome.warnings += Indexes.inapplicable(to: node)
