@@ -18,11 +18,21 @@ public protocol TemplateObject: Sendable {
   func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value
   /// Python's `==` against another object.
   func isEqual(to other: any TemplateObject) -> Bool
+  /// The items `for`, `length` and `list()` see, or nil when the object is no sequence.
+  var elements: [Value]? { get }
+  /// `object[key]`, or nil when the object cannot be indexed by that key.
+  func item(_ key: Value) -> Value?
 }
 
 extension TemplateObject {
   /// Objects are true unless they say otherwise.
   public var isTruthy: Bool { true }
+
+  /// Objects are no sequences unless they say otherwise.
+  public var elements: [Value]? { nil }
+
+  /// Objects cannot be indexed unless they say otherwise.
+  public func item(_ key: Value) -> Value? { nil }
 
   /// Objects without methods.
   public func hasMethod(_ name: String) -> Bool { false }
