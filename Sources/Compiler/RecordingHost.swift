@@ -33,6 +33,8 @@ final class RenderEnvironment: Sendable {
   let environment: [String: String]
   let existingRelations: Set<String>
   let fullRefresh: Bool
+  /// `--empty`, which the second render applies to its relations too.
+  let empty: Bool
   let hostNames: [String]
   /// The project's `generate_*_name` macros, if it defines any.
   let naming: NamingMacros?
@@ -58,6 +60,7 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
+    empty = options.empty
     macros = MacroResolver(
       projectName: project.name, projectMacros: project.macros,
       searchOrders: project.projectFile.dispatch)
@@ -86,19 +89,40 @@ final class RecordingHost: TemplateHost {
   /// The last `config()` argument that set `enabled`, for pointing at it.
   private(set) var enabledRange: SourceRange?
   private var referenceIndex: [RelationReference: Int] = [:]
+  /// The render's database access, made on first use: in the first render a parse-time
+  /// session (dbt's `execute` false), in the second a live one.
+  private(set) var session: IntrospectionSession?
+  /// In the second render: final relations for `ref`, `source` and `this`.
+  let live: LiveRelations?
 
   init(
-    environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig
+    environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig,
+    live: LiveRelations? = nil
   ) {
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
     self.baseConfig = baseConfig
+    self.live = live
+    session = live.map { IntrospectionSession(introspector: $0.introspector) }
+  }
+
+  /// Whether the render read `execute` or used the database: such a node is rendered again
+  /// with a connection.
+  var needsDatabase: Bool { session?.used ?? false }
+
+  /// The session, made on first use.
+  func introspection() -> IntrospectionSession {
+    if let session { return session }
+    let made = IntrospectionSession(introspector: nil)
+    session = made
+    return made
   }
 
   var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
 
   func placeholder(_ reference: RelationReference, at range: SourceRange?) -> Value {
+    if let live, let value = live.value(of: reference) { return value }
     if let index = referenceIndex[reference] { return .relation(RelationPlaceholder(index: index)) }
     let index = references.count
     references.append(RecordedReference(reference: reference, range: range))
@@ -110,7 +134,7 @@ final class RecordingHost: TemplateHost {
 
   static let functions: Set<String> = [
     "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc", "log",
+    "doc", "log", "run_query", "statement", "load_result",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -123,9 +147,15 @@ final class RecordingHost: TemplateHost {
     switch name {
     case "this": placeholder(.this, at: nil)
     case "target": environment.project.target.templateValue
-    case "execute": .bool(true)
+    case "execute":
+      { () -> Value in
+        let session = introspection()
+        session.markUsed()
+        return .bool(session.executes)
+      }()
     case "project_name": .string(environment.project.name)
     case "flags": .dict(["FULL_REFRESH": .bool(environment.fullRefresh)])
+    case "adapter": environment.macros.global(name, session: introspection())
     default: environment.macros.global(name)
     }
   }
@@ -167,6 +197,8 @@ final class RecordingHost: TemplateHost {
       return .string(block.text)
     case "log":
       return .string("")
+    case "run_query", "statement", "load_result":
+      return try introspection().call(name, arguments)
     default:
       throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
     }

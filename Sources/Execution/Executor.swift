@@ -36,6 +36,8 @@ public final class Executor: Sendable {
 
   let compilation: Compilation
   let options: Options
+  /// Renders nodes that use the database again on their worker's connection; nil when none do.
+  let secondPass: SecondPass?
   private let onEvent: @Sendable (RunEvent) -> Void
   private let results = Mutex<[NodeResult]>([])
 
@@ -47,6 +49,7 @@ public final class Executor: Sendable {
     self.compilation = compilation
     self.options = options
     self.onEvent = onEvent
+    secondPass = compilation.needsDatabase.isEmpty ? nil : SecondPass(compilation)
   }
 
   /// The nodes of a selection that execute: seeds, non-ephemeral models and tests, in build
@@ -261,10 +264,25 @@ public final class Executor: Sendable {
   private func execute(_ index: Int, on connection: any DatabaseConnection, worker: Int)
     -> NodeResult
   {
-    let node = compilation.nodes[index]
+    var node = compilation.nodes[index]
     let clock = ContinuousClock()
     let start = clock.now
     var result = Executor.result(for: compilation, index, at: Date(), thread: worker)
+    if let secondPass, compilation.needsDatabase.contains(index) {
+      // dbt renders the node again when it runs, `execute` true: that SQL is what runs.
+      do throws(Diagnostic) {
+        node.sql = try secondPass.render(
+          index, on: ConnectionIntrospector(connection: connection))
+        result.diagnostics += CompiledArtifact.write(node, in: compilation)
+      } catch {
+        result.status = .error
+        result.diagnostics = [error]
+        result.message = error.message
+        result.completedAt = Date()
+        result.executionTime = Executor.seconds(clock.now - start)
+        return result
+      }
+    }
     if node.resourceType == .test {
       runTest(node, on: connection, into: &result)
     } else {
