@@ -140,7 +140,8 @@ public final class TargetSession {
     for statement in statements {
       let sql: String
       do {
-        sql = try Hooks.render(statement, this: nil, target: target, what: what, macros: macros)
+        sql = try Hooks.render(
+          statement, this: nil, target: target, what: what, macros: macros, connection: connection)
       } catch {
         throw error.error
       }

@@ -75,28 +75,35 @@ enum Hooks {
   /// The hook statements of a config key (a string or a list of strings).
   static func statements(
     _ key: String, of node: CompiledNode, target: TargetConfig,
-    macros: [String: MacroDefinition] = [:]
+    macros: [String: MacroDefinition] = [:], connection: (any DatabaseConnection)? = nil
   ) throws(StatementFailure) -> [String] {
     guard let value = node.config[key] else { return [] }
     let texts = NodeConfig.strings(value)
     return try texts.map { (text: String) throws(StatementFailure) -> String in
       try render(
-        text, this: node.relation, target: target, what: "\(key) of \(node.name)", macros: macros)
+        text, this: node.relation, target: target, what: "\(key) of \(node.name)", macros: macros,
+        connection: connection)
     }
   }
 
   /// Renders one hook or `on-run-start` statement.
+  /// With a connection, the hook may use `run_query`, `statement` and the `adapter` look-ups.
   static func render(
     _ text: String, this: RelationName?, target: TargetConfig, what: String,
-    macros: [String: MacroDefinition] = [:]
+    macros: [String: MacroDefinition] = [:], connection: (any DatabaseConnection)? = nil
   ) throws(StatementFailure) -> String {
     guard text.contains("{{") || text.contains("{%") else { return text }
     let file = SourceFile(path: what, text: text)
     do {
       let template = try Parser.parse(file)
-      return try Evaluator(host: HookHost(this: this, target: target, macros: macros), file: file)
-        .render(
-          template)
+      let host = HookHost(this: this, target: target, macros: macros)
+      let evaluator = Evaluator(host: host, file: file)
+      if let connection {
+        host.session = IntrospectionSession(
+          introspector: ConnectionIntrospector(connection: connection))
+        host.session?.evaluator = evaluator
+      }
+      return try evaluator.render(template)
     } catch {
       throw StatementFailure(
         error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
@@ -112,6 +119,8 @@ final class HookHost: TemplateHost {
   let target: TargetConfig
   /// The project's macros by name, which hooks may call as dbt allows.
   let macros: [String: MacroDefinition]
+  /// The database, for hooks rendered where they run.
+  var session: IntrospectionSession?
 
   init(this: RelationName?, target: TargetConfig, macros: [String: MacroDefinition] = [:]) {
     self.this = this
@@ -119,8 +128,11 @@ final class HookHost: TemplateHost {
     self.macros = macros
   }
 
-  func hasFunction(_ name: String) -> Bool { false }
+  func hasFunction(_ name: String) -> Bool {
+    session != nil && IntrospectionSession.functions.contains(name)
+  }
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    if let session { return try session.call(name, arguments) }
     throw .error("hook.unknown-function", "unknown function `\(name)`", at: arguments.range)
   }
   func global(_ name: String) -> Value? {
@@ -130,6 +142,8 @@ final class HookHost: TemplateHost {
         .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
       }
     case "target": target.templateValue
+    case "execute": .bool(true)
+    case "adapter": HookHost.builtIns.global(name, session: session)
     default: HookHost.builtIns.global(name)
     }
   }

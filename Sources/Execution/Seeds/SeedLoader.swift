@@ -91,8 +91,8 @@ struct SeedLoader {
     let preHooks: [String]
     let postHooks: [String]
     do throws(StatementFailure) {
-      preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros)
-      postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros)
+      preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros, connection: connection)
+      postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros, connection: connection)
     } catch {
       throw .statement(error)
     }
