@@ -112,13 +112,12 @@ final class LiveRelations {
       return .object(cte)
     }
     guard let name = node.relation else { return nil }
-    if compilation.renderEnvironment?.empty == true, target != index {
-      return .string(EmptyRelation.subquery(name.quoted, identifier: name.identifier))
-    }
-    return .object(
-      RelationObject(
-        database: name.database, schema: name.schema, identifier: name.identifier,
-        type: Self.kind(of: node)))
+    var relation = RelationObject(
+      database: name.database, schema: name.schema, identifier: name.identifier,
+      type: Self.kind(of: node))
+    // `this` is not limited, as in dbt.
+    relation.readsEmpty = compilation.renderEnvironment?.empty == true && target != index
+    return .object(relation)
   }
 
   /// The kind of relation a node builds, as dbt's relation `type`.

@@ -158,8 +158,12 @@ public final class Executor: Sendable {
 
   /// The jobs for `indices`: every node alone, except tests that share a batch.
   static func units(for indices: [Int], in compilation: Compilation) -> [Unit] {
+    // A test rendered again where it runs has no SQL to share a batch with yet.
     let batches = TestBatch.batches(
-      compilation, tests: indices.filter { compilation.nodes[$0].resourceType == .test })
+      compilation,
+      tests: indices.filter {
+        compilation.nodes[$0].resourceType == .test && !compilation.needsDatabase.contains($0)
+      })
     var batchOf: [Int: Int] = [:]
     for (number, batch) in batches.enumerated() {
       for member in batch.members { batchOf[member] = number }
@@ -271,8 +275,15 @@ public final class Executor: Sendable {
     if let secondPass, compilation.needsDatabase.contains(index) {
       // dbt renders the node again when it runs, `execute` true: that SQL is what runs.
       do throws(Diagnostic) {
-        node.sql = try secondPass.render(
-          index, on: ConnectionIntrospector(connection: connection))
+        let introspector = ConnectionIntrospector(connection: connection)
+        if let test = node.genericTest {
+          node.sql =
+            try TestCompiler.sql(
+              for: test, project: compilation.project, introspector: introspector
+            ).sql
+        } else {
+          node.sql = try secondPass.render(index, on: introspector)
+        }
         result.diagnostics += CompiledArtifact.write(node, in: compilation)
       } catch {
         result.status = .error

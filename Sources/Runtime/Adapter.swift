@@ -19,8 +19,10 @@ public struct AdapterObject: TemplateObject {
   /// How `{{ adapter }}` renders.
   public var rendered: String { "<adapter \(resolver.adapterType)>" }
 
-  /// `adapter` has methods only.
-  public func attribute(_ name: String) -> Value? { nil }
+  /// `adapter.Relation`, as `api.Relation`.
+  public func attribute(_ name: String) -> Value? {
+    name == "Relation" ? .object(RelationClass()) : nil
+  }
 
   /// The methods swdbt implements, and those that need a connection while compiling.
   public func hasMethod(_ name: String) -> Bool {
