@@ -308,6 +308,8 @@ public final class Evaluator {
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
       case "render": return .function(name: "relation.render", receiver: base)
+      // Known once the relation is looked up; while the name is a placeholder, unknown.
+      case "type": return .undefined
       default: break
       }
     case .object(let object):
