@@ -96,7 +96,8 @@ final class RecordingHost: TemplateHost {
   let live: LiveRelations?
 
   init(
-    environment: RenderEnvironment, resource: ResourceType, nodeName: String, baseConfig: NodeConfig,
+    environment: RenderEnvironment, resource: ResourceType, nodeName: String,
+    baseConfig: NodeConfig,
     live: LiveRelations? = nil
   ) {
     self.environment = environment

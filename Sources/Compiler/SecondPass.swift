@@ -32,8 +32,7 @@ public final class SecondPass: Sendable {
 
   /// The node's SQL rendered again on `introspector`'s database: what runs and what
   /// `target/compiled` holds. Errors are located in the node's file.
-  public func render(_ index: Int, on introspector: any Introspector) throws(Diagnostic) -> String
-  {
+  public func render(_ index: Int, on introspector: any Introspector) throws(Diagnostic) -> String {
     let node = compilation.nodes[index]
     let project = compilation.project
     let source: (template: Template, file: SourceFile)?

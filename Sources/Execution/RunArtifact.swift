@@ -40,7 +40,9 @@ enum CompiledArtifact {
       try FileSystem.write(path, Array(sql.utf8), atomically: false)
       return []
     } catch {
-      return [.warning("write.failed", "cannot write the compiled SQL: \(error.reason)", path: path)]
+      return [
+        .warning("write.failed", "cannot write the compiled SQL: \(error.reason)", path: path)
+      ]
     }
   }
 }

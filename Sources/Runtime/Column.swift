@@ -156,7 +156,8 @@ public struct ColumnClass: TemplateObject {
 
   /// The class methods swdbt implements.
   public func hasMethod(_ name: String) -> Bool {
-    ["translate_type", "numeric_type", "string_type", "create", "from_description", "__call__"].contains(name)
+    ["translate_type", "numeric_type", "string_type", "create", "from_description", "__call__"]
+      .contains(name)
   }
 
   /// Calls a class method.

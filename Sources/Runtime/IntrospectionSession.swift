@@ -56,14 +56,16 @@ public final class IntrospectionSession: @unchecked Sendable {
     guard case .macro(let body)? = arguments.keyword.first(where: { $0.label == "caller" })?.value
     else {
       throw .error(
-        "runtime.statement", "`statement` is a block: `{% call statement('name') %}...{% endcall %}`",
+        "runtime.statement",
+        "`statement` is a block: `{% call statement('name') %}...{% endcall %}`",
         at: arguments.range)
     }
     guard let evaluator else {
       throw .error(
         "runtime.statement", "`statement` cannot run here", at: arguments.range)
     }
-    let sql = try evaluator.call(body, Arguments(positional: [], keyword: [], range: arguments.range))
+    let sql = try evaluator.call(
+      body, Arguments(positional: [], keyword: [], range: arguments.range))
     let text = sql.stringValue ?? sql.rendered
     let fetch = arguments.value(1, "fetch_result")?.isTruthy ?? false
     let table = try run(text, on: introspector, arguments, "statement")

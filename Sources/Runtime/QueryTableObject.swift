@@ -52,7 +52,8 @@ public struct QueryTableObject: TemplateObject {
     }
     var lines = ["| " + table.columnNames.joined(separator: " | ") + " |"]
     for row in table.rows.prefix(limit ?? table.rows.count) {
-      lines.append("| " + row.map { $0 == .none ? "" : $0.rendered }.joined(separator: " | ") + " |")
+      lines.append(
+        "| " + row.map { $0 == .none ? "" : $0.rendered }.joined(separator: " | ") + " |")
     }
     print(lines.joined(separator: "\n"))
     return .none

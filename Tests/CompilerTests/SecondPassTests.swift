@@ -18,7 +18,8 @@ import Testing
       received.append(sql)
       if sql.contains("fail") { throw IntrospectionError("relation \"fail\" does not exist") }
       return QueryTable(
-        columnNames: ["name", "n"], rows: [[.string("a"), .integer(1)], [.string("b"), .integer(2)]],
+        columnNames: ["name", "n"],
+        rows: [[.string("a"), .integer(1)], [.string("b"), .integer(2)]],
         status: "SELECT 2")
     }
   }

@@ -29,7 +29,8 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       try fixture.rows(
-        "select row_count::text, c_red, c_blue, second_n::text, names from \(fixture.relation("pivot"))")
+        "select row_count::text, c_red, c_blue, second_n::text, names from \(fixture.relation("pivot"))"
+      )
         == [["2", "red", "blue", "2", "color|n"]])
     let compiled = try fixture.project.read("target/compiled/it/models/pivot.sql")
     #expect(compiled.contains("'red' as c_red"), "\(compiled)")

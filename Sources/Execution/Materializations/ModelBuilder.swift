@@ -55,8 +55,10 @@ struct ModelBuilder {
 
   /// Builds the node with its hooks and grants.
   func build() throws(StatementFailure) -> BuildOutcome {
-    let preHooks = try Hooks.statements("pre_hook", of: node, target: target, macros: macros, connection: runner.connection)
-    let postHooks = try Hooks.statements("post_hook", of: node, target: target, macros: macros, connection: runner.connection)
+    let preHooks = try Hooks.statements(
+      "pre_hook", of: node, target: target, macros: macros, connection: runner.connection)
+    let postHooks = try Hooks.statements(
+      "post_hook", of: node, target: target, macros: macros, connection: runner.connection)
     return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
       var outcome: BuildOutcome
