@@ -9,7 +9,7 @@ struct SwdbtCommand: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       Compile.self, List.self, Seed.self, Run.self, Snapshot.self, Test.self, Build.self,
-      DocsCommand.self, Debug.self, Local.self, Deps.self,
+      RunOperation.self, DocsCommand.self, Debug.self, Local.self, Deps.self,
     ]
   )
 
