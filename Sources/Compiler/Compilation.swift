@@ -42,10 +42,16 @@ public struct Compilation: Sendable {
   public let order: [Int]
 
   /// A copy whose nodes at the given indices carry new SQL (generic tests, compiled by the
-  /// DataTests stage).
+  /// DataTests stage) and, where given, a new config (set by a test's body).
   /// Consuming, so the nodes are changed in place rather than copied (30,000 of them).
-  public consuming func withSQL(_ sql: [Int: String]) -> Compilation {
+  public consuming func withSQL(_ sql: [Int: String], configs: [Int: NodeConfig] = [:])
+    -> Compilation
+  {
     for (index, text) in sql { nodes[index].sql = text }
+    for (index, config) in configs {
+      nodes[index].config = config
+      nodes[index].genericTest?.config = config
+    }
     return self
   }
 

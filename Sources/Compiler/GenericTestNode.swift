@@ -22,6 +22,9 @@ public struct GenericTestNode: Sendable {
   public var arguments: OrderedDictionary<String, Value>
   /// The test's config.
   public var config: NodeConfig
+  /// The config its YAML declaration sets, which overrides what the test's body sets with
+  /// `config(...)` (the project file's does not).
+  public var declaredConfig = NodeConfig()
   /// Where it is declared.
   public var range: SourceRange?
   /// Relations its arguments refer to.
@@ -169,8 +172,8 @@ enum GenericTestBuilder {
     let node = GenericTestNode(
       uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
-      arguments: arguments, config: config, range: spec.range, references: references,
-      originalFilePath: spec.range?.file.path ?? "")
+      arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
+      references: references, originalFilePath: spec.range?.file.path ?? "")
     return (node, [], StableHash.fnv1a(name))
   }
 

@@ -17,19 +17,33 @@ public enum TestCompiler {
     let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest?.name != nil }
     let queries = self.queries(for: tests, in: compilation)
     var sql: [Int: String] = [:]
+    var configs: [Int: NodeConfig] = [:]
     sql.reserveCapacity(tests.count)
     for (position, index) in tests.enumerated() {
       switch queries[position] {
-      case .success(let text): sql[index] = text
+      case .success(let query):
+        sql[index] = query.sql
+        // The body's `config(...)` (dbt_utils' `equality` sets `fail_calc`) sits between
+        // the project file's test config and the YAML's, as in dbt.
+        if !query.config.values.isEmpty, let test = compilation.nodes[index].genericTest {
+          configs[index] = compilation.nodes[index].config.merged(with: query.config)
+            .merged(with: test.declaredConfig)
+        }
       case .failure(let error): sink.emit(error)
       }
     }
-    return compilation.withSQL(sql)
+    return compilation.withSQL(sql, configs: configs)
+  }
+
+  /// A generic test's query and the config its body set with `config(...)`.
+  struct TestQuery: Sendable {
+    var sql: String
+    var config = NodeConfig()
   }
 
   /// The queries of the generic tests at `tests`, computed in parallel.
   static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
-    String, Diagnostic
+    TestQuery, Diagnostic
   >] {
     // Taken out of the compilation once: reached through it, the project was copied (a retain
     // of each of its fields, shared by both cores) for each of 20,000 tests.
@@ -39,7 +53,7 @@ public enum TestCompiler {
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
-      return Result { () throws(Diagnostic) in try sql(for: test, project: project) }
+      return Result { () throws(Diagnostic) in try query(for: test, project: project) }
     }
   }
 
@@ -47,11 +61,27 @@ public enum TestCompiler {
   public static func sql(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
     -> String
   {
+    try query(for: test, project: project).sql
+  }
+
+  /// The failing-rows query of one generic test, with the config its body sets.
+  static func query(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
+    -> TestQuery
+  {
     guard let relation = test.modelRelation else {
       throw .error(
         "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
         at: test.range)
     }
+    if let sql = try builtinSQL(for: test, relation: relation) { return TestQuery(sql: sql) }
+    return try custom(test, model: filtered(relation.quoted, test.config), project: project)
+  }
+
+  /// The query of a built-in test (`not_null`, `unique`, `accepted_values`,
+  /// `relationships`); nil for a custom one.
+  static func builtinSQL(for test: GenericTestNode, relation: RelationName) throws(Diagnostic)
+    -> String?
+  {
     let model = filtered(relation.quoted, test.config)
     let column = test.column.map(SQLName.quoteColumn)
     switch test.testName {
@@ -113,7 +143,7 @@ public enum TestCompiler {
 
         """
     default:
-      return try custom(test, model: model, project: project)
+      return nil
     }
   }
 
@@ -146,7 +176,7 @@ public enum TestCompiler {
   }
 
   private static func custom(_ test: GenericTestNode, model: String, project: LoadedProject)
-    throws(Diagnostic) -> String
+    throws(Diagnostic) -> TestQuery
   {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
@@ -177,7 +207,9 @@ public enum TestCompiler {
       vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
     let evaluator = Evaluator(host: host, file: definition.file)
     let value = try evaluator.call(definition, arguments)
-    return (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n"
+    return TestQuery(
+      sql: (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n",
+      config: NodeConfig(host.configCalls))
   }
 }
 
@@ -189,6 +221,8 @@ final class MacroHost: TemplateHost {
   let package: String?
   /// The vars the test's node sees.
   let vars: OrderedDictionary<String, Value>
+  /// What the body's `config(...)` calls set, by canonical key.
+  private(set) var configCalls: OrderedDictionary<String, Value> = [:]
 
   init(
     resolver: MacroResolver, package: String? = nil, vars: OrderedDictionary<String, Value> = [:]
@@ -206,9 +240,9 @@ final class MacroHost: TemplateHost {
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     switch name {
     case "should_store_failures": return .bool(false)
-    // A test's `config(...)` (dbt_utils' `equality` sets `fail_calc`) has no effect here:
-    // swdbt counts the failing rows the query returns.
-    case "config": return .string("")
+    case "config":
+      try recordConfig(arguments)
+      return .string("")
     default: break
     }
     if name == "var" {
@@ -221,6 +255,24 @@ final class MacroHost: TemplateHost {
     throw .error(
       "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
   }
+  /// Keeps a `config(key=value, ...)` call's keys, checked as test config.
+  private func recordConfig(_ arguments: Arguments) throws(Diagnostic) {
+    var entries: [(String, Value, SourceRange)] = arguments.keyword.map {
+      ($0.label, $0.value, arguments.range(ofKeyword: $0.label))
+    }
+    if case .dict(let dict)? = arguments.positional.first {
+      entries += dict.map { ($0.key, $0.value, arguments.range(of: 0)) }
+    }
+    for (key, value, range) in entries {
+      if let problem = ConfigSchema.check(key, value, for: .test, at: range),
+        problem.severity == .error
+      {
+        throw problem
+      }
+      configCalls[ConfigSchema.canonical(key)] = value
+    }
+  }
+
   func global(_ name: String) -> Value? {
     name == "execute" ? .bool(true) : resolver.global(name)
   }
