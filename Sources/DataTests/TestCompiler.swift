@@ -2,7 +2,7 @@ public import Compiler
 public import Diagnostics
 import OrderedCollections
 public import Project
-import Runtime
+public import Runtime
 import Template
 
 /// Compiles generic tests to SQL that returns the failing rows: the built-in `not_null`,
@@ -10,12 +10,14 @@ import Template
 /// `where` config filters the model under test first, as in dbt.
 public enum TestCompiler {
   /// The compilation with every generic test's SQL filled in; problems go to `sink`.
-  public static func complete(_ compilation: consuming Compilation, sink: any DiagnosticSink)
-    -> Compilation
-  {
+  /// `invocation` answers the body's `modules`, `invocation_id`, `fromjson`, `log`, ...
+  public static func complete(
+    _ compilation: consuming Compilation, invocation: InvocationContext = InvocationContext(),
+    sink: any DiagnosticSink
+  ) -> Compilation {
     // In parallel: 20,000 queries in a large project; problems reported in node order.
     let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest?.name != nil }
-    let queries = self.queries(for: tests, in: compilation)
+    let queries = self.queries(for: tests, in: compilation, invocation: invocation)
     var sql: [Int: String] = [:]
     var configs: [Int: NodeConfig] = [:]
     sql.reserveCapacity(tests.count)
@@ -42,9 +44,10 @@ public enum TestCompiler {
   }
 
   /// The queries of the generic tests at `tests`, computed in parallel.
-  static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
-    TestQuery, Diagnostic
-  >] {
+  static func queries(
+    for tests: [Int], in compilation: Compilation,
+    invocation: InvocationContext = InvocationContext()
+  ) -> [Result<TestQuery, Diagnostic>] {
     // Taken out of the compilation once: reached through it, the project was copied (a retain
     // of each of its fields, shared by both cores) for each of 20,000 tests.
     let project = compilation.project
@@ -53,7 +56,9 @@ public enum TestCompiler {
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
-      return Result { () throws(Diagnostic) in try query(for: test, project: project) }
+      return Result { () throws(Diagnostic) in
+        try query(for: test, project: project, invocation: invocation)
+      }
     }
   }
 
@@ -61,20 +66,22 @@ public enum TestCompiler {
   public static func sql(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
     -> String
   {
-    try query(for: test, project: project).sql
+    try query(for: test, project: project, invocation: InvocationContext()).sql
   }
 
   /// The failing-rows query of one generic test, with the config its body sets.
-  static func query(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
-    -> TestQuery
-  {
+  static func query(
+    for test: GenericTestNode, project: LoadedProject, invocation: InvocationContext
+  ) throws(Diagnostic) -> TestQuery {
     guard let relation = test.modelRelation else {
       throw .error(
         "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
         at: test.range)
     }
     if let sql = try builtinSQL(for: test, relation: relation) { return TestQuery(sql: sql) }
-    return try custom(test, model: filtered(relation.quoted, test.config), project: project)
+    return try custom(
+      test, model: filtered(relation.quoted, test.config), project: project,
+      scope: RenderScope(invocation: invocation, node: test.uniqueID))
   }
 
   /// The query of a built-in test (`not_null`, `unique`, `accepted_values`,
@@ -175,9 +182,9 @@ public enum TestCompiler {
     return "(select * from \(relation) where \(condition)) dbt_subquery"
   }
 
-  private static func custom(_ test: GenericTestNode, model: String, project: LoadedProject)
-    throws(Diagnostic) -> TestQuery
-  {
+  private static func custom(
+    _ test: GenericTestNode, model: String, project: LoadedProject, scope: RenderScope
+  ) throws(Diagnostic) -> TestQuery {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
       ?? project.genericTests
@@ -204,7 +211,7 @@ public enum TestCompiler {
     let host = MacroHost(
       resolver: MacroResolver(project: project),
       package: package == project.name ? nil : package,
-      vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
+      vars: project.packages.first { $0.name == package }?.vars ?? project.vars, scope: scope)
     let evaluator = Evaluator(host: host, file: definition.file)
     let value = try evaluator.call(definition, arguments)
     return TestQuery(
@@ -224,12 +231,17 @@ final class MacroHost: TemplateHost {
   /// What the body's `config(...)` calls set, by canonical key.
   private(set) var configCalls: OrderedDictionary<String, Value> = [:]
 
+  /// The invocation's globals (`modules`, `fromjson`, `log`, ...).
+  let scope: RenderScope?
+
   init(
-    resolver: MacroResolver, package: String? = nil, vars: OrderedDictionary<String, Value> = [:]
+    resolver: MacroResolver, package: String? = nil, vars: OrderedDictionary<String, Value> = [:],
+    scope: RenderScope? = nil
   ) {
     self.resolver = resolver
     self.package = package
     self.vars = vars
+    self.scope = scope
   }
 
   func hasFunction(_ name: String) -> Bool { MacroHost.functions.contains(name) }
@@ -274,7 +286,9 @@ final class MacroHost: TemplateHost {
   }
 
   func global(_ name: String) -> Value? {
-    name == "execute" ? .bool(true) : resolver.global(name)
+    if name == "execute" { return .bool(true) }
+    if let scope, RenderScope.names.contains(name), let value = scope.global(name) { return value }
+    return resolver.global(name)
   }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
   func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {

@@ -414,6 +414,11 @@ public enum ProjectLoader {
       let testName = String(macroName.dropFirst(5))
       if genericTests[testName] == nil { genericTests[testName] = macro }
     }
+    // And dbt names a `{% test x %}` block's macro `test_x`: packages call one another's tests
+    // so (`dbt_expectations.test_expect_compound_columns_to_be_unique(...)`).
+    for (testName, test) in genericTests where macros["test_" + testName] == nil {
+      macros["test_" + testName] = test
+    }
     let disabled = seeds.filter { !$0.config.enabled }
     if !disabled.isEmpty { seeds.removeAll { !$0.config.enabled } }
     return ProjectResources(
