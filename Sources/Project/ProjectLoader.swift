@@ -34,6 +34,21 @@ public struct LoadedProject: Sendable {
 
   /// The project's name.
   public var name: String { projectFile.name }
+
+  /// The project (the root or an installed package) a file belongs to, and the file's path
+  /// relative to that project's folder, as dbt writes `original_file_path`
+  /// (`dbt_packages/dbt_utils/models/x.sql` is `models/x.sql` of `dbt_utils`).
+  public func packageRelative(_ path: String) -> (package: String, path: Substring) {
+    for package in packages {
+      let folder = package.directory.utf8
+      guard path.utf8.count > folder.count, path.utf8.starts(with: folder),
+        path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count)]
+          == UInt8(ascii: "/")
+      else { continue }
+      return (package.name, path[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count + 1)...])
+    }
+    return (name, path[...])
+  }
 }
 
 /// What the command line adds to loading: which target, and `--vars`.

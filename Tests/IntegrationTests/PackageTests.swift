@@ -99,6 +99,21 @@ import Testing
     let manifest = try fixture.project.read("target/manifest.json")
     #expect(manifest.contains("\"model.shared_utils.util_numbers\""))
     #expect(manifest.contains("\"package_name\":\"shared_utils\""))
+    // Paths relative to the package, compiled SQL below the package's name, as dbt.
+    #expect(manifest.contains("\"original_file_path\":\"models/util_numbers.sql\""))
+    #expect(!manifest.contains("\"original_file_path\":\"dbt_packages/"))
+    #expect(manifest.contains("\"fqn\":[\"shared_utils\",\"util_numbers\"]"))
+    #expect(fixture.project.exists("target/compiled/shared_utils/models/util_numbers.sql"))
+    #expect(
+      fixture.project.exists(
+        "target/compiled/shared_utils/models/schema.yml/not_null_util_numbers_n.sql"))
+    #expect(fixture.project.exists("target/compiled/it/models/amounts.sql"))
+    let paths = try fixture.swdbt([
+      "ls", "--select", "shared_utils.util_numbers", "--output", "path",
+    ])
+    #expect(
+      paths.stdout.split(separator: "\n") == ["models/util_numbers.sql", "models/schema.yml"],
+      "\(paths.stdout)")
 
     let listed = try fixture.swdbt(["ls", "--select", "package:shared_utils"])
     #expect(listed.status == 0, "\(listed.stderr)")
