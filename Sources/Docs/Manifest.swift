@@ -117,7 +117,8 @@ public enum Manifest {
     // Relative to the node's own project, a package's to the package's folder, as dbt.
     let originalFilePath =
       compilation.project.packages.isEmpty
-      ? node.originalFilePath : String(compilation.project.packageRelative(node.originalFilePath).path)
+      ? node.originalFilePath
+      : String(compilation.project.packageRelative(node.originalFilePath).path)
     writer.key("path")
     writer.string(details?.path ?? originalFilePath)
     writer.key("original_file_path")

@@ -45,7 +45,9 @@ public struct LoadedProject: Sendable {
         path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count)]
           == UInt8(ascii: "/")
       else { continue }
-      return (package.name, path[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count + 1)...])
+      return (
+        package.name, path[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count + 1)...]
+      )
     }
     return (name, path[...])
   }
