@@ -191,5 +191,17 @@ import Testing
     #expect(hubDeps.status != 0)
     #expect(hubDeps.stderr.contains("package `dbt-labs/dbt_utils`"), "\(hubDeps.stderr)")
     #expect(hubDeps.stderr.contains("dbt_packages/"), "\(hubDeps.stderr)")
+    // Already installed at a version in range: kept, with a note, and locked.
+    try fixture.project.write(
+      "dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\nversion: '1.3.0'\n")
+    let kept = try fixture.swdbt(["deps"], environment: ["https_proxy": "http://127.0.0.1:9"])
+    #expect(kept.status == 0, "\(kept.stderr)")
+    #expect(kept.stderr.contains("keeping `dbt-labs/dbt_utils` 1.3.0"), "\(kept.stderr)")
+    #expect(try fixture.project.read("package-lock.yml").contains("version: 1.3.0"))
+    #expect(fixture.project.exists("dbt_packages/dbt_utils/dbt_project.yml"))
+    try fixture.project.write(
+      "dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\nversion: '0.9.0'\n")
+    let tooOld = try fixture.swdbt(["deps"], environment: ["https_proxy": "http://127.0.0.1:9"])
+    #expect(tooOld.status != 0)
   }
 }
