@@ -135,6 +135,8 @@ public struct ProjectFile: Sendable {
   public var dispatch: [String: [String]] = [:]
   /// `packages-install-path`: where `swdbt deps` installs packages and loading finds them.
   public var packagesInstallPath = "dbt_packages"
+  /// `version:`, the project's own version (a package's release, `1.3.0`), if given.
+  public var version: String? = nil
   /// `require-dbt-version`: the dbt versions the project declares it works with.
   public var requireDbtVersion: [String] = []
   /// Where `require-dbt-version` is, for the warning when it excludes swdbt's dbt version.
@@ -225,6 +227,7 @@ public struct ProjectFile: Sendable {
     if let installPath = root[key: "packages-install-path"]?.string {
       project.packagesInstallPath = installPath
     }
+    project.version = root[key: "version"]?.string
     if let required = root[key: "require-dbt-version"] {
       project.requireDbtVersion =
         required.string.map { [$0] } ?? required.items.compactMap(\.string)

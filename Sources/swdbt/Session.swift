@@ -92,7 +92,7 @@ struct Session {
       throw ExitCode(1)
     }
     let testStart = clock.now
-    let compilation = TestCompiler.complete(consume linked, sink: sink)
+    let compilation = TestCompiler.complete(consume linked, invocation: invocation, sink: sink)
     timing("compile: test SQL", from: testStart, to: clock.now)
     guard !sink.hasErrors else {
       try finish(failedStage: "compile")

@@ -38,4 +38,39 @@ import Testing
         == "select * from \"dev\".\"orders\"\n"
         + "where id + ((interval '1 day') * (1)) < clock_timestamp()\n")
   }
+
+  @Test func packageTestsCallOneAnotherAsTestMacrosAndSeeModules() throws {
+    // dbt names a `{% test x %}` block's macro `test_x`; dbt_expectations calls its own tests
+    // so, and dbt_utils' `slugify` reads `modules.re`.
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: id
+              data_tests: [checks.unique_too]
+      """,
+      "dbt_packages/checks/dbt_project.yml": "name: checks\n",
+      "dbt_packages/checks/macros/tests.sql": """
+      {% test unique_too(model, column_name) %}
+      {{ checks.test_counted(model, column_name) }}
+      {% endtest %}
+      {% test counted(model, column_name) %}
+      select {{ modules.re.sub('[^a-z]', '_', column_name ~ '!') }}, count(*) from {{ model }}
+      group by 1 having count(*) > 1
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.name == "checks_unique_too_orders_id" }?.sql
+        == "select id_, count(*) from \"dev\".\"orders\"\ngroup by 1 having count(*) > 1\n")
+  }
 }
