@@ -67,7 +67,11 @@ struct Session {
     } catch {
       sink.emit(error)
       try finish(failedStage: "load")
-      throw ExitCode(error.code == "project.missing" ? 64 : 1)
+      // A missing project or a malformed `--vars` is a usage error, as the README says.
+      let usage =
+        error.code == "project.missing" || error.path == "--vars"
+        || error.range?.file.path == "--vars"
+      throw ExitCode(usage ? 64 : 1)
     }
   }
 
