@@ -30,7 +30,8 @@ struct SwdbtCommand: AsyncParsableCommand {
   /// (ArgumentParser's own message only says the argument is unexpected).
   static func mistypedSubcommandHint(_ arguments: [String]) -> String? {
     guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
-    let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+    let names =
+      configuration.subcommands.compactMap { $0.configuration.commandName }
       + configuration.subcommands.map { $0._commandName }
     guard !names.contains(word), let suggestion = Suggestions.didYouMean(word, in: names)
     else { return nil }
