@@ -64,6 +64,30 @@ import Testing
     #expect(try fixture.swdbt(["run-operation", "make_table", "--args", "[1, 2]"]).status == 2)
   }
 
+  @Test func runOperationCallsAPackageMacroWithTheRuntimeGlobals() async throws {
+    let fixture = try await DatabaseFixture(
+      "runoppkg",
+      files: [
+        "models/m.sql": "select 1 as x\n",
+        "dbt_packages/tools/dbt_project.yml": "name: tools\nversion: '1.0.0'\n",
+        "dbt_packages/tools/macros/stamp.sql": """
+        {% macro stamp(name) %}
+          {% set relation = api.Relation.create(schema=target.schema, identifier=name) %}
+          {% do adapter.create_schema(relation) %}
+          {% do run_query('create table ' ~ relation ~ " as select '"
+            ~ modules.datetime.date(2024, 2, 29).isoformat() ~ "'::date as day, '"
+            ~ invocation_id ~ "' as invocation") %}
+        {% endmacro %}
+        """,
+      ])
+    let result = try fixture.swdbt(["run-operation", "tools.stamp", "--args", "{name: stamped}"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.scalar("select day::text from \(fixture.relation("stamped"))") == "2024-02-29")
+    #expect(
+      try fixture.scalar("select length(invocation) from \(fixture.relation("stamped"))") == "36")
+  }
+
   @Test func aGenericTestReadsColumnsWhereItRuns() async throws {
     let fixture = try await DatabaseFixture(
       "testcolumns",
