@@ -116,11 +116,15 @@ final class RecordingHost: TemplateHost {
   private(set) var session: IntrospectionSession?
   /// In the second render: final relations for `ref`, `source` and `this`.
   let live: LiveRelations?
+  /// A unit test's overrides of macros, vars and environment variables.
+  let overrides: UnitTestRendering?
 
   init(
     environment: RenderEnvironment, resource: ResourceType, nodeName: String,
-    baseConfig: NodeConfig, package: String? = nil, live: LiveRelations? = nil
+    baseConfig: NodeConfig, package: String? = nil, live: LiveRelations? = nil,
+    overrides: UnitTestRendering? = nil
   ) {
+    self.overrides = overrides
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
@@ -220,6 +224,8 @@ final class RecordingHost: TemplateHost {
     case "var": return try variable(arguments)
     case "env_var": return try environmentVariable(arguments)
     case "is_incremental":
+      if let forced = overrides?.macros["is_incremental"] { return .bool(forced.isTruthy) }
+      if overrides != nil { return .bool(false) }
       guard resource == .model, currentConfig.materialized == "incremental",
         !environment.fullRefresh
       else {
@@ -348,6 +354,7 @@ final class RecordingHost: TemplateHost {
 
   private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
     let name = try arguments.string(0, "name", function: "var")
+    if let value = overrides?.vars[name] { return value }
     let vars = package.flatMap { environment.packageVars[$0] } ?? environment.project.vars
     if let value = vars[name] { return value }
     if let fallback = arguments.value(1, "default") { return fallback }
@@ -365,6 +372,9 @@ final class RecordingHost: TemplateHost {
         "compile.secret-in-sql", "secret environment variable `\(name)` cannot be used in SQL",
         at: arguments.range,
         hint: "secrets belong in target settings, where they are never written to `target/`")
+    }
+    if let value = overrides?.environment[name] {
+      return .string(value.stringValue ?? value.rendered)
     }
     if let value = environment.environment[name] { return .string(value) }
     if let fallback = arguments.value(1, "default") { return fallback }

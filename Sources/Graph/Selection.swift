@@ -21,6 +21,10 @@ public struct Selection: Sendable {
       for index in graph.ids.indices
       where nodes[index].resourceType == "test" && !selected.contains(index) {
         if graph.parents[index].contains(where: selected.contains) { selected.insert(index) }
+        // A unit test belongs to the model that waits for it (its child in the graph).
+        if nodes[index].group == "unit", graph.children[index].contains(where: selected.contains) {
+          selected.insert(index)
+        }
       }
     }
     if let exclude {
@@ -29,7 +33,12 @@ public struct Selection: Sendable {
         // `--exclude x` means "leave x alone": every test that touches x goes too.
         for index in graph.ids.indices
         where nodes[index].resourceType == "test" && !excluded.contains(index) {
-          if graph.parents[index].contains(where: excluded.contains) { excluded.insert(index) }
+          if graph.parents[index].contains(where: excluded.contains)
+            || (nodes[index].group == "unit"
+              && graph.children[index].contains(where: excluded.contains))
+          {
+            excluded.insert(index)
+          }
         }
       }
       selected.subtract(excluded)
@@ -96,6 +105,7 @@ public struct Selection: Sendable {
       return values.contains { Selection.glob(value, $0) }
     case .resourceType:
       return node.resourceType == value
+        || (value == "unit_test" && node.resourceType == "test" && node.group == "unit")
     case .source:
       guard node.resourceType == "source", let sourceName = node.group else { return false }
       let parts = value.split(separator: ".", maxSplits: 1).map(String.init)
@@ -103,6 +113,14 @@ public struct Selection: Sendable {
         && (parts.count == 1 || Selection.glob(parts[1], node.name))
     case .testType:
       return node.resourceType == "test" && node.group == value
+    case .unitTest:
+      return node.resourceType == "test" && node.group == "unit" && Selection.glob(value, node.name)
+    case .testName:
+      // A unit test's name; a generic test's `test_name` (`unique`, ...) from its config.
+      guard node.resourceType == "test" else { return false }
+      return node.group == "unit"
+        ? Selection.glob(value, node.name)
+        : (node.config["test_name"] ?? []).contains { Selection.glob(value, $0) }
     case .package:
       return node.fqn.first == value
     }
