@@ -171,7 +171,7 @@ struct UnitTestReader {
       let fields = csvFields(line)
       for (position, column) in columns.enumerated() {
         let field = position < fields.count ? fields[position] : ""
-        row[column] = field.isEmpty || field == "null" ? .none : .string(field)
+        row[column] = field.isEmpty || field == "null" ? Value.none : Value.string(field)
       }
       return row
     }

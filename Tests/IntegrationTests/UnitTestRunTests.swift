@@ -70,6 +70,14 @@ import Testing
       "test", "--select", "test_type:unit", "--exclude", "unit_test:wrong_expectation",
     ])
     #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+    let manifest = try fixture.project.read("target/manifest.json")
+    #expect(manifest.contains("\"unit_tests\":{\"unit_test.it.clean.csv_and_overrides\""))
+    let results = try fixture.project.read("target/run_results.json")
+    #expect(results.contains("unit_test.it.clean.lowers_emails"))
+    // Selecting the model selects its unit tests.
+    let byModel = try fixture.swdbt(["test", "--select", "clean"])
+    #expect(byModel.status == 1)
+    #expect((byModel.stdout + byModel.stderr).contains("wrong_expectation"))
     let failing = try fixture.swdbt(["test", "--select", "unit_test:wrong_expectation"])
     #expect(failing.status == 1)
     let output = failing.stdout + failing.stderr
