@@ -369,6 +369,10 @@ public enum Compiler {
     }
     let resourceType = nodes[index].resourceType
     if let testName = nodes[index].genericTest?.name { config["test_name"] = [testName] }
+    // What indirect selection follows from a unit test to its model.
+    if let model = nodes[index].dependsOn.first, nodes[index].unitTest != nil {
+      config["unit_test_model"] = [model]
+    }
     if resourceType == .model, config["materialized"] == nil {
       config["materialized"] = ["view"]
     }

@@ -4,9 +4,10 @@ import Project
 
 /// Adds the project's unit tests to a compilation as test nodes `unit_test.<project>.<model>.<name>`.
 ///
-/// A unit test reads what its model reads (its parents are the model's) and the model waits
-/// for it, so that `swdbt build` runs it before the model and a failure skips the model and
-/// its descendants, as in dbt. Ids starting `unit_test.` sort after every other node's, so the
+/// A unit test reads what its model reads (its parents are the model's). The model is not its
+/// child in the graph: `swdbt build` makes the model wait for it (`Executor.nodeParents`), so a
+/// failure skips the model and its descendants, as in dbt, while `swdbt test` runs each unit
+/// test whatever another's outcome. Ids starting `unit_test.` sort after every other node's, so the
 /// nodes are appended and existing indices stay valid.
 enum UnitTestNodes {
   /// Returns false when the graph cannot take them (a unit test naming an unknown model is an
@@ -38,7 +39,6 @@ enum UnitTestNodes {
       let index = ids.count
       ids.append(id)
       parents.append(graph.parents[model])
-      parents[model].append(index)
       added.append(
         CompiledNode(
           uniqueID: id, resourceType: .test, name: spec.name,

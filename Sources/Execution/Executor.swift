@@ -233,6 +233,14 @@ public final class Executor: Sendable {
       else { continue }
       testsOf[owner, default: []].append(job)
     }
+    // A model waits for its unit tests (not its graph children: see `UnitTestNodes`).
+    for (job, index) in indices.enumerated() where compilation.nodes[index].unitTest != nil {
+      if let model = compilation.nodes[index].dependsOn.first,
+        let modelIndex = compilation.graph.index(of: model), let owner = position[modelIndex]
+      {
+        parents[owner].append(job)
+      }
+    }
     var ancestorsOfTest: [Int: Set<Int>] = [:]
     for (job, index) in indices.enumerated()
     where !testsOf.isEmpty && compilation.nodes[index].resourceType != .test {

@@ -90,7 +90,13 @@ struct UnitTestRunner {
     let expectedSQL = try fixtureSQL(spec.expect, columns: actualColumns, what: "expected output")
     let expectedShape = try query("select * from (\n\(expectedSQL)\n) as e limit 0")
     let compared = expectedShape.columns
-    let list = compared.map { SQLQuoting.identifier($0) + "::text" }.joined(separator: ", ")
+    let typeOf = Dictionary(actualColumns.map { ($0.name, $0.type) }) { first, _ in first }
+    // Compared as text, where `10.5` and `10.50` differ: numbers lose trailing zeros first.
+    let list = compared.map { column in
+      let name = SQLQuoting.identifier(column)
+      return typeOf[column]?.hasPrefix("numeric") == true
+        ? "trim_scale(\(name))::text" : name + "::text"
+    }.joined(separator: ", ")
     let actualRows = try query("select \(list) from \(actual)").rows
     let expectedRows = try query("select \(list) from (\n\(expectedSQL)\n) as e").rows
     return Self.difference(columns: compared, expected: expectedRows, actual: actualRows)
@@ -262,6 +268,10 @@ struct UnitTestRunner {
     case .bool: "boolean"
     case .integer: "bigint"
     case .double: "numeric"
+    case .string(let text) where text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil: "date"
+    case .string(let text)
+    where text.wholeMatch(of: /\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?/) != nil:
+      "timestamp"
     default: "text"
     }
   }

@@ -20,11 +20,7 @@ public struct Selection: Sendable {
     if indirectTests {
       for index in graph.ids.indices
       where nodes[index].resourceType == "test" && !selected.contains(index) {
-        if graph.parents[index].contains(where: selected.contains) { selected.insert(index) }
-        // A unit test belongs to the model that waits for it (its child in the graph).
-        if nodes[index].group == "unit", graph.children[index].contains(where: selected.contains) {
-          selected.insert(index)
-        }
+        if touches(index, selected) { selected.insert(index) }
       }
     }
     if let exclude {
@@ -33,17 +29,24 @@ public struct Selection: Sendable {
         // `--exclude x` means "leave x alone": every test that touches x goes too.
         for index in graph.ids.indices
         where nodes[index].resourceType == "test" && !excluded.contains(index) {
-          if graph.parents[index].contains(where: excluded.contains)
-            || (nodes[index].group == "unit"
-              && graph.children[index].contains(where: excluded.contains))
-          {
-            excluded.insert(index)
-          }
+          if touches(index, excluded) { excluded.insert(index) }
         }
       }
       selected.subtract(excluded)
     }
     return selected
+  }
+
+  /// Whether the test at `index` tests a node of `members`: a parent, or for a unit test its
+  /// model (which is not among its parents: those are the model's).
+  private func touches(_ index: Int, _ members: Set<Int>) -> Bool {
+    guard nodes[index].group == "unit" else {
+      return graph.parents[index].contains(where: members.contains)
+    }
+    guard let model = nodes[index].config["unit_test_model"]?.first,
+      let modelIndex = graph.index(of: model)
+    else { return false }
+    return members.contains(modelIndex)
   }
 
   /// The nodes a selector matches, graph operators applied.
