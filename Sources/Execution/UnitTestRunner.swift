@@ -67,8 +67,9 @@ struct UnitTestRunner {
         throw fail(
           "unit test input `\(given.input)` is not `ref('...')`, `source('...', '...')` or `this`")
       }
-      let (name, columns) = try inputColumns(reference)
-      let sql = try fixtureSQL(given.fixture, columns: columns, what: "'\(name)'")
+      let (name, columns, fromCatalog) = try inputColumns(reference)
+      let sql = try fixtureSQL(
+        given.fixture, columns: columns, what: "'\(name)'", strict: fromCatalog)
       inputs.append((reference, "__dbt__cte__" + name.replacing(".", with: "_"), sql))
     }
     let rendering = UnitTestRendering(
@@ -87,7 +88,8 @@ struct UnitTestRunner {
       let oid = position < shape.columnTypes.count ? shape.columnTypes[position] : 0
       actualColumns.append((name, types[oid] ?? "text"))
     }
-    let expectedSQL = try fixtureSQL(spec.expect, columns: actualColumns, what: "expected output")
+    let expectedSQL = try fixtureSQL(
+      spec.expect, columns: actualColumns, what: "expected output", strict: true)
     let expectedShape = try query("select * from (\n\(expectedSQL)\n) as e limit 0")
     let compared = expectedShape.columns
     let typeOf = Dictionary(actualColumns.map { ($0.name, $0.type) }) { first, _ in first }
@@ -122,7 +124,7 @@ struct UnitTestRunner {
   /// The input's name (for CTEs and messages) and its known columns with types, in order:
   /// from the catalog when the relation exists, else from YAML `data_type`s.
   private func inputColumns(_ reference: RelationReference) throws(Diagnostic) -> (
-    String, [(name: String, type: String)]
+    String, [(name: String, type: String)], fromCatalog: Bool
   ) {
     let project = compilation.project
     let node: CompiledNode?
@@ -153,12 +155,12 @@ struct UnitTestRunner {
           name,
           catalog.rows.map { row in
             (row.first.flatMap { $0 } ?? "", Self.unbounded(row.last.flatMap { $0 } ?? "text"))
-          }
+          },
+          true
         )
       }
     }
-    let declared = yamlColumns(of: node)
-    return (name, declared)
+    return (name, yamlColumns(of: node), false)
   }
 
   /// Columns with a `data_type` in the YAML of a model, seed or source.
@@ -171,7 +173,7 @@ struct UnitTestRunner {
       case .source: project.sources.first { $0.uniqueID == node.uniqueID }?.columns ?? []
       default: []
       }
-    return columns.compactMap { column in column.dataType.map { (column.name, $0) } }
+    return columns.map { column in (column.name, column.dataType ?? "") }
   }
 
   /// A character type without its length: fixture values are not truncated (dbt #11974).
@@ -201,9 +203,11 @@ struct UnitTestRunner {
 
   /// A fixture as a query: `sql` as given; rows as `select cast(...) as "col" union all ...`
   /// over the known columns (missing values null) and any other column the rows name (typed
-  /// from its values). With known columns, a row naming another column is an error, as in dbt.
+  /// from its values). With `strict` (columns from the catalog or the model's output), a row
+  /// naming another column is an error, as in dbt.
   private func fixtureSQL(
-    _ fixture: UnitTestFixture, columns known: [(name: String, type: String)], what: String
+    _ fixture: UnitTestFixture, columns known: [(name: String, type: String)], what: String,
+    strict: Bool
   ) throws(Diagnostic) -> String {
     if fixture.format == .sql {
       guard let sql = fixture.sql else { throw fail("the `sql` fixture for \(what) has no query") }
@@ -214,14 +218,22 @@ struct UnitTestRunner {
     for (position, column) in known.enumerated() { lookup[column.name.lowercased()] = position }
     for row in fixture.rows {
       for (key, value) in row where lookup[key.lowercased()] == nil {
-        guard known.isEmpty else {
+        guard !strict else {
           throw fail(
             "Invalid column name: '\(key)' in unit test fixture for \(what).",
             hint: "the columns are \(known.map { "`\($0.name)`" }.joined(separator: ", "))")
         }
         lookup[key.lowercased()] = columns.count
-        columns.append((key.lowercased(), Self.inferredType(value)))
+        columns.append((key.lowercased(), ""))
       }
+    }
+    // A column declared without a `data_type`, or named only by the rows: typed from a value.
+    for position in columns.indices where columns[position].type.isEmpty {
+      let name = columns[position].name.lowercased()
+      let value = fixture.rows.lazy.compactMap { row in
+        row.first { $0.key.lowercased() == name }?.value
+      }.first { $0 != .none }
+      columns[position].type = value.map(Self.inferredType) ?? "text"
     }
     // An expected output lists only the columns it names; inputs give every known column.
     let selected: [Int] =
