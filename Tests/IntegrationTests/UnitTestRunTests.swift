@@ -13,6 +13,8 @@ import Testing
     {% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}
 
     """,
+    "macros/today.sql": "{% macro today() %}current_date{% endmacro %}\n",
+    "models/stamped.sql": "select id, {{ today() }} as loaded_on from {{ ref('orders') }}\n",
     "models/unit.yml":
       """
     models:
@@ -53,6 +55,15 @@ import Testing
           rows: |
             id,amount
             5,20
+      - name: macro_overridden
+        model: stamped
+        overrides:
+          macros: {today: "'2024-01-31'::date"}
+        given:
+          - input: ref('orders')
+            rows: [{id: 1}]
+        expect:
+          rows: [{id: 1, loaded_on: 2024-01-31}]
       - name: wrong_expectation
         model: clean
         given:
@@ -70,6 +81,7 @@ import Testing
       "test", "--select", "test_type:unit", "--exclude", "unit_test:wrong_expectation",
     ])
     #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+    #expect(passing.stderr.contains("PASS=3"), "\(passing.stderr)")
     let manifest = try fixture.project.read("target/manifest.json")
     #expect(manifest.contains("\"unit_tests\":{\"unit_test.it.clean.csv_and_overrides\""))
     let results = try fixture.project.read("target/run_results.json")
