@@ -370,7 +370,7 @@ public enum Compiler {
     let resourceType = nodes[index].resourceType
     if let testName = nodes[index].genericTest?.name { config["test_name"] = [testName] }
     // What indirect selection follows from a unit test to its model.
-    if let model = nodes[index].dependsOn.first, nodes[index].unitTest != nil {
+    if nodes[index].unitTest != nil, let model = nodes[index].dependsOn.first {
       config["unit_test_model"] = [model]
     }
     if resourceType == .model, config["materialized"] == nil {

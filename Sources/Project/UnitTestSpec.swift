@@ -121,7 +121,12 @@ struct UnitTestReader {
           values[configKey] = YAMLDocument.value(of: configValue)
         }
         spec.config = NodeConfig(values)
-      case "versions": continue
+      case "versions":
+        sink.emit(
+          .warning(
+            "unit.versions", "`versions` is ignored: swdbt has no model versions",
+            at: document.range(of: keyNode), hint: "remove `versions`; the test runs on `\(model)`")
+        )
       default:
         sink.emit(
           .warning(
