@@ -28,6 +28,8 @@ public struct CompiledNode: Sendable {
   /// For `microbatch` models, the SQL with inputs filtered to a batch window whose bounds are
   /// markers (`MicrobatchWindow.sql`); nil for every other node.
   public var batchSQL: String? = nil
+  /// For unit tests (`resourceType` `.test`, id `unit_test.*`), the test as declared.
+  public var unitTest: UnitTestSpec? = nil
 }
 
 /// The result of compiling a project: the graph and every node, ready to select and run.
@@ -35,11 +37,11 @@ public struct Compilation: Sendable {
   /// The loaded project.
   public let project: LoadedProject
   /// The dependency graph over unique ids.
-  public let graph: DependencyGraph
+  public internal(set) var graph: DependencyGraph
   /// Nodes parallel to `graph.ids`.
-  public private(set) var nodes: [CompiledNode]
+  public internal(set) var nodes: [CompiledNode]
   /// Every node in a valid build order, parents first, ties by id.
-  public let order: [Int]
+  public internal(set) var order: [Int]
   /// Nodes whose first render read `execute` or used the database (or inline an ephemeral
   /// model that did): `SecondPass` renders them again with a connection before they run.
   public var needsDatabase: Set<Int> = []

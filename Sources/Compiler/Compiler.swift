@@ -321,6 +321,12 @@ public enum Compiler {
       rendered: rendered, renderedIndices: renderedIndices, order: linked.order,
       nodes: compilation.nodes, graph: graph)
     compilation.renderEnvironment = environment
+    // Only projects with unit tests pay for them.
+    if !project.unitTests.isEmpty {
+      guard UnitTestNodes.attach(to: &compilation, sink: tracker), !tracker.sawError else {
+        return nil
+      }
+    }
     return compilation
   }
 
@@ -362,6 +368,11 @@ public enum Compiler {
       }
     }
     let resourceType = nodes[index].resourceType
+    if let testName = nodes[index].genericTest?.name { config["test_name"] = [testName] }
+    // What indirect selection follows from a unit test to its model.
+    if nodes[index].unitTest != nil, let model = nodes[index].dependsOn.first {
+      config["unit_test_model"] = [model]
+    }
     if resourceType == .model, config["materialized"] == nil {
       config["materialized"] = ["view"]
     }
@@ -369,7 +380,9 @@ public enum Compiler {
       switch resourceType {
       case .source:
         nodes[index].fqn.count > 2 ? nodes[index].fqn[nodes[index].fqn.count - 2] : nil
-      case .test: nodes[index].genericTest?.name == nil ? "singular" : "generic"
+      case .test:
+        nodes[index].unitTest != nil
+          ? "unit" : nodes[index].genericTest?.name == nil ? "singular" : "generic"
       default: nil
       }
     return Selectable(

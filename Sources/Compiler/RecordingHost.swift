@@ -128,11 +128,15 @@ final class RecordingHost: TemplateHost {
   private(set) var session: IntrospectionSession?
   /// In the second render: final relations for `ref`, `source` and `this`.
   let live: LiveRelations?
+  /// A unit test's overrides of macros, vars and environment variables.
+  let overrides: UnitTestRendering?
 
   init(
     environment: RenderEnvironment, resource: ResourceType, nodeName: String,
-    baseConfig: NodeConfig, package: String? = nil, live: LiveRelations? = nil
+    baseConfig: NodeConfig, package: String? = nil, live: LiveRelations? = nil,
+    overrides: UnitTestRendering? = nil
   ) {
+    self.overrides = overrides
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
@@ -172,7 +176,9 @@ final class RecordingHost: TemplateHost {
     "doc", "run_query", "statement", "load_result",
   ]
 
-  func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
+  func hasFunction(_ name: String) -> Bool {
+    RecordingHost.functions.contains(name) || overrides?.macros[name] != nil
+  }
 
   var knownNames: [String] { environment.hostNames }
 
@@ -217,6 +223,8 @@ final class RecordingHost: TemplateHost {
   }
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    // A unit test's `overrides.macros`: the macro gives the value, whatever its arguments.
+    if let value = overrides?.macros[name], name != "is_incremental" { return value }
     switch name {
     case "ref": return try ref(arguments)
     case "source": return try source(arguments)
@@ -232,6 +240,8 @@ final class RecordingHost: TemplateHost {
     case "var": return try variable(arguments)
     case "env_var": return try environmentVariable(arguments)
     case "is_incremental":
+      if let forced = overrides?.macros["is_incremental"] { return .bool(forced.isTruthy) }
+      if overrides != nil { return .bool(false) }
       guard resource == .model, currentConfig.materialized == "incremental",
         !environment.fullRefresh
       else {
@@ -372,6 +382,7 @@ final class RecordingHost: TemplateHost {
 
   private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
     let name = try arguments.string(0, "name", function: "var")
+    if let value = overrides?.vars[name] { return value }
     let vars = package.flatMap { environment.packageVars[$0] } ?? environment.project.vars
     if let value = vars[name] { return value }
     if let fallback = arguments.value(1, "default") { return fallback }
@@ -389,6 +400,9 @@ final class RecordingHost: TemplateHost {
         "compile.secret-in-sql", "secret environment variable `\(name)` cannot be used in SQL",
         at: arguments.range,
         hint: "secrets belong in target settings, where they are never written to `target/`")
+    }
+    if let value = overrides?.environment[name] {
+      return .string(value.stringValue ?? value.rendered)
     }
     if let value = environment.environment[name] { return .string(value) }
     if let fallback = arguments.value(1, "default") { return fallback }

@@ -2,7 +2,7 @@ public import Diagnostics
 import Graph
 import Project
 public import Runtime
-import Template
+public import Template
 
 /// The second render of the nodes whose first render read `execute` or used the database
 /// (dbt renders every node again when it runs, with `execute` true): with a connection, and
@@ -32,7 +32,9 @@ public final class SecondPass: Sendable {
 
   /// The node's SQL rendered again on `introspector`'s database: what runs and what
   /// `target/compiled` holds. Errors are located in the node's file.
-  public func render(_ index: Int, on introspector: any Introspector) throws(Diagnostic) -> String {
+  public func render(
+    _ index: Int, on introspector: any Introspector, unitTest: UnitTestRendering? = nil
+  ) throws(Diagnostic) -> String {
     let node = compilation.nodes[index]
     let project = compilation.project
     let source: (template: Template, file: SourceFile)?
@@ -51,14 +53,22 @@ public final class SecondPass: Sendable {
       return node.sql ?? ""
     }
     let live = LiveRelations(pass: self, index: index, introspector: introspector)
+    live.fixed = unitTest?.inputs
     let host = RecordingHost(
       environment: environment, resource: node.resourceType, nodeName: node.name,
-      baseConfig: node.config, live: live)
+      baseConfig: node.config, live: live, overrides: unitTest)
     let evaluator = Evaluator(host: host, file: source.file)
     host.session?.evaluator = evaluator
     let text = try evaluator.render(source.template)
     if let problem = host.problems.first(where: { $0.severity == .error }) { throw problem }
-    var ctes: [(name: String, sql: String)] = []
+    if let unitTest, let missing = live.unfixed.first {
+      throw .error(
+        "unit.missing-input",
+        "unit test `\(unitTest.name)` gives no rows for `\(missing.text)`, which model "
+          + "`\(node.name)` reads",
+        at: unitTest.range, hint: "add `- input: \(missing.text)` with its `rows` under `given:`")
+    }
+    var ctes: [(name: String, sql: String)] = unitTest?.ctes ?? []
     for parent in live.ephemerals {
       let sql =
         compilation.needsDatabase.contains(parent)
@@ -84,8 +94,18 @@ final class LiveRelations {
     self.introspector = introspector
   }
 
+  /// A unit test's inputs: what `ref`/`source` (and `this`) give instead of relations.
+  var fixed: [RelationReference: Value]? = nil
+  /// References a unit test reads without an input for them.
+  private(set) var unfixed: [RelationReference] = []
+
   /// The relation a reference names, or nil when it names no node (the host reports it).
   func value(of reference: RelationReference) -> Value? {
+    if let fixed {
+      if let value = fixed[reference] { return value }
+      if !unfixed.contains(reference) { unfixed.append(reference) }
+      return .string("")
+    }
     let compilation = pass.compilation
     let target: Int?
     switch reference {
@@ -135,6 +155,57 @@ final class LiveRelations {
     case "view": "view"
     case "materialized_view": "materialized_view"
     default: "table"
+    }
+  }
+}
+
+/// What a unit test changes in its model's render: inputs for `ref`/`source`/`this`, and
+/// `overrides` of macros (`is_incremental`), vars and environment variables.
+public struct UnitTestRendering: Sendable {
+  /// The unit test's name, for messages.
+  public var name: String
+  /// Where the unit test is declared.
+  public var range: SourceRange
+  /// The value each reference gives (a CTE relation).
+  var inputs: [RelationReference: Value] = [:]
+  /// The inputs' CTEs, put in front of the model's SQL.
+  var ctes: [(name: String, sql: String)] = []
+  /// `overrides.macros`.
+  public var macros: [String: Value]
+  /// `overrides.vars`.
+  public var vars: [String: Value]
+  /// `overrides.env_vars`.
+  public var environment: [String: Value]
+
+  /// Creates a rendering.
+  public init(
+    name: String, range: SourceRange,
+    inputs: [(reference: RelationReference, cteName: String, sql: String)],
+    macros: [String: Value], vars: [String: Value], environment: [String: Value]
+  ) {
+    self.name = name
+    self.range = range
+    for input in inputs {
+      var cte = RelationObject(identifier: input.cteName, type: "cte")
+      cte.quotePolicy.database = false
+      cte.quotePolicy.schema = false
+      cte.quotePolicy.identifier = false
+      self.inputs[input.reference] = .object(cte)
+      ctes.append((input.cteName, input.sql))
+    }
+    self.macros = macros
+    self.vars = vars
+    self.environment = environment
+  }
+}
+
+extension RelationReference {
+  /// The reference as a template writes it: `ref('x')`, `source('a', 'b')`, `this`.
+  public var text: String {
+    switch self {
+    case .ref(let name): "ref('\(name)')"
+    case .source(let source, let table): "source('\(source)', '\(table)')"
+    case .this: "this"
     }
   }
 }

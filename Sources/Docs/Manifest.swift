@@ -60,7 +60,10 @@ public enum Manifest {
     }
     writer.key("nodes")
     writer.beginObject()
-    for index in sorted where compilation.nodes[index].resourceType != .source {
+    for index in sorted
+    where compilation.nodes[index].resourceType != .source
+      && compilation.nodes[index].unitTest == nil
+    {
       writer.key(compilation.nodes[index].uniqueID)
       writeNode(index, compilation: compilation, documented: documented, into: &writer)
     }
@@ -85,14 +88,90 @@ public enum Manifest {
     }
     for empty in [
       "macros", "docs", "exposures", "metrics", "groups", "selectors", "disabled", "group_map",
-      "saved_queries", "semantic_models", "unit_tests",
+      "saved_queries", "semantic_models",
     ] {
       writer.key(empty)
       writer.beginObject()
       writer.endObject()
     }
+    writer.key("unit_tests")
+    writer.beginObject()
+    for index in sorted {
+      guard let spec = compilation.nodes[index].unitTest else { continue }
+      writer.key(compilation.nodes[index].uniqueID)
+      writeUnitTest(spec, node: compilation.nodes[index], into: &writer)
+    }
+    writer.endObject()
     writer.endObject()
     return writer.bytes
+  }
+
+  /// A unit test as dbt's manifest has it (`unit_tests` key).
+  private static func writeUnitTest(
+    _ spec: UnitTestSpec, node: CompiledNode, into writer: inout JSONWriter
+  ) {
+    func fixture(_ fixture: UnitTestFixture) {
+      writer.key("format")
+      writer.string(fixture.format.rawValue)
+      writer.key("rows")
+      if let sql = fixture.sql {
+        writer.string(sql)
+      } else {
+        writer.value(.list(fixture.rows.map { .dict($0) }))
+      }
+      writer.key("fixture")
+      writer.string(fixture.fixtureName)
+    }
+    writer.beginObject()
+    for (key, value) in [
+      ("unique_id", node.uniqueID), ("resource_type", "unit_test"), ("name", spec.name),
+      ("model", spec.model), ("package_name", node.fqn.first ?? ""),
+      ("path", spec.originalFilePath), ("original_file_path", spec.originalFilePath),
+      ("description", spec.description),
+    ] {
+      writer.key(key)
+      writer.string(value)
+    }
+    writer.key("fqn")
+    writer.strings(node.fqn)
+    writer.key("given")
+    writer.beginArray()
+    for input in spec.given {
+      writer.beginObject()
+      writer.key("input")
+      writer.string(input.input)
+      fixture(input.fixture)
+      writer.endObject()
+    }
+    writer.endArray()
+    writer.key("expect")
+    writer.beginObject()
+    fixture(spec.expect)
+    writer.endObject()
+    writer.key("overrides")
+    writer.value(
+      .dict([
+        "macros": .dict(spec.macroOverrides), "vars": .dict(spec.varOverrides),
+        "env_vars": .dict(spec.envOverrides),
+      ]))
+    writer.key("depends_on")
+    writer.beginObject()
+    writer.key("macros")
+    writer.beginArray()
+    writer.endArray()
+    writer.key("nodes")
+    writer.strings(node.dependsOn)
+    writer.endObject()
+    writer.key("config")
+    writer.beginObject()
+    writer.key("enabled")
+    writer.bool(true)
+    writer.key("tags")
+    writer.strings(node.config.tags)
+    writer.key("meta")
+    writer.value(node.config.values["meta"] ?? .dict([:]))
+    writer.endObject()
+    writer.endObject()
   }
 
   private static func writeNode(

@@ -54,7 +54,9 @@ public final class Executor: Sendable {
     self.compilation = compilation
     self.options = options
     self.onEvent = onEvent
-    secondPass = compilation.needsDatabase.isEmpty ? nil : SecondPass(compilation)
+    secondPass =
+      compilation.needsDatabase.isEmpty && compilation.project.unitTests.isEmpty
+      ? nil : SecondPass(compilation)
   }
 
   /// The nodes of a selection that execute: seeds, non-ephemeral models and tests, in build
@@ -66,7 +68,7 @@ public final class Executor: Sendable {
       switch node.resourceType {
       case .seed, .snapshot: return true
       case .model: return node.config.materialized != "ephemeral"
-      case .test: return node.sql != nil
+      case .test: return node.sql != nil || node.unitTest != nil
       default: return false
       }
     }
@@ -231,6 +233,14 @@ public final class Executor: Sendable {
       else { continue }
       testsOf[owner, default: []].append(job)
     }
+    // A model waits for its unit tests (not its graph children: see `UnitTestNodes`).
+    for (job, index) in indices.enumerated() where compilation.nodes[index].unitTest != nil {
+      if let model = compilation.nodes[index].dependsOn.first,
+        let modelIndex = compilation.graph.index(of: model), let owner = position[modelIndex]
+      {
+        parents[owner].append(job)
+      }
+    }
     var ancestorsOfTest: [Int: Set<Int>] = [:]
     for (job, index) in indices.enumerated()
     where !testsOf.isEmpty && compilation.nodes[index].resourceType != .test {
@@ -300,7 +310,11 @@ public final class Executor: Sendable {
         return result
       }
     }
-    if node.resourceType == .test {
+    if let spec = node.unitTest, let secondPass {
+      UnitTestRunner(
+        spec: spec, compilation: compilation, secondPass: secondPass, connection: connection
+      ).run(into: &result)
+    } else if node.resourceType == .test {
       runTest(node, on: connection, into: &result)
     } else {
       do {

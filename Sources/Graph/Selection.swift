@@ -20,7 +20,7 @@ public struct Selection: Sendable {
     if indirectTests {
       for index in graph.ids.indices
       where nodes[index].resourceType == "test" && !selected.contains(index) {
-        if graph.parents[index].contains(where: selected.contains) { selected.insert(index) }
+        if touches(index, selected) { selected.insert(index) }
       }
     }
     if let exclude {
@@ -29,12 +29,24 @@ public struct Selection: Sendable {
         // `--exclude x` means "leave x alone": every test that touches x goes too.
         for index in graph.ids.indices
         where nodes[index].resourceType == "test" && !excluded.contains(index) {
-          if graph.parents[index].contains(where: excluded.contains) { excluded.insert(index) }
+          if touches(index, excluded) { excluded.insert(index) }
         }
       }
       selected.subtract(excluded)
     }
     return selected
+  }
+
+  /// Whether the test at `index` tests a node of `members`: a parent, or for a unit test its
+  /// model (which is not among its parents: those are the model's).
+  private func touches(_ index: Int, _ members: Set<Int>) -> Bool {
+    guard nodes[index].group == "unit" else {
+      return graph.parents[index].contains(where: members.contains)
+    }
+    guard let model = nodes[index].config["unit_test_model"]?.first,
+      let modelIndex = graph.index(of: model)
+    else { return false }
+    return members.contains(modelIndex)
   }
 
   /// The nodes a selector matches, graph operators applied.
@@ -96,6 +108,7 @@ public struct Selection: Sendable {
       return values.contains { Selection.glob(value, $0) }
     case .resourceType:
       return node.resourceType == value
+        || (value == "unit_test" && node.resourceType == "test" && node.group == "unit")
     case .source:
       guard node.resourceType == "source", let sourceName = node.group else { return false }
       let parts = value.split(separator: ".", maxSplits: 1).map(String.init)
@@ -103,6 +116,14 @@ public struct Selection: Sendable {
         && (parts.count == 1 || Selection.glob(parts[1], node.name))
     case .testType:
       return node.resourceType == "test" && node.group == value
+    case .unitTest:
+      return node.resourceType == "test" && node.group == "unit" && Selection.glob(value, node.name)
+    case .testName:
+      // A unit test's name; a generic test's `test_name` (`unique`, ...) from its config.
+      guard node.resourceType == "test" else { return false }
+      return node.group == "unit"
+        ? Selection.glob(value, node.name)
+        : (node.config["test_name"] ?? []).contains { Selection.glob(value, $0) }
     case .package:
       return node.fqn.first == value
     }

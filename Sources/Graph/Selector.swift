@@ -43,6 +43,8 @@ public struct SelectorAtom: Sendable, Equatable {
     case resourceType = "resource_type"
     case source
     case testType = "test_type"
+    case testName = "test_name"
+    case unitTest = "unit_test"
     case package
   }
 

@@ -122,7 +122,8 @@ extension ConfigKeys {
     "metrics": .warning("swdbt has no semantic layer"),
     "semantic-models": .warning("swdbt has no semantic layer"),
     "saved-queries": .warning("swdbt has no semantic layer"),
-    "unit_tests": .warning("swdbt does not run unit tests yet"),
+    "unit_tests": .warning(
+      "project-level unit test config is not applied; set `config:` on each unit test"),
     "dbt-cloud": .warning("dbt platform settings do not apply to swdbt"),
   ]
 
@@ -146,7 +147,7 @@ extension ConfigKeys {
     "version": .implemented, "models": .implemented, "seeds": .implemented,
     "sources": .implemented,
     "exposures": noExposures, "snapshots": .implemented,
-    "unit_tests": .warning("swdbt does not run unit tests yet"),
+    "unit_tests": .implemented,
     "semantic_models": .warning("swdbt has no semantic layer"),
     "metrics": .warning("swdbt has no semantic layer"),
     "saved_queries": .warning("swdbt has no semantic layer"),

@@ -31,6 +31,8 @@ struct ProjectResources: Sendable {
   var docs: [String: DocsBlock]
   var disabledSeeds: Set<String>
   var disabledSeedFQNs: [[String]]
+  /// `unit_tests:` of the project's YAML (a package's are not run, as in dbt).
+  var unitTests: [UnitTestSpec] = []
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.

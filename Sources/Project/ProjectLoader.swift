@@ -31,6 +31,8 @@ public struct LoadedProject: Sendable {
   /// The packages installed in `packages-install-path` (`dbt_packages/`), sorted by name;
   /// their models, seeds, sources and tests are in the lists above.
   public var packages: [InstalledPackage] = []
+  /// The root project's unit tests, fixture files read.
+  public var unitTests: [UnitTestSpec] = []
 
   /// The project's name.
   public var name: String { projectFile.name }
@@ -114,11 +116,16 @@ public enum ProjectLoader {
             at: unused.range))
       }
     }
-    return LoadedProject(
+    var loaded = LoadedProject(
       root: root, projectFile: projectFile, target: target, vars: vars, models: resources.models,
       seeds: resources.seeds, sources: resources.sources, singularTests: resources.singularTests,
       macros: resources.macros, genericTests: resources.genericTests, docs: resources.docs,
       disabledSeeds: resources.disabledSeeds, packages: packages.map(\.package))
+    if !resources.unitTests.isEmpty {
+      loaded.unitTests = readFixtures(
+        resources.unitTests, root: root, testPaths: projectFile.testPaths, sink: sink)
+    }
+    return loaded
   }
 
   /// Reads the models, seeds, tests, macros, YAML and docs of one project: the root
@@ -291,6 +298,7 @@ public enum ProjectLoader {
     var sources: [SourceNode] = []
     var snapshots: [ModelNode] = []
     var snapshotPatches: [ModelPatch] = []
+    var unitTests: [UnitTestSpec] = []
 
     func record(
       _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
@@ -329,6 +337,7 @@ public enum ProjectLoader {
         for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
         sources += schema.sources
         snapshotPatches += schema.snapshots
+        unitTests += schema.unitTests
       case .seed(let work):
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
@@ -456,7 +465,8 @@ public enum ProjectLoader {
     return ProjectResources(
       models: models, seeds: seeds, sources: sources, singularTests: singularTests,
       macros: macros, genericTests: genericTests, docs: docs,
-      disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn))
+      disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn),
+      unitTests: unitTests.sorted { ($0.model, $0.name) < ($1.model, $1.name) })
   }
 
   public static func readProjectFile(

@@ -13,6 +13,8 @@ public struct SchemaFile: Sendable {
   /// `snapshots:` entries: documentation of `{% snapshot %}` blocks, or snapshots defined in
   /// YAML (with `relation:`).
   public var snapshots: [ModelPatch] = []
+  /// `unit_tests:` entries.
+  public var unitTests: [UnitTestSpec] = []
 
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
@@ -55,6 +57,10 @@ public struct SchemaFile: Sendable {
         patch.relationRange = document.range(of: relation)
       }
       result.snapshots.append(patch)
+    }
+    let unitReader = UnitTestReader(document: document, sink: sink)
+    for entry in root[key: "unit_tests"]?.items ?? [] {
+      if let spec = unitReader.read(entry) { result.unitTests.append(spec) }
     }
     for source in root[key: "sources"]?.items ?? [] {
       result.sources += reader.sourceTables(source, projectName: projectName)

@@ -61,7 +61,11 @@ import Testing
         "seed.shop.country_aliases", "seed.shop.customers", "source.shop.crm.customers",
       ])
     // The two maps mirror each other and cover every node.
-    #expect(Set(parents.keys) == Set(nodes.keys).union(sources.keys))
+    let unitTests = try #require(manifest["unit_tests"] as? [String: [String: Any]])
+    #expect(
+      unitTests["unit_test.shop.fact_sales.fact_sales_leaves_out_cancelled_orders"]?["model"]
+        as? String == "fact_sales")
+    #expect(Set(parents.keys) == Set(nodes.keys).union(sources.keys).union(unitTests.keys))
     for (child, ids) in parents {
       for parent in ids {
         #expect(children[parent]?.contains(child) == true, "\(parent) -> \(child)")

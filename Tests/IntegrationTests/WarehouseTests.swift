@@ -13,8 +13,19 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
   /// One build shared by the tests of this suite: seeding and building takes a few seconds.
-  static let built = Task { () throws -> DatabaseFixture in
-    let fixture = try await DatabaseFixture("warehouse", files: try projectFiles())
+  static let built = Task { () throws -> DatabaseFixture in try await freshBuild("warehouse") }
+
+  /// The warehouse built by `swdbt build` in a schema of its own.
+  static func freshBuild(_ name: String) async throws -> DatabaseFixture {
+    let fixture = try await unbuilt(name)
+    let build = try fixture.swdbt(["build"])
+    guard build.status == 0 else { throw WarehouseError("swdbt build failed:\n\(build.stderr)") }
+    return fixture
+  }
+
+  /// The warehouse's files in a fixture whose target is a fresh schema; nothing is built.
+  static func unbuilt(_ name: String) async throws -> DatabaseFixture {
+    let fixture = try await DatabaseFixture(name, files: try projectFiles())
     // The fixture's project.yml is replaced by the warehouse's own, pointed at the test server.
     let original = try String(contentsOfFile: repositoryRoot + "/project.yml", encoding: .utf8)
     let pointed = original.replacing(
@@ -26,8 +37,6 @@ import Testing
       throw WarehouseError("the warehouse's local target changed shape")
     }
     try fixture.project.write("project.yml", pointed)
-    let build = try fixture.swdbt(["build"])
-    guard build.status == 0 else { throw WarehouseError("swdbt build failed:\n\(build.stderr)") }
     return fixture
   }
 

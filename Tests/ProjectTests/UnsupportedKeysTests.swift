@@ -91,7 +91,7 @@ import Testing
       version: 2
       exposures:
         - name: dashboard
-      unit_tests:
+      saved_queries:
         - name: test_a
       semantic_models:
         - name: orders
@@ -103,7 +103,7 @@ import Testing
     #expect(
       diagnostics.map { "\($0.range?.start.line ?? 0) \($0.message)" } == [
         "2 swdbt does not support the properties file section `exposures` yet; it has no effect",
-        "4 swdbt does not support the properties file section `unit_tests` yet; it has no effect",
+        "4 swdbt does not support the properties file section `saved_queries` yet; it has no effect",
         "6 swdbt does not support the properties file section `semantic_models` yet; it has no effect",
         "8 swdbt does not support the properties file section `metrics` yet; it has no effect",
       ])
