@@ -203,7 +203,8 @@ extension RelationReference {
   /// The reference as a template writes it: `ref('x')`, `source('a', 'b')`, `this`.
   public var text: String {
     switch self {
-    case .ref(let name): "ref('\(name)')"
+    case .ref(let name, let package):
+      package.map { "ref('\($0)', '\(name)')" } ?? "ref('\(name)')"
     case .source(let source, let table): "source('\(source)', '\(table)')"
     case .this: "this"
     }

@@ -133,10 +133,11 @@ struct UnitTestRunner {
     case .this:
       node = compilation.node("model.\(project.name).\(spec.model)")
       name = "this"
-    case .ref(let model):
+    case .ref(let model, let package):
+      let owner = package ?? project.name
       node =
-        compilation.node("model.\(project.name).\(model)")
-        ?? compilation.node("seed.\(project.name).\(model)")
+        compilation.node("model.\(owner).\(model)")
+        ?? compilation.node("seed.\(owner).\(model)")
       name = model
     case .source(let source, let table):
       node = compilation.node("source.\(project.name).\(source).\(table)")
