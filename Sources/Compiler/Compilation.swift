@@ -1,6 +1,7 @@
 import Diagnostics
 public import Graph
 public import Project
+public import Runtime
 
 /// One node after compilation: its final SQL, where it builds, and what it depends on.
 public struct CompiledNode: Sendable {
@@ -45,6 +46,9 @@ public struct Compilation: Sendable {
   public var needsDatabase: Set<Int> = []
   /// What the first render used, for the second.
   var renderEnvironment: RenderEnvironment? = nil
+  /// The command's `invocation_id`, `flags`, console, ... that renders saw; nil for a
+  /// compilation made without rendering.
+  public var invocation: InvocationContext? { renderEnvironment?.invocation }
 
   /// A copy whose node at `index` carries the SQL of its second render.
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }

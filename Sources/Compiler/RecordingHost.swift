@@ -145,7 +145,10 @@ final class RecordingHost: TemplateHost {
   var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
 
   func placeholder(_ reference: RelationReference, at range: SourceRange?) -> Value {
-    if let live, let value = live.value(of: reference) { return value }
+    if let live {
+      if let problem = live.unrecordedDependency(reference, at: range) { problems.append(problem) }
+      if let value = live.value(of: reference) { return value }
+    }
     if let index = referenceIndex[reference] { return .relation(RelationPlaceholder(index: index)) }
     let index = references.count
     references.append(RecordedReference(reference: reference, range: range))
@@ -157,7 +160,7 @@ final class RecordingHost: TemplateHost {
 
   static let functions: Set<String> = [
     "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc", "run_query", "statement", "load_result",
+    "doc", "run_query", "statement", "load_result", "load_relation",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -241,6 +244,9 @@ final class RecordingHost: TemplateHost {
       return .string(block.text)
     case "run_query", "statement", "load_result":
       return try introspection().call(name, arguments)
+    case "load_relation":
+      // dbt's context `load_relation` is `adapter.load_relation` (dbt_utils calls it bare).
+      return try introspection().adapterCall(name, arguments)
     default:
       throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
     }

@@ -119,6 +119,24 @@ final class LiveRelations {
     return .object(relation)
   }
 
+  /// An error when `reference` is a `ref` the first render did not see: the graph has no
+  /// edge for it, so the node may run before it (dbt's "unable to infer all dependencies").
+  func unrecordedDependency(_ reference: RelationReference, at range: SourceRange?)
+    -> Diagnostic?
+  {
+    guard case .ref(let name) = reference, let target = pass.refTargets[name], target != index,
+      !pass.compilation.graph.parents[index].contains(target)
+    else { return nil }
+    let node = pass.compilation.nodes[index]
+    return .error(
+      "compile.unrecorded-dependency",
+      "`\(node.name)` refers to `\(name)` only when it runs (`execute` true), so swdbt could "
+        + "not infer this dependency and cannot order the two",
+      at: range,
+      hint: "add `-- depends_on: {{ ref('\(name)') }}` at the top of the model, outside the "
+        + "`if execute` block")
+  }
+
   /// The kind of relation a node builds, as dbt's relation `type`.
   static func kind(of node: CompiledNode) -> String {
     guard node.resourceType == .model else { return "table" }

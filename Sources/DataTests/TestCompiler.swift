@@ -41,12 +41,13 @@ public enum TestCompiler {
     // of each of its fields, shared by both cores) for each of 20,000 tests.
     let project = compilation.project
     let nodes = compilation.nodes
+    let invocation = compilation.invocation
     return tests.concurrentMap { index in
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
       return Result { () throws(Diagnostic) in
-        try sql(for: test, project: project, introspector: nil)
+        try sql(for: test, project: project, introspector: nil, invocation: invocation)
       }
     }
   }
@@ -61,7 +62,8 @@ public enum TestCompiler {
   /// The failing-rows query of one generic test, and whether its macro read `execute` or used
   /// the database; with an introspector, such a macro runs its queries there.
   public static func sql(
-    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?
+    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?,
+    invocation: InvocationContext? = nil
   ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
     guard ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
     else {
@@ -70,7 +72,9 @@ public enum TestCompiler {
           "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
           at: test.range)
       }
-      return try custom(test, relation: relation, project: project, introspector: introspector)
+      return try custom(
+        test, relation: relation, project: project, introspector: introspector,
+        invocation: invocation)
     }
     return (try builtIn(test), false)
   }
@@ -176,7 +180,7 @@ public enum TestCompiler {
 
   private static func custom(
     _ test: GenericTestNode, relation: RelationName, project: LoadedProject,
-    introspector: (any Introspector)?
+    introspector: (any Introspector)?, invocation: InvocationContext?
   ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
@@ -203,6 +207,7 @@ public enum TestCompiler {
     let host = MacroHost(
       resolver: MacroResolver(project: project),
       session: IntrospectionSession(introspector: introspector),
+      invocation: invocation, node: test.uniqueID,
       package: package == project.name ? nil : package,
       vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
     let evaluator = Evaluator(host: host, file: definition.file)
@@ -223,13 +228,22 @@ final class MacroHost: TemplateHost {
   /// `run_query`, `statement`, `load_result`, the `adapter` look-ups and `execute`: parse-time
   /// values while compiling, the database's when the test is rendered again where it runs.
   let session: IntrospectionSession
+  /// dbt's context functions (`set`, `log`, `tojson`, `modules`, ...): dbt_utils' `equality`
+  /// calls `set(...)`.
+  /// Made on first use: most tests call none of them.
+  private(set) lazy var scope = RenderScope(
+    invocation: invocation ?? InvocationContext(), node: node)
+  private let invocation: InvocationContext?
+  private let node: String
 
   init(
-    resolver: MacroResolver, session: IntrospectionSession, package: String? = nil,
-    vars: OrderedDictionary<String, Value> = [:]
+    resolver: MacroResolver, session: IntrospectionSession, invocation: InvocationContext? = nil,
+    node: String = "", package: String? = nil, vars: OrderedDictionary<String, Value> = [:]
   ) {
     self.resolver = resolver
     self.session = session
+    self.invocation = invocation
+    self.node = node
     self.package = package
     self.vars = vars
   }
@@ -239,7 +253,7 @@ final class MacroHost: TemplateHost {
   }
 
   /// What a generic test's body may call besides macros and the database functions.
-  static let functions: Set<String> = ["var", "config", "should_store_failures"]
+  static let functions: Set<String> = ["var", "config", "should_store_failures", "load_relation"]
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     switch name {
@@ -247,6 +261,7 @@ final class MacroHost: TemplateHost {
     // A test's `config(...)` (dbt_utils' `equality` sets `fail_calc`) has no effect here:
     // swdbt counts the failing rows the query returns.
     case "config": return .string("")
+    case "load_relation": return try session.adapterCall(name, arguments)
     default: break
     }
     if name == "var" {
@@ -268,7 +283,9 @@ final class MacroHost: TemplateHost {
       session.markUsed()
       return .bool(session.executes)
     case "adapter": return resolver.global(name, session: session)
-    default: return resolver.global(name)
+    default:
+      if RenderScope.names.contains(name) { return scope.global(name) }
+      return resolver.global(name)
     }
   }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }

@@ -174,6 +174,8 @@ extension Evaluator {
       case .dict(let entries): return try dictMethod(name, entries, arguments, span)
       case .list(let items): return try listMethod(name, items, arguments, span)
       case .relation where name == "relation.render": return receiver
+      case .relation where name == "relation.get":
+        return try relationGet(receiver, arguments, span)
       case .object(let object):
         do {
           return try object.call(method: name, arguments)

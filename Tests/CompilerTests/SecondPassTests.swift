@@ -64,7 +64,26 @@ import Testing
     #expect(try #require(compiled).needsDatabase.isEmpty)
   }
 
-  @Test func aRefOnlyInTheSecondRenderResolvesToItsNode() throws {
+  @Test func aRefInTheSecondRenderDeclaredByADependsOnCommentResolvesToItsNode() throws {
+    let (compiled, sink) = try compile([
+      "models/late.sql": "select 1 as n\n",
+      "models/m.sql": """
+      -- depends_on: {{ ref('late') }}
+      select {% if execute %}* from {{ ref('late') }}{% else %}1{% endif %}
+
+      """,
+    ])
+    #expect(!sink.hasErrors)
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    let late = try #require(compilation.graph.index(of: "model.shop.late"))
+    #expect(compilation.graph.parents[m] == [late])
+    #expect(
+      try SecondPass(compilation).render(m, on: FakeIntrospector())
+        == "-- depends_on: \"dev\".\"late\"\nselect * from \"dev\".\"late\"\n")
+  }
+
+  @Test func aRefOnlyInTheSecondRenderIsALocatedErrorAskingForDependsOn() throws {
     let (compiled, sink) = try compile([
       "models/late.sql": "select 1 as n\n",
       "models/m.sql": "select {% if execute %}* from {{ ref('late') }}{% else %}1{% endif %}\n",
@@ -72,9 +91,33 @@ import Testing
     #expect(!sink.hasErrors)
     let compilation = try #require(compiled)
     let m = try #require(compilation.graph.index(of: "model.shop.m"))
-    #expect(
+    #expect {
       try SecondPass(compilation).render(m, on: FakeIntrospector())
-        == "select * from \"dev\".\"late\"\n")
+    } throws: { error in
+      guard let diagnostic = error as? Diagnostic else { return false }
+      return diagnostic.code == "compile.unrecorded-dependency"
+        && diagnostic.range?.start.line == 1 && diagnostic.range?.start.column == 34
+        && diagnostic.hint?.contains("-- depends_on: {{ ref('late') }}") == true
+    }
+  }
+
+  /// dbt's relations are mappings in both renders: dbt_utils' `_is_relation` reads
+  /// `relation.get('metadata')` before `execute` is known, and `_is_ephemeral` reads `is_cte`.
+  @Test func aRefIsAMappingWithRelationMetadataInTheFirstRender() throws {
+    let (compiled, sink) = try compile([
+      "models/base.sql": "select 1 as n\n",
+      "models/m.sql": """
+      {% set r = ref('base') %}
+      select '{{ r is mapping }} {{ r.get('metadata', {}).get('type', '').endswith('Relation') }} {{ r.is_cte is true }}' as checks, {{ r.get('identifier') }} as n
+
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    #expect(
+      compilation.nodes[m].sql?.contains("select 'True True False' as checks, base as n")
+        == true, "\(compilation.nodes[m].sql ?? "")")
   }
 
   @Test func anUnknownRefInTheSecondRenderIsALocatedError() throws {

@@ -38,4 +38,34 @@ import Testing
         == "select * from \"dev\".\"orders\"\n"
         + "where id + ((interval '1 day') * (1)) < clock_timestamp()\n")
   }
+
+  /// dbt's context functions reach generic tests too: dbt_utils' `equality` compares
+  /// `set(...)`s of column names.
+  @Test func customGenericTestCallsContextFunctions() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          data_tests:
+            - same_columns: {left: ['a', 'B'], right: ['b', 'a', 'a']}
+      """,
+      "tests/generic/same_columns.sql": """
+      {% test same_columns(model, left, right) %}
+      {%- set l = set(left | map('lower')) %}{% set r = set(right) -%}
+      select {{ l == r }} as same, {{ tojson(left) }} as names from {{ model }}
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.resourceType == .test }?.sql
+        == "select True as same, [\"a\", \"B\"] as names from \"dev\".\"orders\"\n")
+  }
 }

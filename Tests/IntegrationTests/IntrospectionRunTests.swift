@@ -108,4 +108,68 @@ import Testing
     #expect(output.contains("models/m.sql:3:12"), "\(output)")
     #expect(output.contains("no_such_table_here"), "\(output)")
   }
+
+  /// dbt_utils' `get_column_values` pattern: the bare `load_relation`, a `statement` and
+  /// `load_result(...)['data'] | map(attribute=0)`.
+  @Test func loadRelationAndTheFirstColumnOfAStatementsRows() async throws {
+    let fixture = try await DatabaseFixture(
+      "loadrelation",
+      files: [
+        "models/colors.sql": """
+        {{ config(materialized='table') }}
+        select 'red' as color union all select 'blue'
+        """,
+        "models/picked.sql": """
+        {{ config(materialized='table') }}
+        {% set exists = load_relation(ref('colors')) is not none %}
+        {% set absent = load_relation(api.Relation.create(schema=this.schema, identifier='nope')) %}
+        {% call statement('colors', fetch_result=true) %}select color from {{ ref('colors') }} order by 1{% endcall %}
+        {% set names = load_result('colors')['data'] | map(attribute=0) | list if execute else [] %}
+        select '{{ exists }} {{ absent is none }} {{ names | join(",") }}' as picked
+        """,
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select picked from \(fixture.relation("picked"))")
+        == [["True True blue,red"]])
+  }
+
+  /// A ref inside `if execute` is ordered when a `-- depends_on:` comment declares it, and
+  /// fails with a located error asking for one when none does.
+  @Test func aRefSeenOnlyAtRunTimeNeedsADependsOnComment() async throws {
+    let late = """
+      {{ config(materialized='table') }}
+      select 7 as n
+      """
+    let declared = try await DatabaseFixture(
+      "dependson",
+      files: [
+        "models/zz_late.sql": late,
+        "models/aa_reader.sql": """
+        -- depends_on: {{ ref('zz_late') }}
+        {{ config(materialized='table') }}
+        {% if execute %}{% set n = run_query('select n from ' ~ ref('zz_late')).columns[0].values()[0] %}{% endif %}
+        select {{ n if execute else 0 }} as n
+        """,
+      ])
+    let ran = try declared.swdbt(["run", "--threads", "1"])
+    #expect(ran.status == 0, "\(ran.stderr)")
+    #expect(try declared.rows("select n::text from \(declared.relation("aa_reader"))") == [["7"]])
+
+    let undeclared = try await DatabaseFixture(
+      "nodependson",
+      files: [
+        "models/zz_late.sql": late,
+        "models/aa_reader.sql": """
+        {{ config(materialized='table') }}
+        select {% if execute %}n from {{ ref('zz_late') }}{% else %}0 as n{% endif %}
+        """,
+      ])
+    let failed = try undeclared.swdbt(["run", "--threads", "1"])
+    #expect(failed.status == 1)
+    let output = failed.stdout + failed.stderr
+    #expect(output.contains("models/aa_reader.sql:2:34"), "\(output)")
+    #expect(output.contains("-- depends_on: {{ ref('zz_late') }}"), "\(output)")
+  }
 }
