@@ -128,6 +128,8 @@ final class RecordingHost: TemplateHost {
     self.package = package
     self.live = live
     session = live.map { IntrospectionSession(introspector: $0.introspector) }
+    let invocation = environment.invocation
+    session?.printer = { invocation.print($0) }
   }
 
   /// Whether the render read `execute` or used the database: such a node is rendered again
@@ -176,7 +178,7 @@ final class RecordingHost: TemplateHost {
   func global(_ name: String) -> Value? {
     switch name {
     case "this": placeholder(.this, at: nil)
-    case "target": environment.project.target.templateValue
+    case "target": targetValue
     case "execute":
       { () -> Value in
         let session = introspection()
@@ -187,11 +189,25 @@ final class RecordingHost: TemplateHost {
     // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
     // reads): the target's, as the node's relation is not named yet.
     case "schema": .string(environment.project.target.schema)
-    case "database": environment.project.target.database.map { .string($0) } ?? .none
+    case "database": targetDatabase.map { .string($0) } ?? Value.none
     case "adapter": environment.macros.global(name, session: introspection())
     default:
       RenderScope.names.contains(name) ? scope().global(name) : environment.macros.global(name)
     }
+  }
+
+  /// The target's database; in the second render the connection's when the target names none.
+  private var targetDatabase: String? {
+    environment.project.target.database ?? live?.introspector.databaseName
+  }
+
+  /// `target`, with `database` filled in the second render as `targetDatabase` says.
+  private var targetValue: Value {
+    var target = environment.project.target
+    if target.database == nil, let database = targetDatabase {
+      target.database = database
+    }
+    return target.templateValue
   }
 
   private func scope() -> RenderScope {

@@ -101,7 +101,8 @@ final class LiveRelations {
         // `this` in an ephemeral model names where it would be built, as in the first render.
         let name = RelationNaming.relation(
           name: node.name, config: node.config, target: compilation.project.target)
-        return .object(RelationObject(schema: name.schema, identifier: name.identifier))
+        return .object(
+          withDatabase(RelationObject(schema: name.schema, identifier: name.identifier)))
       }
       if !ephemerals.contains(target) { ephemerals.append(target) }
       var cte = RelationObject(identifier: EphemeralInliner.cteName(node.name), type: "cte")
@@ -116,7 +117,20 @@ final class LiveRelations {
       type: Self.kind(of: node))
     // `this` is not limited, as in dbt.
     relation.readsEmpty = compilation.renderEnvironment?.empty == true && target != index
-    return .object(relation)
+    return .object(withDatabase(relation))
+  }
+
+  /// A relation whose `database` is the connection's when the target names none, as dbt's
+  /// always is (dbt_utils' `get_relations_by_pattern` queries `<database>.information_schema`);
+  /// it still renders without it, as in the first render.
+  func withDatabase(_ relation: RelationObject) -> RelationObject {
+    guard relation.database == nil, let database = introspector.databaseName else {
+      return relation
+    }
+    var filled = relation
+    filled.database = database
+    filled.include.database = false
+    return filled
   }
 
   /// An error when `reference` is a `ref` the first render did not see: the graph has no

@@ -212,6 +212,7 @@ public enum TestCompiler {
       vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
     let evaluator = Evaluator(host: host, file: definition.file)
     host.session.evaluator = evaluator
+    if let invocation { host.session.printer = { invocation.print($0) } }
     let value = try evaluator.call(definition, arguments)
     return ((value.stringValue ?? value.rendered).trimmingWhitespace() + "\n", host.session.used)
   }

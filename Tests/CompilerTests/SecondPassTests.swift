@@ -148,4 +148,33 @@ import Testing
         && diagnostic.range?.start.column == 12 && diagnostic.message.contains("\"fail\"")
     }
   }
+
+  /// A connection that knows its database and answers every query with no rows.
+  final class NamedDatabase: Introspector {
+    var databaseName: String? { "warehouse" }
+    func run(_ sql: String) throws(IntrospectionError) -> QueryTable { QueryTable() }
+  }
+
+  /// With no database on the target, the second render reads the connection's for
+  /// `target.database`, `database`, `this.database` and a ref's `database`, as dbt-postgres
+  /// always has one; relations still render without it.
+  @Test func theSecondRenderKnowsTheConnectionsDatabase() throws {
+    let (compiled, sink) = try compile([
+      "models/base.sql": "select 1 as n\n",
+      "models/m.sql": """
+      {% if execute %}{% do run_query('select 1') %}{% endif %}
+      select '{{ target.database }}|{{ database }}|{{ this.database }}|{{ ref('base').database }}' as dbs, {{ this }} as t
+
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    #expect(
+      compilation.nodes[m].sql?.contains("select 'None|None||' as dbs") == true,
+      "\(compilation.nodes[m].sql ?? "")")
+    #expect(
+      try SecondPass(compilation).render(m, on: NamedDatabase()).contains(
+        "select 'warehouse|warehouse|warehouse|warehouse' as dbs, \"dev\".\"m\" as t"))
+  }
 }

@@ -172,4 +172,34 @@ import Testing
     #expect(output.contains("models/aa_reader.sql:2:34"), "\(output)")
     #expect(output.contains("-- depends_on: {{ ref('zz_late') }}"), "\(output)")
   }
+
+  /// A post-hook is rendered after the build, so its `run_query` reads the new relation; in
+  /// the second render `target.database` and `this.database` are the connection's database
+  /// when the target names none, while names still render without it.
+  @Test func postHooksSeeTheNewRelationAndTheDatabaseIsKnownWhenRunning() async throws {
+    let fixture = try await DatabaseFixture(
+      "posthookquery",
+      files: [
+        "models/counted.sql": """
+        {{ config(materialized='table', post_hook="{% if execute %}{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] %}insert into {{ this }} select {{ n }} + 100{% endif %}") }}
+        select 1 as n union all select 2
+        """,
+        "models/where_am_i.sql": """
+        {{ config(materialized='table') }}
+        {% set tables = run_query("select count(*) from " ~ target.database ~ ".information_schema.tables where table_name = 'counted'") if execute else none %}
+        select '{{ target.database if execute else "" }}' as target_db, '{{ this.database if execute else "" }}' as this_db,
+          '{{ this }}' as rendered, {{ tables.columns[0].values()[0] if execute else 0 }} as found
+        -- depends_on: {{ ref('counted') }}
+        """,
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let counted = try fixture.rows("select n from \(fixture.relation("counted")) order by n")
+    #expect(counted == [["1"], ["2"], ["102"]], "\(result.stderr)")
+    let database = try fixture.scalar("select current_database()")
+    #expect(
+      try fixture.rows(
+        "select target_db, this_db, rendered, found::text from \(fixture.relation("where_am_i"))")
+        == [[database, database, fixture.relation("where_am_i"), "1"]])
+  }
 }

@@ -18,11 +18,14 @@ public struct HookContext: Sendable {
   public var threadID = "MainThread"
   /// Further globals, such as `on-run-end`'s `results` and `schemas`.
   public var globals: [String: Value] = [:]
+  /// The project's, installed packages' and dbt's macros (`dbt_utils.log_info` in a hook).
+  let macros: MacroResolver
 
   /// Creates the context of the hooks of one command.
   public init(compilation: Compilation, invocation: InvocationContext) {
     self.compilation = compilation
     self.invocation = invocation
+    macros = MacroResolver(project: compilation.project)
   }
 
   /// The same context on a worker thread.
@@ -101,6 +104,8 @@ enum Hooks {
       if let connection {
         host.session = IntrospectionSession(
           introspector: ConnectionIntrospector(connection: connection))
+        let invocation = context.invocation
+        host.session?.printer = { invocation.print($0) }
         host.session?.evaluator = evaluator
       }
       return try evaluator.render(template)
@@ -131,7 +136,9 @@ final class HookHost: TemplateHost {
   static let functions: Set<String> = ["ref", "source", "env_var", "var"]
 
   /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
-  var undefinedIsLenient: Bool { true }
+  var undefinedIsLenient: Bool { lenient }
+  /// Whether undefined names render as nothing; run-operation's macros are strict.
+  var lenient = true
 
   func hasFunction(_ name: String) -> Bool {
     HookHost.functions.contains(name)
@@ -193,17 +200,18 @@ final class HookHost: TemplateHost {
   func global(_ name: String) -> Value? {
     switch name {
     case "this":
+      // None where no node is built (run-operation, on-run-start), so `if this` works.
       return this.map {
         .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
-      }
+      } ?? Value.none
     case "target": return context.compilation.project.target.templateValue
     case "execute": return .bool(true)
     case "project_name": return .string(context.compilation.project.name)
-    case "adapter": return HookHost.builtIns.global(name, session: session)
+    case "adapter": return context.macros.global(name, session: session)
     default:
       if let value = context.globals[name] { return value }
       if RenderScope.names.contains(name) { return scope().global(name) }
-      return HookHost.builtIns.global(name)
+      return context.macros.global(name)
     }
   }
 
@@ -215,17 +223,16 @@ final class HookHost: TemplateHost {
     return made
   }
 
-  func macro(named name: String) -> MacroDefinition? {
-    context.compilation.project.macros[name] ?? HookHost.builtIns.macro(named: name)
+  func macro(named name: String) -> MacroDefinition? { context.macros.macro(named: name) }
+  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+    context.macros.macro(named: name, package: nil, calledFrom: file)
   }
   var knownNames: [String] {
     ["this", "target", "api", "dbt", "adapter", "ref", "source", "env_var", "var"]
       + Array(context.globals.keys) + RenderScope.names.sorted()
       + context.compilation.project.macros.keys.sorted()
+      + context.compilation.project.packages.map(\.name)
   }
-
-  /// dbt's built-in macros; the project's come first.
-  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }
 
 extension NodeResult {

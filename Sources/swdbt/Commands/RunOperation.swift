@@ -31,7 +31,7 @@ struct RunOperation: AsyncParsableCommand {
       throw ExitCode(2)
     }
     let loaded = try session.load()
-    guard loaded.macros[macro] != nil else {
+    guard Operation.macro(named: macro, in: loaded) != nil else {
       console.report([
         .error(
           "operation.unknown-macro", "no macro named `\(macro)` in the project",
@@ -40,13 +40,16 @@ struct RunOperation: AsyncParsableCommand {
       ])
       throw ExitCode(2)
     }
+    // Compiled as dbt parses the project: the macro may `ref` models.
+    let compilation = try session.compile(loaded)
     let adapter = try await Wiring.adapter(for: loaded, console: console)
     let connection = try Wiring.connect(adapter, console: console)
     defer { connection.close() }
     do throws(Diagnostic) {
       _ = try Operation.run(
-        macro, arguments: arguments, project: loaded, connection: connection,
-        log: { console.info($0) })
+        macro, arguments: arguments,
+        context: HookContext(compilation: compilation, invocation: session.invocation),
+        connection: connection)
     } catch {
       console.report([error])
       throw ExitCode(1)
