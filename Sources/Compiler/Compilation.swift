@@ -1,7 +1,9 @@
 import Diagnostics
 public import Graph
+public import OrderedCollections
 public import Project
 public import Runtime
+public import Template
 
 /// One node after compilation: its final SQL, where it builds, and what it depends on.
 public struct CompiledNode: Sendable {
@@ -49,6 +51,14 @@ public struct Compilation: Sendable {
   /// The command's `invocation_id`, `flags`, console, ... that renders saw; nil for a
   /// compilation made without rendering.
   public var invocation: InvocationContext? { renderEnvironment?.invocation }
+
+  /// Sets what a generic test's definition configures with `config(...)` (dbt_utils'
+  /// `fail_calc`), under the node's own config.
+  public mutating func addDefinitionConfig(
+    _ entries: OrderedDictionary<String, Value>, of index: Int
+  ) {
+    nodes[index].config = NodeConfig(entries).merged(with: nodes[index].config)
+  }
 
   /// A copy whose node at `index` carries the SQL of its second render.
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }

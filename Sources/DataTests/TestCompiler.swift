@@ -1,14 +1,21 @@
 public import Compiler
 public import Diagnostics
-import OrderedCollections
+public import OrderedCollections
 public import Project
 public import Runtime
-import Template
+public import Template
 
 /// Compiles generic tests to SQL that returns the failing rows: the built-in `not_null`,
 /// `unique`, `accepted_values` and `relationships`, and custom `{% test %}` blocks. The
 /// `where` config filters the model under test first, as in dbt.
 public enum TestCompiler {
+  /// A generic test's failing-rows query, whether its macro read `execute` or used the
+  /// database, and what its `config(...)` calls set (dbt_utils' `equal_rowcount` sets
+  /// `fail_calc`).
+  public typealias TestQuery = (
+    sql: String, usedDatabase: Bool, config: OrderedDictionary<String, Value>
+  )
+
   /// The compilation with every generic test's SQL filled in; problems go to `sink`.
   public static func complete(_ compilation: consuming Compilation, sink: any DiagnosticSink)
     -> Compilation
@@ -19,15 +26,18 @@ public enum TestCompiler {
     var sql: [Int: String] = [:]
     sql.reserveCapacity(tests.count)
     var needsDatabase: [Int] = []
+    var configs: [Int: OrderedDictionary<String, Value>] = [:]
     for (position, index) in tests.enumerated() {
       switch queries[position] {
       case .success(let query):
         sql[index] = query.sql
         if query.usedDatabase { needsDatabase.append(index) }
+        if !query.config.isEmpty { configs[index] = query.config }
       case .failure(let error): sink.emit(error)
       }
     }
     var completed = compilation.withSQL(sql)
+    for (index, config) in configs { completed.addDefinitionConfig(config, of: index) }
     // Rendered again where they run, as dbt renders tests with `execute` true.
     completed.needsDatabase.formUnion(needsDatabase)
     return completed
@@ -35,7 +45,7 @@ public enum TestCompiler {
 
   /// The queries of the generic tests at `tests`, computed in parallel.
   static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
-    (sql: String, usedDatabase: Bool), Diagnostic
+    TestQuery, Diagnostic
   >] {
     // Taken out of the compilation once: reached through it, the project was copied (a retain
     // of each of its fields, shared by both cores) for each of 20,000 tests.
@@ -64,7 +74,7 @@ public enum TestCompiler {
   public static func sql(
     for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?,
     invocation: InvocationContext? = nil
-  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
+  ) throws(Diagnostic) -> TestQuery {
     guard ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
     else {
       guard let relation = test.modelRelation else {
@@ -76,7 +86,7 @@ public enum TestCompiler {
         test, relation: relation, project: project, introspector: introspector,
         invocation: invocation)
     }
-    return (try builtIn(test), false)
+    return (try builtIn(test), false, [:])
   }
 
   private static func builtIn(_ test: GenericTestNode) throws(Diagnostic) -> String {
@@ -181,7 +191,7 @@ public enum TestCompiler {
   private static func custom(
     _ test: GenericTestNode, relation: RelationName, project: LoadedProject,
     introspector: (any Introspector)?, invocation: InvocationContext?
-  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
+  ) throws(Diagnostic) -> TestQuery {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
       ?? project.genericTests
@@ -214,7 +224,10 @@ public enum TestCompiler {
     host.session.evaluator = evaluator
     if let invocation { host.session.printer = { invocation.print($0) } }
     let value = try evaluator.call(definition, arguments)
-    return ((value.stringValue ?? value.rendered).trimmingWhitespace() + "\n", host.session.used)
+    return (
+      (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n", host.session.used,
+      host.configCalls
+    )
   }
 }
 
@@ -231,6 +244,8 @@ final class MacroHost: TemplateHost {
   let session: IntrospectionSession
   /// dbt's context functions (`set`, `log`, `tojson`, `modules`, ...): dbt_utils' `equality`
   /// calls `set(...)`.
+  /// What the test's `config(...)` calls set.
+  private(set) var configCalls: OrderedDictionary<String, Value> = [:]
   /// Made on first use: most tests call none of them.
   private(set) lazy var scope = RenderScope(
     invocation: invocation ?? InvocationContext(), node: node)
@@ -259,9 +274,10 @@ final class MacroHost: TemplateHost {
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     switch name {
     case "should_store_failures": return .bool(false)
-    // A test's `config(...)` (dbt_utils' `equality` sets `fail_calc`) has no effect here:
-    // swdbt counts the failing rows the query returns.
-    case "config": return .string("")
+    case "config":
+      // Recorded for the test node: `fail_calc`, `warn_if`, ... under the YAML's config.
+      for (label, value) in arguments.keyword { configCalls[label] = value }
+      return .string("")
     case "load_relation": return try session.adapterCall(name, arguments)
     default: break
     }

@@ -282,11 +282,11 @@ public final class Executor: Sendable {
       do throws(Diagnostic) {
         let introspector = ConnectionIntrospector(connection: connection)
         if let test = node.genericTest {
-          node.sql =
-            try TestCompiler.sql(
-              for: test, project: compilation.project, introspector: introspector,
-              invocation: compilation.invocation
-            ).sql
+          let query = try TestCompiler.sql(
+            for: test, project: compilation.project, introspector: introspector,
+            invocation: compilation.invocation)
+          node.sql = query.sql
+          node.config = NodeConfig(query.config).merged(with: node.config)
         } else {
           node.sql = try secondPass.render(index, on: introspector)
         }

@@ -42,7 +42,6 @@ struct TestRunner {
     }
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
-    let countPrefix = "select count(*) from (\n"
     if let kind = Self.failuresRelationKind(node.config) {
       let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
       let name = Self.failuresTableName(node.config["alias"]?.stringValue ?? node.name)
@@ -70,10 +69,15 @@ struct TestRunner {
       source = table
       storedIn = table
     }
+    // dbt's `fail_calc` (`count(*)` unless the test or its definition says otherwise, as
+    // dbt_utils' `equal_rowcount` does: `sum(coalesce(diff_count, 0))`).
+    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
+    let countPrefix = "select \(failCalc) from (\n"
     let counted = try runner.run(
-      "select count(*) from \(source)",
+      "select \(failCalc) from \(source)",
       modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
-    let failures = counted.scalar.flatMap { Int($0) } ?? 0
+    // A calculation over no rows (`sum`) is null: no failures, as dbt's comparisons find.
+    let failures = counted.scalar.flatMap { Double($0) }.map { Int($0) } ?? 0
     return try judge(failures: failures, source: source, storedIn: storedIn)
   }
 

@@ -129,6 +129,25 @@ public struct KeyedList: TemplateObject {
 
   /// None.
   public func attribute(_ name: String) -> Value? { nil }
+
+  /// agate's `MappedSequence` methods: `keys()`, `values()`, `items()` (dbt_utils'
+  /// `get_query_results_as_dict` walks `table.columns.items()`), `get(key, default)`.
+  public func hasMethod(_ name: String) -> Bool {
+    ["keys", "values", "items", "get"].contains(name)
+  }
+
+  /// Calls one of the `MappedSequence` methods.
+  public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    let names = keys ?? items.indices.map(String.init)
+    switch name {
+    case "keys": return .list(names.map { .string($0) })
+    case "values": return .list(items)
+    case "items": return .list(zip(names, items).map { .list([.string($0), $1]) })
+    default:
+      let key = arguments.value(0, "key") ?? .none
+      return item(key) ?? arguments.value(1, "default") ?? .none
+    }
+  }
 }
 
 /// One row of a query result: indexable by position and by column name, iterable.

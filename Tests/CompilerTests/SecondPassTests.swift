@@ -109,6 +109,7 @@ import Testing
       "models/m.sql": """
       {% set r = ref('base') %}
       select '{{ r is mapping }} {{ r.get('metadata', {}).get('type', '').endswith('Relation') }} {{ r.is_cte is true }}' as checks, {{ r.get('identifier') }} as n
+      from {{ r.information_schema('columns') }}
 
       """,
     ])
@@ -116,7 +117,8 @@ import Testing
     let compilation = try #require(compiled)
     let m = try #require(compilation.graph.index(of: "model.shop.m"))
     #expect(
-      compilation.nodes[m].sql?.contains("select 'True True False' as checks, base as n")
+      compilation.nodes[m].sql?.contains(
+        "select 'True True False' as checks, base as n\nfrom information_schema.columns")
         == true, "\(compilation.nodes[m].sql ?? "")")
   }
 
@@ -176,5 +178,22 @@ import Testing
     #expect(
       try SecondPass(compilation).render(m, on: NamedDatabase()).contains(
         "select 'warehouse|warehouse|warehouse|warehouse' as dbs, \"dev\".\"m\" as t"))
+  }
+
+  /// A result's `columns` is agate's `MappedSequence`: dbt_utils' `get_query_results_as_dict`
+  /// walks `columns.items()`.
+  @Test func queryColumnsAreAMappedSequence() throws {
+    let (compiled, _) = try compile([
+      "models/m.sql": """
+      {% set columns = run_query('select name, n') .columns if execute else none %}
+      select '{% if execute %}{% for name, column in columns.items() %}{{ name }}={{ column.values() | join('/') }};{% endfor %}{{ columns.keys() }} {{ columns.get('n').values() }} {{ columns.get('x', 0) }}{% endif %}' as c
+
+      """
+    ])
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    #expect(
+      try SecondPass(compilation).render(m, on: FakeIntrospector())
+        == "\nselect 'name=a/b;n=1/2;['name', 'n'] [1, 2] 0' as c\n")
   }
 }
