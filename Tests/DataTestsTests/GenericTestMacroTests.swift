@@ -68,4 +68,34 @@ import Testing
       compilation.nodes.first { $0.resourceType == .test }?.sql
         == "select True as same, [\"a\", \"B\"] as names from \"dev\".\"orders\"\n")
   }
+
+  /// A package's `{% test x %}` is also its macro `test_x`, as in dbt: dbt_expectations'
+  /// tests call each other so.
+  @Test func aPackagesGenericTestIsCallableAsTestMacro() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "dbt_packages/helpers/dbt_project.yml": "name: helpers\n",
+      "dbt_packages/helpers/macros/tests.sql": """
+      {% test at_most(model, column_name, value) %}select * from {{ model }} where {{ column_name }} > {{ value }}{% endtest %}
+      {% test small(model, column_name) %}{{ helpers.test_at_most(model, column_name, 10) }}{% endtest %}
+      """,
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: id
+              data_tests: [helpers.small]
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.resourceType == .test }?.sql
+        == "select * from \"dev\".\"orders\" where id > 10\n")
+  }
 }
