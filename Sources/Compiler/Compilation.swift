@@ -51,6 +51,11 @@ public struct Compilation: Sendable {
   /// The command's `invocation_id`, `flags`, console, ... that renders saw; nil for a
   /// compilation made without rendering.
   public var invocation: InvocationContext? { renderEnvironment?.invocation }
+  /// dbt's `graph` (`nodes`, `sources`, `metrics`, ...), built on first use; nil for a
+  /// compilation made without rendering.
+  public var graphValue: Value? {
+    renderEnvironment.map { $0.runtimeGraph.graph(of: self, base: $0.graphCache.graph) }
+  }
 
   /// Sets what a generic test's definition configures with `config(...)` (dbt_utils'
   /// `fail_calc`), under the node's own config.

@@ -44,6 +44,8 @@ final class RenderEnvironment: Sendable {
   let invocation: InvocationContext
   /// `graph` and `model`, built when first asked for.
   let graphCache: GraphCache
+  /// `graph` where nodes run, completed from the compilation.
+  let runtimeGraph = RuntimeGraph()
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
@@ -215,10 +217,12 @@ final class RecordingHost: TemplateHost {
     let environment = environment
     let (name, resource) = (nodeName, resource)
     let config = currentConfig
+    // Where the node runs, the graph linking completed (dependencies, generic tests).
+    let compilation = live?.pass.compilation
     let made = RenderScope(
       invocation: environment.invocation, node: "\(resource.rawValue).\(name)",
       model: { environment.graphCache.model(name: name, resource: resource, config: config) },
-      graph: { environment.graphCache.graph })
+      graph: { compilation?.graphValue ?? environment.graphCache.graph })
     runtimeScope = made
     return made
   }
@@ -371,7 +375,7 @@ final class RecordingHost: TemplateHost {
   private func variable(_ arguments: Arguments) throws(Diagnostic) -> Value {
     let name = try arguments.string(0, "name", function: "var")
     let vars = package.flatMap { environment.packageVars[$0] } ?? environment.project.vars
-    if let value = vars[name] { return value }
+    if let value = vars[name] { return try VarRendering.rendered(value, name: name, host: self) }
     if let fallback = arguments.value(1, "default") { return fallback }
     throw .error(
       "compile.unknown-var", "var `\(name)` is not defined and has no default", at: arguments.range,

@@ -53,7 +53,7 @@ public final class SecondPass: Sendable {
     let live = LiveRelations(pass: self, index: index, introspector: introspector)
     let host = RecordingHost(
       environment: environment, resource: node.resourceType, nodeName: node.name,
-      baseConfig: node.config, live: live)
+      baseConfig: node.config, package: environment.package(ofNode: node.uniqueID), live: live)
     let evaluator = Evaluator(host: host, file: source.file)
     host.session?.evaluator = evaluator
     let text = try evaluator.render(source.template)

@@ -283,7 +283,8 @@ final class MacroHost: TemplateHost {
     }
     if name == "var" {
       let key = try arguments.string(0, "name", function: "var")
-      if let value = vars[key] ?? arguments.value(1, "default") { return value }
+      if let value = vars[key] { return try VarRendering.rendered(value, name: key, host: self) }
+      if let value = arguments.value(1, "default") { return value }
       throw .error(
         "compile.unknown-var", "var `\(key)` is not defined and has no default",
         at: arguments.range)

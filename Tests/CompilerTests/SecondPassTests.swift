@@ -196,4 +196,53 @@ import Testing
       try SecondPass(compilation).render(m, on: FakeIntrospector())
         == "\nselect 'name=a/b;n=1/2;['name', 'n'] [1, 2] 0' as c\n")
   }
+
+  /// A package's model rendered again sees its package's vars and macros, as in the first
+  /// render (dbt_project_evaluator reads its `primary_key_test_macros` var when it runs).
+  @Test func aPackagesModelKeepsItsPackageInTheSecondRender() throws {
+    let (compiled, sink) = try compile([
+      "dbt_packages/helpers/dbt_project.yml": "name: helpers\nvars:\n  depth: 3\n",
+      "dbt_packages/helpers/macros/twice.sql": "{% macro twice(n) %}{{ n * 2 }}{% endmacro %}\n",
+      "dbt_packages/helpers/models/counted.sql": """
+      select {{ twice(var('depth')) if execute else 0 }} as n
+
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let counted = try #require(compilation.graph.index(of: "model.helpers.counted"))
+    #expect(
+      try SecondPass(compilation).render(counted, on: FakeIntrospector()) == "select 6 as n\n")
+  }
+
+  /// Where nodes run, `graph` has what linking learned, as dbt's has at execution:
+  /// dependencies, packages, and generic tests with their `test_metadata` and macro.
+  @Test func theSecondRendersGraphHasDependenciesAndGenericTests() throws {
+    let (compiled, sink) = try compile([
+      "models/base.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: base
+          columns:
+            - name: id
+              data_tests: [unique]
+      """,
+      "models/m.sql": """
+      {% if execute %}{% for id, node in graph.nodes.items() if node.resource_type != 'seed' %}{{ id }}:{{ node.package_name }}:{{ node.depends_on.nodes | join(',') }}:{{ node.depends_on.macros | join(',') }}:{{ node.test_metadata.name if node.test_metadata else '' }};
+      {% endfor %}{% endif %}
+      -- depends_on: {{ ref('base') }}
+
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    let text = try SecondPass(compilation).render(m, on: FakeIntrospector())
+    #expect(text.contains("model.shop.base:shop:::;"), "\(text)")
+    #expect(text.contains("model.shop.m:shop:model.shop.base::;"), "\(text)")
+    #expect(
+      text.contains("test.shop.unique_base_id:shop:model.shop.base:macro.dbt.test_unique:unique;"),
+      "\(text)")
+  }
 }
