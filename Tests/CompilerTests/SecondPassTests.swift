@@ -245,4 +245,23 @@ import Testing
       text.contains("test.shop.unique_base_id:shop:model.shop.base:macro.dbt.test_unique:unique;"),
       "\(text)")
   }
+
+  /// A `ref` in a hook is a dependency, as dbt records it while parsing; the hook's text is
+  /// not rendered into the node and does not make it need the database.
+  @Test func refsInHooksAreDependencies() throws {
+    let (compiled, sink) = try compile([
+      "models/audit.sql": "select 1 as n\n",
+      "models/m.sql": """
+      {{ config(post_hook=["insert into {{ ref('audit') }} select 2", "select 1"]) }}select 1 as n
+
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let m = try #require(compilation.graph.index(of: "model.shop.m"))
+    let audit = try #require(compilation.graph.index(of: "model.shop.audit"))
+    #expect(compilation.graph.parents[m] == [audit])
+    #expect(compilation.needsDatabase.isEmpty)
+    #expect(compilation.nodes[m].sql == "select 1 as n\n")
+  }
 }
