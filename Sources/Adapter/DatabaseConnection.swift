@@ -19,11 +19,15 @@ public protocol DatabaseConnection: AnyObject {
   func close()
   /// The server process serving this session, known without a query (nil when unknown).
   var backendPID: Int32? { get }
+  /// The database the session is connected to, known without a query (nil when unknown).
+  var databaseName: String? { get }
 }
 
 extension DatabaseConnection {
   /// Unknown unless the connection says otherwise.
   public var backendPID: Int32? { nil }
+  /// Unknown unless the connection says otherwise.
+  public var databaseName: String? { nil }
 }
 
 /// Cancels whatever statement its connection is running, from any thread.

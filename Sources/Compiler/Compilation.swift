@@ -1,6 +1,9 @@
 import Diagnostics
 public import Graph
+public import OrderedCollections
 public import Project
+public import Runtime
+public import Template
 
 /// One node after compilation: its final SQL, where it builds, and what it depends on.
 public struct CompiledNode: Sendable {
@@ -47,6 +50,22 @@ public struct Compilation: Sendable {
   public var needsDatabase: Set<Int> = []
   /// What the first render used, for the second.
   var renderEnvironment: RenderEnvironment? = nil
+  /// The command's `invocation_id`, `flags`, console, ... that renders saw; nil for a
+  /// compilation made without rendering.
+  public var invocation: InvocationContext? { renderEnvironment?.invocation }
+  /// dbt's `graph` (`nodes`, `sources`, `metrics`, ...), built on first use; nil for a
+  /// compilation made without rendering.
+  public var graphValue: Value? {
+    renderEnvironment.map { $0.runtimeGraph.graph(of: self, base: $0.graphCache.graph) }
+  }
+
+  /// Sets what a generic test's definition configures with `config(...)` (dbt_utils'
+  /// `fail_calc`), under the node's own config.
+  public mutating func addDefinitionConfig(
+    _ entries: OrderedDictionary<String, Value>, of index: Int
+  ) {
+    nodes[index].config = NodeConfig(entries).merged(with: nodes[index].config)
+  }
 
   /// A copy whose node at `index` carries the SQL of its second render.
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }

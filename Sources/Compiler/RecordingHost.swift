@@ -47,6 +47,8 @@ final class RenderEnvironment: Sendable {
   let invocation: InvocationContext
   /// `graph` and `model`, built when first asked for.
   let graphCache: GraphCache
+  /// `graph` where nodes run, completed from the compilation.
+  let runtimeGraph = RuntimeGraph()
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
@@ -144,6 +146,8 @@ final class RecordingHost: TemplateHost {
     self.package = package
     self.live = live
     session = live.map { IntrospectionSession(introspector: $0.introspector) }
+    let invocation = environment.invocation
+    session?.printer = { invocation.print($0) }
   }
 
   /// Whether the render read `execute` or used the database: such a node is rendered again
@@ -161,7 +165,10 @@ final class RecordingHost: TemplateHost {
   var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
 
   func placeholder(_ reference: RelationReference, at range: SourceRange?) -> Value {
-    if let live, let value = live.value(of: reference) { return value }
+    if let live {
+      if let problem = live.unrecordedDependency(reference, at: range) { problems.append(problem) }
+      if let value = live.value(of: reference) { return value }
+    }
     if let index = referenceIndex[reference] { return .relation(RelationPlaceholder(index: index)) }
     let index = references.count
     references.append(RecordedReference(reference: reference, range: range))
@@ -173,7 +180,7 @@ final class RecordingHost: TemplateHost {
 
   static let functions: Set<String> = [
     "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc", "run_query", "statement", "load_result",
+    "doc", "run_query", "statement", "load_result", "load_relation",
   ]
 
   func hasFunction(_ name: String) -> Bool {
@@ -191,7 +198,7 @@ final class RecordingHost: TemplateHost {
   func global(_ name: String) -> Value? {
     switch name {
     case "this": placeholder(.this, at: nil)
-    case "target": environment.project.target.templateValue
+    case "target": targetValue
     case "execute":
       { () -> Value in
         let session = introspection()
@@ -202,11 +209,25 @@ final class RecordingHost: TemplateHost {
     // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
     // reads): the target's, as the node's relation is not named yet.
     case "schema": .string(environment.project.target.schema)
-    case "database": environment.project.target.database.map { .string($0) } ?? .none
+    case "database": targetDatabase.map { .string($0) } ?? Value.none
     case "adapter": environment.macros.global(name, session: introspection())
     default:
       RenderScope.names.contains(name) ? scope().global(name) : environment.macros.global(name)
     }
+  }
+
+  /// The target's database; in the second render the connection's when the target names none.
+  private var targetDatabase: String? {
+    environment.project.target.database ?? live?.introspector.databaseName
+  }
+
+  /// `target`, with `database` filled in the second render as `targetDatabase` says.
+  private var targetValue: Value {
+    var target = environment.project.target
+    if target.database == nil, let database = targetDatabase {
+      target.database = database
+    }
+    return target.templateValue
   }
 
   private func scope() -> RenderScope {
@@ -214,10 +235,12 @@ final class RecordingHost: TemplateHost {
     let environment = environment
     let (name, resource) = (nodeName, resource)
     let config = currentConfig
+    // Where the node runs, the graph linking completed (dependencies, generic tests).
+    let compilation = live?.pass.compilation
     let made = RenderScope(
       invocation: environment.invocation, node: "\(resource.rawValue).\(name)",
       model: { environment.graphCache.model(name: name, resource: resource, config: config) },
-      graph: { environment.graphCache.graph })
+      graph: { compilation?.graphValue ?? environment.graphCache.graph })
     runtimeScope = made
     return made
   }
@@ -263,6 +286,9 @@ final class RecordingHost: TemplateHost {
       return .string(block.text)
     case "run_query", "statement", "load_result":
       return try introspection().call(name, arguments)
+    case "load_relation":
+      // dbt's context `load_relation` is `adapter.load_relation` (dbt_utils calls it bare).
+      return try introspection().adapterCall(name, arguments)
     default:
       throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
     }
@@ -384,7 +410,7 @@ final class RecordingHost: TemplateHost {
     let name = try arguments.string(0, "name", function: "var")
     if let value = overrides?.vars[name] { return value }
     let vars = package.flatMap { environment.packageVars[$0] } ?? environment.project.vars
-    if let value = vars[name] { return value }
+    if let value = vars[name] { return try VarRendering.rendered(value, name: name, host: self) }
     if let fallback = arguments.value(1, "default") { return fallback }
     throw .error(
       "compile.unknown-var", "var `\(name)` is not defined and has no default", at: arguments.range,

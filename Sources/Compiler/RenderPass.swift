@@ -1,4 +1,5 @@
 import Diagnostics
+import OrderedCollections
 import Project
 import Template
 
@@ -49,11 +50,36 @@ enum RenderPass {
       sink.emit(contentsOf: host.problems)
       guard !host.problems.contains(where: { $0.severity == .error }) else { return nil }
       let config = host.currentConfig
+      let needsDatabase = host.needsDatabase
+      recordHookReferences(config, name: input.name, host: host)
       // Only a node that set `enabled` itself can have turned it off: no lookup otherwise.
       let enabled = !host.refersToDisabled && (host.enabledRange == nil || config.enabled)
       return RenderedNode(
         uniqueID: input.uniqueID, text: text, references: host.references, config: config,
-        enabled: enabled, enabledRange: host.enabledRange, needsDatabase: host.needsDatabase)
+        enabled: enabled, enabledRange: host.enabledRange, needsDatabase: needsDatabase)
+    }
+  }
+}
+
+extension RenderPass {
+  /// The `ref`s and `source`s in a node's hooks are its dependencies, as dbt records them
+  /// while parsing: a post-hook reading `ref('audit')` runs after `audit` is built. Only hooks
+  /// that name one are rendered here; what they render to is not kept, and their errors are
+  /// reported where they run, rendered again with `this`, `execute` true and a connection.
+  static func recordHookReferences(_ config: NodeConfig, name: String, host: RecordingHost) {
+    for key in ["pre_hook", "post_hook"] {
+      guard let value = config[key] else { continue }
+      for item in NodeConfig.list(value) {
+        var text = item.stringValue ?? ""
+        if case .dict(let entries) = item { text = entries["sql"]?.stringValue ?? "" }
+        guard text.contains("ref(") || text.contains("source(") else { continue }
+        let file = SourceFile(path: "\(key) of \(name)", text: text)
+        do throws(Diagnostic) {
+          _ = try Evaluator(host: host, file: file).render(try Parser.parse(file))
+        } catch {
+          continue
+        }
+      }
     }
   }
 }

@@ -56,7 +56,8 @@ public final class SecondPass: Sendable {
     live.fixed = unitTest?.inputs
     let host = RecordingHost(
       environment: environment, resource: node.resourceType, nodeName: node.name,
-      baseConfig: node.config, live: live, overrides: unitTest)
+      baseConfig: node.config, package: environment.package(ofNode: node.uniqueID), live: live,
+      overrides: unitTest)
     let evaluator = Evaluator(host: host, file: source.file)
     host.session?.evaluator = evaluator
     let text = try evaluator.render(source.template)
@@ -110,16 +111,7 @@ final class LiveRelations {
     let target: Int?
     switch reference {
     case .this: target = index
-    case .ref(let name, let package):
-      // `ref('package', 'name')` names that package's node; a bare name resolves as linked.
-      if let package {
-        target =
-          compilation.graph.index(of: "model.\(package).\(name)")
-          ?? compilation.graph.index(of: "seed.\(package).\(name)")
-          ?? compilation.graph.index(of: "snapshot.\(package).\(name)")
-      } else {
-        target = pass.refTargets[name]
-      }
+    case .ref(let name, let package): target = refTarget(name, package: package)
     case .source(let source, let table):
       target = compilation.graph.index(of: "source.\(compilation.project.name).\(source).\(table)")
     }
@@ -130,7 +122,8 @@ final class LiveRelations {
         // `this` in an ephemeral model names where it would be built, as in the first render.
         let name = RelationNaming.relation(
           name: node.name, config: node.config, target: compilation.project.target)
-        return .object(RelationObject(schema: name.schema, identifier: name.identifier))
+        return .object(
+          withDatabase(RelationObject(schema: name.schema, identifier: name.identifier)))
       }
       if !ephemerals.contains(target) { ephemerals.append(target) }
       var cte = RelationObject(identifier: EphemeralInliner.cteName(node.name), type: "cte")
@@ -145,7 +138,49 @@ final class LiveRelations {
       type: Self.kind(of: node))
     // `this` is not limited, as in dbt.
     relation.readsEmpty = compilation.renderEnvironment?.empty == true && target != index
-    return .object(relation)
+    return .object(withDatabase(relation))
+  }
+
+  /// A relation whose `database` is the connection's when the target names none, as dbt's
+  /// always is (dbt_utils' `get_relations_by_pattern` queries `<database>.information_schema`);
+  /// it still renders without it, as in the first render.
+  func withDatabase(_ relation: RelationObject) -> RelationObject {
+    guard relation.database == nil, let database = introspector.databaseName else {
+      return relation
+    }
+    var filled = relation
+    filled.database = database
+    filled.include.database = false
+    return filled
+  }
+
+  /// The node a `ref` names: `ref('package', 'name')` that package's node; a bare name
+  /// resolves as linking resolved it.
+  func refTarget(_ name: String, package: String?) -> Int? {
+    guard let package else { return pass.refTargets[name] }
+    let graph = pass.compilation.graph
+    return graph.index(of: "model.\(package).\(name)")
+      ?? graph.index(of: "seed.\(package).\(name)")
+      ?? graph.index(of: "snapshot.\(package).\(name)")
+  }
+
+  /// An error when `reference` is a `ref` the first render did not see: the graph has no
+  /// edge for it, so the node may run before it (dbt's "unable to infer all dependencies").
+  func unrecordedDependency(_ reference: RelationReference, at range: SourceRange?)
+    -> Diagnostic?
+  {
+    guard case .ref(let name, let package) = reference,
+      let target = refTarget(name, package: package), target != index,
+      !pass.compilation.graph.parents[index].contains(target)
+    else { return nil }
+    let node = pass.compilation.nodes[index]
+    return .error(
+      "compile.unrecorded-dependency",
+      "`\(node.name)` refers to `\(name)` only when it runs (`execute` true), so swdbt could "
+        + "not infer this dependency and cannot order the two",
+      at: range,
+      hint: "add `-- depends_on: {{ ref('\(name)') }}` at the top of the model, outside the "
+        + "`if execute` block")
   }
 
   /// The kind of relation a node builds, as dbt's relation `type`.

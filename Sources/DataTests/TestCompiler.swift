@@ -93,7 +93,8 @@ public enum TestCompiler {
     if let sql = try builtinSQL(for: test, relation: relation) { return TestQuery(sql: sql) }
     return try custom(
       test, model: filtered(relation.quoted, test.config), project: project,
-      scope: RenderScope(invocation: invocation, node: test.uniqueID), introspector: introspector)
+      scope: RenderScope(invocation: invocation, node: test.uniqueID), invocation: invocation,
+      introspector: introspector)
   }
 
   /// The query of a built-in test (`not_null`, `unique`, `accepted_values`,
@@ -196,7 +197,7 @@ public enum TestCompiler {
 
   private static func custom(
     _ test: GenericTestNode, model: String, project: LoadedProject, scope: RenderScope,
-    introspector: (any Introspector)?
+    invocation: InvocationContext, introspector: (any Introspector)?
   ) throws(Diagnostic) -> TestQuery {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
@@ -229,6 +230,7 @@ public enum TestCompiler {
       vars: project.packages.first { $0.name == package }?.vars ?? project.vars, scope: scope)
     let evaluator = Evaluator(host: host, file: definition.file)
     host.session.evaluator = evaluator
+    host.session.printer = { invocation.print($0) }
     let value = try evaluator.call(definition, arguments)
     return TestQuery(
       sql: (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n",
@@ -269,7 +271,7 @@ final class MacroHost: TemplateHost {
   }
 
   /// What a generic test's body may call besides macros and the database functions.
-  static let functions: Set<String> = ["var", "config", "should_store_failures"]
+  static let functions: Set<String> = ["var", "config", "should_store_failures", "load_relation"]
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     switch name {
@@ -277,6 +279,7 @@ final class MacroHost: TemplateHost {
     case "config":
       try recordConfig(arguments)
       return .string("")
+    case "load_relation": return try session.adapterCall(name, arguments)
     default: break
     }
     if name == "var" {

@@ -33,10 +33,12 @@ public enum Catalog {
   public static func read(
     _ compilation: Compilation, connection: any DatabaseConnection
   ) throws(DatabaseError) -> [String: Relation] {
-    var wanted: [String: String] = [:]  // "schema\u{0}identifier" -> unique id
+    // "schema\u{0}identifier" -> unique ids: a seed and a source may name one table, and dbt
+    // lists it under both.
+    var wanted: [String: [String]] = [:]
     for node in compilation.nodes {
       guard let relation = node.relation, node.resourceType != .test else { continue }
-      wanted[relation.schema + "\u{0}" + relation.identifier] = node.uniqueID
+      wanted[relation.schema + "\u{0}" + relation.identifier, default: []].append(node.uniqueID)
     }
     let schemas = Set(wanted.keys.map { String($0.split(separator: "\u{0}").first ?? "") })
     guard !schemas.isEmpty else { return [:] }
@@ -57,15 +59,17 @@ public enum Catalog {
     var relations: [String: Relation] = [:]
     for row in result.rows {
       guard row.count == 9, let schema = row[0], let name = row[1],
-        let uniqueID = wanted[schema + "\u{0}" + name], let column = row[5]
+        let uniqueIDs = wanted[schema + "\u{0}" + name], let column = row[5]
       else { continue }
       let entry = Column(
         name: column, type: row[6] ?? "", index: Int(row[7] ?? "") ?? 0, comment: row[8])
-      if relations[uniqueID] == nil {
-        relations[uniqueID] = Relation(
-          type: row[2] ?? "", owner: row[3] ?? "", comment: row[4], columns: [])
+      for uniqueID in uniqueIDs {
+        if relations[uniqueID] == nil {
+          relations[uniqueID] = Relation(
+            type: row[2] ?? "", owner: row[3] ?? "", comment: row[4], columns: [])
+        }
+        relations[uniqueID]?.columns.append(entry)
       }
-      relations[uniqueID]?.columns.append(entry)
     }
     return relations
   }

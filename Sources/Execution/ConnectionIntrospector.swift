@@ -11,6 +11,9 @@ public final class ConnectionIntrospector: Introspector {
   /// Introspection over a connection the caller owns.
   public init(connection: any DatabaseConnection) { self.connection = connection }
 
+  /// The connection's database.
+  public var databaseName: String? { connection.databaseName }
+
   /// Runs SQL on the connection.
   public func run(_ sql: String) throws(IntrospectionError) -> QueryTable {
     let result: QueryResult

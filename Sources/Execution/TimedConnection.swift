@@ -59,6 +59,8 @@ public final class TimedConnection: DatabaseConnection {
   public var serverVersion: String { base.serverVersion }
   /// The wrapped connection's server process.
   public var backendPID: Int32? { base.backendPID }
+  /// The wrapped connection's database.
+  public var databaseName: String? { base.databaseName }
   /// Closes the wrapped connection.
   public func close() { base.close() }
 }

@@ -60,6 +60,12 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
   /// The server process serving this session (libpq knows it from the handshake).
   public var backendPID: Int32? { handle.map { PQbackendPID($0) } }
 
+  /// The database of the session (libpq's `PQdb`, what `current_database()` returns).
+  public var databaseName: String? {
+    guard let handle, let name = PQdb(handle) else { return nil }
+    return String(cString: name)
+  }
+
   /// Runs SQL (one or more statements) and returns the last result.
   public func execute(_ sql: String) throws(DatabaseError) -> QueryResult {
     try PGConnection.refuseNul(in: sql)

@@ -113,9 +113,15 @@ extension ProjectLoader {
       let resources = loadResources(
         root: root, directory: directory + "/", projectFile: projectFile, rootFile: rootFile,
         jinja: jinja, sink: sink)
+      // dbt names a `{% test x %}` block the macro `test_x` too: dbt_expectations'
+      // `expect_column_values_to_be_unique` calls `dbt_expectations.test_expect_compound_...`.
+      var macros = resources.macros
+      for (name, test) in resources.genericTests where macros["test_" + name] == nil {
+        macros["test_" + name] = test
+      }
       let package = InstalledPackage(
         name: projectFile.name, directory: directory, projectFile: projectFile,
-        macros: resources.macros, genericTests: resources.genericTests, vars: vars)
+        macros: macros, genericTests: resources.genericTests, vars: vars)
       loaded.append((package, resources))
     }
     return loaded.sorted { $0.package.name < $1.package.name }

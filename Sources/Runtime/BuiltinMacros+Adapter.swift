@@ -6,10 +6,14 @@ extension BuiltinMacros {
     ("alter_relation_add_remove_columns", "relation, add_columns=none, remove_columns=none"),
     ("alter_relation_comment", "relation, relation_comment"),
     ("create_schema", "relation"),
+    ("create_table_as", "temporary, relation, compiled_code, language='sql'"),
+    ("create_view_as", "relation, sql"),
     ("drop_relation", "relation"),
     ("drop_schema", "relation"),
     ("get_columns_in_query", "select_sql"),
     ("get_columns_in_relation", "relation"),
+    ("get_create_table_as_sql", "temporary, relation, sql"),
+    ("get_create_view_as_sql", "relation, sql"),
     ("get_intervals_between", "start_date, end_date, datepart"),
     ("rename_relation", "from_relation, to_relation"),
     ("truncate_relation", "relation"),
@@ -20,6 +24,24 @@ extension BuiltinMacros {
   /// do while parsing.
   static let adapterImplementations = #"""
     {%- macro run_query(sql) -%}{{ return(run_query(sql)) }}{%- endmacro -%}
+    {#- The DDL of dbt's table and view materializations, as text a template may run. -#}
+    {%- macro default__create_table_as(temporary, relation, compiled_code, language='sql') -%}
+    create {% if temporary %}temporary {% endif %}table {{ relation }}
+    as (
+    {{ compiled_code }}
+    );
+    {%- endmacro -%}
+    {%- macro default__get_create_table_as_sql(temporary, relation, sql) -%}
+    {{ return(create_table_as(temporary, relation, sql)) }}
+    {%- endmacro -%}
+    {%- macro default__create_view_as(relation, sql) -%}
+    create view {{ relation }} as (
+    {{ sql }}
+    );
+    {%- endmacro -%}
+    {%- macro default__get_create_view_as_sql(relation, sql) -%}
+    {{ return(create_view_as(relation, sql)) }}
+    {%- endmacro -%}
     {%- macro drop_relation_if_exists(relation) -%}
     {%- if relation is not none -%}{%- do adapter.drop_relation(relation) -%}{%- endif -%}
     {%- endmacro -%}

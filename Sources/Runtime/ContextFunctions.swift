@@ -60,9 +60,32 @@ struct ContextFunctions: TemplateObject {
       }
       var unique: [Value] = []
       for item in items where !unique.contains(item) { unique.append(item) }
-      return .list(unique)
+      // Sorted, so that two sets of the same items compare equal (dbt_utils' `equality`
+      // compares the column sets of two relations); a Python set has no order either.
+      return .list(unique.sorted(by: ContextFunctions.setOrder))
     default:
       throw .error("template.evaluation", "unknown function `\(name)`", at: arguments.range)
+    }
+  }
+
+  /// A total order on set members: numbers by value, then strings, then the rest by their
+  /// representation.
+  static func setOrder(_ a: Value, _ b: Value) -> Bool {
+    func number(_ value: Value) -> Double? {
+      switch value {
+      case .integer(let n): Double(n)
+      case .double(let n): n
+      default: nil
+      }
+    }
+    switch (number(a), number(b), a, b) {
+    case (let x?, let y?, _, _): return x < y
+    case (.some, nil, _, _): return true
+    case (nil, .some, _, _): return false
+    case (_, _, .string(let x), .string(let y)): return x < y
+    case (_, _, .string, _): return true
+    case (_, _, _, .string): return false
+    default: return a.representation < b.representation
     }
   }
 

@@ -18,6 +18,8 @@ public final class IntrospectionSession: @unchecked Sendable {
   public private(set) var used = false
   /// `statement` results by name, for `load_result`.
   private var results: [String: Value] = [:]
+  /// Where a result's `print_table()` writes: the command's console; standard output if nil.
+  public var printer: (@Sendable (String) -> Void)?
 
   /// A session over a database, or a parse-time one when `introspector` is nil.
   public init(introspector: (any Introspector)?) { self.introspector = introspector }
@@ -38,7 +40,9 @@ public final class IntrospectionSession: @unchecked Sendable {
     case "run_query":
       guard let introspector else { return .none }
       let sql = arguments.value(0, "sql").map { $0.stringValue ?? $0.rendered } ?? ""
-      return .object(QueryTableObject(try run(sql, on: introspector, arguments, "run_query")))
+      return .object(
+        QueryTableObject(
+          try run(sql, on: introspector, arguments, "run_query"), printer: printer))
     case "statement":
       guard let introspector else { return .string("") }
       return try statement(arguments, introspector)
@@ -71,13 +75,13 @@ public final class IntrospectionSession: @unchecked Sendable {
     let table = try run(text, on: introspector, arguments, "statement")
     if let name = arguments.value(0, "name"), name != .none {
       let kept = fetch ? table : QueryTable(status: table.status)
-      results[name.stringValue ?? name.rendered] = Self.loadResult(kept)
+      results[name.stringValue ?? name.rendered] = Self.loadResult(kept, printer: printer)
     }
     return .string("")
   }
 
   /// What `load_result` gives: `response`, `data` (rows as lists) and `table`.
-  static func loadResult(_ table: QueryTable) -> Value {
+  static func loadResult(_ table: QueryTable, printer: (@Sendable (String) -> Void)?) -> Value {
     let code = table.status.split(separator: " ").first.map(String.init) ?? ""
     let response: OrderedDictionary<String, Value> = [
       "_message": .string(table.status), "code": .string(code),
@@ -85,7 +89,7 @@ public final class IntrospectionSession: @unchecked Sendable {
     ]
     return .dict([
       "response": .dict(response), "data": .list(table.rows.map { .list($0) }),
-      "table": .object(QueryTableObject(table)),
+      "table": .object(QueryTableObject(table, printer: printer)),
     ])
   }
 

@@ -9,6 +9,14 @@ public import Template
 public protocol Introspector: AnyObject {
   /// Runs one or more statements and returns the last one's rows and status.
   func run(_ sql: String) throws(IntrospectionError) -> QueryTable
+  /// The database the connection is on, when known without a query: what `target.database`
+  /// and a relation's `database` say when the target names none (dbt-postgres always has one).
+  var databaseName: String? { get }
+}
+
+extension Introspector {
+  /// Unknown unless the introspector says otherwise.
+  public var databaseName: String? { nil }
 }
 
 /// A failure the database reported while a template used it.

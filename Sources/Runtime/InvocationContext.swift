@@ -79,7 +79,7 @@ public final class InvocationContext: Sendable {
     if fresh { logLine(message) }
   }
 
-  func print(_ message: String) { printLine(message) }
+  public func print(_ message: String) { printLine(message) }
 }
 
 /// The runtime globals of one render (a model, a test, a hook): the invocation's values plus

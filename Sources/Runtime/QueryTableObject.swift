@@ -6,9 +6,14 @@ public import Template
 public struct QueryTableObject: TemplateObject {
   /// The result shown.
   public let table: QueryTable
+  /// Where `print_table()` writes; standard output if nil.
+  let printer: (@Sendable (String) -> Void)?
 
   /// Wraps a result.
-  public init(_ table: QueryTable) { self.table = table }
+  public init(_ table: QueryTable, printer: (@Sendable (String) -> Void)? = nil) {
+    self.table = table
+    self.printer = printer
+  }
 
   /// The type name shown in errors.
   public var typeName: String { "table" }
@@ -44,19 +49,49 @@ public struct QueryTableObject: TemplateObject {
   /// `print_table()`.
   public func hasMethod(_ name: String) -> Bool { name == "print_table" }
 
-  /// Prints the table to standard output, one line per row, as agate's `print_table` does.
+  /// Prints the table to the console as agate's `print_table` does: padded columns, numbers
+  /// right-aligned, a dashed rule under the names, at most `max_rows` rows (20) then `...`.
   public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     let limit = arguments.value(0, "max_rows").flatMap { value -> Int? in
       if case .integer(let number) = value { return number }
       return nil
     }
-    var lines = ["| " + table.columnNames.joined(separator: " | ") + " |"]
-    for row in table.rows.prefix(limit ?? table.rows.count) {
-      lines.append(
-        "| " + row.map { $0 == .none ? "" : $0.rendered }.joined(separator: " | ") + " |")
-    }
-    print(lines.joined(separator: "\n"))
+    let text = QueryTableObject.format(table, maxRows: limit ?? 20)
+    if let printer { printer(text) } else { print(text) }
     return .none
+  }
+
+  /// The table as `print_table()` shows it.
+  static func format(_ table: QueryTable, maxRows: Int) -> String {
+    let shown = table.rows.prefix(max(0, maxRows))
+    var cells = shown.map { row in row.map { $0 == .none ? "" : $0.rendered } }
+    if table.rows.count > shown.count {
+      cells.append(Array(repeating: "...", count: table.columnNames.count))
+    }
+    let numeric = table.columnNames.indices.map { column in
+      shown.allSatisfy { row in
+        switch row[column] {
+        case .integer, .double, .none: true
+        default: false
+        }
+      }
+    }
+    let widths = table.columnNames.indices.map { column in
+      ([table.columnNames[column]] + cells.map { $0[column] }).map(\.count).max() ?? 0
+    }
+    func line(_ values: [String], rightAligned: [Bool]) -> String {
+      let padded = values.indices.map { column -> String in
+        let pad = String(repeating: " ", count: widths[column] - values[column].count)
+        return rightAligned[column] ? pad + values[column] : values[column] + pad
+      }
+      return "| " + padded.joined(separator: " | ") + " |"
+    }
+    let left = Array(repeating: false, count: widths.count)
+    var lines = [line(table.columnNames, rightAligned: left)]
+    lines.append(
+      "| " + widths.map { String(repeating: "-", count: $0) }.joined(separator: " | ") + " |")
+    for row in cells { lines.append(line(row, rightAligned: numeric)) }
+    return lines.joined(separator: "\n")
   }
 }
 
@@ -94,6 +129,25 @@ public struct KeyedList: TemplateObject {
 
   /// None.
   public func attribute(_ name: String) -> Value? { nil }
+
+  /// agate's `MappedSequence` methods: `keys()`, `values()`, `items()` (dbt_utils'
+  /// `get_query_results_as_dict` walks `table.columns.items()`), `get(key, default)`.
+  public func hasMethod(_ name: String) -> Bool {
+    ["keys", "values", "items", "get"].contains(name)
+  }
+
+  /// Calls one of the `MappedSequence` methods.
+  public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    let names = keys ?? items.indices.map(String.init)
+    switch name {
+    case "keys": return .list(names.map { .string($0) })
+    case "values": return .list(items)
+    case "items": return .list(zip(names, items).map { .list([.string($0), $1]) })
+    default:
+      let key = arguments.value(0, "key") ?? .none
+      return item(key) ?? arguments.value(1, "default") ?? .none
+    }
+  }
 }
 
 /// One row of a query result: indexable by position and by column name, iterable.

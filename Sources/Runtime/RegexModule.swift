@@ -65,14 +65,79 @@ public struct CompiledPattern: TemplateObject, @unchecked Sendable {
     if flags & 8 != 0 { options.insert(.anchorsMatchLines) }
     if flags & 16 != 0 { options.insert(.dotMatchesLineSeparators) }
     if flags & 64 != 0 { options.insert(.allowCommentsAndWhitespace) }
-    let translated = source.replacingOccurrences(of: "(?P<", with: "(?<")
-      .replacingOccurrences(of: "(?P=", with: "\\k<")
+    let translated = CompiledPattern.literalBraces(
+      source.replacingOccurrences(of: "(?P<", with: "(?<")
+        .replacingOccurrences(of: "(?P=", with: "\\k<"))
     do {
       expression = try NSRegularExpression(pattern: translated, options: options)
     } catch {
       throw .error("template.value", "invalid regular expression `\(source)`", at: range)
     }
     self.source = source
+  }
+
+  /// Python reads a `{` that starts no quantifier (`{2}`, `{1,}`, `{,3}`, `{1,3}`) and an
+  /// unmatched `}` as themselves; ICU rejects them, so they are escaped
+  /// (dbt_project_evaluator matches `{{\s*var\s*\(`).
+  static func literalBraces(_ pattern: String) -> String {
+    let characters = Array(pattern)
+    var out = ""
+    var index = 0
+    var inClass = false
+    while index < characters.count {
+      let character = characters[index]
+      if character == "\\", index + 1 < characters.count {
+        out.append(character)
+        out.append(characters[index + 1])
+        index += 2
+        continue
+      }
+      if inClass {
+        if character == "]" { inClass = false }
+        out.append(character)
+      } else if character == "[" {
+        inClass = true
+        out.append(character)
+        // A `]` first in a class is a member, not its end.
+        if index + 1 < characters.count, characters[index + 1] == "]" {
+          out.append("]")
+          index += 1
+        }
+      } else if character == "{" {
+        if let end = quantifierEnd(characters, from: index) {
+          out.append(String(characters[index...end]))
+          index = end + 1
+          continue
+        }
+        out.append("\\{")
+      } else if character == "}" {
+        out.append("\\}")
+      } else {
+        out.append(character)
+      }
+      index += 1
+    }
+    return out
+  }
+
+  /// Where a quantifier `{m}`, `{m,}`, `{,n}` or `{m,n}` starting at `start` ends.
+  private static func quantifierEnd(_ characters: [Character], from start: Int) -> Int? {
+    var index = start + 1
+    var digits = 0
+    var commas = 0
+    while index < characters.count {
+      let character = characters[index]
+      if character == "}" { return digits > 0 ? index : nil }
+      if character.isASCII, character.isNumber {
+        digits += 1
+      } else if character == "," && commas == 0 {
+        commas += 1
+      } else {
+        return nil
+      }
+      index += 1
+    }
+    return nil
   }
 
   /// The type name shown in errors.

@@ -103,8 +103,10 @@ public struct RelationObject: TemplateObject {
 
   /// The methods of dbt's `BaseRelation` swdbt implements.
   public func hasMethod(_ name: String) -> Bool {
-    ["render", "include", "quote", "incorporate", "without_identifier", "replace_path", "get"]
-      .contains(name)
+    [
+      "render", "include", "quote", "incorporate", "without_identifier", "replace_path", "get",
+      "information_schema",
+    ].contains(name)
   }
 
   /// Calls `render`, `include`, `quote`, `incorporate`, `replace_path` or `without_identifier`.
@@ -113,6 +115,12 @@ public struct RelationObject: TemplateObject {
     switch name {
     case "render":
       return .string(render())
+    case "information_schema":
+      // dbt's `InformationSchema` relation: the database's (when rendered) schema of views.
+      var text = "information_schema"
+      if include.database, let database { text = part(database, quotePolicy.database) + "." + text }
+      if let view = arguments.value(0, "view_name"), view != .none { text += "." + view.rendered }
+      return .string(text)
     case "get":
       // As a mapping: its `metadata` says what it is, as dbt's `to_dict()` does.
       let key = arguments.positional.first?.stringValue ?? ""

@@ -174,6 +174,12 @@ extension Evaluator {
       case .dict(let entries): return try dictMethod(name, entries, arguments, span)
       case .list(let items): return try listMethod(name, items, arguments, span)
       case .relation where name == "relation.render": return receiver
+      case .relation where name == "relation.get":
+        return try relationGet(receiver, arguments, span)
+      // The database is not named yet: PostgreSQL's `information_schema` of the current one.
+      case .relation where name == "relation.information_schema":
+        return .string(
+          "information_schema" + (arguments.positional.first.map { "." + $0.rendered } ?? ""))
       case .object(let object):
         do {
           return try object.call(method: name, arguments)

@@ -326,8 +326,12 @@ public final class Evaluator {
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
       case "render": return .function(name: "relation.render", receiver: base)
+      // A relation is a mapping in dbt; packages read `relation.get('metadata')` to check it is one.
+      case "get": return .function(name: "relation.get", receiver: base)
+      case "information_schema":
+        return .function(name: "relation.information_schema", receiver: base)
       // Known once the relation is looked up; while the name is a placeholder, unknown.
-      case "type": return .undefined
+      case "type", "is_table", "is_view", "is_cte", "is_materialized_view": return .undefined
       default: break
       }
     case .object(let object):

@@ -204,6 +204,8 @@ extension Evaluator {
     for part in path.split(separator: ".") {
       if case .list = current, let position = Int(part) {
         current = try subscriptValueOrUndefined(current, position)
+      } else if case .object(let object) = current, let position = Int(part) {
+        current = object.item(.integer(position)) ?? .undefined
       } else if case .dict(let entries) = current {
         current = entries[String(part)] ?? .undefined
       } else {

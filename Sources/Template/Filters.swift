@@ -138,11 +138,11 @@ extension Evaluator {
       return .list(try iterate(value, span).reversed())
     case "map":
       let items = try iterate(value, span)
-      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value
-        .stringValue
-      {
-        return .list(
-          try items.map { item throws(Interrupt) in try self.attribute(item, attribute, span) })
+      // Jinja's `attribute=` is a dotted path or an integer index (`map(attribute=0)` takes
+      // each row's first column).
+      if let attribute = arguments.keyword.first(where: { $0.label == "attribute" })?.value {
+        let path = attribute.stringValue ?? attribute.rendered
+        return .list(try items.map { item throws(Interrupt) in try lookup(item, path, span) })
       }
       guard let filter = first?.stringValue else {
         throw fail("`map` needs a filter name or `attribute=`", span)
@@ -196,6 +196,7 @@ extension Evaluator {
       return false
     case "mapping":
       if case .dict = value { return true }
+      if case .relation = value { return true }
       if case .object(let object) = value { return object.isMapping }
       return false
     case "sequence", "iterable":

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import OrderedCollections
 
 /// String methods beyond the basic ones, with Python's semantics.
 extension Evaluator {
@@ -85,5 +86,29 @@ enum Methods {
       index = text.index(after: close)
     }
     return result
+  }
+}
+
+/// `relation.get(key, default)` on a relation whose name is still a placeholder.
+extension Evaluator {
+  /// dbt's relations are mappings (`to_dict()`); packages check `relation.get('metadata')`'s
+  /// `type` ends with `Relation` before they accept one (dbt_utils' `_is_relation`).
+  func relationGet(_ receiver: Value, _ arguments: Arguments, _ span: Span) throws(Interrupt)
+    -> Value
+  {
+    guard case .relation(let relation) = receiver else { return .none }
+    let key = arguments.positional.first?.stringValue ?? ""
+    switch key {
+    case "metadata": return .dict(["type": .string("Relation")])
+    case "database", "schema", "identifier", "name", "table":
+      return try attribute(receiver, key, span)
+    case "path":
+      return .dict([
+        "database": .relation(.init(index: relation.index, part: .database)),
+        "schema": .relation(.init(index: relation.index, part: .schema)),
+        "identifier": .relation(.init(index: relation.index, part: .identifier)),
+      ])
+    default: return arguments.positional.dropFirst().first ?? .none
+    }
   }
 }

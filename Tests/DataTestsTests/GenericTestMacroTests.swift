@@ -73,4 +73,37 @@ import Testing
       compilation.nodes.first { $0.name == "checks_unique_too_orders_id" }?.sql
         == "select id_, count(*) from \"dev\".\"orders\"\ngroup by 1 having count(*) > 1\n")
   }
+
+  /// dbt's context functions reach generic tests too: dbt_utils' `equality` compares
+  /// `set(...)`s of column names.
+  @Test func customGenericTestCallsContextFunctions() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          data_tests:
+            - same_columns: {left: ['a', 'B'], right: ['b', 'a', 'a']}
+      """,
+      "tests/generic/same_columns.sql": """
+      {% test same_columns(model, left, right) %}
+      {%- set l = set(left | map('lower')) %}{% set r = set(right) -%}
+      select {{ l == r }} as same, {{ tojson(left) }} as names from {{ model }}
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.resourceType == .test }?.sql
+        == "select True as same, [\"a\", \"B\"] as names from \"dev\".\"orders\"\n")
+  }
+
+  /// A package's `{% test x %}` is also its macro `test_x`, as in dbt: dbt_expectations'
+  /// tests call each other so.
 }

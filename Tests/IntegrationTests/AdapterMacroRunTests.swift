@@ -118,4 +118,33 @@ import Testing
     #expect(output.contains("PASS column_type_m_id__integer"), "\(output)")
     #expect(output.contains("FAIL 1 column_type_m_id__text"), "\(output)")
   }
+
+  /// run-operation sees what hooks see: `ref`, installed packages' macros by namespace and as
+  /// `package.macro`, and `print_table()` writes to the console.
+  @Test func runOperationReachesRefsPackagesAndPrintsTables() async throws {
+    let fixture = try await DatabaseFixture(
+      "runoppkg",
+      files: [
+        "dbt_packages/helpers/dbt_project.yml": "name: helpers\n",
+        "dbt_packages/helpers/macros/count_rows.sql": """
+        {% macro count_sql(relation) %}select count(*) as n, 'x' as label from {{ relation }}{% endmacro %}
+        {% macro shout(text) %}{{ log(text | upper, info=True) }}{% endmacro %}
+        """,
+        "models/m.sql": "{{ config(materialized='table') }}select 1 as x union all select 2\n",
+        "macros/ops.sql": """
+        {% macro show_counts() %}
+          {% do run_query(helpers.count_sql(ref('m'))).print_table() %}
+          {{ log('this is ' ~ (this is none), info=True) }}
+        {% endmacro %}
+        """,
+      ])
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let shown = try fixture.swdbt(["run-operation", "show_counts"])
+    #expect(shown.status == 0, "\(shown.stderr)")
+    #expect(shown.stdout.contains("| n | label |\n| - | ----- |\n| 2 | x     |"), "\(shown.stdout)")
+    #expect((shown.stdout + shown.stderr).contains("this is True"), "\(shown.stderr)")
+    let shouted = try fixture.swdbt(["run-operation", "helpers.shout", "--args", "{text: hi}"])
+    #expect(shouted.status == 0, "\(shouted.stderr)")
+    #expect((shouted.stdout + shouted.stderr).contains("HI"), "\(shouted.stderr)")
+  }
 }

@@ -335,4 +335,34 @@ import Testing
     #expect(result.stderr.contains("PASS not_null_people__Name_"), "\(result.stderr)")
     #expect(result.stderr.contains("PASS unique_people__Name_"), "\(result.stderr)")
   }
+
+  /// A generic test's definition may set `fail_calc` with `config(...)` (dbt_utils'
+  /// `equal_rowcount`); the YAML's config wins over it.
+  @Test func failCalcFromTheTestDefinitionCountsTheFailures() async throws {
+    let fixture = try await DatabaseFixture(
+      "failcalc",
+      files: [
+        "models/m.sql": "select 1 as n union all select 2\n",
+        "models/schema.yml": """
+        version: 2
+        models:
+          - name: m
+            data_tests:
+              - summed: {name: by_definition}
+              - summed: {name: by_yaml, config: {fail_calc: "max(n)", severity: warn}}
+              - summed: {name: nothing_left, where: "n > 5"}
+        """,
+        "tests/generic/summed.sql": """
+        {% test summed(model) %}
+        {{ config(fail_calc='sum(n) * 10') }}
+        select n from {{ model }}
+        {% endtest %}
+        """,
+      ])
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains(" FAIL 30 by_definition ["), "\(result.stderr)")
+    #expect(result.stderr.contains(" WARN 2 by_yaml ["), "\(result.stderr)")
+    #expect(result.stderr.contains(" PASS nothing_left ["), "\(result.stderr)")
+  }
 }

@@ -35,4 +35,34 @@ import Testing
     #expect(rows.first?[3]?.hasPrefix("Thread-") == true)
     #expect(rows.last?[3] == "MainThread")
   }
+
+  /// A package model's hooks call the package's macros by bare name and read its vars, whose
+  /// Jinja is rendered when read, and `graph` (dbt_project_evaluator's post-hooks).
+  @Test func aPackagesHooksSeeItsMacrosVarsAndTheGraph() async throws {
+    let fixture = try await DatabaseFixture(
+      "pkghooks",
+      files: [
+        "dbt_packages/helpers/dbt_project.yml": """
+        name: helpers
+        vars:
+          batch: "{{ 2 if target.type == 'postgres' else 9 }}"
+        """,
+        "dbt_packages/helpers/macros/fill.sql": """
+        {% macro fill(relation) %}
+        {%- set ids = [] -%}
+        {%- for id in graph.nodes if id.startswith('model.') -%}{% do ids.append(id) %}{%- endfor -%}
+        insert into {{ relation }} select {{ var('batch') | int * 10 }}, '{{ ids | join(",") }}'
+        {%- endmacro %}
+        """,
+        "dbt_packages/helpers/models/filled.sql": """
+        {{ config(materialized='table', post_hook="{{ fill(this) }}") }}
+        select 0 as n, '' as ids
+        """,
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select n::text, ids from \(fixture.relation("filled")) where n > 0")
+        == [["20", "model.helpers.filled"]])
+  }
 }

@@ -108,4 +108,98 @@ import Testing
     #expect(output.contains("models/m.sql:3:12"), "\(output)")
     #expect(output.contains("no_such_table_here"), "\(output)")
   }
+
+  /// dbt_utils' `get_column_values` pattern: the bare `load_relation`, a `statement` and
+  /// `load_result(...)['data'] | map(attribute=0)`.
+  @Test func loadRelationAndTheFirstColumnOfAStatementsRows() async throws {
+    let fixture = try await DatabaseFixture(
+      "loadrelation",
+      files: [
+        "models/colors.sql": """
+        {{ config(materialized='table') }}
+        select 'red' as color union all select 'blue'
+        """,
+        "models/picked.sql": """
+        {{ config(materialized='table') }}
+        {% set exists = load_relation(ref('colors')) is not none %}
+        {% set absent = load_relation(api.Relation.create(schema=this.schema, identifier='nope')) %}
+        {% call statement('colors', fetch_result=true) %}select color from {{ ref('colors') }} order by 1{% endcall %}
+        {% set names = load_result('colors')['data'] | map(attribute=0) | list if execute else [] %}
+        select '{{ exists }} {{ absent is none }} {{ names | join(",") }}' as picked
+        """,
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      try fixture.rows("select picked from \(fixture.relation("picked"))")
+        == [["True True blue,red"]])
+  }
+
+  /// A ref inside `if execute` is ordered when a `-- depends_on:` comment declares it, and
+  /// fails with a located error asking for one when none does.
+  @Test func aRefSeenOnlyAtRunTimeNeedsADependsOnComment() async throws {
+    let late = """
+      {{ config(materialized='table') }}
+      select 7 as n
+      """
+    let declared = try await DatabaseFixture(
+      "dependson",
+      files: [
+        "models/zz_late.sql": late,
+        "models/aa_reader.sql": """
+        -- depends_on: {{ ref('zz_late') }}
+        {{ config(materialized='table') }}
+        {% if execute %}{% set n = run_query('select n from ' ~ ref('zz_late')).columns[0].values()[0] %}{% endif %}
+        select {{ n if execute else 0 }} as n
+        """,
+      ])
+    let ran = try declared.swdbt(["run", "--threads", "1"])
+    #expect(ran.status == 0, "\(ran.stderr)")
+    #expect(try declared.rows("select n::text from \(declared.relation("aa_reader"))") == [["7"]])
+
+    let undeclared = try await DatabaseFixture(
+      "nodependson",
+      files: [
+        "models/zz_late.sql": late,
+        "models/aa_reader.sql": """
+        {{ config(materialized='table') }}
+        select {% if execute %}n from {{ ref('zz_late') }}{% else %}0 as n{% endif %}
+        """,
+      ])
+    let failed = try undeclared.swdbt(["run", "--threads", "1"])
+    #expect(failed.status == 1)
+    let output = failed.stdout + failed.stderr
+    #expect(output.contains("models/aa_reader.sql:2:34"), "\(output)")
+    #expect(output.contains("-- depends_on: {{ ref('zz_late') }}"), "\(output)")
+  }
+
+  /// A post-hook is rendered after the build, so its `run_query` reads the new relation; in
+  /// the second render `target.database` and `this.database` are the connection's database
+  /// when the target names none, while names still render without it.
+  @Test func postHooksSeeTheNewRelationAndTheDatabaseIsKnownWhenRunning() async throws {
+    let fixture = try await DatabaseFixture(
+      "posthookquery",
+      files: [
+        "models/counted.sql": """
+        {{ config(materialized='table', post_hook="{% if execute %}{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] %}insert into {{ this }} select {{ n }} + 100{% endif %}") }}
+        select 1 as n union all select 2
+        """,
+        "models/where_am_i.sql": """
+        {{ config(materialized='table') }}
+        {% set tables = run_query("select count(*) from " ~ target.database ~ ".information_schema.tables where table_name = 'counted'") if execute else none %}
+        select '{{ target.database if execute else "" }}' as target_db, '{{ this.database if execute else "" }}' as this_db,
+          '{{ this }}' as rendered, {{ tables.columns[0].values()[0] if execute else 0 }} as found
+        -- depends_on: {{ ref('counted') }}
+        """,
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let counted = try fixture.rows("select n from \(fixture.relation("counted")) order by n")
+    #expect(counted == [["1"], ["2"], ["102"]], "\(result.stderr)")
+    let database = try fixture.scalar("select current_database()")
+    #expect(
+      try fixture.rows(
+        "select target_db, this_db, rendered, found::text from \(fixture.relation("where_am_i"))")
+        == [[database, database, fixture.relation("where_am_i"), "1"]])
+  }
 }

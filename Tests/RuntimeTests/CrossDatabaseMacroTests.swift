@@ -69,6 +69,24 @@ import Testing
     #expect(render(template) == expected)
   }
 
+  /// dbt's DDL macros (`create_view_as`, `get_create_table_as_sql`, ...) give the statements
+  /// a template may run itself (dbt's `BaseAdapterMethod` test runs `create_view_as`).
+  @Test func ddlMacrosGiveCreateStatements() {
+    let relation = "api.Relation.create(schema='s', identifier='v')"
+    #expect(
+      render("{{ create_view_as(\(relation), 'select 1') }}")
+        == "create view \"s\".\"v\" as (\nselect 1\n);")
+    #expect(
+      render("{{ dbt.get_create_view_as_sql(\(relation), 'select 1') }}")
+        == "create view \"s\".\"v\" as (\nselect 1\n);")
+    #expect(
+      render("{{ get_create_table_as_sql(False, \(relation), 'select 2') }}")
+        == "create table \"s\".\"v\"\nas (\nselect 2\n);")
+    #expect(
+      render("{{ create_table_as(True, \(relation), 'select 3') }}")
+        == "create temporary table \"s\".\"v\"\nas (\nselect 3\n);")
+  }
+
   @Test func generateSeriesCrossJoinsPowersOfTwo() {
     #expect(
       render("{{ generate_series(3) }}") == """

@@ -72,6 +72,11 @@ func renderScoped(_ text: String, scope: RenderScope? = nil) -> String {
       renderScoped(
         "{{ modules.re.compile('ABC', modules.re.IGNORECASE).match('abcd') is not none }}")
         == "True")
+    // Braces that start no quantifier are literal, as in Python (dbt_project_evaluator).
+    #expect(
+      renderScoped(
+        "{{ modules.re.findall('(?x) {{ \\\\s* (var) # the call\\n', 'x {{ var(1) }} {1} a{2}') }}"
+          + " {{ modules.re.findall('a{2}|[{]1}', 'aa {1}') }}") == "['var'] ['aa', '{1}']")
   }
 
   @Test func itertoolsAndPytz() {

@@ -21,6 +21,10 @@ import Testing
       "\"db\".\"s\".\"t__tmp\" True"
     ),
     ("{{ r.path.schema }} {{ r == r.include(schema=true) }}", "s True"),
+    (
+      "{{ r.information_schema('columns') }} {{ r.include(database=false).information_schema() }}",
+      "\"db\".information_schema.columns information_schema"
+    ),
   ])
   func relationsBehaveAsDbtRelations(template: String, expected: String) {
     #expect(render(create + template) == expected)

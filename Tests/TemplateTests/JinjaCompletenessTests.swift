@@ -114,6 +114,11 @@ import Testing
     ),
     ("{{ ['b', 'A', 'c'] | sort | join }} {{ ['a', 'A', 'b'] | unique | join }}", "Abc ab"),
     ("{{ [{'a': 2}, {'a': 1}] | sort(attribute='a') | map(attribute='a') | join }}", "12"),
+    // An integer `attribute=` indexes each row (dbt_utils' `map(attribute=0)` on query data).
+    (
+      "{{ [[1, 'a'], [2, 'b']] | map(attribute=0) | list }} {{ [[1, 'a']] | map(attribute='1') | join }}",
+      "[1, 2] a"
+    ),
     (
       "{{ 2.567 | round(2) }} {{ 2.5 | round }} {{ 3.5 | round }} {{ 2.1 | round(method='ceil') }} {{ 2.9 | round(0, 'floor') }}",
       "2.57 2.0 4.0 3.0 2.0"

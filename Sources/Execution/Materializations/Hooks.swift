@@ -18,11 +18,21 @@ public struct HookContext: Sendable {
   public var threadID = "MainThread"
   /// Further globals, such as `on-run-end`'s `results` and `schemas`.
   public var globals: [String: Value] = [:]
+  /// The project's, installed packages' and dbt's macros (`dbt_utils.log_info` in a hook).
+  let macros: MacroResolver
 
   /// Creates the context of the hooks of one command.
   public init(compilation: Compilation, invocation: InvocationContext) {
     self.compilation = compilation
     self.invocation = invocation
+    macros = MacroResolver(project: compilation.project)
+  }
+
+  /// The installed package a node belongs to, by its unique id; nil for the root project's.
+  func package(ofNode uniqueID: String) -> String? {
+    let parts = uniqueID.split(separator: ".", maxSplits: 2)
+    guard parts.count > 2, parts[1] != compilation.project.name else { return nil }
+    return String(parts[1])
   }
 
   /// The same context on a worker thread.
@@ -82,7 +92,7 @@ enum Hooks {
     return try texts.map { (text: String) throws(StatementFailure) -> String in
       try render(
         text, this: node.relation, context: context, what: "\(key) of \(node.name)",
-        connection: connection)
+        connection: connection, package: context.package(ofNode: node.uniqueID))
     }
   }
 
@@ -90,17 +100,19 @@ enum Hooks {
   /// `statement` and the `adapter` look-ups.
   static func render(
     _ text: String, this: RelationName?, context: HookContext, what: String,
-    connection: (any DatabaseConnection)? = nil
+    connection: (any DatabaseConnection)? = nil, package: String? = nil
   ) throws(StatementFailure) -> String {
     guard text.contains("{{") || text.contains("{%") else { return text }
     let file = SourceFile(path: what, text: text)
     do {
       let template = try Parser.parse(file)
-      let host = HookHost(this: this, context: context, what: what)
+      let host = HookHost(this: this, context: context, what: what, package: package)
       let evaluator = Evaluator(host: host, file: file)
       if let connection {
         host.session = IntrospectionSession(
           introspector: ConnectionIntrospector(connection: connection))
+        let invocation = context.invocation
+        host.session?.printer = { invocation.print($0) }
         host.session?.evaluator = evaluator
       }
       return try evaluator.render(template)
@@ -122,16 +134,23 @@ final class HookHost: TemplateHost {
   /// The database, for hooks rendered where they run.
   var session: IntrospectionSession?
 
-  init(this: RelationName?, context: HookContext, what: String) {
+  /// The installed package of the hook's node, whose macros its hooks call by bare name
+  /// (dbt_project_evaluator's `insert_resources_from_graph`); nil for the root project's.
+  let package: String?
+
+  init(this: RelationName?, context: HookContext, what: String, package: String? = nil) {
     self.this = this
     self.context = context
     self.what = what
+    self.package = package
   }
 
   static let functions: Set<String> = ["ref", "source", "env_var", "var"]
 
   /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
-  var undefinedIsLenient: Bool { true }
+  var undefinedIsLenient: Bool { lenient }
+  /// Whether undefined names render as nothing; run-operation's macros are strict.
+  var lenient = true
 
   func hasFunction(_ name: String) -> Bool {
     HookHost.functions.contains(name)
@@ -180,7 +199,12 @@ final class HookHost: TemplateHost {
         at: arguments.range)
     case "var":
       let variable = try arguments.string(0, "name", function: "var")
-      if let value = context.compilation.project.vars[variable] { return value }
+      // A package's node sees the package's vars (with the root project's overrides).
+      let project = context.compilation.project
+      let vars = package.flatMap { name in project.packages.first { $0.name == name }?.vars }
+      if let value = (vars ?? project.vars)[variable] {
+        return try VarRendering.rendered(value, name: variable, host: self)
+      }
       if let fallback = arguments.value(1, "default") { return fallback }
       throw .error(
         "hook.unknown-var", "var `\(variable)` is not defined and has no default",
@@ -193,39 +217,45 @@ final class HookHost: TemplateHost {
   func global(_ name: String) -> Value? {
     switch name {
     case "this":
+      // None where no node is built (run-operation, on-run-start), so `if this` works.
       return this.map {
         .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
-      }
+      } ?? Value.none
     case "target": return context.compilation.project.target.templateValue
     case "execute": return .bool(true)
     case "project_name": return .string(context.compilation.project.name)
-    case "adapter": return HookHost.builtIns.global(name, session: session)
+    case "adapter": return context.macros.global(name, session: session)
     default:
       if let value = context.globals[name] { return value }
       if RenderScope.names.contains(name) { return scope().global(name) }
-      return HookHost.builtIns.global(name)
+      return context.macros.global(name)
     }
   }
 
   private func scope() -> RenderScope {
     if let runtimeScope { return runtimeScope }
+    let compilation = context.compilation
+    // dbt_project_evaluator's post-hooks insert `graph.nodes`, `graph.metrics`, ... rows.
     let made = RenderScope(
-      invocation: context.invocation, node: "hook:" + what, threadID: context.threadID)
+      invocation: context.invocation, node: "hook:" + what, threadID: context.threadID,
+      graph: { compilation.graphValue ?? .dict([:]) })
     runtimeScope = made
     return made
   }
 
   func macro(named name: String) -> MacroDefinition? {
-    context.compilation.project.macros[name] ?? HookHost.builtIns.macro(named: name)
+    if let package, let macro = context.macros.packageMacros[package]?[name] { return macro }
+    return context.macros.macro(named: name)
+  }
+  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+    context.macros.macro(named: name, package: package, calledFrom: file)
   }
   var knownNames: [String] {
     ["this", "target", "api", "dbt", "adapter", "ref", "source", "env_var", "var"]
       + Array(context.globals.keys) + RenderScope.names.sorted()
       + context.compilation.project.macros.keys.sorted()
+      + context.compilation.project.packages.map(\.name)
   }
-
-  /// dbt's built-in macros; the project's come first.
-  static let builtIns = MacroResolver(projectName: "", projectMacros: [:])
 }
 
 extension NodeResult {

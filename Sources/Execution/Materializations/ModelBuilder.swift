@@ -62,10 +62,6 @@ struct ModelBuilder {
       "pre_hook", of: node, context: hooks, transaction: false, connection: connection)
     let preHooks = try Hooks.statements(
       "pre_hook", of: node, context: hooks, transaction: true, connection: connection)
-    let postHooks = try Hooks.statements(
-      "post_hook", of: node, context: hooks, transaction: true, connection: connection)
-    let outsidePost = try Hooks.statements(
-      "post_hook", of: node, context: hooks, transaction: false, connection: connection)
     for hook in outsidePre { try runner.run(hook) }
     let outcome = try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
@@ -83,10 +79,16 @@ struct ModelBuilder {
           node.config, to: relation, keyword: PersistDocs.keyword(node.config), node: node,
           runner: runner)
       }
+      // Post-hooks are rendered after the build, as dbt does: a hook's `run_query` sees the
+      // new relation.
+      let postHooks = try Hooks.statements(
+        "post_hook", of: node, context: hooks, transaction: true, connection: connection)
       for hook in postHooks { try runner.run(hook) }
       try Grants.apply(node.config, to: relation, runner: runner)
       return outcome
     }
+    let outsidePost = try Hooks.statements(
+      "post_hook", of: node, context: hooks, transaction: false, connection: connection)
     for hook in outsidePost { try runner.run(hook) }
     return outcome
   }

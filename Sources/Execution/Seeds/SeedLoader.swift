@@ -89,12 +89,9 @@ struct SeedLoader {
       throw .file(located(error.message, line: 1, column: error.column, in: file, hint: error.hint))
     }
     let preHooks: [String]
-    let postHooks: [String]
     do throws(StatementFailure) {
       preHooks = try Hooks.statements(
         "pre_hook", of: node, context: hooks, connection: connection)
-      postHooks = try Hooks.statements(
-        "post_hook", of: node, context: hooks, connection: connection)
     } catch {
       throw .statement(error)
     }
@@ -148,6 +145,9 @@ struct SeedLoader {
           return QueryResult(commandTag: "COPY \(copied)")
         }
         try Grants.apply(node.config, to: relation, runner: runner)
+        // Rendered after the load, as dbt does: a hook's `run_query` sees the new table.
+        let postHooks = try Hooks.statements(
+          "post_hook", of: node, context: hooks, connection: connection)
         for hook in postHooks { try runner.run(hook) }
         return BuildOutcome(
           commandTag: "COPY \(copied)", rowsAffected: copied,

@@ -1,10 +1,8 @@
 import Adapter
 import ArgumentParser
-import Compiler
 import Diagnostics
 import Execution
 import Project
-import Runtime
 import Template
 
 /// `swdbt run-operation MACRO --args '{...}'`: calls a macro on the target, as dbt's.
@@ -33,9 +31,7 @@ struct RunOperation: AsyncParsableCommand {
       throw ExitCode(2)
     }
     let loaded = try session.load()
-    guard
-      Operation.macro(macro, in: loaded, resolver: MacroResolver(project: loaded)) != nil
-    else {
+    guard Operation.macro(named: macro, in: loaded) != nil else {
       console.report([
         .error(
           "operation.unknown-macro", "no macro named `\(macro)` in the project",
@@ -44,13 +40,16 @@ struct RunOperation: AsyncParsableCommand {
       ])
       throw ExitCode(2)
     }
+    // Compiled as dbt parses the project: the macro may `ref` models.
+    let compilation = try session.compile(loaded)
     let adapter = try await Wiring.adapter(for: loaded, console: console)
     let connection = try Wiring.connect(adapter, console: console)
     defer { connection.close() }
     do throws(Diagnostic) {
       _ = try Operation.run(
-        macro, arguments: arguments, project: loaded, connection: connection,
-        invocation: session.invocation, log: { console.info($0) })
+        macro, arguments: arguments,
+        context: HookContext(compilation: compilation, invocation: session.invocation),
+        connection: connection)
     } catch {
       console.report([error])
       throw ExitCode(1)
