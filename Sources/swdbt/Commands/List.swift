@@ -17,6 +17,7 @@ struct List: ParsableCommand {
 
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
+  @OptionGroup var state: StateOptions
 
   @Option(name: .long, help: "What to print per node: selector, name, path or json.")
   var output: Output = .selector
@@ -28,12 +29,13 @@ struct List: ParsableCommand {
 
   func run() throws {
     let session = Session(options: project, which: "list")
-    let compilation = try session.compile()
+    let loaded = try session.load()
+    let stateful = StatefulSelection(session: session, selection: selection, state: state)
+    let (compilation, selected) = try stateful.compile(
+      loaded, previous: try stateful.previousState())
     defer { ExitWithoutTeardown.keep(compilation) }
     let manifest = ManifestArtifact(compilation, invocationID: session.invocation.invocationID)
     defer { manifest.finish(reportingTo: session.console) }
-    let selected = compilation.resolve(
-      select: selection.selector, exclude: selection.excluder)
     var lines: [String] = []
     for index in compilation.graph.ids.indices where selected.contains(index) {
       let node = compilation.nodes[index]

@@ -1,0 +1,45 @@
+import Foundation
+import SwdbtTestSupport
+import Testing
+
+/// `state:`, `result:` selectors against an earlier manifest, without a database.
+@Suite struct StateSelectionTests {
+  @Test func stateSelectorsWithoutStateAreAUsageError() async throws {
+    let fixture = try ProjectFixture(["project.yml": "name: it\n", "models/a.sql": "select 1\n"])
+    let result = try Executable.run(["ls", "-s", "state:modified"], in: fixture.root)
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("need `--state`"))
+    let typo = try Executable.run(
+      ["ls", "-s", "state:modifed", "--state", "x"], in: fixture.root)
+    #expect(typo.status == 64)
+    #expect(typo.stderr.contains("did you mean `modified`"), "\(typo.stderr)")
+    let missing = try Executable.run(
+      ["ls", "-s", "state:new", "--state", "nowhere"], in: fixture.root)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("cannot read a manifest at"))
+  }
+
+  @Test func newNodesAndPreviousResultsAreSelectable() async throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: it\n", "models/a.sql": "select 1 as x\n",
+      "models/b.sql": "select * from {{ ref('a') }}\n",
+    ])
+    #expect(try Executable.run(["parse"], in: fixture.root).status == 0)
+    try FileManager.default.copyItem(
+      atPath: fixture.root + "/target", toPath: fixture.root + "/prev")
+    try fixture.write(
+      "prev/run_results.json",
+      #"{"results": [{"unique_id": "model.it.a", "status": "error"}]}"#)
+    try fixture.write("models/c.sql", "select * from {{ ref('b') }}\n")
+    let new = try Executable.run(
+      ["ls", "-s", "state:new", "--state", "prev", "--output", "name"], in: fixture.root)
+    #expect(new.stdout.split(separator: "\n") == ["c"], "\(new.stderr)")
+    let failed = try Executable.run(
+      ["ls", "-s", "result:error+", "--state", "prev", "--output", "name"], in: fixture.root)
+    #expect(failed.stdout.split(separator: "\n").sorted() == ["a", "b", "c"])
+    let old = try Executable.run(
+      ["ls", "-s", "state:old,state:unmodified", "--state", "prev", "--output", "name"],
+      in: fixture.root)
+    #expect(old.stdout.split(separator: "\n").sorted() == ["a", "b"])
+  }
+}
