@@ -111,4 +111,36 @@ import Testing
     #expect(compiled.contains("\"\(fixture.schema)\".\"stg_customers\""))
     #expect(compiled.contains("\"\(fixture.schema)_ci\".\"stg_orders\""))
   }
+
+  @Test func cloneMakesViewsOverTheStateRelations() async throws {
+    let fixture = try await DatabaseFixture("clone", files: Self.files)
+    try addCITarget(fixture)
+    #expect(try fixture.swdbt(["build"]).status == 0)
+    let root = fixture.project.root
+    try FileManager.default.copyItem(atPath: root + "/target", toPath: root + "/prod-artifacts")
+    let clone = try fixture.swdbt(["clone", "--state", "prod-artifacts", "--target", "ci"])
+    #expect(clone.status == 0, "\(clone.stderr)")
+    let ci = fixture.schema + "_ci"
+    #expect(
+      try fixture.rows(
+        "select c.relname, c.relkind from pg_class c join pg_namespace n "
+          + "on n.oid = c.relnamespace where n.nspname = '\(ci)' order by 1")
+        == [
+          ["customers", "v"], ["orders", "v"], ["raw_customers", "v"], ["raw_orders", "v"],
+          ["revenue", "v"], ["stg_customers", "v"], ["stg_orders", "v"], ["untouched", "v"],
+        ])
+    #expect(try fixture.scalar("select total from \"\(ci)\".revenue") == "19")
+    // Relations that exist are left alone, unless --full-refresh.
+    let again = try fixture.swdbt([
+      "clone", "--state", "prod-artifacts", "--target", "ci", "-s", "revenue",
+    ])
+    #expect(again.stdout.contains("[No-op]"), "\(again.stdout)")
+    let refreshed = try fixture.swdbt([
+      "clone", "--state", "prod-artifacts", "--target", "ci", "-s", "revenue", "--full-refresh",
+    ])
+    #expect(refreshed.stdout.contains("[CREATE VIEW]"), "\(refreshed.stdout)")
+    let missing = try fixture.swdbt(["clone", "--target", "ci"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("--state or --defer-state are required"))
+  }
 }
