@@ -84,7 +84,7 @@ struct CloneCommand: AsyncParsableCommand {
     for index in compilation.order where selected.contains(index) {
       let node = compilation.nodes[index]
       guard [.model, .seed, .snapshot].contains(node.resourceType),
-        resourceType.isEmpty || resourceType.map(\.rawValue).contains(node.resourceType.rawValue),
+        resourceType.keeps(node.resourceType.rawValue),
         let target = node.relation, let source = previous?.relation(of: node.uniqueID)
       else { continue }
       items.append(Clone.Item(index: index, target: target, source: source))
