@@ -65,11 +65,11 @@ struct Init: ParsableCommand {
       console.report([.error("init.write", "cannot write the project: \(error.reason)")])
       throw ExitCode(1)
     }
-    let where_ =
+    let destination =
       settings.host.map { "the server at \($0), target `dev`" }
       ?? "the embedded PostgreSQL (`local` target)"
     console.out(
-      "Created project `\(name)` building on \(where_).\nNext: cd \(name) && swdbt build")
+      "Created project `\(name)` building on \(destination).\nNext: cd \(name) && swdbt build")
   }
 
   /// Asks for what the flags left out.
