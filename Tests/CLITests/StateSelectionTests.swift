@@ -17,6 +17,9 @@ import Testing
       ["ls", "-s", "state:new", "--state", "nowhere"], in: fixture.root)
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("cannot read a manifest at"))
+    let same = try Executable.run(["run", "--defer", "--state", "target"], in: fixture.root)
+    #expect(same.status == 1)
+    #expect(same.stderr.contains("The state and target directories are the same: 'target'"))
   }
 
   @Test func newNodesAndPreviousResultsAreSelectable() async throws {

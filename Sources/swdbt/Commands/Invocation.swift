@@ -63,7 +63,8 @@ struct Invocation {
     let startedAt = session.invocation.runStartedAt
     let loaded = try session.load()
     let stateful = StatefulSelection(session: session, selection: selection, state: state)
-    let previous = try stateful.previousState()
+    let previous = try stateful.previousState(
+      targetDirectory: loaded.root + "/" + loaded.projectFile.targetPath)
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
     let control = TargetSession(connection: try Wiring.connect(adapter, console: session.console))

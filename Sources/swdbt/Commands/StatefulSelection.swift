@@ -16,7 +16,7 @@ struct StatefulSelection {
 
   /// The earlier invocation's artifacts, read before this one writes its own; nil without
   /// `--state`. Exits 64 when a selector needs them and none were given.
-  func previousState() throws -> PreviousState? {
+  func previousState(targetDirectory: String? = nil) throws -> PreviousState? {
     guard let directory = state.state else {
       if selection.selector?.needsState == true || selection.excluder?.needsState == true {
         session.console.report([
@@ -30,6 +30,18 @@ struct StatefulSelection {
     }
     let absolute =
       directory.hasPrefix("/") ? directory : FileSystem.currentDirectory() + "/" + directory
+    // As dbt: deferring to the artifacts this very run overwrites is refused.
+    if state.deferToState, let targetDirectory,
+      URL(fileURLWithPath: absolute).standardizedFileURL.path
+        == URL(fileURLWithPath: targetDirectory).standardizedFileURL.path
+    {
+      session.console.report([
+        .error(
+          "state.same", "The state and target directories are the same: '\(directory)'",
+          hint: "copy the earlier run's target/ elsewhere and pass that folder to --state")
+      ])
+      throw ExitCode(1)
+    }
     do {
       return try PreviousState.load(directory: absolute)
     } catch {
