@@ -173,6 +173,29 @@ public enum Manifest {
       writer.string("")
       writer.key("loader")
       writer.string("")
+      // What `source freshness` checks, as dbt records it.
+      writer.key("loaded_at_field")
+      writer.string(details?.loadedAtField)
+      writer.key("freshness")
+      if let freshness = details?.freshness {
+        writer.beginObject()
+        for (name, threshold) in [
+          ("warn_after", freshness.warnAfter), ("error_after", freshness.errorAfter),
+        ] {
+          writer.key(name)
+          writer.beginObject()
+          writer.key("count")
+          if let threshold { writer.integer(threshold.count) } else { writer.null() }
+          writer.key("period")
+          writer.string(threshold?.period)
+          writer.endObject()
+        }
+        writer.key("filter")
+        writer.string(freshness.filter)
+        writer.endObject()
+      } else {
+        writer.null()
+      }
     } else {
       // As dbt: the SHA-256 of the file (a seed over 1 MiB: its path), what
       // `state:modified.body` compares.
@@ -268,6 +291,8 @@ struct Documentation {
     var rawCode: String
     var columns: [ColumnSpec]
     var source: String?
+    var loadedAtField: String? = nil
+    var freshness: SourceFreshness? = nil
   }
 
   let details: [String: Details]
@@ -291,7 +316,8 @@ struct Documentation {
     for source in project.sources {
       details[source.uniqueID] = Details(
         path: source.originalFilePath, description: source.description, rawCode: "",
-        columns: source.columns, source: source.sourceName)
+        columns: source.columns, source: source.sourceName, loadedAtField: source.loadedAtField,
+        freshness: source.freshness)
     }
     for test in project.singularTests {
       details[test.uniqueID] = Details(

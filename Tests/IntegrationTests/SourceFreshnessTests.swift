@@ -72,6 +72,18 @@ import Testing
     let criteria = try #require(recent["criteria"] as? [String: Any])
     #expect((criteria["warn_after"] as? [String: Any])?["period"] as? String == "hour")
 
+    // The manifest records what was checked, as dbt's.
+    let manifestData = try Data(
+      contentsOf: URL(fileURLWithPath: fixture.project.root + "/target/manifest.json"))
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+    let filtered = try #require(
+      (manifest["sources"] as? [String: Any])?["source.it.raw.filtered"] as? [String: Any])
+    #expect(filtered["loaded_at_field"] as? String == "loaded_at")
+    let recorded = try #require(filtered["freshness"] as? [String: Any])
+    #expect((recorded["error_after"] as? [String: Any])?["period"] as? String == "hour")
+    #expect(recorded["filter"] as? String == "kind = 'new'")
+
     // Only the fresh sources pass a selection of them: exit 0.
     let selected = try fixture.swdbt(["source", "freshness", "-s", "source:raw.filtered"])
     #expect(selected.status == 0, "\(selected.stdout)\(selected.stderr)")
