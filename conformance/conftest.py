@@ -110,4 +110,16 @@ def project(project_setup, project_files, request):
     suite_dir = getattr(request.cls, "_suite_dir", None)
     if suite_dir:
         project_setup.test_dir = suite_dir
+    # In dbt the suite's adapter shares the in-process run's open connection; swdbt runs in a
+    # process of its own, so `project.adapter.list_relations` opens one of its own.
+    adapter = project_setup.adapter
+    if not getattr(adapter, "_swdbt_wrapped", False):
+        listing = adapter.list_relations
+
+        def list_relations(*args, **kwargs):
+            with adapter.connection_named("__swdbt_list_relations"):
+                return listing(*args, **kwargs)
+
+        adapter.list_relations = list_relations
+        adapter._swdbt_wrapped = True
     return project_setup

@@ -29,8 +29,8 @@ _VALUE_OPTIONS = {"--log-format", "--log-level", "--log-path", "--target-path", 
                   "--profiles-dir", "--project-dir", "--target", "-t", "--vars", "--threads",
                   "--profile", "--log-format-file", "--log-level-file"}
 _SWDBT_COMMANDS = {"compile", "ls", "list", "seed", "run", "test", "build", "docs", "debug", "local",
-                   "show", "parse", "clean", "retry", "snapshot", "run-operation", "deps"}
-_RESULT_COMMANDS = {"run", "seed", "test", "build", "snapshot", "compile", "run-operation", "show",
+                   "show", "parse", "clean", "retry", "snapshot", "run-operation", "deps", "clone"}
+_RESULT_COMMANDS = {"run", "seed", "test", "build", "snapshot", "compile", "run-operation", "show", "clone",
                     "retry"}
 
 

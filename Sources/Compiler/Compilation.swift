@@ -86,18 +86,20 @@ public struct Compilation: Sendable {
 
   /// A selection context over this compilation. Each call builds every node's selectable
   /// view (in parallel): commands that select nothing skip it (see `resolve`).
-  public func selection() -> Selection {
+  public func selection(stateLabels: [String: Set<String>]? = nil) -> Selection {
     let nodes = self.nodes
     let views = Array(nodes.indices).concurrentMap { Compiler.selectable(nodes, $0) }
-    return Selection(graph: graph, nodes: views)
+    return Selection(graph: graph, nodes: views, stateLabels: stateLabels)
   }
 
   /// The nodes a command works on (`Selection.resolve`, tests of selected nodes included):
   /// every node when nothing is selected or excluded, without building any selectable view
   /// (300,000 of them, 0.1-0.2 s, in a 100,000-model project).
-  public func resolve(select: Selector?, exclude: Selector?) -> Set<Int> {
+  public func resolve(
+    select: Selector?, exclude: Selector?, stateLabels: [String: Set<String>]? = nil
+  ) -> Set<Int> {
     if select == nil, exclude == nil { return Set(graph.ids.indices) }
-    return selection().resolve(select: select, exclude: exclude)
+    return selection(stateLabels: stateLabels).resolve(select: select, exclude: exclude)
   }
 
   /// The node with a unique id.

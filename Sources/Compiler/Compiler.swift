@@ -21,6 +21,9 @@ public struct CompileOptions: Sendable {
   public var phaseTimer: (@Sendable (_ phase: String, _ duration: Duration) -> Void)?
   /// The command's `invocation_id`, `run_started_at`, `flags` and log output.
   public var invocation: InvocationContext
+  /// `--defer`: nodes (by unique id) that read as another environment's relations, since
+  /// this invocation does not build them.
+  public var deferredRelations: [String: RelationName] = [:]
 
   /// Creates compile options.
   public init(
@@ -172,6 +175,10 @@ public enum Compiler {
       sink: tracker)
     guard !tracker.sawError else { return nil }
     let graph = linked.graph
+    // Before names are substituted, so every ref to a deferred node reads its relation.
+    for (id, relation) in options.deferredRelations {
+      if let index = graph.index(of: id) { nodes[index].relation = relation }
+    }
     let referenceTargets = linked.referenceTargets
     let attachedIndices = linked.attachedIndices
     let renderedIndices = linked.renderedIndices

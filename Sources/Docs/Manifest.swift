@@ -86,8 +86,9 @@ public enum Manifest {
       }
       writer.endObject()
     }
+    writeMacros(project, into: &writer)
     for empty in [
-      "macros", "docs", "exposures", "metrics", "groups", "selectors", "disabled", "group_map",
+      "docs", "exposures", "metrics", "groups", "selectors", "disabled", "group_map",
       "saved_queries", "semantic_models",
     ] {
       writer.key(empty)
@@ -174,6 +175,34 @@ public enum Manifest {
     writer.endObject()
   }
 
+  /// Each macro with the checksum of its file, what `state:modified.macros` compares.
+  private static func writeMacros(_ project: LoadedProject, into writer: inout JSONWriter) {
+    writer.key("macros")
+    writer.beginObject()
+    for name in project.macros.keys.sorted() {
+      guard let macro = project.macros[name] else { continue }
+      let (package, path) = project.packageRelative(macro.file.path)
+      let packageName = package
+      writer.key("macro.\(packageName).\(name)")
+      writer.beginObject()
+      writer.key("name")
+      writer.string(name)
+      writer.key("package_name")
+      writer.string(packageName)
+      writer.key("original_file_path")
+      writer.string(String(path))
+      writer.key("checksum")
+      writer.beginObject()
+      writer.key("name")
+      writer.string("sha256")
+      writer.key("checksum")
+      writer.string(SHA256.hex(macro.file.text))
+      writer.endObject()
+      writer.endObject()
+    }
+    writer.endObject()
+  }
+
   private static func writeNode(
     _ index: Int, compilation: Compilation, documented: Documentation, into writer: inout JSONWriter
   ) {
@@ -223,14 +252,39 @@ public enum Manifest {
       writer.string("")
       writer.key("loader")
       writer.string("")
+      // What `source freshness` checks, as dbt records it.
+      writer.key("loaded_at_field")
+      writer.string(details?.loadedAtField)
+      writer.key("freshness")
+      if let freshness = details?.freshness {
+        writer.beginObject()
+        for (name, threshold) in [
+          ("warn_after", freshness.warnAfter), ("error_after", freshness.errorAfter),
+        ] {
+          writer.key(name)
+          writer.beginObject()
+          writer.key("count")
+          if let threshold { writer.integer(threshold.count) } else { writer.null() }
+          writer.key("period")
+          writer.string(threshold?.period)
+          writer.endObject()
+        }
+        writer.key("filter")
+        writer.string(freshness.filter)
+        writer.endObject()
+      } else {
+        writer.null()
+      }
     } else {
-      // No file hash: dbt's own value for "not computed" (state comparison is not supported).
+      // As dbt: the SHA-256 of the file (a seed over 1 MiB: its path), what
+      // `state:modified.body` compares.
+      let checksum = documented.checksums[node.uniqueID]
       writer.key("checksum")
       writer.beginObject()
       writer.key("name")
-      writer.string("none")
+      writer.string(checksum?.name ?? "none")
       writer.key("checksum")
-      writer.string("")
+      writer.string(checksum?.value ?? "")
       writer.endObject()
     }
     writer.key("description")
@@ -316,9 +370,13 @@ struct Documentation {
     var rawCode: String
     var columns: [ColumnSpec]
     var source: String?
+    var loadedAtField: String? = nil
+    var freshness: SourceFreshness? = nil
   }
 
   let details: [String: Details]
+  /// Each node's file checksum: `name` (`sha256`, `path`) and value.
+  let checksums: [String: (name: String, value: String)]
 
   init(_ compilation: Compilation) {
     let project = compilation.project
@@ -337,7 +395,8 @@ struct Documentation {
     for source in project.sources {
       details[source.uniqueID] = Details(
         path: source.originalFilePath, description: source.description, rawCode: "",
-        columns: source.columns, source: source.sourceName)
+        columns: source.columns, source: source.sourceName, loadedAtField: source.loadedAtField,
+        freshness: source.freshness)
     }
     for test in project.singularTests {
       details[test.uniqueID] = Details(
@@ -351,5 +410,27 @@ struct Documentation {
         rawCode: "{{ test_\(test.testName)(**_dbt_generic_test_kwargs) }}", columns: [])
     }
     self.details = details
+    // Hashed in parallel: the manifest is written on every command.
+    var files: [(id: String, text: String?, seedPath: String?)] = []
+    files.reserveCapacity(project.models.count + project.seeds.count)
+    for model in project.models { files.append((model.uniqueID, model.file.text, nil)) }
+    for test in project.singularTests { files.append((test.uniqueID, test.file.text, nil)) }
+    for seed in project.seeds {
+      files.append((seed.uniqueID, nil, seed.originalFilePath))
+    }
+    let root = project.root
+    let hashed = files.concurrentMap { file -> (name: String, value: String) in
+      if let text = file.text { return ("sha256", SHA256.hex(text)) }
+      let path = file.seedPath ?? ""
+      // As dbt: a seed over 1 MiB is identified by its path, not hashed.
+      guard let bytes = try? FileSystem.read(root + "/" + path), bytes.count <= 1 << 20 else {
+        return ("path", path)
+      }
+      return ("sha256", SHA256.hex(bytes))
+    }
+    var checksums: [String: (name: String, value: String)] = [:]
+    checksums.reserveCapacity(hashed.count)
+    for (file, checksum) in zip(files, hashed) { checksums[file.id] = checksum }
+    self.checksums = checksums
   }
 }

@@ -4,12 +4,18 @@ public struct Selection: Sendable {
   public let graph: DependencyGraph
   /// Views parallel to `graph.ids`.
   public let nodes: [Selectable]
+  /// What comparing with `--state` found, by unique id: `new`, `modified.body`,
+  /// `result:error`, `source_status:fresher`, ... (nil without `--state`).
+  public let stateLabels: [String: Set<String>]?
 
   /// Creates a selection context; `nodes` must be parallel to `graph.ids`.
-  public init(graph: DependencyGraph, nodes: [Selectable]) {
+  public init(
+    graph: DependencyGraph, nodes: [Selectable], stateLabels: [String: Set<String>]? = nil
+  ) {
     precondition(nodes.count == graph.count, "one selectable per graph node")
     self.graph = graph
     self.nodes = nodes
+    self.stateLabels = stateLabels
   }
 
   /// The nodes a command works on: `select` (everything when nil) minus `exclude`; tests
@@ -126,6 +132,12 @@ public struct Selection: Sendable {
         : (node.config["test_name"] ?? []).contains { Selection.glob(value, $0) }
     case .package:
       return node.fqn.first == value
+    case .state:
+      return stateLabels?[node.id]?.contains(value) ?? false
+    case .result:
+      return stateLabels?[node.id]?.contains("result:" + value) ?? false
+    case .sourceStatus:
+      return stateLabels?[node.id]?.contains("source_status:" + value) ?? false
     }
   }
 

@@ -46,7 +46,25 @@ public struct SelectorAtom: Sendable, Equatable {
     case testName = "test_name"
     case unitTest = "unit_test"
     case package
+    /// `state:modified`, `state:new`, ...: compared with `--state`'s manifest.
+    case state
+    /// `result:error`: the node's status in `--state`'s `run_results.json`.
+    case result
+    /// `source_status:fresher`: compared with `--state`'s `sources.json`.
+    case sourceStatus = "source_status"
+
+    /// Whether the method reads the artifacts of `--state`.
+    public var needsState: Bool { self == .state || self == .result || self == .sourceStatus }
   }
+
+  /// The values `state:` takes, as dbt's.
+  public static let stateValues = [
+    "new", "old", "modified", "unmodified", "modified.body", "modified.configs",
+    "modified.relation", "modified.persisted_descriptions", "modified.macros",
+    "modified.contract",
+  ]
+  /// The values `source_status:` takes.
+  public static let sourceStatusValues = ["fresher", "stale"]
 
   /// The method.
   public var method: Method
@@ -70,6 +88,9 @@ public struct SelectorAtom: Sendable, Equatable {
 public struct Selector: Sendable, Equatable {
   /// Each element is an intersection (comma-separated atoms); the selector is their union.
   public var union: [[SelectorAtom]]
+
+  /// Whether any atom reads the artifacts of `--state`.
+  public var needsState: Bool { union.contains { $0.contains { $0.method.needsState } } }
 
   /// Parses selector arguments as dbt does: each argument and each space-separated word is a
   /// union member; commas inside a word intersect.
@@ -130,6 +151,15 @@ public struct Selector: Sendable, Equatable {
         )
       }
       guard !atom.value.isEmpty else { throw failure("`\(methodText):` needs a value") }
+      for (method, values) in [
+        (SelectorAtom.Method.state, SelectorAtom.stateValues),
+        (.sourceStatus, SelectorAtom.sourceStatusValues),
+      ] where atom.method == method && !values.contains(atom.value) {
+        throw failure(
+          "unknown `\(methodText):` value `\(atom.value)`",
+          hint: Suggestions.didYouMean(atom.value, in: values)
+            ?? "one of \(values.map { "`\($0)`" }.joined(separator: ", "))")
+      }
     } else {
       atom.value = String(rest)
       if atom.value.contains("/") || atom.value.hasSuffix(".sql") || atom.value.hasSuffix(".csv") {

@@ -18,7 +18,7 @@ extension ConfigKeys {
   private static let noGroups = KeyStatus.warning(
     "swdbt does not check groups or model access; remove the key")
   private static let noFreshness = KeyStatus.warning(
-    "swdbt has no `source freshness` command; nothing is checked")
+    "`source freshness` reads `loaded_at_field`; `loaded_at_query` is not run")
   private static let noQuoting = KeyStatus.error(
     "swdbt quotes every identifier, as dbt-postgres does by default; remove `quoting`")
   private static let noVersions = KeyStatus.error(
@@ -85,7 +85,7 @@ extension ConfigKeys {
 
   static let source: [String: KeyStatus] = [
     "enabled": .implemented, "tags": .implemented, "meta": .implemented,
-    "event_time": .implemented, "freshness": noFreshness, "loaded_at_field": noFreshness,
+    "event_time": .implemented, "freshness": .implemented, "loaded_at_field": .implemented,
     "loaded_at_query": noFreshness,
   ]
 
@@ -192,7 +192,7 @@ extension ConfigKeys {
     "database": .implemented, "tables": .implemented, "meta": .implemented,
     "tags": .implemented, "config": .implemented,
     "loader": .warning("the loader is not recorded in the manifest"),
-    "loaded_at_field": noFreshness, "freshness": noFreshness,
+    "loaded_at_field": .implemented, "freshness": .implemented,
     "quoting": noQuoting,
     "overrides": .error("swdbt does not install packages, so there is no source to override"),
   ]
@@ -201,7 +201,7 @@ extension ConfigKeys {
     "name": .implemented, "description": .implemented, "identifier": .implemented,
     "columns": .implemented, "tests": .implemented, "data_tests": .implemented,
     "meta": .implemented, "tags": .implemented, "config": .implemented,
-    "loaded_at_field": noFreshness, "freshness": noFreshness,
+    "loaded_at_field": .implemented, "freshness": .implemented,
     "quoting": noQuoting,
     "external": .warning("external tables are not staged; create them before running"),
   ]

@@ -155,6 +155,10 @@ public struct SourceNode: Sendable {
   public var originalFilePath: String
   /// Where the table's name is in the YAML.
   public var range: SourceRange
+  /// `freshness:` (the table's, else the source's), for `source freshness`.
+  public var freshness: SourceFreshness? = nil
+  /// `loaded_at_field:` (the table's, else the source's).
+  public var loadedAtField: String? = nil
 }
 
 /// A `<test-path>/**/*.sql` query (`tests/` by default) that must return no rows.

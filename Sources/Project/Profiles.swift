@@ -31,6 +31,13 @@ enum Profiles {
     profile: String, at profileRange: SourceRange?, root: String, options: LoadOptions,
     sink: any DiagnosticSink
   ) throws(Diagnostic) -> Profile? {
+    // As dbt: a folder given explicitly is the only place looked at.
+    if let explicit = options.profilesDirectory, !FileSystem.exists(explicit + "/profiles.yml") {
+      throw .error(
+        "project.profiles-missing",
+        "no profiles.yml in `\(explicit)` for profile `\(profile)`",
+        hint: "pass `--profiles-dir` the folder holding profiles.yml")
+    }
     guard let path = candidates(root: root, options: options).first(where: FileSystem.exists)
     else { return nil }
     let bytes: [UInt8]

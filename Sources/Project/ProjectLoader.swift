@@ -63,6 +63,8 @@ public struct LoadOptions: Sendable {
   public var vars: String?
   /// `--profiles-dir`, if given.
   public var profilesDirectory: String?
+  /// `--profile`: the profile to read instead of the project's `profile:`.
+  public var profileName: String? = nil
   /// The environment (`DBT_PROFILES_DIR`, `HOME`), passed in so tests need no global state.
   public var environment: [String: String]
 
@@ -507,6 +509,15 @@ public enum ProjectLoader {
     return projectVars.merging(overrides) { $1 }
   }
 
+  /// Reads a profile alone, for `debug --connection --profile P`, which checks the profile
+  /// whatever state the project file is in.
+  public static func checkProfile(
+    _ profile: String, root: String, options: LoadOptions
+  ) throws(Diagnostic) {
+    _ = try Profiles.read(
+      profile: profile, at: nil, root: root, options: options, sink: CollectingSink())
+  }
+
   private static func chooseTarget(
     _ projectFile: ProjectFile, root: String, options: LoadOptions, sink: any DiagnosticSink
   ) throws(Diagnostic) -> TargetConfig {
@@ -515,7 +526,7 @@ public enum ProjectLoader {
     var defaultRange = projectFile.defaultTargetRange
     var targetsRange = projectFile.targetsRange
     var declaredIn = "the project file"
-    if targets.isEmpty, let profile = projectFile.profile,
+    if targets.isEmpty, let profile = options.profileName ?? projectFile.profile,
       let fromProfiles = try Profiles.read(
         profile: profile, at: projectFile.profileRange, root: root, options: options, sink: sink)
     {

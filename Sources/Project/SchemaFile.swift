@@ -259,14 +259,37 @@ public struct SchemaFile: Sendable {
       return (node[key: "tables"]?.items ?? []).compactMap { table in
         guard let (name, range) = named(table, "source table") else { return nil }
         checkKeys(table, .sourceTableProperty)
-        return SourceNode(
+        let tableConfig = config(table[key: "config"], .source)
+        var source = SourceNode(
           uniqueID: "source.\(projectName).\(sourceName).\(name)", sourceName: sourceName,
           name: name, schema: schema, database: database,
           identifier: string(table[key: "identifier"], "identifier") ?? name,
           description: table[key: "description"]?.string ?? node[key: "description"]?.string ?? "",
           columns: columns(table[key: "columns"]), tests: tests(table, column: nil),
-          config: sourceConfig.merged(with: config(table[key: "config"], .source)),
+          config: sourceConfig.merged(with: tableConfig),
           originalFilePath: document.file.path, range: range)
+        // The table's own setting wins over its source's; a property over a config.
+        let levels: [(YAMLNode, NodeConfig)] = [(table, tableConfig), (node, sourceConfig)]
+        for (level, levelConfig) in levels {
+          if let entry = level.entries.first(where: { $0.key == "freshness" }) {
+            source.freshness = SourceFreshness.parse(
+              value(of: entry.2, key: "freshness"), at: document.range(of: entry.1), sink: sink)
+            break
+          }
+          if let configured = levelConfig.values["freshness"] {
+            source.freshness = SourceFreshness.parse(configured, at: range, sink: sink)
+            break
+          }
+        }
+        for (level, levelConfig) in levels {
+          if let field = string(level[key: "loaded_at_field"], "loaded_at_field")
+            ?? levelConfig.values["loaded_at_field"]?.stringValue
+          {
+            source.loadedAtField = field
+            break
+          }
+        }
+        return source
       }
     }
   }

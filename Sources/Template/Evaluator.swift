@@ -89,7 +89,10 @@ public final class Evaluator {
         out += try evaluate(expression).rendered
       case .conditional(let branches, let otherwise):
         var taken = false
-        for branch in branches where try evaluate(branch.condition).isTruthy {
+        // As Jinja: `{% if flag %}` on a name defined nowhere is false (a guard, not a typo
+        // in the SQL); any other use of an undefined name is still reported.
+        for branch in branches
+        where try evaluate(branch.condition, lenient: branch.condition.isBareName).isTruthy {
           try render(branch.body, into: &out)
           taken = true
           break
@@ -390,5 +393,13 @@ public final class Evaluator {
   func fail(_ message: String, _ span: Span, hint: String? = nil) -> Interrupt {
     .failure(
       .error("template.evaluation", message, at: SourceRange(file: file, span: span), hint: hint))
+  }
+}
+
+extension Expression {
+  /// Whether the expression is a single name (`flag`).
+  var isBareName: Bool {
+    if case .name = self { return true }
+    return false
   }
 }

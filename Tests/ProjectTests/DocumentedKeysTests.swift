@@ -97,6 +97,7 @@ import Testing
     case "contract": "{enforced: false}"
     case "store_failures_as": "view"
     case "batch_size": "day"
+    case "freshness": "{warn_after: {count: 1, period: hour}}"
     case "lookback": "1"
     case "begin": "'2024-01-01'"
     case "indexes": "[{columns: [id]}]"

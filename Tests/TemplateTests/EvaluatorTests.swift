@@ -127,6 +127,12 @@ import Testing
         """)
   }
 
+  @Test func anUndefinedNameTestedByIfIsFalseAsInJinja() {
+    #expect(render("{% if unmet_condition %}yes{% else %}no{% endif %}") == "no")
+    // Anywhere else it is still reported.
+    #expect(render("{% if unmet_condition == 1 %}yes{% endif %}").contains("is undefined"))
+  }
+
   @Test func errorsInsideMacrosCarryTheCallChain() throws {
     let host = try TestHost(
       macroSource:

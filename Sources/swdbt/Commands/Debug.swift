@@ -12,10 +12,20 @@ struct Debug: AsyncParsableCommand {
 
   @OptionGroup var project: ProjectOptions
 
+  @Flag(name: .long, help: "Only test the connection (skip the project and file checks).")
+  var connection = false
+
+  @Option(name: .long, help: "The profiles.yml profile to use instead of the project's.")
+  var profile: String?
+
   func run() async throws {
     let session = Session(options: project)
-    let loaded = try session.load()
     let console = session.console
+    if connection {
+      try await testConnectionOnly(session)
+      return
+    }
+    let loaded = try session.load()
     let target = loaded.target
     console.out("project:    \(loaded.name) (\(loaded.projectFile.file.path))")
     console.out(
@@ -39,6 +49,70 @@ struct Debug: AsyncParsableCommand {
     } catch {
       console.out("Connection test: FAILED (\(error.message))")
       throw ExitCode(1)
+    }
+  }
+}
+
+extension Debug {
+  /// `debug --connection`, as dbt's: the target's connection is all that is checked; a
+  /// target or profile that cannot be resolved is the one failed check, in dbt's words.
+  func testConnectionOnly(_ session: Session) async throws {
+    let console = session.console
+    console.out("Skipping steps before connection verification")
+    let sink = CollectingSink()
+    let loaded: LoadedProject
+    var options = LoadOptions(
+      targetName: project.target, vars: project.vars, profilesDirectory: project.profilesDir,
+      environment: ProcessInfo.processInfo.environment)
+    options.profileName = profile
+    do {
+      loaded = try ProjectLoader.load(root: session.root, options: options, sink: sink)
+    } catch var error {
+      // The profile is checked first, as dbt reads it before the project.
+      if let profile {
+        do throws(Diagnostic) {
+          try ProjectLoader.checkProfile(profile, root: session.root, options: options)
+        } catch let profileError {
+          error = profileError
+        }
+      }
+      let profileName =
+        profile ?? (try? ProjectLoader.readProjectFile(root: session.root, sink: sink))?.profile
+      console.out("\n1 check failed:\n" + Self.dbtWording(error, profile: profileName, project))
+      console.report([error])
+      throw ExitCode(1)
+    }
+    let adapter = try await Wiring.adapter(for: loaded, console: console)
+    console.out("Connection:\n  \(adapter.redactedDescription)")
+    do {
+      let connection = try adapter.connect()
+      defer { connection.close() }
+      _ = try connection.execute("select 1")
+      console.out("  Connection test: [OK connection ok]\n\nAll checks passed!")
+    } catch {
+      console.out(
+        "  Connection test: [ERROR]\n\n1 check failed:\nCould not connect: \(error.message)")
+      throw ExitCode(1)
+    }
+  }
+
+  /// What dbt prints for a profile or target that cannot be resolved (tools match it).
+  static func dbtWording(_ error: Diagnostic, profile: String?, _ options: ProjectOptions)
+    -> String
+  {
+    switch error.code {
+    case "project.unknown-target":
+      return "The profile '\(profile ?? "")' does not have a target named "
+        + "'\(options.target ?? "")'.\n" + error.message
+    case "project.unknown-profile":
+      return "Profile loading failed for the following reason:\n"
+        + "Could not find profile named '\(profile ?? "")'"
+    case "project.profiles-missing":
+      let directory = options.profilesDir ?? ""
+      return "Using profiles dir at \(directory)\n"
+        + "dbt looked for a profiles.yml file in \(directory)/profiles.yml, but did not find one"
+    default:
+      return error.message
     }
   }
 }

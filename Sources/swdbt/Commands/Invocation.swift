@@ -50,6 +50,8 @@ struct Invocation {
   var eventTimeEnd: BatchTime? = nil
   /// `seed --show`: the first rows of each seed loaded are printed after the run.
   var showSeeds = false
+  /// `--state`, `--defer`, `--favor-state`.
+  var state = StateOptions()
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -60,6 +62,9 @@ struct Invocation {
       threads: threads)
     let startedAt = session.invocation.runStartedAt
     let loaded = try session.load()
+    let stateful = StatefulSelection(session: session, selection: selection, state: state)
+    let previous = try stateful.previousState(
+      targetDirectory: loaded.root + "/" + loaded.projectFile.targetPath)
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
     let control = TargetSession(connection: try Wiring.connect(adapter, console: session.console))
@@ -78,8 +83,9 @@ struct Invocation {
     } catch {
       try fail(console, "cannot list existing relations: \(error)")
     }
-    let compilation = try session.compile(
-      loaded, existingRelations: existing, fullRefresh: fullRefresh, empty: empty)
+    let (compilation, selected) = try stateful.compile(
+      loaded, previous: previous, existingRelations: existing, fullRefresh: fullRefresh,
+      empty: empty)
     defer { ExitWithoutTeardown.keep(compilation) }
     let invocationID = session.invocation.invocationID
     let hooks = HookContext(compilation: compilation, invocation: session.invocation)
@@ -87,8 +93,6 @@ struct Invocation {
     let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
     defer { manifest.finish(reportingTo: console) }
 
-    let selected = compilation.resolve(
-      select: selection.selector, exclude: selection.excluder)
     if !selection.select.isEmpty, selected.isEmpty {
       console.report([
         .selectorMatchedNothing(

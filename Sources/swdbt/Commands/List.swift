@@ -17,29 +17,42 @@ struct List: ParsableCommand {
 
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
+  @OptionGroup var state: StateOptions
 
   @Option(name: .long, help: "What to print per node: selector, name, path or json.")
   var output: Output = .selector
 
   @Option(
     name: .long, parsing: .upToNextOption,
-    help: "Only these resource types: model, seed, snapshot, source, test.")
+    help:
+      "Only these resource types: model, seed, snapshot, source, test (all, default: every one; dbt's other types match nothing here)."
+  )
   var resourceType: [ResourceFilter] = []
+
+  @Option(
+    name: .long, parsing: .upToNextOption,
+    help: "With --output json, only these keys of each node (`name resource_type`).")
+  var outputKeys: [String] = []
+
+  func validate() throws {
+    if !outputKeys.isEmpty, output != .json {
+      throw ValidationError("--output-keys needs --output json")
+    }
+  }
 
   func run() throws {
     let session = Session(options: project, which: "list")
-    let compilation = try session.compile()
+    let loaded = try session.load()
+    let stateful = StatefulSelection(session: session, selection: selection, state: state)
+    let (compilation, selected) = try stateful.compile(
+      loaded, previous: try stateful.previousState())
     defer { ExitWithoutTeardown.keep(compilation) }
     let manifest = ManifestArtifact(compilation, invocationID: session.invocation.invocationID)
     defer { manifest.finish(reportingTo: session.console) }
-    let selected = compilation.resolve(
-      select: selection.selector, exclude: selection.excluder)
     var lines: [String] = []
     for index in compilation.graph.ids.indices where selected.contains(index) {
       let node = compilation.nodes[index]
-      if !resourceType.isEmpty, !resourceType.map(\.rawValue).contains(node.resourceType.rawValue) {
-        continue
-      }
+      if !resourceType.keeps(node.resourceType.rawValue) { continue }
       lines.append(line(for: node, in: compilation))
     }
     if !lines.isEmpty { session.console.out(lines.joined(separator: "\n")) }
@@ -59,12 +72,51 @@ struct List: ParsableCommand {
     case .selector:
       return node.resourceType == .source
         ? "source:" + node.fqn.joined(separator: ".") : node.fqn.joined(separator: ".")
-    case .json: return JSONLine.node(node, compilation: compilation)
+    case .json:
+      let line = JSONLine.node(node, compilation: compilation)
+      return outputKeys.isEmpty ? line : Self.keeping(keys, of: line)
     }
+  }
+
+  /// `--output-keys`, each argument split on commas and spaces.
+  var keys: [String] {
+    outputKeys.flatMap { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) }
+  }
+
+  /// The node's JSON object with only `keys`, in their order, as dbt's `--output-keys`.
+  static func keeping(_ keys: [String], of line: String) -> String {
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    else { return line }
+    var fields: [String] = []
+    for key in keys {
+      guard let value = object[key],
+        let data = try? JSONSerialization.data(
+          withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+      else { continue }
+      fields.append(JSONLine.string(key) + ":" + String(decoding: data, as: UTF8.self))
+    }
+    return "{" + fields.joined(separator: ",") + "}"
   }
 }
 
 /// `--resource-type` values.
 enum ResourceFilter: String, ExpressibleByArgument, CaseIterable {
   case model, seed, snapshot, source, test
+  /// Every type (dbt's `all` and `default`).
+  case all, `default`
+  /// dbt's types that swdbt's projects do not have: accepted, they match nothing.
+  case analysis, exposure, metric
+  case semanticModel = "semantic_model"
+  case savedQuery = "saved_query"
+  case unitTest = "unit_test"
+  case function
+}
+
+extension [ResourceFilter] {
+  /// Whether `--resource-type` keeps nodes of a type: nothing given, `all` and `default` keep
+  /// every type.
+  func keeps(_ type: String) -> Bool {
+    isEmpty || contains(.all) || contains(.default) || contains { $0.rawValue == type }
+  }
 }

@@ -8,6 +8,7 @@ struct Run: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var state: StateOptions
   @OptionGroup var emptyOption: EmptyOption
   @OptionGroup var eventTime: EventTimeOptions
 
@@ -25,6 +26,7 @@ struct Seed: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var state: StateOptions
   @OptionGroup var emptyOption: EmptyOption
 
   @Flag(name: .long, help: "Print the first rows of each seed loaded.")
@@ -44,6 +46,7 @@ struct Snapshot: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var state: StateOptions
 
   static let kind = Invocation.Kind.snapshot
 }
@@ -56,6 +59,7 @@ struct Test: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var state: StateOptions
 
   static let kind = Invocation.Kind.test
 }
@@ -69,6 +73,7 @@ struct Build: ExecutingCommand {
   @OptionGroup var project: ProjectOptions
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
+  @OptionGroup var state: StateOptions
   @OptionGroup var emptyOption: EmptyOption
   @OptionGroup var eventTime: EventTimeOptions
 
@@ -84,6 +89,7 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var project: ProjectOptions { get }
   var selection: SelectionOptions { get }
   var execution: ExecutionOptions { get }
+  var state: StateOptions { get }
   /// `--empty`, on the commands that take it.
   var empty: Bool { get }
   /// `--event-time-start` / `--event-time-end`, for the commands that build models.
@@ -104,7 +110,8 @@ extension ExecutingCommand {
     try await Invocation(
       kind: Self.kind, project: project, selection: selection,
       fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty,
-      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end, showSeeds: showSeeds
+      eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end, showSeeds: showSeeds,
+      state: state
     ).execute()
   }
 }
