@@ -115,7 +115,7 @@ extension ConfigKeys {
     "require-dbt-version": .implemented,
     "dispatch": .implemented,
     "flags": .warning("swdbt reads its settings from the command line"),
-    "query-comment": .warning("no comment is added to the statements swdbt sends"),
+    "query-comment": .implemented,
     "quoting": noQuoting,
     "restrict-access": noGroups,
     "exposures": noExposures,
