@@ -109,7 +109,7 @@ extension ConfigKeys {
     "asset-paths": .warning("the docs site does not copy assets"),
     "function-paths": .warning("swdbt does not build user-defined functions"),
     "functions": .warning("swdbt does not build user-defined functions"),
-    "log-path": .warning("swdbt writes no log file; use `--log-format json` on stderr"),
+    "log-path": .warning("set the log folder with `--log-path` or `DBT_LOG_PATH`, as dbt asks"),
     "packages-install-path": .implemented,
     "clean-targets": .implemented,
     "require-dbt-version": .implemented,
