@@ -90,6 +90,7 @@ let package = Package(
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
         "DataTests", "Execution", "Docs", "CMalloc", "Runtime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
       ],
       // Release binaries carry the Swift runtime and Foundation: the dynamic loader no longer
       // maps and binds a dozen libraries at each start (30 -> 18 ms for `--version`), and

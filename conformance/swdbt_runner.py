@@ -19,10 +19,10 @@ BINARY = os.environ.get("SWDBT_BINARY", "swdbt")
 # One hung invocation must not eat the CI budget; pytest-timeout bounds each whole test too.
 TIMEOUT_SECONDS = float(os.environ.get("SWDBT_CONFORMANCE_COMMAND_TIMEOUT", "120"))
 
-# dbt's global flags that only change dbt's own logging or its parse cache: dropped, since
-# swdbt has neither. Every other argument goes to swdbt as written, so what it lacks shows.
-_LOGGING_ONLY_FLAGS = {"--debug", "-d", "--no-partial-parse", "--partial-parse",
-                       "--use-colors", "--no-use-colors", "--log-cache-events"}
+# dbt's global flags about its parse cache and cache-event logging: dropped, since swdbt has
+# neither. Every other argument goes to swdbt as written, so what it lacks shows.
+_LOGGING_ONLY_FLAGS = {"--no-partial-parse", "--partial-parse",
+                       "--log-cache-events"}
 # dbt's global options that take a value, so that `--log-format json run` is read as the option
 # and its value before the command.
 _VALUE_OPTIONS = {"--log-format", "--log-level", "--log-path", "--target-path", "--printer-width",

@@ -24,6 +24,12 @@ public final class Executor: Sendable {
     public var eventTime = EventTimeWindow()
     /// The command's `invocation_id`, `run_started_at`, flags, for hooks.
     public var invocation = InvocationContext()
+    /// The `query-comment` of each node to run; nil: statements carry none.
+    public var queryComments: QueryComments? = nil
+    /// `--warn-error`: a test that warns fails instead, so what depends on it is skipped.
+    public var testWarningsFail = false
+    /// With `--debug`: hears each statement sent for a node (unique id, SQL as sent).
+    public var statementLog: (@Sendable (_ uniqueID: String, _ sql: String) -> Void)? = nil
 
     /// Creates options.
     public init(
@@ -44,7 +50,8 @@ public final class Executor: Sendable {
   /// Renders nodes that use the database again on their worker's connection; nil when none do.
   let secondPass: SecondPass?
   private let onEvent: @Sendable (RunEvent) -> Void
-  private let results = Mutex<[NodeResult]>([])
+  /// The results so far, and the number each node got when it started (or was skipped).
+  private let progress = Mutex<(results: [NodeResult], positions: [Int: Int])>(([], [:]))
 
   /// Creates an executor; `onEvent` is called from worker threads, one event at a time.
   public init(
@@ -105,18 +112,32 @@ public final class Executor: Sendable {
     let units = plan.units
     let scheduler = plan.scheduler
     let total = plan.indices.count
-    results.withLock { $0.removeAll() }
+    progress.withLock { $0 = ([], [:]) }
     let emit: @Sendable (NodeResult) -> Void = { [self] result in
-      // One lock keeps the position and the printed order the same.
-      self.results.withLock { results in
-        results.append(result)
-        self.onEvent(.finished(result, position: results.count, total: total))
+      // One lock keeps the numbers and the printed order the same.
+      self.progress.withLock { progress in
+        progress.results.append(result)
+        let position =
+          progress.positions[result.index]
+          ?? (progress.positions.count + 1)
+        progress.positions[result.index] = position
+        self.onEvent(.finished(result, position: position, total: total))
+      }
+    }
+    let start: @Sendable ([Int]) -> Void = { [self] members in
+      self.progress.withLock { progress in
+        for index in members {
+          let position = progress.positions.count + 1
+          progress.positions[index] = position
+          self.onEvent(.started(index: index, position: position, total: total))
+        }
       }
     }
     scheduler.run(
       connections: connections,
       work: { [self] job, connection, worker in
         let unit = units[job]
+        start(unit.members)
         watcher?.begin(worker: worker, connection: connection, index: unit.members[0])
         defer { watcher?.end(worker: worker) }
         let finished =
@@ -137,6 +158,8 @@ public final class Executor: Sendable {
           case .ancestorFailed(let failed):
             "skipped because \(units[failed].name(in: compilation)) failed"
           case .cancelled: "skipped because the run was cancelled"
+          case .failFast(let failed):
+            "skipped because \(units[failed].name(in: compilation)) failed (--fail-fast)"
           }
         let now = Date()
         for index in units[job].members {
@@ -146,7 +169,7 @@ public final class Executor: Sendable {
               thread: "main"))
         }
       })
-    return results.withLock { $0 }
+    return progress.withLock { $0.results }
   }
 
   /// What one scheduler job runs: one node, or the tests of one batch.
@@ -280,9 +303,23 @@ public final class Executor: Sendable {
     return result.sorted()
   }
 
-  private func execute(_ index: Int, on connection: any DatabaseConnection, worker: Int)
+  /// The connection a node's statements go through: with its comment and the debug log, when
+  /// either is asked for.
+  private func connection(_ base: any DatabaseConnection, for index: Int)
+    -> any DatabaseConnection
+  {
+    let comment = options.queryComments?.byNode[index]
+    guard comment != nil || options.statementLog != nil else { return base }
+    let uniqueID = compilation.nodes[index].uniqueID
+    let log = options.statementLog.map { log in { @Sendable sql in log(uniqueID, sql) } }
+    return CommentingConnection(
+      base, comment: comment, append: options.queryComments?.append ?? false, log: log)
+  }
+
+  private func execute(_ index: Int, on base: any DatabaseConnection, worker: Int)
     -> NodeResult
   {
+    let connection = self.connection(base, for: index)
     var node = compilation.nodes[index]
     let clock = ContinuousClock()
     let start = clock.now
@@ -342,9 +379,10 @@ public final class Executor: Sendable {
 
   /// Runs a batch's one query and judges each test by its count; when the query fails, each
   /// test runs alone, so each reports its own error.
-  private func execute(_ batch: TestBatch, on connection: any DatabaseConnection, worker: Int)
+  private func execute(_ batch: TestBatch, on base: any DatabaseConnection, worker: Int)
     -> [NodeResult]
   {
+    let connection = self.connection(base, for: batch.members[0])
     let clock = ContinuousClock()
     let start = clock.now
     let startedAt = Date()
@@ -360,7 +398,7 @@ public final class Executor: Sendable {
       }
     } catch {}
     guard counts.count == batch.members.count else {
-      return batch.members.map { execute($0, on: connection, worker: worker) }
+      return batch.members.map { execute($0, on: base, worker: worker) }
     }
     // The batch's time, shared: the query ran once for all of them.
     let share = Executor.seconds((clock.now - start) / batch.members.count)
@@ -411,7 +449,8 @@ public final class Executor: Sendable {
     do {
       let outcome = try judge(
         TestRunner(node: node, target: compilation.project.target, connection: connection))
-      result.status = outcome.status
+      result.status =
+        outcome.status == .warn && options.testWarningsFail ? .fail : outcome.status
       result.failures = outcome.failures
       result.commandTag = ""
       result.message =

@@ -59,6 +59,8 @@ public struct NodeResult: Sendable {
 
 /// Something the CLI prints as it happens.
 public enum RunEvent: Sendable {
+  /// A node starts; `position` numbers nodes as they start, from 1 (its result line keeps it).
+  case started(index: Int, position: Int, total: Int)
   /// A node finished (or was skipped); `position` counts finished nodes from 1.
   case finished(NodeResult, position: Int, total: Int)
   /// A message about the run (waiting for the lock, dropped leftovers).

@@ -22,6 +22,8 @@ public final class Scheduler: @unchecked Sendable {
     case ancestorFailed(Int)
     /// The run was cancelled first.
     case cancelled
+    /// A job (index) failed and `failFast` starts nothing after a failure.
+    case failFast(Int)
   }
 
   private let parents: [[Int]]
@@ -35,6 +37,11 @@ public final class Scheduler: @unchecked Sendable {
   private var isCancelled = false
   private var skipped: [Bool]
   private var cancellers: [Int: any StatementCanceller] = [:]
+  /// The job whose failure stopped the run under `failFast`.
+  private var stoppedBy: Int? = nil
+  /// `--fail-fast`: after the first failure no job starts; running ones finish. Set before
+  /// `run`.
+  public var failFast = false
 
   /// Creates a scheduler; `parents[i]` are the jobs job `i` waits for. Among ready jobs the
   /// lowest index runs first, so indices should follow a topological order. Jobs flagged in
@@ -104,9 +111,11 @@ public final class Scheduler: @unchecked Sendable {
     let canceller = connection.makeCanceller()
     while true {
       condition.lock()
-      while ready.isEmpty, finished < parents.count, !isCancelled { condition.wait() }
-      if isCancelled {
-        skipRemaining(skip)
+      while ready.isEmpty, finished < parents.count, !isCancelled, stoppedBy == nil {
+        condition.wait()
+      }
+      if isCancelled || stoppedBy != nil {
+        skipRemaining(skip, reason: stoppedBy.map { .failFast($0) } ?? .cancelled)
         condition.broadcast()
         condition.unlock()
         return
@@ -131,6 +140,7 @@ public final class Scheduler: @unchecked Sendable {
           finished += 1
           if !passThrough[descendant] { skip(descendant, .ancestorFailed(job)) }
         }
+        if failFast, stoppedBy == nil { stoppedBy = job }
       } else {
         release(job)
       }
@@ -168,17 +178,18 @@ public final class Scheduler: @unchecked Sendable {
     }
   }
 
-  /// Called with the lock held once cancelled: everything not started is skipped, once.
-  private func skipRemaining(_ skip: (Int, SkipReason) -> Void) {
+  /// Called with the lock held once cancelled or stopped: everything not started is
+  /// skipped, once.
+  private func skipRemaining(_ skip: (Int, SkipReason) -> Void, reason: SkipReason) {
     while let job = ready.popMin() {
       skipped[job] = true
       finished += 1
-      skip(job, .cancelled)
+      skip(job, reason)
     }
     for job in parents.indices where waitingParents[job] > 0 && !skipped[job] {
       skipped[job] = true
       finished += 1
-      if !passThrough[job] { skip(job, .cancelled) }
+      if !passThrough[job] { skip(job, reason) }
     }
   }
 

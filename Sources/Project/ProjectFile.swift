@@ -144,6 +144,8 @@ public struct ProjectFile: Sendable {
   public var requireDbtVersion: [String] = []
   /// Where `require-dbt-version` is, for the warning when it excludes swdbt's dbt version.
   public var requireDbtVersionRange: SourceRange? = nil
+  /// `query-comment`: the comment on each statement sent for a node.
+  public var queryComment = QueryCommentConfig()
 
   /// Parses the project file, emitting recoverable problems; throws when it cannot be used.
   /// An installed package's file (`isPackage`) is not the user's to change: its keys swdbt
@@ -240,6 +242,10 @@ public struct ProjectFile: Sendable {
       project.requireDbtVersionRange = document.range(of: required)
     }
     project.snapshots = parseTree(root[key: "snapshots"], .snapshot, document, sink)
+    if let entry = root.entries.first(where: { $0.key == "query-comment" }) {
+      project.queryComment = QueryCommentConfig.parse(
+        entry.value, range: document.range(of: entry.keyNode), sink: sink)
+    }
     for entry in root[key: "dispatch"]?.items ?? [] {
       if let namespace = entry[key: "macro_namespace"]?.string {
         project.dispatch[namespace] = entry[key: "search_order"]?.items.compactMap(\.string) ?? []

@@ -18,14 +18,15 @@ struct Session {
 
   init(
     options: ProjectOptions, which: String = "compile", fullRefresh: Bool = false,
-    empty: Bool = false, threads: Int? = nil
+    empty: Bool = false, threads: Int? = nil, storeFailures: Bool = false
   ) {
     self.options = options
-    let console = Console(format: options.logFormat)
+    let console = Console(options: options)
     self.console = console
     invocation = InvocationContext(
       flags: InvocationContext.flags(
-        which: which, fullRefresh: fullRefresh, empty: empty, threads: threads,
+        which: which, fullRefresh: fullRefresh, storeFailures: storeFailures, empty: empty,
+        threads: threads,
         target: options.target, projectDirectory: options.projectDir,
         profilesDirectory: options.profilesDir), environment: ProcessInfo.processInfo.environment,
       log: { console.info($0) })
@@ -57,12 +58,13 @@ struct Session {
       throw ExitCode(64)
     }
     do {
-      let loaded = try ProjectLoader.load(
+      var loaded = try ProjectLoader.load(
         root: root,
         options: LoadOptions(
           targetName: options.target, vars: options.vars, profilesDirectory: options.profilesDir,
           environment: ProcessInfo.processInfo.environment), sink: sink)
       timing("load (read, lex, parse, YAML)", from: start, to: clock.now)
+      if let targetPath = options.targetPath { loaded.projectFile.targetPath = targetPath }
       return loaded
     } catch {
       sink.emit(error)
@@ -87,7 +89,8 @@ struct Session {
       throw ExitCode(64)
     }
     do {
-      let file = try ProjectLoader.readProjectFile(root: root, sink: sink)
+      var file = try ProjectLoader.readProjectFile(root: root, sink: sink)
+      if let targetPath = options.targetPath { file.targetPath = targetPath }
       console.report(sink.diagnostics)
       return file
     } catch {

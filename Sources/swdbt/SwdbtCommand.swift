@@ -11,8 +11,8 @@ struct SwdbtCommand: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       Compile.self, List.self, Seed.self, Run.self, Snapshot.self, Test.self, Build.self,
-      Show.self, Parse.self, Clean.self, RunOperation.self, DocsCommand.self, Debug.self,
-      Local.self, Deps.self, CloneCommand.self, SourceCommand.self, Init.self,
+      Show.self, Parse.self, Clean.self, RunOperation.self, Retry.self, DocsCommand.self,
+      Debug.self, Local.self, Deps.self, CloneCommand.self, SourceCommand.self, Init.self,
     ]
   )
 

@@ -58,6 +58,25 @@ struct NoCanceller: StatementCanceller {
     #expect(skipped.withLock { $0 } == [3: .ancestorFailed(1)])
   }
 
+  @Test func failFastStartsNothingAfterAFailure() {
+    let scheduler = Scheduler(parents: Self.parents)
+    scheduler.failFast = true
+    let ran = Mutex<Set<Int>>([])
+    let skipped = Mutex<[Int: Scheduler.SkipReason]>([:])
+    scheduler.run(
+      connections: [IdleConnection()],
+      work: { job, _, _ in
+        ran.withLock { _ = $0.insert(job) }
+        return job == 1 ? .failed : .succeeded
+      },
+      skip: { job, reason in skipped.withLock { $0[job] = reason } })
+    // One worker takes the lowest ready job first: 0, then 1, which fails.
+    #expect(ran.withLock { $0 } == [0, 1])
+    #expect(
+      skipped.withLock { $0 } == [3: .ancestorFailed(1), 2: .failFast(1), 4: .failFast(1)])
+    #expect(!scheduler.wasCancelled)
+  }
+
   @Test func cancelSkipsWhatHasNotStarted() {
     let scheduler = Scheduler(parents: Self.parents)
     let skipped = Mutex<Set<Int>>([])

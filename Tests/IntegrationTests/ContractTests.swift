@@ -82,7 +82,7 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stderr.contains("null value in column \"id\""), "\(result.stderr)")
     #expect(result.stderr.contains("violates not-null constraint"))
-    #expect(result.stderr.contains("SKIP model `child`: skipped because `my_model` failed"))
+    #expect(result.stdout.contains("SKIP model `child`: skipped because `my_model` failed"))
     #expect(
       try fixture.rows("select id, color from \(fixture.relation("my_model"))")
         == [["1", "blue"]])

@@ -60,7 +60,8 @@ import Testing
     #expect(try fixture.swdbt(["run"]).status == 0)
     let result = try fixture.swdbt(["test"])
     #expect(result.status == 1)
-    let output = result.stderr
+    // Result lines and their details on stdout, diagnostics on stderr.
+    let output = result.stdout + result.stderr
     func line(_ word: String, _ name: String) -> Bool {
       output.split(separator: "\n").contains {
         $0.contains(" \(word) ") && $0.contains(" \(name) [")
@@ -125,9 +126,9 @@ import Testing
     #expect(try fixture.swdbt(["run"]).status == 0)
     let result = try fixture.swdbt(["test"])
     // status values other than `new`: shipped, lost (2 groups).
-    #expect(result.stderr.contains(" WARN 2 lenient ["), "\(result.stderr)")
+    #expect(result.stdout.contains(" WARN 2 lenient ["), "\(result.stdout)")
     // 2 groups do not reach ">=3", but warn_if's default "!=0" does.
-    #expect(result.stderr.contains(" WARN 2 strict ["))
+    #expect(result.stdout.contains(" WARN 2 strict ["))
     #expect(result.status == 0)
   }
 
@@ -169,10 +170,10 @@ import Testing
     #expect(try fixture.swdbt(["seed"]).status == 0)
     #expect(try fixture.swdbt(["run"]).status == 0)
     let result = try fixture.swdbt(["test"])
-    #expect(result.stderr.contains(" FAIL 4 summed ["), "\(result.stderr)")
-    #expect(result.stderr.contains(" WARN 4 lenient ["))
-    #expect(result.stderr.contains(" WARN 3 counted ["))
-    #expect(result.stderr.contains(" PASS quiet ["))
+    #expect(result.stdout.contains(" FAIL 4 summed ["), "\(result.stdout)")
+    #expect(result.stdout.contains(" WARN 4 lenient ["))
+    #expect(result.stdout.contains(" WARN 3 counted ["))
+    #expect(result.stdout.contains(" PASS quiet ["))
     #expect(result.status == 1)
   }
 
@@ -200,7 +201,8 @@ import Testing
     let fixture = try await DatabaseFixture("buildskip", files: Self.files)
     let result = try fixture.swdbt(["build"])
     #expect(result.status == 1)
-    let output = result.stderr
+    // Result lines and their details on stdout, diagnostics on stderr.
+    let output = result.stdout + result.stderr
     #expect(output.contains("SKIP model `order_report`: skipped because"), "\(output)")
     #expect(output.contains("SKIP test `more_orders_than_customers`"))
     // Independent branches go on: customers passed its tests, so its report was built.
@@ -234,13 +236,13 @@ import Testing
     #expect(try fixture.swdbt(["seed"]).status == 0)
     #expect(try fixture.swdbt(["run"]).status == 0)
     let counted = try fixture.swdbt(["test"])
-    #expect(counted.stderr.contains("FAIL 1 not_null_m_id ["), "\(counted.stderr)")
-    #expect(counted.stderr.contains("FAIL 1 unique_m_id ["))
-    #expect(counted.stderr.contains("PASS not_null_m_kind ["))
-    #expect(counted.stderr.contains("PASS unique_m_kind ["))
-    #expect(counted.stderr.contains("FAIL 1 accepted_values_m_kind__a__b ["))
+    #expect(counted.stdout.contains("FAIL 1 not_null_m_id ["), "\(counted.stdout)")
+    #expect(counted.stdout.contains("FAIL 1 unique_m_id ["))
+    #expect(counted.stdout.contains("PASS not_null_m_kind ["))
+    #expect(counted.stdout.contains("PASS unique_m_kind ["))
+    #expect(counted.stdout.contains("FAIL 1 accepted_values_m_kind__a__b ["))
     // The failing rows of a batched test are still shown.
-    #expect(counted.stderr.contains("  | unique_field | n_records |"))
+    #expect(counted.stdout.contains("  | unique_field | n_records |"))
 
     try fixture.project.write(
       "models/schema.yml",
@@ -256,8 +258,8 @@ import Testing
       """)
     let broken = try fixture.swdbt(["test"])
     #expect(broken.status == 1)
-    #expect(broken.stderr.contains("FAIL 1 unique_m_id ["), "\(broken.stderr)")
-    #expect(broken.stderr.contains("ERROR test `not_null_m_missing` ["))
+    #expect(broken.stdout.contains("FAIL 1 unique_m_id ["), "\(broken.stdout)")
+    #expect(broken.stdout.contains("ERROR test `not_null_m_missing` ["))
     #expect(broken.stderr.contains("column \"missing\" does not exist"))
   }
 
@@ -273,8 +275,8 @@ import Testing
       ])
     let result = try fixture.swdbt(["build"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("WARN 1 unique_m_id"))
-    #expect(result.stderr.contains("OK created view \(fixture.relation("after"))"))
+    #expect(result.stdout.contains("WARN 1 unique_m_id"))
+    #expect(result.stdout.contains("OK created view \(fixture.relation("after"))"))
   }
 
   /// `store_failures_as` decides how failing rows are kept (`view`, `table`, `ephemeral`: none)
@@ -332,8 +334,8 @@ import Testing
       ])
     let result = try fixture.swdbt(["build"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("PASS not_null_people__Name_"), "\(result.stderr)")
-    #expect(result.stderr.contains("PASS unique_people__Name_"), "\(result.stderr)")
+    #expect(result.stdout.contains("PASS not_null_people__Name_"), "\(result.stdout)")
+    #expect(result.stdout.contains("PASS unique_people__Name_"), "\(result.stdout)")
   }
 
   /// A generic test's definition may set `fail_calc` with `config(...)` (dbt_utils'
@@ -361,8 +363,8 @@ import Testing
       ])
     let result = try fixture.swdbt(["build"])
     #expect(result.status == 1)
-    #expect(result.stderr.contains(" FAIL 30 by_definition ["), "\(result.stderr)")
-    #expect(result.stderr.contains(" WARN 2 by_yaml ["), "\(result.stderr)")
-    #expect(result.stderr.contains(" PASS nothing_left ["), "\(result.stderr)")
+    #expect(result.stdout.contains(" FAIL 30 by_definition ["), "\(result.stdout)")
+    #expect(result.stdout.contains(" WARN 2 by_yaml ["), "\(result.stdout)")
+    #expect(result.stdout.contains(" PASS nothing_left ["), "\(result.stdout)")
   }
 }

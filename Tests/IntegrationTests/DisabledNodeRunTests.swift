@@ -27,7 +27,7 @@ import Testing
     let result = try fixture.swdbt(["build"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
-      result.stderr.contains("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"), "\(result.stderr)")
+      result.stdout.contains("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"), "\(result.stdout)")
     let built = try fixture.rows(
       "select relname from pg_class join pg_namespace on pg_namespace.oid = relnamespace "
         + "where nspname = '\(fixture.schema)' order by relname")

@@ -78,7 +78,7 @@ import Testing
       ])
     let result = try fixture.swdbt(["build", "--empty"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("TOTAL=2"), "\(result.stderr)")
+    #expect(result.stdout.contains("TOTAL=2"), "\(result.stdout)")
     #expect(try fixture.scalar("select count(*) from \(fixture.relation("raw_seed"))") == "0")
     let types = try columns(fixture, "raw_seed").map { $0[1] ?? "" }
     #expect(types == ["integer", "text", "numeric", "boolean", "timestamp without time zone"])

@@ -25,14 +25,14 @@ import Testing
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let first = try fixture.swdbt(["run"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stderr.contains("created incremental table"))
+    #expect(first.stdout.contains("created incremental table"))
     // Day 2 changes, day 3 arrives; day 1 is outside the incremental window.
     try fixture.project.write(
       "seeds/events.csv", "id,value,day\n1,a,2024-01-01\n2,B,2024-01-02\n3,c,2024-01-03\n")
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let second = try fixture.swdbt(["run"])
     #expect(second.status == 0, "\(second.stderr)")
-    #expect(second.stderr.contains("\(strategy) into incremental table"))
+    #expect(second.stdout.contains("\(strategy) into incremental table"))
     let rows = try fixture.rows(
       "select id, value from \(fixture.relation("events_inc")) order by id, value")
     switch strategy {

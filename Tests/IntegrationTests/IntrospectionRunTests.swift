@@ -197,9 +197,10 @@ import Testing
     let counted = try fixture.rows("select n from \(fixture.relation("counted")) order by n")
     #expect(counted == [["1"], ["2"], ["102"]], "\(result.stderr)")
     let database = try fixture.scalar("select current_database()")
+    let whereAmI = try fixture.rows(
+      "select target_db, this_db, rendered, found::text from \(fixture.relation("where_am_i"))")
     #expect(
-      try fixture.rows(
-        "select target_db, this_db, rendered, found::text from \(fixture.relation("where_am_i"))")
+      whereAmI
         == [[database, database, fixture.relation("where_am_i"), "1"]])
   }
 }

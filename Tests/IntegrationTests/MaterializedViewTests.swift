@@ -24,7 +24,7 @@ import Testing
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let created = try fixture.swdbt(["run"])
     #expect(created.status == 0, "\(created.stderr)")
-    #expect(created.stderr.contains("created materialized view"), "\(created.stderr)")
+    #expect(created.stdout.contains("created materialized view"), "\(created.stdout)")
     return fixture
   }
 
@@ -55,7 +55,7 @@ import Testing
     #expect(try fixture.scalar("select count(*) from \(fixture.relation("my_mv"))") == "3")
     let again = try fixture.swdbt(["run", "-s", "my_mv"])
     #expect(again.status == 0, "\(again.stderr)")
-    #expect(again.stderr.contains("refreshed materialized view"), "\(again.stderr)")
+    #expect(again.stdout.contains("refreshed materialized view"), "\(again.stdout)")
     #expect(try fixture.scalar("select count(*) from \(fixture.relation("my_mv"))") == "4")
     #expect(try Self.oid(fixture) == before)
   }
@@ -66,7 +66,7 @@ import Testing
     try fixture.project.write("models/my_mv.sql", Self.model(index: "value"))
     let altered = try fixture.swdbt(["run", "-s", "my_mv"])
     #expect(altered.status == 0, "\(altered.stderr)")
-    #expect(altered.stderr.contains("altered indexes of materialized view"), "\(altered.stderr)")
+    #expect(altered.stdout.contains("altered indexes of materialized view"), "\(altered.stdout)")
     #expect(try Self.indexColumns(fixture) == ["value"])
     #expect(try Self.oid(fixture) == before)
     try fixture.project.write(
@@ -74,7 +74,7 @@ import Testing
       Self.model(index: "value", query: "select id, value, 1 as marker from {{ ref('my_seed') }}"))
     let replaced = try fixture.swdbt(["run", "-s", "my_mv"])
     #expect(replaced.status == 0, "\(replaced.stderr)")
-    #expect(replaced.stderr.contains("replaced materialized view"), "\(replaced.stderr)")
+    #expect(replaced.stdout.contains("replaced materialized view"), "\(replaced.stdout)")
     #expect(try Self.oid(fixture) != before)
     #expect(try fixture.scalar("select sum(marker) from \(fixture.relation("my_mv"))") == "3")
     #expect(try Self.indexColumns(fixture) == ["value"])

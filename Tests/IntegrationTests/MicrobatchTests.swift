@@ -42,7 +42,7 @@ import Testing
       files: ["models/input_model.sql": Self.input, "models/microbatch_model.sql": Self.model()])
     let first = try fixture.swdbt(["run", "--event-time-end", "2020-01-03 13:57:00"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stderr.contains("3 batches into microbatch table"), "\(first.stderr)")
+    #expect(first.stdout.contains("3 batches into microbatch table"), "\(first.stdout)")
     #expect(try Self.count(fixture) == "3")
     let result = try Self.runResult(fixture, "microbatch_model")
     #expect(result["status"] as? String == "success")
@@ -100,8 +100,8 @@ import Testing
       run.stderr.contains(
         "error: batch 2020-01-02 00:00:00+00:00 to 2020-01-03 00:00:00+00:00 of "
           + "`microbatch_model` failed: division by zero"), "\(run.stderr)")
-    #expect(run.stderr.contains("PARTIAL SUCCESS 2 of 3 batches"), "\(run.stderr)")
-    #expect(run.stderr.contains("SKIP model `child`"), "\(run.stderr)")
+    #expect(run.stdout.contains("PARTIAL SUCCESS 2 of 3 batches"), "\(run.stdout)")
+    #expect(run.stdout.contains("SKIP model `child`"), "\(run.stdout)")
     #expect(
       try fixture.rows("select id from \(fixture.relation("microbatch_model")) order by id")
         == [["1"], ["3"]])
@@ -123,7 +123,7 @@ import Testing
       ])
     let run = try fixture.swdbt(["run", "--event-time-end", "2020-01-03"])
     #expect(run.status == 1)
-    #expect(run.stderr.contains("ERROR model `microbatch_model`"), "\(run.stderr)")
+    #expect(run.stdout.contains("ERROR model `microbatch_model`"), "\(run.stdout)")
     #expect(
       try fixture.scalar("select to_regclass('\(fixture.relation("microbatch_model"))')") == nil)
     let result = try Self.runResult(fixture, "microbatch_model")

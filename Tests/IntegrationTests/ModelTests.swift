@@ -18,8 +18,8 @@ import Testing
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let result = try fixture.swdbt(["run"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("OK created table \(fixture.relation("totals")) [SELECT 1 in "))
-    #expect(result.stderr.contains("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4"))
+    #expect(result.stdout.contains("OK created table \(fixture.relation("totals")) [SELECT 1 in "))
+    #expect(result.stdout.contains("Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4"))
     #expect(try fixture.scalar("select doubled from \(fixture.relation("report"))") == "60")
     #expect(
       try fixture.scalar(
@@ -54,9 +54,9 @@ import Testing
           |                ^~~~~~~~~~~~~~~~~~
         note: while building table \(fixture.relation("totals")); compiled SQL in target/compiled/it/models/totals.sql
         """), "\(result.stderr)")
-    #expect(result.stderr.contains("SKIP model `report`: skipped because `totals` failed"))
-    #expect(result.stderr.contains("OK created table \(fixture.relation("other"))"))
-    #expect(result.stderr.contains("Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4"))
+    #expect(result.stdout.contains("SKIP model `report`: skipped because `totals` failed"))
+    #expect(result.stdout.contains("OK created table \(fixture.relation("other"))"))
+    #expect(result.stdout.contains("Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4"))
     // The old table is untouched and nothing temporary is left behind.
     #expect(try fixture.scalar("select total from \(fixture.relation("totals"))") == "30")
     #expect(
@@ -85,7 +85,7 @@ import Testing
       "{{ config(materialized='table') }}\nselect 2 as version from pg_sleep(1)\n")
     let result = try fixture.swdbt(["run", "-s", "checked", "report", "--threads", "2"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"))
+    #expect(result.stdout.contains("Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"))
     #expect(try fixture.scalar("select version from \(fixture.relation("report"))") == "2")
   }
 

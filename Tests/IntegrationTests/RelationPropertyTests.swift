@@ -90,7 +90,7 @@ import Testing
     #expect(try Self.description(fixture, "inc_model") == "Incremental v1")
     let third = try fixture.swdbt(["run", "-s", "inc_model"])
     #expect(third.status == 0, "\(third.stderr)")
-    #expect(third.stderr.contains("append into incremental table"), "\(third.stderr)")
+    #expect(third.stdout.contains("append into incremental table"), "\(third.stdout)")
     #expect(try Self.description(fixture, "inc_model") == "Incremental v2")
   }
 

@@ -109,7 +109,7 @@ import Testing
       ])
     let seed = try fixture.swdbt(["seed"])
     #expect(seed.status == 0, "\(seed.stderr)")
-    #expect(seed.stderr.contains("Running 2 seeds"), "\(seed.stderr)")
+    #expect(seed.stdout.contains("Running 2 seeds"), "\(seed.stdout)")
     #expect(try Self.exists(fixture, "seed_enabled"))
     #expect(try Self.exists(fixture, "seed_tricky"))
     #expect(try !Self.exists(fixture, "seed_disabled"))

@@ -12,7 +12,7 @@ import Testing
     let fixture = try await DatabaseFixture("seedmarker", files: ["seeds/marks.csv": csv])
     let result = try fixture.swdbt(["seed"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("[COPY 4"), "\(result.stderr)")
+    #expect(result.stdout.contains("[COPY 4"), "\(result.stdout)")
     #expect(
       try fixture.rows("select v from \(fixture.relation("marks")) order by v collate \"C\"")
         == [["\\."], ["first"], ["last"], ["x\(lineEnd)\\.\(lineEnd)y"]])

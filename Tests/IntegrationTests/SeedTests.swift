@@ -15,7 +15,7 @@ import Testing
       "seedtypes", files: ["seeds/typed.csv": csv])
     let result = try fixture.swdbt(["seed"])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stderr.contains("OK loaded seed file \(fixture.relation("typed")) [COPY 4"))
+    #expect(result.stdout.contains("OK loaded seed file \(fixture.relation("typed")) [COPY 4"))
     let types = try fixture.rows(
       """
       select attname, format_type(atttypid, atttypmod) from pg_attribute

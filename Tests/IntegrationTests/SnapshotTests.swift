@@ -132,7 +132,7 @@ import Testing
     let deletions = testCase.hardDeletes == "new_record"
     let first = try fixture.swdbt(["build"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stderr.contains("created snapshot"), "\(first.stderr)")
+    #expect(first.stdout.contains("created snapshot"), "\(first.stdout)")
     let initial = try Self.history(fixture, deletions: deletions)
     #expect(initial.count == 3)
     for (state, expected) in [(1, testCase.second), (2, testCase.third)] {
@@ -144,7 +144,7 @@ import Testing
     }
     // A run without changes writes nothing.
     let again = try fixture.swdbt(["snapshot"])
-    #expect(again.stderr.contains("no change"), "\(again.stderr)")
+    #expect(again.stdout.contains("no change"), "\(again.stdout)")
     #expect(try Self.history(fixture, deletions: deletions) == testCase.third)
     // dbt's scd id: md5 of the key and the updated-at value.
     let scd = try fixture.scalar(
@@ -240,11 +240,11 @@ import Testing
       ])
     #expect(try fixture.swdbt(["build"]).status == 0)
     let again = try fixture.swdbt(["snapshot"])
-    #expect(again.stderr.contains("no change"), "\(again.stderr)")
+    #expect(again.stdout.contains("no change"), "\(again.stdout)")
     try fixture.project.write("seeds/people.csv", "id,region,email\n1,,a@x\n2,eu,b@x\n")
     #expect(try fixture.swdbt(["seed"]).status == 0)
     let changed = try fixture.swdbt(["snapshot"])
-    #expect(changed.stderr.contains("1 changed"), "\(changed.stderr)")
+    #expect(changed.stdout.contains("1 changed"), "\(changed.stdout)")
     #expect(
       try fixture.rows(
         """
@@ -279,7 +279,7 @@ import Testing
       ])
     let first = try fixture.swdbt(["build"])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stderr.contains("not_null_people_history_id"), "\(first.stderr)")
+    #expect(first.stdout.contains("not_null_people_history_id"), "\(first.stdout)")
     // `dbt_valid_to_current` set later: the current rows get it too.
     let yaml = try String(
       contentsOfFile: fixture.project.root + "/snapshots/people.yml", encoding: .utf8)

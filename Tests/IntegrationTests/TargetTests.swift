@@ -196,7 +196,7 @@ import Testing
     #expect(debug.stdout.contains("Connection test: OK"))
     let run = try Executable.run(["run"], in: project.root)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("OK created view \"public\".\"m\""))
+    #expect(run.stdout.contains("OK created view \"public\".\"m\""))
     let status = try Executable.run(["local", "status"], in: project.root)
     #expect(status.status == 0)
     #expect(status.stdout.hasPrefix("running"))

@@ -7,7 +7,7 @@ import Testing
     let fixture = try await WarehouseTests.unbuilt("warehouse_unit")
     let test = try fixture.swdbt(["test", "--select", "test_type:unit"])
     #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
-    #expect(test.stderr.contains("PASS=5"), "\(test.stderr)")
+    #expect(test.stdout.contains("PASS=5"), "\(test.stdout)")
   }
 
   @Test func anOrderCancelledAfterLoadingLeavesTheFactAndMartsOnAnOrdinaryRun() async throws {

@@ -49,11 +49,11 @@ import Testing
     let fixture = try await Self.built.value
     let again = try fixture.swdbt(["build"])
     #expect(again.status == 0, "\(again.stderr)")
-    #expect(again.stderr.contains("into incremental table"))
-    #expect(again.stderr.contains("ERROR=0 SKIP=0"))
+    #expect(again.stdout.contains("into incremental table"))
+    #expect(again.stdout.contains("ERROR=0 SKIP=0"))
     let tests =
       Int(
-        again.stderr.firstMatch(of: /PASS=(\d+)/).map { String($0.output.1) } ?? "0") ?? 0
+        again.stdout.firstMatch(of: /PASS=(\d+)/).map { String($0.output.1) } ?? "0") ?? 0
     #expect(tests > 100, "\(again.stderr)")
   }
 
@@ -222,7 +222,7 @@ import Testing
     #expect(try fixture.swdbt(["seed", "-s", "customers"]).status == 0)
     #expect(try fixture.swdbt(["run", "-s", "int_customers_checked"]).status == 0)
     let moved = try fixture.swdbt(["snapshot"])
-    #expect(moved.stderr.contains("1 changed"), "\(moved.stderr)")
+    #expect(moved.stdout.contains("1 changed"), "\(moved.stdout)")
     #expect(
       try fixture.rows(
         "select email, city, (dbt_valid_to is null)::text from \(history) "

@@ -131,17 +131,17 @@ struct Local: AsyncParsableCommand {
       let cluster = try Local.cluster(project)
       do {
         for message in try await cluster.start() {
-          Console(format: project.logFormat).info(message)
+          Console(options: project).info(message)
         }
       } catch {
-        Console(format: project.logFormat).report([
+        Console(options: project).report([
           .error(
             "local.start", "cannot start the local cluster: \(error.message)",
             hint: error.hint)
         ])
         throw ExitCode(1)
       }
-      Console(format: project.logFormat).out(
+      Console(options: project).out(
         "running: data in \(cluster.dataDirectory), socket in \(cluster.socketDirectory)")
     }
   }
@@ -155,12 +155,12 @@ struct Local: AsyncParsableCommand {
       do {
         try await cluster.stop()
       } catch {
-        Console(format: project.logFormat).report([
+        Console(options: project).report([
           .error("local.stop", "cannot stop the local cluster: \(error.message)", hint: error.hint)
         ])
         throw ExitCode(1)
       }
-      Console(format: project.logFormat).out("stopped")
+      Console(options: project).out("stopped")
     }
   }
 
@@ -172,7 +172,7 @@ struct Local: AsyncParsableCommand {
     func run() async throws {
       let cluster = try Local.cluster(project)
       let running = (try? await cluster.status()) ?? false
-      Console(format: project.logFormat).out(
+      Console(options: project).out(
         running
           ? "running: data in \(cluster.dataDirectory), socket in \(cluster.socketDirectory)"
           : cluster.isInitialised

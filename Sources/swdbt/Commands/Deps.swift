@@ -12,7 +12,7 @@ struct Deps: AsyncParsableCommand {
   @OptionGroup var project: ProjectOptions
 
   func run() async throws {
-    let console = Console(format: project.logFormat)
+    let console = Console(options: project)
     let sink = CollectingSink()
     let root = URL(fileURLWithPath: project.projectDir).standardizedFileURL.path
     let projectFile: ProjectFile

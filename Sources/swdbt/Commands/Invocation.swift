@@ -6,8 +6,10 @@ import Dispatch
 import Execution
 import Foundation
 import Graph
+import OrderedCollections
 import Project
 import Runtime
+import Template
 
 /// What `swdbt seed`, `run` and `build` share: load, connect, lock, compile with the
 /// relations that exist, run the selected nodes, print, write `run_results.json`.
@@ -52,6 +54,41 @@ struct Invocation {
   var showSeeds = false
   /// `--state`, `--defer`, `--favor-state`.
   var state = StateOptions()
+  /// `--fail-fast`: after the first failure no node starts.
+  var failFast = false
+  /// `--warn-error` / `--warn-error-options`: which warnings are errors.
+  var warnError = WarnErrorPolicy()
+  /// `test --store-failures`: every test without its own `store_failures` keeps its rows.
+  var storeFailures = false
+  /// `build --resource-type` / `--exclude-resource-type`: which kinds of node run.
+  var resourceTypes = ResourceTypeFilter()
+  /// `retry`: exactly these nodes (unique ids) run, whatever the selection.
+  var onlyUniqueIDs: Set<String>? = nil
+
+  /// What `run_results.json` records of the command (dbt's `args`), so that `retry` can
+  /// repeat it.
+  var recordedArgs: [String: Any] {
+    var args: [String: Any] = [
+      "select": selection.select, "exclude": selection.exclude, "full_refresh": fullRefresh,
+      "empty": empty, "fail_fast": failFast, "store_failures": storeFailures,
+      "warn_error": warnError.includeAll,
+      "warn_error_options": [
+        "include": warnError.includeAll ? ["all"] : warnError.include.sorted(),
+        "exclude": warnError.exclude.sorted(),
+      ],
+      "resource_types": resourceTypes.include.map(\.self),
+      "exclude_resource_types": resourceTypes.exclude.map(\.self),
+    ]
+    if let threads { args["threads"] = threads }
+    if let target = project.target { args["target"] = target }
+    if let vars = project.vars { args["vars"] = vars }
+    if let start = eventTimeStartText { args["event_time_start"] = start }
+    if let end = eventTimeEndText { args["event_time_end"] = end }
+    return args
+  }
+  /// The event-time window as given, for `args`.
+  var eventTimeStartText: String? = nil
+  var eventTimeEndText: String? = nil
 
   func execute() async throws {
     let clock = ContinuousClock()
@@ -59,7 +96,7 @@ struct Invocation {
     let processorStart = ProcessorTime.used()
     let session = Session(
       options: project, which: kind.rawValue, fullRefresh: fullRefresh, empty: empty,
-      threads: threads)
+      threads: threads, storeFailures: storeFailures)
     let startedAt = session.invocation.runStartedAt
     let loaded = try session.load()
     let stateful = StatefulSelection(session: session, selection: selection, state: state)
@@ -83,9 +120,12 @@ struct Invocation {
     } catch {
       try fail(console, "cannot list existing relations: \(error)")
     }
-    let (compilation, selected) = try stateful.compile(
+    let (stateCompilation, stateSelected) = try stateful.compile(
       loaded, previous: previous, existingRelations: existing, fullRefresh: fullRefresh,
       empty: empty)
+    var compilation = stateCompilation
+    try stopOnWarnings(session.sink.diagnostics, console: console)
+    if storeFailures { compilation = Invocation.storingFailures(compilation) }
     defer { ExitWithoutTeardown.keep(compilation) }
     let invocationID = session.invocation.invocationID
     let hooks = HookContext(compilation: compilation, invocation: session.invocation)
@@ -93,16 +133,33 @@ struct Invocation {
     let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
     defer { manifest.finish(reportingTo: console) }
 
+    let selected: Set<Int>
+    if let onlyUniqueIDs {
+      selected = Set(
+        compilation.nodes.indices.filter { onlyUniqueIDs.contains(compilation.nodes[$0].uniqueID) })
+    } else {
+      selected = stateSelected
+    }
     if !selection.select.isEmpty, selected.isEmpty {
-      console.report([
-        .selectorMatchedNothing(
-          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
-      ])
+      let nothing = Diagnostic.selectorMatchedNothing(
+        selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+      console.report([nothing])
+      try stopOnWarnings([nothing], console: console)
     }
     let indices = Executor.runnable(compilation, selected: selected).filter { index in
-      kind.includes(compilation.nodes[index].resourceType)
+      let type = compilation.nodes[index].resourceType
+      return kind.includes(type) && resourceTypes.includes(type)
     }
     _ = ArtifactWriter.writeCompiledSQL(compilation, nodes: indices, sink: session.sink)
+    // Rendered before anything runs: a comment that cannot be used stops the command here.
+    let queryComments: QueryComments
+    do throws(Diagnostic) {
+      queryComments = try QueryComments(
+        compilation, indices: indices, invocation: session.invocation)
+    } catch {
+      console.report([error])
+      throw ExitCode(1)
+    }
 
     let schemas = Set(indices.compactMap { compilation.nodes[$0].relation?.schema })
     do {
@@ -129,31 +186,45 @@ struct Invocation {
     }
     defer { for connection in connections { connection.close() } }
 
-    console.info(
+    console.progress(
       "Running \(indices.count) \(kind.noun)\(indices.count == 1 ? "" : "s") "
-        + "on target `\(target.name)` with \(threadCount) thread\(threadCount == 1 ? "" : "s")")
-    let printer = ProgressPrinter(console: console, compilation: compilation)
+        + "on target `\(target.name)` with \(threadCount) thread\(threadCount == 1 ? "" : "s")",
+      event: "ConcurrencyLine")
+    var printer = ProgressPrinter(console: console, compilation: compilation)
+    // The status line: on a terminal, and as plain lines elsewhere, for text output.
+    if console.format == .text, !console.quiet, !indices.isEmpty {
+      printer.status = RunStatus(
+        total: indices.count, console: console,
+        onTerminal: isatty(STDERR_FILENO) == 1 && console.colors)
+    }
+    var executorOptions = Executor.Options(
+      fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty,
+      eventTime: EventTimeWindow(
+        start: eventTimeStart, end: eventTimeEnd,
+        now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970))),
+      invocation: session.invocation)
+    executorOptions.queryComments = queryComments
+    executorOptions.testWarningsFail = warnError.isError("test.warn")
+    if console.logsStatements {
+      executorOptions.statementLog = { uniqueID, sql in console.statement(sql, uniqueID: uniqueID) }
+    }
     let executor = Executor(
-      compilation: compilation,
-      options: Executor.Options(
-        fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty,
-        eventTime: EventTimeWindow(
-          start: eventTimeStart, end: eventTimeEnd,
-          now: BatchTime(seconds: Int(startedAt.timeIntervalSince1970))),
-        invocation: session.invocation),
-      onEvent: printer.handle)
+      compilation: compilation, options: executorOptions, onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
+    scheduler.failFast = failFast
     let interrupt = InterruptHandler { [scheduler] in
       console.info("interrupted: cancelling running statements")
       scheduler.cancel()
     }
     // The control connection is idle during the run: the watcher asks on it.
-    let watcher = LockWatcher(connection: control.connection) { wait in
+    let watcher = LockWatcher(connection: control.connection) { [printer] wait in
       printer.handle(.lockWait(wait))
     }
     watcher.start()
+    printer.status?.start()
     let results = executor.run(plan, connections: connections, watcher: watcher)
+    printer.status?.stop()
     watcher.stop()
     interrupt.remove()
 
@@ -177,7 +248,7 @@ struct Invocation {
     let elapsed = clock.now - start
     RunResultsFile.write(
       results, compilation: compilation, elapsed: elapsed, command: kind.rawValue,
-      invocationID: invocationID, generatedAt: startedAt, console: console)
+      invocationID: invocationID, generatedAt: startedAt, console: console, args: recordedArgs)
     printer.summary(results, elapsed: elapsed)
     if showSeeds { showLoadedSeeds(results, compilation: compilation, control: control) }
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)
@@ -200,7 +271,7 @@ struct Invocation {
   private func showLoadedSeeds(
     _ results: [NodeResult], compilation: Compilation, control: TargetSession
   ) {
-    let console = Console(format: project.logFormat)
+    let console = Console(options: project)
     for result in results.sorted(by: { $0.uniqueID < $1.uniqueID }) where result.status == .success
     {
       guard compilation.nodes[result.index].resourceType == .seed,
@@ -212,6 +283,37 @@ struct Invocation {
         console.report([.warning("seed.show", "cannot show \(relation): \(error.message)")])
       }
     }
+  }
+
+  /// With `--warn-error`: warnings the policy makes errors stop the command (exit 1).
+  private func stopOnWarnings(_ diagnostics: [Diagnostic], console: Console) throws {
+    guard warnError.isActive else { return }
+    let errors = diagnostics.filter { $0.severity == .warning && warnError.isError($0.code) }
+    guard !errors.isEmpty else { return }
+    let codes = Set(errors.map(\.code)).sorted().joined(separator: ", ")
+    console.report([
+      .error(
+        "flags.warn-error",
+        "\(errors.count) warning\(errors.count == 1 ? " is an error" : "s are errors") "
+          + "with --warn-error (\(codes))",
+        hint: "fix the warnings above, or leave them out with --warn-error-options "
+          + "'{\"include\": \"all\", \"exclude\": [\"\(errors[0].code)\"]}'")
+    ])
+    throw ExitCode(1)
+  }
+
+  /// `--store-failures`: tests that do not say otherwise keep their failing rows.
+  static func storingFailures(_ compilation: consuming Compilation) -> Compilation {
+    var configs: [Int: NodeConfig] = [:]
+    for index in compilation.nodes.indices
+    where compilation.nodes[index].resourceType == .test
+      && compilation.nodes[index].config["store_failures"] == nil
+    {
+      configs[index] = compilation.nodes[index].config.merged(
+        with:
+          NodeConfig(["store_failures": .bool(true)]))
+    }
+    return compilation.withSQL([:], configs: configs)
   }
 
   private func fail(_ console: Console, _ message: String) throws -> Never {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Project
 
 /// `swdbt run`: build the selected models in PostgreSQL, in dependency order.
 struct Run: ExecutingCommand {
@@ -9,6 +10,7 @@ struct Run: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var runFlags: RunFlags
   @OptionGroup var emptyOption: EmptyOption
   @OptionGroup var eventTime: EventTimeOptions
 
@@ -27,6 +29,7 @@ struct Seed: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var runFlags: RunFlags
   @OptionGroup var emptyOption: EmptyOption
 
   @Flag(name: .long, help: "Print the first rows of each seed loaded.")
@@ -47,6 +50,7 @@ struct Snapshot: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var runFlags: RunFlags
 
   static let kind = Invocation.Kind.snapshot
 }
@@ -60,8 +64,16 @@ struct Test: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var runFlags: RunFlags
+
+  @Flag(
+    name: .long,
+    help: "Keep each test's failing rows in a table (tests that set `store_failures` keep theirs).")
+  var storeFailures = false
 
   static let kind = Invocation.Kind.test
+
+  var storingFailures: Bool { storeFailures }
 }
 
 /// `swdbt build`: seeds, models and tests in DAG order; a failing test skips what depends on
@@ -74,10 +86,30 @@ struct Build: ExecutingCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var execution: ExecutionOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var runFlags: RunFlags
   @OptionGroup var emptyOption: EmptyOption
   @OptionGroup var eventTime: EventTimeOptions
 
+  @Flag(
+    name: .long,
+    help: "Keep each test's failing rows in a table (tests that set `store_failures` keep theirs).")
+  var storeFailures = false
+
+  @Option(
+    name: .long,
+    help: "Only nodes of this type (repeatable): model, seed, snapshot, test, all, default.")
+  var resourceType: [BuildResourceType] = []
+
+  @Option(name: .long, help: "Leave out nodes of this type (repeatable).")
+  var excludeResourceType: [BuildResourceType] = []
+
   static let kind = Invocation.Kind.build
+
+  var storingFailures: Bool { storeFailures }
+  var typeFilter: ResourceTypeFilter {
+    ResourceTypeFilter(
+      include: resourceType.map(\.rawValue), exclude: excludeResourceType.map(\.rawValue))
+  }
 
   var empty: Bool { emptyOption.empty }
   var batchWindow: EventTimeOptions? { eventTime }
@@ -90,6 +122,12 @@ protocol ExecutingCommand: AsyncParsableCommand {
   var selection: SelectionOptions { get }
   var execution: ExecutionOptions { get }
   var state: StateOptions { get }
+  /// `--fail-fast`, `--warn-error`, `--warn-error-options`.
+  var runFlags: RunFlags { get }
+  /// `--store-failures`, on `test` and `build`.
+  var storingFailures: Bool { get }
+  /// `build --resource-type` / `--exclude-resource-type`.
+  var typeFilter: ResourceTypeFilter { get }
   /// `--empty`, on the commands that take it.
   var empty: Bool { get }
   /// `--event-time-start` / `--event-time-end`, for the commands that build models.
@@ -105,14 +143,24 @@ extension ExecutingCommand {
   var batchWindow: EventTimeOptions? { nil }
   /// False unless the command is `seed --show`.
   var showSeeds: Bool { false }
+  /// False unless the command takes `--store-failures`.
+  var storingFailures: Bool { false }
+  /// Every type the command runs.
+  var typeFilter: ResourceTypeFilter { ResourceTypeFilter() }
 
   func run() async throws {
-    try await Invocation(
+    var invocation = Invocation(
       kind: Self.kind, project: project, selection: selection,
       fullRefresh: execution.fullRefresh, threads: execution.threads, empty: empty,
       eventTimeStart: batchWindow?.start, eventTimeEnd: batchWindow?.end, showSeeds: showSeeds,
-      state: state
-    ).execute()
+      state: state)
+    invocation.failFast = runFlags.failFast
+    invocation.warnError = try runFlags.policy()
+    invocation.storeFailures = storingFailures
+    invocation.resourceTypes = typeFilter
+    invocation.eventTimeStartText = batchWindow?.eventTimeStart
+    invocation.eventTimeEndText = batchWindow?.eventTimeEnd
+    try await invocation.execute()
   }
 }
 
@@ -136,5 +184,23 @@ struct ExecutionOptions: ParsableArguments {
 
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+}
+
+/// `build --resource-type` values, as dbt's.
+enum BuildResourceType: String, ExpressibleByArgument, CaseIterable {
+  case model, seed, snapshot, test, all, `default`
+}
+
+/// Which resource types a command runs (`build --resource-type` / `--exclude-resource-type`).
+struct ResourceTypeFilter: Sendable {
+  var include: [String] = []
+  var exclude: [String] = []
+
+  /// Whether nodes of a type run: not excluded, and included when a list is given.
+  func includes(_ type: ResourceType) -> Bool {
+    if exclude.contains(type.rawValue) { return false }
+    return include.isEmpty || include.contains("all") || include.contains("default")
+      || include.contains(type.rawValue)
   }
 }

@@ -1,26 +1,102 @@
 import ArgumentParser
+import Foundation
 
-/// Options every command takes: where the project is, which target, and `--vars`.
+/// Options every command takes: where the project is, which target, `--vars`, and how the
+/// command logs. Each falls back to dbt's environment variable (`DBT_TARGET`, ...) when not
+/// given on the command line.
 struct ProjectOptions: ParsableArguments {
-  @Option(name: .long, help: "The project directory (holding project.yml or dbt_project.yml).")
-  var projectDir: String = "."
+  @Option(
+    name: .customLong("project-dir"),
+    help: "The project directory (holding project.yml or dbt_project.yml; env DBT_PROJECT_DIR).")
+  var projectDirArgument: String?
 
-  @Option(name: .long, help: "The target to use (default: the project's `target:`, else `local`).")
-  var target: String?
+  @Option(
+    name: [.customLong("target"), .customShort("t")],
+    help: "The target to use (env DBT_TARGET; default: the project's `target:`, else `local`).")
+  var targetArgument: String?
 
   @Option(name: .long, help: "Variables as YAML or JSON, overriding the project's `vars:`.")
   var vars: String?
 
   @Option(
-    name: .long,
-    help: "Where dbt's profiles.yml is, for projects with a `profile:` and no `targets:`.")
-  var profilesDir: String?
+    name: .customLong("profiles-dir"),
+    help: "Where dbt's profiles.yml is, for projects with a `profile:` (env DBT_PROFILES_DIR).")
+  var profilesDirArgument: String?
 
-  @Option(name: .long, help: "Output format of log lines and diagnostics: text or json.")
-  var logFormat: LogFormat = .text
+  @Option(
+    name: .customLong("log-format"),
+    help: "Log lines and diagnostics as text or json (env DBT_LOG_FORMAT).")
+  var logFormatArgument: LogFormat?
+
+  @Option(
+    name: .customLong("target-path"),
+    help:
+      "Where artifacts are written, instead of the project's `target-path` (env DBT_TARGET_PATH)."
+  )
+  var targetPathArgument: String?
+
+  @Option(
+    name: .customLong("log-path"),
+    help: "Also write a log with debug detail (each statement) to DIR/dbt.log (env DBT_LOG_PATH).")
+  var logPathArgument: String?
+
+  @Flag(
+    name: [.customLong("quiet"), .customShort("q")], help: "Print only errors and node results.")
+  var quietFlag = false
+
+  @Flag(name: [.customLong("debug"), .customShort("d")], help: "Log each statement sent (stderr).")
+  var debugFlag = false
+
+  @Flag(
+    name: .customLong("use-colors"), inversion: .prefixedNo,
+    help: "Color the output (default: when printing to a terminal and NO_COLOR is unset).")
+  var useColorsFlag: Bool?
+
+  @Flag(name: .customLong("no-color"), help: "The same as --no-use-colors.")
+  var noColor = false
 
   @Flag(name: .long, help: .hidden)
   var debugTimings = false
+
+  private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+  /// The project directory.
+  var projectDir: String { projectDirArgument ?? environment["DBT_PROJECT_DIR"] ?? "." }
+  /// The target's name, if chosen.
+  var target: String? { targetArgument ?? environment["DBT_TARGET"] }
+  /// Where `profiles.yml` is, if given (the loader reads `DBT_PROFILES_DIR` itself).
+  var profilesDir: String? { profilesDirArgument }
+  /// The log format.
+  var logFormat: LogFormat {
+    logFormatArgument ?? environment["DBT_LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) ?? .text
+  }
+  /// The artifacts' folder when overridden.
+  var targetPath: String? { targetPathArgument ?? environment["DBT_TARGET_PATH"] }
+  /// `--quiet` (or `DBT_QUIET`).
+  var quiet: Bool { quietFlag || ProjectOptions.isSet(environment["DBT_QUIET"]) }
+  /// `--debug` (or `DBT_DEBUG`).
+  var debug: Bool { debugFlag || ProjectOptions.isSet(environment["DBT_DEBUG"]) }
+  /// Colors as asked for; nil when neither flag nor `DBT_USE_COLORS` says.
+  var useColors: Bool? {
+    if noColor { return false }
+    if let useColorsFlag { return useColorsFlag }
+    return environment["DBT_USE_COLORS"].map(ProjectOptions.isSet)
+  }
+
+  /// The `--log-path` file, relative to the project directory as dbt's `logs/`.
+  var logFile: LogFile? {
+    guard let directory = logPathArgument ?? environment["DBT_LOG_PATH"] else { return nil }
+    let absolute =
+      directory.hasPrefix("/")
+      ? directory : URL(fileURLWithPath: projectDir).appendingPathComponent(directory).path
+    return LogFile(directory: absolute)
+  }
+
+  /// dbt's truthy environment values (`1`, `true`, `yes`).
+  static func isSet(_ value: String?) -> Bool {
+    guard let value = value?.lowercased() else { return false }
+    return ["1", "true", "yes", "y", "on"].contains(value)
+  }
 }
 
 /// How diagnostics and log lines are printed.
