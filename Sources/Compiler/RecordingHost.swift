@@ -133,8 +133,8 @@ final class RecordingHost: TemplateHost {
   // MARK: TemplateHost
 
   static let functions: Set<String> = [
-    "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc",
+    "ref", "source", "config", "config.get", "config.require", "config.set", "var", "env_var",
+    "is_incremental", "doc",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -184,6 +184,11 @@ final class RecordingHost: TemplateHost {
           "compile.missing-config", "required config `\(key)` is not set", at: arguments.range)
       }
       return arguments.value(1, "default") ?? .none
+    case "config.set":
+      // dbt's `set_sql_header` calls `config.set('sql_header', caller())`.
+      let key = try arguments.string(0, "name", function: name)
+      try recordConfig(key, arguments.value(1, "value") ?? .none, arguments.range)
+      return .string("")
     case "var": return try variable(arguments)
     case "env_var": return try environmentVariable(arguments)
     case "is_incremental":

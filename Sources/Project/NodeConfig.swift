@@ -189,6 +189,14 @@ public enum ConfigSchema {
       return .error(
         "config.invalid-value", "`begin` must be a date or time such as `2024-01-01`",
         at: range, hint: "write it as a string: `2024-01-01` or `2024-01-01 06:00:00`")
+    case "sql_header":
+      switch value {
+      case .string, .none: return nil
+      default:
+        return .error(
+          "config.invalid-value", "`sql_header` must be SQL text", at: range,
+          hint: "write the statements as a string, or use `{% call set_sql_header(config) %}`")
+      }
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)
