@@ -307,6 +307,13 @@ final class RecordingHost: TemplateHost {
 
   private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic)
   {
+    if resource == .model, ConfigSchema.canonical(key) == "materialized",
+      let name = value.stringValue,
+      let block = environment.project.customMaterializations[name]
+    {
+      problems.append(.customMaterialization(name, definedAt: block, at: range))
+      return
+    }
     if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
       problems.append(problem)
       if problem.severity == .error { return }

@@ -152,7 +152,11 @@ public enum ConfigSchema {
     }
     switch canonicalKey {
     case "materialized" where resource == .model:
-      return oneOf(materializations.filter { $0 != "seed" }, "materialization")
+      let allowed = materializations.filter { $0 != "seed" }
+      if let name = value.stringValue, !allowed.contains(name) {
+        return .unknownMaterialization(name, allowed: allowed, at: range)
+      }
+      return oneOf(allowed, "materialization")
     case "incremental_strategy": return oneOf(incrementalStrategies, "incremental strategy")
     case "store_failures_as":
       return oneOf(["table", "view", "ephemeral"], "`store_failures_as`")

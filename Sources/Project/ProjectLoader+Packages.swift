@@ -31,6 +31,8 @@ struct ProjectResources: Sendable {
   var docs: [String: DocsBlock]
   var disabledSeeds: Set<String>
   var disabledSeedFQNs: [[String]]
+  /// The `{% materialization %}` blocks of `macros/`, by name.
+  var materializations: [String: SourceRange] = [:]
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.
@@ -43,6 +45,7 @@ struct ProjectResources: Sendable {
       docs.merge(package.docs) { root, _ in root }
       disabledSeeds.formUnion(package.disabledSeeds)
       disabledSeedFQNs += package.disabledSeedFQNs
+      materializations.merge(package.materializations) { root, _ in root }
     }
     models.sort { $0.uniqueID < $1.uniqueID }
     seeds.sort { $0.uniqueID < $1.uniqueID }

@@ -31,6 +31,9 @@ public struct LoadedProject: Sendable {
   /// The packages installed in `packages-install-path` (`dbt_packages/`), sorted by name;
   /// their models, seeds, sources and tests are in the lists above.
   public var packages: [InstalledPackage] = []
+  /// The `{% materialization %}` blocks of `macros/` by name (the first of each), which swdbt
+  /// never runs: a model asking for one gets an error pointing here.
+  public var customMaterializations: [String: SourceRange] = [:]
 
   /// The project's name.
   public var name: String { projectFile.name }
@@ -67,6 +70,21 @@ public enum ProjectLoader {
   public static func load(
     root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
   ) throws(Diagnostic) -> LoadedProject {
+    // "unknown materialization" errors wait until the `{% materialization %}` blocks are read.
+    let held = MaterializationDiagnostics(sink)
+    do throws(Diagnostic) {
+      var project = try load(root: root, options: options, heldSink: held)
+      project.customMaterializations = held.release(project.customMaterializations)
+      return project
+    } catch {
+      _ = held.release([:])
+      throw error
+    }
+  }
+
+  private static func load(
+    root: String, options: LoadOptions, heldSink sink: MaterializationDiagnostics
+  ) throws(Diagnostic) -> LoadedProject {
     var projectFile = try readProjectFile(root: root, sink: sink)
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
@@ -93,11 +111,13 @@ public enum ProjectLoader {
             at: unused.range))
       }
     }
-    return LoadedProject(
+    var project = LoadedProject(
       root: root, projectFile: projectFile, target: target, vars: vars, models: resources.models,
       seeds: resources.seeds, sources: resources.sources, singularTests: resources.singularTests,
       macros: resources.macros, genericTests: resources.genericTests, docs: resources.docs,
       disabledSeeds: resources.disabledSeeds, packages: packages.map(\.package))
+    project.customMaterializations = resources.materializations
+    return project
   }
 
   /// Reads the models, seeds, tests, macros, YAML and docs of one project: the root
@@ -267,6 +287,7 @@ public enum ProjectLoader {
     var macros: [String: MacroDefinition] = [:]
     var genericTests: [String: MacroDefinition] = [:]
     var docs: [String: DocsBlock] = [:]
+    var materializations: [String: SourceRange] = [:]
     var modelPatches: [String: ModelPatch] = [:]
     var seedPatches: [String: ModelPatch] = [:]
     var sources: [SourceNode] = []
@@ -321,6 +342,16 @@ public enum ProjectLoader {
       case .template(let work, let file, let template):
         for macro in template?.macros ?? [] {
           if case .macro = work.kind { record(macro, into: &macros, "macro") }
+        }
+        if case .macro = work.kind, let file = template?.file {
+          for block in template?.materializations ?? [] {
+            let range = SourceRange(file: file, span: block.span)
+            if ConfigSchema.materializations.contains(block.name) {
+              sink.emit(.builtInMaterializationBlock(block.name, at: range))
+            } else if materializations[block.name] == nil {
+              materializations[block.name] = range
+            }
+          }
         }
         for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
         for block in template?.docs ?? [] { docs[block.name] = block }
@@ -419,7 +450,8 @@ public enum ProjectLoader {
     return ProjectResources(
       models: models, seeds: seeds, sources: sources, singularTests: singularTests,
       macros: macros, genericTests: genericTests, docs: docs,
-      disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn))
+      disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn),
+      materializations: materializations)
   }
 
   public static func readProjectFile(

@@ -12,6 +12,19 @@ public struct Template: Sendable {
   public let tests: [MacroDefinition]
   /// `{% docs name %}` blocks, in source order.
   public let docs: [DocsBlock]
+  /// `{% materialization name, adapter=... %}` blocks: recorded, never run.
+  public var materializations: [MaterializationBlock] = []
+}
+
+/// A custom `{% materialization %}` block. swdbt's materializations are built in, so the block
+/// is kept only to say so where a model asks for it; its body is skipped unparsed.
+public struct MaterializationBlock: Sendable {
+  /// The name `materialized='...'` refers to.
+  public let name: String
+  /// The engine it is for (`default` when the block says `default` or names none).
+  public let adapter: String
+  /// Where the block's name is.
+  public let span: Span
 }
 
 /// One `{% docs name %}...{% enddocs %}` block; its text is rendered raw.
