@@ -161,6 +161,15 @@ public enum Compiler {
         } catch {
           tracker.emit(NamingMacros.failure(error, node: nodes[index]))
         }
+      case .test where naming?.schema != nil && nodes[index].config.storedFailuresKind != nil:
+        // As dbt: the audit schema (the test's `schema`, `dbt_test__audit` by default) goes
+        // through the project's `generate_schema_name`; without one the runner names it.
+        guard let naming else { return }
+        do throws(Diagnostic) {
+          nodes[index].relation = try naming.relation(ofStoredFailuresOf: nodes[index])
+        } catch {
+          tracker.emit(NamingMacros.failure(error, node: nodes[index]))
+        }
       default: break
       }
     }

@@ -32,6 +32,19 @@ struct NamingMacros: Sendable {
       name: node.name, config: node.config, node: NamingMacros.nodeValue(node))
   }
 
+  /// Where a test stores its failing rows: its `schema` (`dbt_test__audit` unless set) and
+  /// alias, named by the project's macros as dbt names them.
+  func relation(ofStoredFailuresOf node: CompiledNode) throws(Diagnostic) -> RelationName {
+    var config = node.config
+    if config.schema == nil {
+      config = config.merged(with: NodeConfig(["schema": .string("dbt_test__audit")]))
+    }
+    let value = NamingMacros.nodeValue(
+      name: node.name, uniqueID: node.uniqueID, resourceType: node.resourceType, fqn: node.fqn,
+      originalFilePath: node.originalFilePath, config: config)
+    return try relation(name: node.name, config: config, node: value)
+  }
+
   /// A relation from a node's name, config and `node` value.
   func relation(name: String, config: NodeConfig, node value: Value) throws(Diagnostic)
     -> RelationName

@@ -65,6 +65,14 @@ public struct NodeConfig: Sendable {
   public var enabled: Bool { values["enabled"].map(\.isTruthy) ?? true }
   /// The node's tags, in order, without duplicates.
   public var tags: [String] { values["tags"].map(NodeConfig.strings) ?? [] }
+  /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
+  /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
+  public var storedFailuresKind: String? {
+    if let kind = values["store_failures_as"]?.stringValue {
+      return kind == "ephemeral" ? nil : kind
+    }
+    return values["store_failures"]?.isTruthy == true ? "table" : nil
+  }
 
   private func nonEmptyString(_ key: String) -> String? {
     guard let text = values[key]?.stringValue, !text.isEmpty else { return nil }
