@@ -115,7 +115,9 @@ let package = Package(
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Template", "Diagnostics"]),
     .testTarget(
       name: "CompilerTests",
-      dependencies: ["Compiler", "Project", "Graph", "Diagnostics", "SwdbtTestSupport"],
+      dependencies: [
+        "Compiler", "Project", "Graph", "Diagnostics", "Runtime", "Template", "SwdbtTestSupport",
+      ],
       exclude: ["Fixtures"]
     ),
     .testTarget(

@@ -6,6 +6,8 @@ public struct QueryResult: Sendable {
   public var rows: [[String?]]
   /// The command tag (`SELECT 12`, `INSERT 0 3`, `CREATE VIEW`).
   public var commandTag: String
+  /// Each column's type as PostgreSQL's type OID, parallel to `columns` (empty when unknown).
+  public var columnTypes: [UInt32] = []
 
   /// Creates a result.
   public init(columns: [String] = [], rows: [[String?]] = [], commandTag: String = "") {

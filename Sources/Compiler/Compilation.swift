@@ -40,6 +40,14 @@ public struct Compilation: Sendable {
   public private(set) var nodes: [CompiledNode]
   /// Every node in a valid build order, parents first, ties by id.
   public let order: [Int]
+  /// Nodes whose first render read `execute` or used the database (or inline an ephemeral
+  /// model that did): `SecondPass` renders them again with a connection before they run.
+  public var needsDatabase: Set<Int> = []
+  /// What the first render used, for the second.
+  var renderEnvironment: RenderEnvironment? = nil
+
+  /// A copy whose node at `index` carries the SQL of its second render.
+  public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }
 
   /// A copy whose nodes at the given indices carry new SQL (generic tests, compiled by the
   /// DataTests stage).

@@ -67,7 +67,8 @@ public enum Compiler {
       inputs.append(
         .init(
           uniqueID: project.models[index].uniqueID, name: project.models[index].name,
-          resource: .model, template: template, file: project.models[index].file,
+          resource: project.models[index].resourceType, template: template,
+          file: project.models[index].file,
           config: project.models[index].config))
     }
     var renderedSingularTests = [Int](repeating: -1, count: project.singularTests.count)
@@ -150,14 +151,16 @@ public enum Compiler {
     let naming = environment.naming
     nodes.concurrentUpdate { nodes, index in
       switch nodes[index].resourceType {
-      case .model where nodes[index].config.materialized != "ephemeral", .seed:
+      case .model where nodes[index].config.materialized != "ephemeral", .seed, .snapshot:
         guard let naming else {
           nodes[index].relation = RelationNaming.relation(
             name: nodes[index].name, config: nodes[index].config, target: target)
+          RelationNaming.applySnapshotTarget(to: &nodes[index])
           return
         }
         do throws(Diagnostic) {
           nodes[index].relation = try naming.relation(of: nodes[index])
+          RelationNaming.applySnapshotTarget(to: &nodes[index])
         } catch {
           tracker.emit(NamingMacros.failure(error, node: nodes[index]))
         }
@@ -322,7 +325,39 @@ public enum Compiler {
       nodes[index].genericTest = test
     }
     phases.lap("inline ephemerals, test arguments")
-    return Compilation(project: project, graph: graph, nodes: nodes, order: linked.order)
+    var compilation = Compilation(project: project, graph: graph, nodes: nodes, order: linked.order)
+    compilation.needsDatabase = Self.needingDatabase(
+      rendered: rendered, renderedIndices: renderedIndices, order: linked.order,
+      nodes: compilation.nodes, graph: graph)
+    compilation.renderEnvironment = environment
+    return compilation
+  }
+
+  /// The graph indices of nodes rendered again with a connection: those whose render read
+  /// `execute` or used the database, and those that inline such an ephemeral model.
+  static func needingDatabase(
+    rendered: [RenderedNode?], renderedIndices: [Int], order: [Int], nodes: [CompiledNode],
+    graph: DependencyGraph
+  ) -> Set<Int> {
+    var flagged = Set<Int>()
+    for index in renderedIndices.indices {
+      let renderedIndex = renderedIndices[index]
+      if renderedIndex >= 0, rendered[renderedIndex]?.needsDatabase == true {
+        flagged.insert(index)
+      }
+    }
+    let flaggedEphemeral = flagged.contains {
+      nodes[$0].resourceType == .model && nodes[$0].config.materialized == "ephemeral"
+    }
+    guard flaggedEphemeral else { return flagged }
+    for index in order where !flagged.contains(index) {
+      let inlinesFlagged = graph.parents[index].contains {
+        flagged.contains($0) && nodes[$0].resourceType == .model
+          && nodes[$0].config.materialized == "ephemeral"
+      }
+      if inlinesFlagged { flagged.insert(index) }
+    }
+    return flagged
   }
 
   /// The selector's view of the node at `index` (by index: a node argument is a copy).

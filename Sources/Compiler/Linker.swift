@@ -295,7 +295,8 @@ final class Linker: Sendable {
           let renderedNode = renderedNode(
             renderedModels[modelPosition], parents: &nodeParents)
           node = CompiledNode(
-            uniqueID: project.models[index].uniqueID, resourceType: .model,
+            uniqueID: project.models[index].uniqueID,
+            resourceType: project.models[index].resourceType,
             name: project.models[index].name,
             originalFilePath: project.models[index].originalFilePath,
             fqn: project.models[index].fqn, sql: nil, relation: nil,

@@ -33,6 +33,8 @@ final class RenderEnvironment: Sendable {
   let environment: [String: String]
   let existingRelations: Set<String>
   let fullRefresh: Bool
+  /// `--empty`, which the second render applies to its relations too.
+  let empty: Bool
   let hostNames: [String]
   /// The project's `generate_*_name` macros, if it defines any.
   let naming: NamingMacros?
@@ -66,6 +68,7 @@ final class RenderEnvironment: Sendable {
     graphCache = GraphCache(project: project)
     macros = MacroResolver(project: project)
     packageVars = Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.vars) })
+    empty = options.empty
     hostNames =
       [
         "ref", "source", "config", "var", "env_var", "is_incremental", "doc", "log", "this",
@@ -108,21 +111,41 @@ final class RecordingHost: TemplateHost {
 
   /// The installed package the node belongs to; nil for the root project's nodes.
   let package: String?
+  /// The render's database access, made on first use: in the first render a parse-time
+  /// session (dbt's `execute` false), in the second a live one.
+  private(set) var session: IntrospectionSession?
+  /// In the second render: final relations for `ref`, `source` and `this`.
+  let live: LiveRelations?
 
   init(
     environment: RenderEnvironment, resource: ResourceType, nodeName: String,
-    baseConfig: NodeConfig, package: String? = nil
+    baseConfig: NodeConfig, package: String? = nil, live: LiveRelations? = nil
   ) {
     self.environment = environment
     self.resource = resource
     self.nodeName = nodeName
     self.baseConfig = baseConfig
     self.package = package
+    self.live = live
+    session = live.map { IntrospectionSession(introspector: $0.introspector) }
+  }
+
+  /// Whether the render read `execute` or used the database: such a node is rendered again
+  /// with a connection.
+  var needsDatabase: Bool { session?.used ?? false }
+
+  /// The session, made on first use.
+  func introspection() -> IntrospectionSession {
+    if let session { return session }
+    let made = IntrospectionSession(introspector: nil)
+    session = made
+    return made
   }
 
   var currentConfig: NodeConfig { baseConfig.merged(with: NodeConfig(configCalls)) }
 
   func placeholder(_ reference: RelationReference, at range: SourceRange?) -> Value {
+    if let live, let value = live.value(of: reference) { return value }
     if let index = referenceIndex[reference] { return .relation(RelationPlaceholder(index: index)) }
     let index = references.count
     references.append(RecordedReference(reference: reference, range: range))
@@ -134,7 +157,7 @@ final class RecordingHost: TemplateHost {
 
   static let functions: Set<String> = [
     "ref", "source", "config", "config.get", "config.require", "config.set", "var", "env_var",
-    "is_incremental", "doc",
+    "is_incremental", "doc", "run_query", "statement", "load_result",
   ]
 
   func hasFunction(_ name: String) -> Bool { RecordingHost.functions.contains(name) }
@@ -151,8 +174,18 @@ final class RecordingHost: TemplateHost {
     switch name {
     case "this": placeholder(.this, at: nil)
     case "target": environment.project.target.templateValue
-    case "execute": .bool(true)
+    case "execute":
+      { () -> Value in
+        let session = introspection()
+        session.markUsed()
+        return .bool(session.executes)
+      }()
     case "project_name": .string(package ?? environment.project.name)
+    // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
+    // reads): the target's, as the node's relation is not named yet.
+    case "schema": .string(environment.project.target.schema)
+    case "database": environment.project.target.database.map { .string($0) } ?? .none
+    case "adapter": environment.macros.global(name, session: introspection())
     default:
       RenderScope.names.contains(name) ? scope().global(name) : environment.macros.global(name)
     }
@@ -211,6 +244,8 @@ final class RecordingHost: TemplateHost {
           hint: Suggestions.didYouMean(docName, in: environment.project.docs.keys))
       }
       return .string(block.text)
+    case "run_query", "statement", "load_result":
+      return try introspection().call(name, arguments)
     default:
       throw .error("template.unknown-function", "unknown function `\(name)`", at: arguments.range)
     }

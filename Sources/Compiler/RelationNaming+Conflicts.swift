@@ -126,7 +126,7 @@ extension Compiler {
     -> SourceRange?
   {
     switch node.resourceType {
-    case .model:
+    case .model, .snapshot:
       guard let model = project.models.first(where: { $0.uniqueID == node.uniqueID }) else {
         return nil
       }

@@ -39,6 +39,18 @@ enum RelationNaming {
     return target.schema + "_" + custom
   }
 
+  /// A snapshot's legacy `target_schema` and `target_database` are used as written, without
+  /// `generate_schema_name` (as dbt does); its `schema` goes through naming like a model's.
+  static func applySnapshotTarget(to node: inout CompiledNode) {
+    guard node.resourceType == .snapshot else { return }
+    if let schema = node.config["target_schema"]?.stringValue, !schema.isEmpty {
+      node.relation?.schema = schema
+    }
+    if let database = node.config["target_database"]?.stringValue, !database.isEmpty {
+      node.relation?.database = database
+    }
+  }
+
   static func relation(name: String, config: NodeConfig, target: TargetConfig) -> RelationName {
     RelationName(
       database: config.database, schema: schema(custom: config.schema, target: target),

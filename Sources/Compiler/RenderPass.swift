@@ -15,6 +15,8 @@ struct RenderedNode: Sendable {
   let enabled: Bool
   /// The `config()` argument that set `enabled`, if any.
   let enabledRange: SourceRange?
+  /// Whether the render read `execute` or used the database (rendered again at run time).
+  var needsDatabase = false
 }
 
 /// Renders every model and singular test once, in parallel, recording references and config.
@@ -51,7 +53,7 @@ enum RenderPass {
       let enabled = !host.refersToDisabled && (host.enabledRange == nil || config.enabled)
       return RenderedNode(
         uniqueID: input.uniqueID, text: text, references: host.references, config: config,
-        enabled: enabled, enabledRange: host.enabledRange)
+        enabled: enabled, enabledRange: host.enabledRange, needsDatabase: host.needsDatabase)
     }
   }
 }

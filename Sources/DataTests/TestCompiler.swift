@@ -2,7 +2,7 @@ public import Compiler
 public import Diagnostics
 import OrderedCollections
 public import Project
-import Runtime
+public import Runtime
 import Template
 
 /// Compiles generic tests to SQL that returns the failing rows: the built-in `not_null`,
@@ -18,18 +18,24 @@ public enum TestCompiler {
     let queries = self.queries(for: tests, in: compilation)
     var sql: [Int: String] = [:]
     sql.reserveCapacity(tests.count)
+    var needsDatabase: [Int] = []
     for (position, index) in tests.enumerated() {
       switch queries[position] {
-      case .success(let text): sql[index] = text
+      case .success(let query):
+        sql[index] = query.sql
+        if query.usedDatabase { needsDatabase.append(index) }
       case .failure(let error): sink.emit(error)
       }
     }
-    return compilation.withSQL(sql)
+    var completed = compilation.withSQL(sql)
+    // Rendered again where they run, as dbt renders tests with `execute` true.
+    completed.needsDatabase.formUnion(needsDatabase)
+    return completed
   }
 
   /// The queries of the generic tests at `tests`, computed in parallel.
   static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
-    String, Diagnostic
+    (sql: String, usedDatabase: Bool), Diagnostic
   >] {
     // Taken out of the compilation once: reached through it, the project was copied (a retain
     // of each of its fields, shared by both cores) for each of 20,000 tests.
@@ -39,7 +45,9 @@ public enum TestCompiler {
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
-      return Result { () throws(Diagnostic) in try sql(for: test, project: project) }
+      return Result { () throws(Diagnostic) in
+        try sql(for: test, project: project, introspector: nil)
+      }
     }
   }
 
@@ -47,6 +55,27 @@ public enum TestCompiler {
   public static func sql(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
     -> String
   {
+    try sql(for: test, project: project, introspector: nil).sql
+  }
+
+  /// The failing-rows query of one generic test, and whether its macro read `execute` or used
+  /// the database; with an introspector, such a macro runs its queries there.
+  public static func sql(
+    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?
+  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
+    guard ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
+    else {
+      guard let relation = test.modelRelation else {
+        throw .error(
+          "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
+          at: test.range)
+      }
+      return try custom(test, relation: relation, project: project, introspector: introspector)
+    }
+    return (try builtIn(test), false)
+  }
+
+  private static func builtIn(_ test: GenericTestNode) throws(Diagnostic) -> String {
     guard let relation = test.modelRelation else {
       throw .error(
         "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
@@ -113,7 +142,7 @@ public enum TestCompiler {
 
         """
     default:
-      return try custom(test, model: model, project: project)
+      throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
     }
   }
 
@@ -145,26 +174,26 @@ public enum TestCompiler {
     return "(select * from \(relation) where \(condition)) dbt_subquery"
   }
 
-  private static func custom(_ test: GenericTestNode, model: String, project: LoadedProject)
-    throws(Diagnostic) -> String
-  {
+  private static func custom(
+    _ test: GenericTestNode, relation: RelationName, project: LoadedProject,
+    introspector: (any Introspector)?
+  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
       ?? project.genericTests
     guard let definition = definitions[test.testName] else {
       throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
     }
-    // The model is a relation, as in dbt (packages check it), unless `where` wrapped it.
-    let modelValue: Value =
-      if let relation = test.modelRelation, model == relation.quoted {
-        .object(
-          RelationObject(
-            database: relation.database, schema: relation.schema,
-            identifier: relation.identifier))
-      } else {
-        .string(model)
-      }
-    var keyword: [(label: String, value: Value)] = [("model", modelValue)]
+    let filteredModel = filtered(relation.quoted, test.config)
+    // The model is a relation, as in dbt (packages check it; `adapter` look-ups); with `where`
+    // it is the filtered subquery.
+    let model: Value =
+      filteredModel == relation.quoted
+      ? .object(
+        RelationObject(
+          database: relation.database, schema: relation.schema, identifier: relation.identifier))
+      : .string(filteredModel)
+    var keyword: [(label: String, value: Value)] = [("model", model)]
     for (key, value) in test.arguments where key != "model" {
       keyword.append((key, value))
     }
@@ -173,11 +202,13 @@ public enum TestCompiler {
     let package = test.uniqueID.split(separator: ".").dropFirst().first.map(String.init)
     let host = MacroHost(
       resolver: MacroResolver(project: project),
+      session: IntrospectionSession(introspector: introspector),
       package: package == project.name ? nil : package,
       vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
     let evaluator = Evaluator(host: host, file: definition.file)
+    host.session.evaluator = evaluator
     let value = try evaluator.call(definition, arguments)
-    return (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n"
+    return ((value.stringValue ?? value.rendered).trimmingWhitespace() + "\n", host.session.used)
   }
 }
 
@@ -189,18 +220,25 @@ final class MacroHost: TemplateHost {
   let package: String?
   /// The vars the test's node sees.
   let vars: OrderedDictionary<String, Value>
+  /// `run_query`, `statement`, `load_result`, the `adapter` look-ups and `execute`: parse-time
+  /// values while compiling, the database's when the test is rendered again where it runs.
+  let session: IntrospectionSession
 
   init(
-    resolver: MacroResolver, package: String? = nil, vars: OrderedDictionary<String, Value> = [:]
+    resolver: MacroResolver, session: IntrospectionSession, package: String? = nil,
+    vars: OrderedDictionary<String, Value> = [:]
   ) {
     self.resolver = resolver
+    self.session = session
     self.package = package
     self.vars = vars
   }
 
-  func hasFunction(_ name: String) -> Bool { MacroHost.functions.contains(name) }
+  func hasFunction(_ name: String) -> Bool {
+    MacroHost.functions.contains(name) || IntrospectionSession.functions.contains(name)
+  }
 
-  /// What a generic test's body may call besides macros.
+  /// What a generic test's body may call besides macros and the database functions.
   static let functions: Set<String> = ["var", "config", "should_store_failures"]
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
@@ -218,11 +256,20 @@ final class MacroHost: TemplateHost {
         "compile.unknown-var", "var `\(key)` is not defined and has no default",
         at: arguments.range)
     }
-    throw .error(
-      "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
+    guard IntrospectionSession.functions.contains(name) else {
+      throw .error(
+        "test.unsupported", "`\(name)` cannot be used inside a generic test", at: arguments.range)
+    }
+    return try session.call(name, arguments)
   }
   func global(_ name: String) -> Value? {
-    name == "execute" ? .bool(true) : resolver.global(name)
+    switch name {
+    case "execute":
+      session.markUsed()
+      return .bool(session.executes)
+    case "adapter": return resolver.global(name, session: session)
+    default: return resolver.global(name)
+    }
   }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
   func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {

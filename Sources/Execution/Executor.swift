@@ -41,6 +41,8 @@ public final class Executor: Sendable {
 
   let compilation: Compilation
   let options: Options
+  /// Renders nodes that use the database again on their worker's connection; nil when none do.
+  let secondPass: SecondPass?
   private let onEvent: @Sendable (RunEvent) -> Void
   private let results = Mutex<[NodeResult]>([])
 
@@ -52,6 +54,7 @@ public final class Executor: Sendable {
     self.compilation = compilation
     self.options = options
     self.onEvent = onEvent
+    secondPass = compilation.needsDatabase.isEmpty ? nil : SecondPass(compilation)
   }
 
   /// The nodes of a selection that execute: seeds, non-ephemeral models and tests, in build
@@ -61,7 +64,7 @@ public final class Executor: Sendable {
       guard selected.contains(index) else { return false }
       let node = compilation.nodes[index]
       switch node.resourceType {
-      case .seed: return true
+      case .seed, .snapshot: return true
       case .model: return node.config.materialized != "ephemeral"
       case .test: return node.sql != nil
       default: return false
@@ -160,8 +163,12 @@ public final class Executor: Sendable {
 
   /// The jobs for `indices`: every node alone, except tests that share a batch.
   static func units(for indices: [Int], in compilation: Compilation) -> [Unit] {
+    // A test rendered again where it runs has no SQL to share a batch with yet.
     let batches = TestBatch.batches(
-      compilation, tests: indices.filter { compilation.nodes[$0].resourceType == .test })
+      compilation,
+      tests: indices.filter {
+        compilation.nodes[$0].resourceType == .test && !compilation.needsDatabase.contains($0)
+      })
     var batchOf: [Int: Int] = [:]
     for (number, batch) in batches.enumerated() {
       for member in batch.members { batchOf[member] = number }
@@ -266,10 +273,32 @@ public final class Executor: Sendable {
   private func execute(_ index: Int, on connection: any DatabaseConnection, worker: Int)
     -> NodeResult
   {
-    let node = compilation.nodes[index]
+    var node = compilation.nodes[index]
     let clock = ContinuousClock()
     let start = clock.now
     var result = Executor.result(for: compilation, index, at: Date(), thread: worker)
+    if let secondPass, compilation.needsDatabase.contains(index) {
+      // dbt renders the node again when it runs, `execute` true: that SQL is what runs.
+      do throws(Diagnostic) {
+        let introspector = ConnectionIntrospector(connection: connection)
+        if let test = node.genericTest {
+          node.sql =
+            try TestCompiler.sql(
+              for: test, project: compilation.project, introspector: introspector
+            ).sql
+        } else {
+          node.sql = try secondPass.render(index, on: introspector)
+        }
+        result.diagnostics += CompiledArtifact.write(node, in: compilation)
+      } catch {
+        result.status = .error
+        result.diagnostics = [error]
+        result.message = error.message
+        result.completedAt = Date()
+        result.executionTime = Executor.seconds(clock.now - start)
+        return result
+      }
+    }
     if node.resourceType == .test {
       runTest(node, on: connection, into: &result)
     } else {

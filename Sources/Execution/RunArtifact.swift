@@ -28,3 +28,21 @@ enum RunArtifact {
     }
   }
 }
+
+/// `target/compiled/...` for a node rendered again at run time, which replaces the file the
+/// first render wrote.
+enum CompiledArtifact {
+  static func write(_ node: CompiledNode, in compilation: Compilation) -> [Diagnostic] {
+    guard let sql = node.sql else { return [] }
+    let path = compilation.project.root + "/" + compilation.compiledPath(of: node)
+    do throws(FileSystem.Failure) {
+      try FileSystem.createDirectory(FileSystem.parentDirectory(path))
+      try FileSystem.write(path, Array(sql.utf8), atomically: false)
+      return []
+    } catch {
+      return [
+        .warning("write.failed", "cannot write the compiled SQL: \(error.reason)", path: path)
+      ]
+    }
+  }
+}

@@ -139,7 +139,8 @@ public final class TargetSession {
     for statement in statements {
       let sql: String
       do {
-        sql = try Hooks.render(statement, this: nil, context: context, what: what)
+        sql = try Hooks.render(
+          statement, this: nil, context: context, what: what, connection: connection)
       } catch {
         throw error.error
       }

@@ -181,9 +181,12 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
     let columnCount = Int(PQnfields(result))
     let rowCount = Int(PQntuples(result))
     var columns: [String] = []
+    var types: [UInt32] = []
     columns.reserveCapacity(columnCount)
+    types.reserveCapacity(columnCount)
     for column in 0..<columnCount {
       columns.append(String(cString: PQfname(result, Int32(column))))
+      types.append(UInt32(PQftype(result, Int32(column))))
     }
     var rows: [[String?]] = []
     rows.reserveCapacity(rowCount)
@@ -199,8 +202,10 @@ public final class PGConnection: DatabaseConnection, @unchecked Sendable {
       }
       rows.append(values)
     }
-    return QueryResult(
+    var queryResult = QueryResult(
       columns: columns, rows: rows, commandTag: String(cString: PQcmdStatus(result)))
+    queryResult.columnTypes = types
+    return queryResult
   }
 
   static func trimmed(_ message: String) -> String {

@@ -11,8 +11,6 @@ extension KeyStatus {
 }
 
 extension ConfigKeys {
-  private static let noSnapshots = KeyStatus.warning(
-    "swdbt does not run snapshots yet; nothing is built from this key")
   private static let noExposures = KeyStatus.warning(
     "swdbt does not list exposures yet; they do not change what is built")
   private static let notShown = KeyStatus.warning(
@@ -63,14 +61,17 @@ extension ConfigKeys {
     "full_refresh": .warning("swdbt always replaces a seed's table whole"),
   ]) { $1 }
 
-  static let snapshot: [String: KeyStatus] = Dictionary(
-    uniqueKeysWithValues: [
-      "enabled", "tags", "meta", "docs", "schema", "database", "alias", "target_schema",
-      "target_database", "unique_key", "strategy", "updated_at", "check_cols",
-      "snapshot_meta_column_names", "dbt_valid_to_current", "hard_deletes",
-      "invalidate_hard_deletes", "persist_docs", "pre_hook", "post_hook", "grants", "event_time",
-      "quote_columns", "group", "access",
-    ].map { ($0, noSnapshots) })
+  static let snapshot: [String: KeyStatus] = general.merging(
+    [
+      "materialized", "target_schema", "target_database", "unique_key", "strategy",
+      "updated_at", "check_cols", "snapshot_meta_column_names", "dbt_valid_to_current",
+      "hard_deletes", "invalidate_hard_deletes",
+    ].map { ($0, KeyStatus.implemented) }
+      + [
+        ("quote_columns", .warning("snapshot columns keep the names the query gives them")),
+        ("full_refresh", .warning("a snapshot is never rebuilt: its history cannot be")),
+      ]
+  ) { $1 }
 
   static let test: [String: KeyStatus] = [
     "enabled": .implemented, "tags": .implemented, "meta": .implemented,
@@ -102,7 +103,7 @@ extension ConfigKeys {
     // swdbt's own keys: connections in the project file.
     "target": .implemented, "targets": .implemented,
     "sources": .warning("set source configs in the source's YAML `config:` instead"),
-    "snapshots": noSnapshots, "snapshot-paths": noSnapshots,
+    "snapshots": .implemented, "snapshot-paths": .implemented,
     "analysis-paths": .warning("swdbt does not compile analyses yet"),
     "analyses": .warning("swdbt does not compile analyses yet"),
     "asset-paths": .warning("the docs site does not copy assets"),
@@ -144,7 +145,7 @@ extension ConfigKeys {
   static let propertiesFile: [String: KeyStatus] = [
     "version": .implemented, "models": .implemented, "seeds": .implemented,
     "sources": .implemented,
-    "exposures": noExposures, "snapshots": noSnapshots,
+    "exposures": noExposures, "snapshots": .implemented,
     "unit_tests": .warning("swdbt does not run unit tests yet"),
     "semantic_models": .warning("swdbt has no semantic layer"),
     "metrics": .warning("swdbt has no semantic layer"),
@@ -167,6 +168,12 @@ extension ConfigKeys {
     "deprecation_date": .warning("swdbt does not warn about deprecated models"),
     "time_spine": .warning("swdbt has no semantic layer"),
   ]
+
+  /// Snapshot properties: a model's, plus `relation:` for a snapshot defined in YAML.
+  static let snapshotProperty: [String: KeyStatus] = modelProperty.merging([
+    "relation": .implemented,
+    "constraints": .warning("a snapshot's table is created from its query; no constraint is added"),
+  ]) { $1 }
 
   static let columnProperty: [String: KeyStatus] = [
     "name": .implemented, "description": .implemented, "data_type": .implemented,

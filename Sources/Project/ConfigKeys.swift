@@ -24,6 +24,7 @@ public enum KeyScope: String, Sendable, CaseIterable {
   case propertiesFile = "properties file section"
   case modelProperty = "model property"
   case seedProperty = "seed property"
+  case snapshotProperty = "snapshot property"
   case columnProperty = "column property"
   case sourceProperty = "source property"
   case sourceTableProperty = "source table property"
@@ -35,6 +36,7 @@ public enum KeyScope: String, Sendable, CaseIterable {
     case .seed: .seedConfig
     case .test: .testConfig
     case .source: .sourceConfig
+    case .snapshot: .snapshotConfig
     }
   }
 }
@@ -106,6 +108,7 @@ public enum ConfigKeys {
     case .target: target
     case .propertiesFile: propertiesFile
     case .modelProperty, .seedProperty: modelProperty
+    case .snapshotProperty: snapshotProperty
     case .columnProperty: columnProperty
     case .sourceProperty: sourceProperty
     case .sourceTableProperty: sourceTableProperty

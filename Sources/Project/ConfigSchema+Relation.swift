@@ -38,9 +38,10 @@ extension ConfigSchema {
             + "`{relation: true, columns: true}`", at: range)
       }
       for (entry, flag) in entries {
+        // dbt ignores other keys; a warning points at the likely typo without failing.
         guard persistDocsKeys.contains(entry) else {
-          return .error(
-            "config.invalid-value", "unknown `persist_docs` key `\(entry)`", at: range,
+          return .warning(
+            "config.no-effect", "unknown `persist_docs` key `\(entry)` has no effect", at: range,
             hint: Suggestions.didYouMean(entry, in: persistDocsKeys)
               ?? "expected `relation` or `columns`")
         }

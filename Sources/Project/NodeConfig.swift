@@ -4,7 +4,7 @@ public import Template
 
 /// The kinds of node a project holds, named as dbt names them in unique ids.
 public enum ResourceType: String, Sendable, CaseIterable, Codable {
-  case model, seed, source, test
+  case model, seed, source, test, snapshot
 }
 
 /// The resolved configuration of one node: known keys only, with dbt's merge rules.
@@ -165,6 +165,22 @@ public enum ConfigSchema {
         return .unknownMaterialization(name, allowed: allowed, at: range)
       }
       return oneOf(allowed, "materialization")
+    case "materialized" where resource == .snapshot:
+      return oneOf(["snapshot"], "snapshot materialization")
+    case "strategy": return oneOf(["timestamp", "check"], "snapshot strategy")
+    case "hard_deletes": return oneOf(["ignore", "invalidate", "new_record"], "`hard_deletes`")
+    case "check_cols":
+      if value.stringValue == "all" { return nil }
+      if case .list(let items) = value, !items.isEmpty,
+        items.allSatisfy({ $0.stringValue != nil })
+      {
+        return nil
+      }
+      return .error(
+        "config.invalid-value", "`check_cols` must be `all` or a list of column names",
+        at: range)
+    case "snapshot_meta_column_names":
+      return checkMetaColumnNames(value, at: range)
     case "incremental_strategy": return oneOf(incrementalStrategies, "incremental strategy")
     case "store_failures_as":
       return oneOf(["table", "view", "ephemeral"], "`store_failures_as`")
@@ -219,6 +235,34 @@ public enum ConfigSchema {
 }
 
 extension ConfigSchema {
+  /// The columns a snapshot adds, which `snapshot_meta_column_names` may rename.
+  public static let snapshotMetaColumns = [
+    "dbt_valid_from", "dbt_valid_to", "dbt_scd_id", "dbt_updated_at", "dbt_is_deleted",
+  ]
+
+  static func checkMetaColumnNames(_ value: Value, at range: SourceRange?) -> Diagnostic? {
+    guard case .dict(let entries) = value else {
+      return .error(
+        "config.invalid-value", "`snapshot_meta_column_names` must be a mapping", at: range)
+    }
+    for (key, name) in entries {
+      guard snapshotMetaColumns.contains(key) else {
+        return .error(
+          "config.invalid-value",
+          "unknown snapshot column `\(key)` in `snapshot_meta_column_names`",
+          at: range,
+          hint: Suggestions.didYouMean(key, in: snapshotMetaColumns)
+            ?? "expected one of \(snapshotMetaColumns.map { "`\($0)`" }.joined(separator: ", "))")
+      }
+      guard let text = name.stringValue, !text.isEmpty else {
+        return .error(
+          "config.invalid-value", "the column name of `\(key)` must be a non-empty string",
+          at: range)
+      }
+    }
+    return nil
+  }
+
   /// PostgreSQL's table privileges (`maintain` from PostgreSQL 17), in the spelling swdbt sends.
   public static let tablePrivileges = [
     "select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain", "all",

@@ -73,6 +73,10 @@ public struct ModelPatch: Sendable {
   public var range: SourceRange
   /// Model-level `constraints:` (applied when the contract is enforced).
   public var constraints: [ConstraintSpec] = []
+  /// A YAML-defined snapshot's `relation:` (`ref('x')` or `source('a', 'b')`), as written.
+  public var relation: String? = nil
+  /// Where `relation:`'s value is.
+  public var relationRange: SourceRange? = nil
 }
 
 /// A SQL model file: `models/**/*.sql`.
@@ -95,6 +99,9 @@ public struct ModelNode: Sendable {
   public var config: NodeConfig
   /// Documentation from YAML, if any.
   public var patch: ModelPatch?
+  /// `.model`, or `.snapshot` for a `{% snapshot %}` block or a YAML-defined snapshot (built
+  /// like a model, by the `snapshot` materialization).
+  public var resourceType: ResourceType = .model
 }
 
 /// A CSV or JSON seed file.

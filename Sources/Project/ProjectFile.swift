@@ -127,8 +127,10 @@ public struct ProjectFile: Sendable {
   public var onRunStart: [String]
   /// SQL run after every `swdbt run`.
   public var onRunEnd: [String]
-  /// Folders holding snapshots, which swdbt does not run yet (it says so).
+  /// Folders holding snapshots.
   public var snapshotPaths: [String] = ["snapshots"]
+  /// `snapshots:` configuration.
+  public var snapshots = ConfigTree(config: NodeConfig(), children: [:])
   /// `dispatch:`: the package search order of `adapter.dispatch` per macro namespace.
   public var dispatch: [String: [String]] = [:]
   /// `packages-install-path`: where `swdbt deps` installs packages and loading finds them.
@@ -228,6 +230,7 @@ public struct ProjectFile: Sendable {
         required.string.map { [$0] } ?? required.items.compactMap(\.string)
       project.requireDbtVersionRange = document.range(of: required)
     }
+    project.snapshots = parseTree(root[key: "snapshots"], .snapshot, document, sink)
     for entry in root[key: "dispatch"]?.items ?? [] {
       if let namespace = entry[key: "macro_namespace"]?.string {
         project.dispatch[namespace] = entry[key: "search_order"]?.items.compactMap(\.string) ?? []

@@ -98,10 +98,14 @@ public enum ProjectLoader {
     let packages = loadPackages(
       root: root, rootFile: projectFile, options: options, target: target, sink: sink)
     if !packages.isEmpty { resources.add(packages.map(\.resources), docsOnly: false) }
-    let allModelFQNs = resources.models.indices.map { resources.models[$0].fqn }
     let allSeedFQNs = resources.seeds.map(\.fqn) + resources.disabledSeedFQNs
+    let modelFQNs = resources.models.indices.filter { resources.models[$0].resourceType == .model }
+      .map { resources.models[$0].fqn }
+    let snapshotFQNs = resources.models.indices
+      .filter { resources.models[$0].resourceType == .snapshot }.map { resources.models[$0].fqn }
     for (tree, fqns, what) in [
-      (projectFile.models, allModelFQNs, "models"), (projectFile.seeds, allSeedFQNs, "seeds"),
+      (projectFile.models, modelFQNs, "models"), (projectFile.seeds, allSeedFQNs, "seeds"),
+      (projectFile.snapshots, snapshotFQNs, "snapshots"),
     ] {
       for unused in tree.unusedPaths(fqns) {
         sink.emit(
@@ -134,6 +138,7 @@ public enum ProjectLoader {
         case macro
         case test(base: String)
         case seed(base: String)
+        case snapshot(base: String)
         case yaml
         case docs
       }
@@ -189,16 +194,13 @@ public enum ProjectLoader {
         work.append(Work(kind: .docs, relativePath: base + "/" + path))
       }
     }
-    for base in directory.isEmpty ? projectFile.snapshotPaths : [] {
-      let files = FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"])
-      guard let first = files.min() else { continue }
-      let count =
-        files.count == 1
-        ? "1 file under `\(base)/` is" : "\(files.count) files under `\(base)/` are"
-      sink.emit(
-        .warning(
-          "project.snapshots-not-run", "swdbt does not run snapshots yet; \(count) not run",
-          path: base + "/" + first, hint: "nothing is built from them until swdbt runs snapshots"))
+    for base in projectFile.snapshotPaths.map({ directory + $0 }) {
+      for path in FileSystem.files(under: root + "/" + base, suffixes: [".sql", ".yml", ".yaml"]) {
+        let relative = base + "/" + path
+        work.append(
+          Work(kind: path.hasSuffix(".sql") ? .snapshot(base: base) : .yaml, relativePath: relative)
+        )
+      }
     }
 
     enum Parsed: Sendable {
@@ -291,6 +293,8 @@ public enum ProjectLoader {
     var modelPatches: [String: ModelPatch] = [:]
     var seedPatches: [String: ModelPatch] = [:]
     var sources: [SourceNode] = []
+    var snapshots: [ModelNode] = []
+    var snapshotPatches: [ModelPatch] = []
 
     func record(
       _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
@@ -328,6 +332,7 @@ public enum ProjectLoader {
         for patch in schema.models { addPatch(patch, to: &modelPatches, "model", sink) }
         for patch in schema.seeds { addPatch(patch, to: &seedPatches, "seed", sink) }
         sources += schema.sources
+        snapshotPatches += schema.snapshots
       case .seed(let work):
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
@@ -356,6 +361,11 @@ public enum ProjectLoader {
         for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
         for block in template?.docs ?? [] { docs[block.name] = block }
         switch work.kind {
+        case .snapshot(let base):
+          snapshots += snapshotNodes(
+            template, file: file, path: dropPrefix(work.relativePath, base),
+            relativePath: work.relativePath, project: name, config: projectFile.snapshots,
+            sink: sink)
         case .test(let base):
           let path = dropPrefix(work.relativePath, base)
           let stem = splitExtension(path).stem
@@ -375,6 +385,11 @@ public enum ProjectLoader {
     models.reserveCapacity(modelCount)
     for slot in madeModels.indices {
       if let model = madeModels.moveElement(from: slot) { models.append(model) }
+    }
+    if !snapshots.isEmpty || !snapshotPatches.isEmpty {
+      models += attachSnapshotPatches(
+        snapshotPatches, to: snapshots, project: name, config: projectFile.snapshots,
+        jinja: jinja, docs: docs, sink: sink)
     }
     // Sorted in place and read by index: copies retain every field of 10,000 models.
     models.sort { $0.uniqueID < $1.uniqueID }
@@ -396,7 +411,7 @@ public enum ProjectLoader {
           at: sources[index].columns[column].range, sink: sink)
       }
     }
-    for index in models.indices {
+    for index in models.indices where models[index].resourceType == .model {
       if let patch = modelPatches.removeValue(forKey: models[index].name) {
         models[index].patch = jinja.describe(patch, docs: docs, sink: sink)
         models[index].config = models[index].config.merged(with: patch.config)
@@ -572,7 +587,7 @@ public enum ProjectLoader {
   // Paths are cut as bytes: the `Character` operations of `String` (`dropFirst`, `split`,
   // `lastIndex(of:)`) walk graphemes, and were a tenth of loading 10,000 models.
 
-  private static func splitExtension(_ path: String) -> (stem: String, fileExtension: String) {
+  static func splitExtension(_ path: String) -> (stem: String, fileExtension: String) {
     let utf8 = path.utf8
     guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")),
       !utf8[dot...].contains(UInt8(ascii: "/"))
@@ -581,14 +596,14 @@ public enum ProjectLoader {
   }
 
   /// `path` without `base` and the slash after it.
-  private static func dropPrefix(_ path: String, _ base: String) -> String {
+  static func dropPrefix(_ path: String, _ base: String) -> String {
     let utf8 = path.utf8
     let start = utf8.index(utf8.startIndex, offsetBy: min(base.utf8.count + 1, utf8.count))
     return String(path[start...])
   }
 
   /// `[project]` and the `/`-separated components of a path: a node's fqn, made in one array.
-  private static func fqn(_ project: String, _ path: String) -> [String] {
+  static func fqn(_ project: String, _ path: String) -> [String] {
     var fqn = [project]
     fqn.reserveCapacity(4)
     for part in path.utf8.split(separator: UInt8(ascii: "/")) {

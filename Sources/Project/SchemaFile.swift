@@ -10,6 +10,9 @@ public struct SchemaFile: Sendable {
   public var seeds: [ModelPatch] = []
   /// `sources:` tables, flattened.
   public var sources: [SourceNode] = []
+  /// `snapshots:` entries: documentation of `{% snapshot %}` blocks, or snapshots defined in
+  /// YAML (with `relation:`).
+  public var snapshots: [ModelPatch] = []
 
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
@@ -44,6 +47,14 @@ public struct SchemaFile: Sendable {
     }
     for entry in root[key: "seeds"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .seed) { result.seeds.append(patch) }
+    }
+    for entry in root[key: "snapshots"]?.items ?? [] {
+      guard var patch = reader.patch(entry, resource: .snapshot) else { continue }
+      if let relation = entry[key: "relation"] {
+        patch.relation = relation.string
+        patch.relationRange = document.range(of: relation)
+      }
+      result.snapshots.append(patch)
     }
     for source in root[key: "sources"]?.items ?? [] {
       result.sources += reader.sourceTables(source, projectName: projectName)
@@ -136,7 +147,11 @@ public struct SchemaFile: Sendable {
 
     func patch(_ node: YAMLNode, resource: ResourceType) -> ModelPatch? {
       guard let (name, range) = named(node, resource.rawValue) else { return nil }
-      checkKeys(node, resource == .seed ? .seedProperty : .modelProperty)
+      checkKeys(
+        node,
+        resource == .seed
+          ? .seedProperty : resource == .snapshot ? .snapshotProperty : .modelProperty
+      )
       var config = self.config(node[key: "config"], resource)
       var extra = OrderedDictionary<String, Value>()
       if let tags = node[key: "tags"] { extra["tags"] = YAMLDocument.value(of: tags) }

@@ -5,17 +5,24 @@ public import Template
 public struct AdapterObject: TemplateObject {
   /// Where dispatched macros are found.
   public let resolver: MacroResolver
+  /// The render's database access; nil where templates may not use the database.
+  public let session: IntrospectionSession?
 
-  /// Creates the object for one compilation.
-  public init(resolver: MacroResolver) { self.resolver = resolver }
+  /// Creates the object for one render.
+  public init(resolver: MacroResolver, session: IntrospectionSession? = nil) {
+    self.resolver = resolver
+    self.session = session
+  }
 
   /// The type name shown in errors.
   public var typeName: String { "adapter" }
   /// How `{{ adapter }}` renders.
   public var rendered: String { "<adapter \(resolver.adapterType)>" }
 
-  /// `adapter` has methods only.
-  public func attribute(_ name: String) -> Value? { nil }
+  /// `adapter.Relation`, as `api.Relation`.
+  public func attribute(_ name: String) -> Value? {
+    name == "Relation" ? .object(RelationClass()) : nil
+  }
 
   /// The methods swdbt implements, and those that need a connection while compiling.
   public func hasMethod(_ name: String) -> Bool {
@@ -30,8 +37,11 @@ public struct AdapterObject: TemplateObject {
     "rename_relation", "truncate_relation", "check_schema_exists", "list_schemas",
   ]
 
-  /// Calls `dispatch`, `quote` or `type`.
+  /// Calls `dispatch`, `quote`, `type`, or a database method through the session.
   public func call(method name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    if let session, IntrospectionSession.adapterMethods.contains(name) {
+      return try session.adapterCall(name, arguments)
+    }
     switch name {
     case "dispatch":
       let macroName = try arguments.string(0, "macro_name", function: "adapter.dispatch")
@@ -56,7 +66,7 @@ public struct AdapterObject: TemplateObject {
       throw .error(
         "template.unsupported", "`adapter.\(name)` is not supported by swdbt",
         at: arguments.range,
-        hint: "it queries the database, and swdbt compiles without a connection")
+        hint: "it queries the database, which this template cannot reach")
     }
   }
 }

@@ -20,7 +20,7 @@ public enum BuiltinMacros {
   }()
 
   /// The names callable as `dbt.x(...)` and bare `x(...)`, for "did you mean" hints.
-  public static var names: [String] { entryPoints.map(\.name) }
+  public static var names: [String] { (entryPoints + adapterEntryPoints).map(\.name) }
 
   /// The names callable as `dbt.x(...)` and bare `x(...)`, with their parameters.
   static let entryPoints: [(name: String, parameters: String)] = [
@@ -69,7 +69,7 @@ public enum BuiltinMacros {
   /// The entry points (generated: each dispatches to its implementation) and implementations.
   static var source: String {
     var text = ""
-    for (name, parameters) in entryPoints {
+    for (name, parameters) in entryPoints + adapterEntryPoints {
       // Parameters are separated by ", " (a default such as "','" holds a bare comma).
       let arguments = parameters.split(separator: ", ").map { String($0.prefix { $0 != "=" }) }
       text +=
@@ -77,6 +77,6 @@ public enum BuiltinMacros {
         + "{{ return(adapter.dispatch('\(name)', 'dbt')(\(arguments.joined(separator: ", ")))) }}"
         + "{%- endmacro -%}\n"
     }
-    return text + implementations
+    return text + implementations + adapterImplementations
   }
 }

@@ -103,7 +103,7 @@ public struct ColumnObject: TemplateObject {
     switch attribute {
     case "name", "column": .string(name)
     case "dtype": .string(dtype)
-    case "data_type": .string(dataType)
+    case "data_type", "expanded_data_type": .string(dataType)
     case "quoted": .string(Quoting.identifier(name))
     case "char_size": charSize.map { .integer($0) } ?? Value.none
     case "numeric_precision": numericPrecision.map { .integer($0) } ?? Value.none
@@ -156,7 +156,8 @@ public struct ColumnClass: TemplateObject {
 
   /// The class methods swdbt implements.
   public func hasMethod(_ name: String) -> Bool {
-    ["translate_type", "numeric_type", "string_type", "create", "from_description"].contains(name)
+    ["translate_type", "numeric_type", "string_type", "create", "from_description", "__call__"]
+      .contains(name)
   }
 
   /// Calls a class method.
@@ -177,7 +178,7 @@ public struct ColumnClass: TemplateObject {
           at: arguments.range)
       }
       return .string(ColumnObject.stringType(size))
-    case "create":
+    case "create", "__call__":
       let name = try arguments.string(0, "name", function: "api.Column.create")
       let type = try arguments.string(1, "label_or_dtype", function: "api.Column.create")
       return .object(ColumnObject(name: name, dtype: ColumnObject.translateType(type)))

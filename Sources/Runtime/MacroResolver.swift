@@ -97,9 +97,10 @@ public final class MacroResolver: Sendable {
 
 extension MacroResolver {
   /// The runtime's globals a host answers: `adapter`, `dbt`, `api`; nil for other names.
-  public func global(_ name: String) -> Value? {
+  /// `session`, if given, answers the `adapter` methods that use the database.
+  public func global(_ name: String, session: IntrospectionSession? = nil) -> Value? {
     switch name {
-    case "adapter": .object(AdapterObject(resolver: self))
+    case "adapter": .object(AdapterObject(resolver: self, session: session))
     case "dbt": .object(DbtNamespace())
     case "api": .object(APIObject())
     default:

@@ -32,6 +32,9 @@ public struct RelationObject: TemplateObject {
   public var include = Parts.all
   /// Which parts are written in double quotes.
   public var quotePolicy = Parts.all
+  /// `--empty`: `{{ relation }}` reads no rows (dbt's `limit=0`); `render()` and the name
+  /// parts still name the relation itself, for metadata queries.
+  public var readsEmpty = false
 
   /// Creates a relation.
   public init(
@@ -61,8 +64,16 @@ public struct RelationObject: TemplateObject {
 
   /// The type name shown in errors.
   public var typeName: String { "relation" }
-  /// `{{ relation }}` writes the quoted name.
-  public var rendered: String { render() }
+  /// `{{ relation }}` writes the quoted name (an empty subquery of it under `--empty`).
+  public var rendered: String {
+    guard readsEmpty else { return render() }
+    let alias = "_dbt_limit_subq_" + (identifier ?? "")
+    let plain = alias.unicodeScalars.allSatisfy {
+      ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+    }
+    return "(select * from \(render()) where false limit 0) "
+      + (plain ? alias : Quoting.identifier(alias))
+  }
 
   /// The name parts, `type` and the `is_*` flags.
   public func attribute(_ name: String) -> Value? {

@@ -55,6 +55,13 @@ extension Evaluator {
       return try invokeCatchingReturn(macro, arguments)
     case .function(let name, let receiver):
       return try callFunction(name, receiver, arguments, span)
+    case .object(let object) where object.hasMethod("__call__"):
+      // A class of the runtime called as a constructor (`api.Column('id', 'integer')`).
+      do {
+        return try object.call(method: "__call__", arguments)
+      } catch {
+        throw .failure(error)
+      }
     default:
       throw fail("\(function.typeName) is not callable", callee.span)
     }

@@ -186,6 +186,7 @@ public final class Evaluator {
     case .dict(let entries): return entries.keys.map { .string($0) }
     case .string(let text): return text.map { .string(String($0)) }
     case .undefined, .none: return []
+    case .object(let object) where object.elements != nil: return object.elements ?? []
     default: throw fail("cannot iterate over \(value.typeName)", span)
     }
   }
@@ -325,6 +326,8 @@ public final class Evaluator {
         return .relation(.init(index: relation.index, part: .identifier))
       case "database": return .relation(.init(index: relation.index, part: .database))
       case "render": return .function(name: "relation.render", receiver: base)
+      // Known once the relation is looked up; while the name is a placeholder, unknown.
+      case "type": return .undefined
       default: break
       }
     case .object(let object):
@@ -372,6 +375,9 @@ public final class Evaluator {
       return .string(String(characters[resolved]))
     case (.undefined, _):
       return .undefined
+    case (.object(let object), _):
+      if let value = object.item(key) { return value }
+      throw fail("\(object.typeName) has no item \(key.representation)", span)
     default:
       throw fail("cannot index \(base.typeName) with \(key.typeName)", span)
     }

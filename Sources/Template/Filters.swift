@@ -99,6 +99,8 @@ extension Evaluator {
       case .list(let items): return .integer(items.count)
       case .dict(let entries): return .integer(entries.count)
       case .undefined: return .integer(0)
+      case .object(let object) where object.elements != nil:
+        return .integer(object.elements?.count ?? 0)
       default: throw fail("\(value.typeName) has no length", span)
       }
     case "int":

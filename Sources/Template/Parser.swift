@@ -34,6 +34,7 @@ public struct Parser {
   private var tests: [MacroDefinition] = []
   private var docs: [DocsBlock] = []
   private var materializations: [MaterializationBlock] = []
+  private var snapshots: [SnapshotBlock] = []
 
   private init(file: SourceFile, tokens: [Token]) {
     self.file = file
@@ -48,6 +49,7 @@ public struct Parser {
     var template = Template(
       file: file, body: body, macros: parser.macros, tests: parser.tests, docs: parser.docs)
     template.materializations = parser.materializations
+    template.snapshots = parser.snapshots
     return template
   }
 
@@ -233,8 +235,11 @@ public struct Parser {
     case "materialization":
       try parseMaterialization()
       return nil
-    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "else", "elif", "endraw",
-      "endfilter", "endcall", "endmaterialization":
+    case "snapshot":
+      try parseSnapshot()
+      return nil
+    case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "endsnapshot", "else",
+      "elif", "endraw", "endfilter", "endcall", "endmaterialization":
       throw .templateSyntax(
         "`{% \(name) %}` without a matching opening tag", file: file, open.span.union(keyword.span))
     default:
@@ -245,7 +250,6 @@ public struct Parser {
   private func unsupportedTag(_ name: String, at span: Span) -> Diagnostic {
     let why: String? =
       switch name {
-      case "snapshot": "snapshots are not supported yet"
       case "include", "import", "from", "extends", "block":
         "macros from `macros/` are global in swdbt; no import is needed"
       case "with", "autoescape":
@@ -258,8 +262,8 @@ public struct Parser {
         at: SourceRange(file: file, span: span), hint: why)
     }
     let known = [
-      "if", "for", "set", "do", "macro", "test", "docs", "raw", "call", "filter", "break",
-      "continue",
+      "if", "for", "set", "do", "macro", "test", "docs", "snapshot", "raw", "call", "filter",
+      "break", "continue",
     ]
     return .error(
       "template.syntax", "unknown tag `{% \(name) %}`", at: SourceRange(file: file, span: span),
@@ -455,6 +459,18 @@ public struct Parser {
       DocsBlock(
         name: text(nameToken),
         text: file.text(Span(start: start, end: end)).trimmingWhitespace(), span: nameToken.span))
+  }
+}
+
+extension Parser {
+  /// `{% snapshot name %}` up to `{% endsnapshot %}`: the body is the snapshot's query.
+  fileprivate mutating func parseSnapshot() throws(Diagnostic) {
+    let nameToken = try expectName(context: "after `snapshot`")
+    try expectStatementEnd("snapshot")
+    let body = try parseBody(until: ["endsnapshot"])
+    _ = try closingTag(for: "snapshot", expected: ["endsnapshot"], opened: nameToken.span)
+    try expectStatementEnd("endsnapshot")
+    snapshots.append(SnapshotBlock(name: text(nameToken), body: body, span: nameToken.span))
   }
 }
 

@@ -12,8 +12,25 @@ public struct Template: Sendable {
   public let tests: [MacroDefinition]
   /// `{% docs name %}` blocks, in source order.
   public let docs: [DocsBlock]
+  /// `{% snapshot name %}` blocks, in source order.
+  public var snapshots: [SnapshotBlock] = []
   /// `{% materialization name, adapter=... %}` blocks: recorded, never run.
   public var materializations: [MaterializationBlock] = []
+
+  /// The template a snapshot block renders: its body, with the file's macros in scope.
+  public func snapshotTemplate(_ block: SnapshotBlock) -> Template {
+    Template(file: file, body: block.body, macros: macros, tests: [], docs: [])
+  }
+}
+
+/// One `{% snapshot name %}...{% endsnapshot %}` block: a snapshot's select statement.
+public struct SnapshotBlock: Sendable {
+  /// The snapshot's name.
+  public let name: String
+  /// The block's body.
+  public let body: [TemplateNode]
+  /// Where the block's name is.
+  public let span: Span
 }
 
 /// A custom `{% materialization %}` block. swdbt's materializations are built in, so the block

@@ -25,6 +25,10 @@ public protocol TemplateObject: Sendable {
   func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(Diagnostic) -> Value?
   /// The order of `self` against another value for `<`, `>=`, ...; nil when not comparable.
   func compare(to other: Value) -> Int?
+  /// The items `for`, `length` and `list()` see, or nil when the object is no sequence.
+  var elements: [Value]? { get }
+  /// `object[key]`, or nil when the object cannot be indexed by that key.
+  func item(_ key: Value) -> Value?
 }
 
 extension TemplateObject {
@@ -33,6 +37,11 @@ extension TemplateObject {
 
   /// Objects are not mappings unless they say so.
   public var isMapping: Bool { false }
+  /// Objects are no sequences unless they say otherwise.
+  public var elements: [Value]? { nil }
+
+  /// Objects cannot be indexed unless they say otherwise.
+  public func item(_ key: Value) -> Value? { nil }
 
   /// Objects without methods.
   public func hasMethod(_ name: String) -> Bool { false }

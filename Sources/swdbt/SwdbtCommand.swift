@@ -8,8 +8,8 @@ struct SwdbtCommand: AsyncParsableCommand {
     abstract: "Compile SQL models with Jinja templates into a dependency-ordered warehouse.",
     version: "0.1.0",
     subcommands: [
-      Compile.self, List.self, Seed.self, Run.self, Test.self, Build.self, DocsCommand.self,
-      Debug.self, Local.self, Deps.self,
+      Compile.self, List.self, Seed.self, Run.self, Snapshot.self, Test.self, Build.self,
+      RunOperation.self, DocsCommand.self, Debug.self, Local.self, Deps.self,
     ]
   )
 

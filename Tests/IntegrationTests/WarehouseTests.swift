@@ -187,6 +187,51 @@ import Testing
           + " and column_name in ('email', 'full_name', 'birth_date')") == "0")
   }
 
+  @Test func theCustomerHistoryRecordsAChangeAndForgetsAnErasedPerson() async throws {
+    let fixture = try await Self.built.value
+    let history = fixture.relation("customers_history", schema: "history")
+    let crm = try String(
+      contentsOfFile: Self.repositoryRoot + "/seeds/crm/customers.csv", encoding: .utf8)
+    let requests = try String(
+      contentsOfFile: Self.repositoryRoot + "/seeds/gdpr_erasure_requests.csv", encoding: .utf8)
+    defer {
+      // The committed seeds again, for the other tests (staging is views over them).
+      try? fixture.project.write("seeds/crm/customers.csv", crm)
+      try? fixture.project.write("seeds/gdpr_erasure_requests.csv", requests)
+      _ = try? fixture.swdbt(["seed"])
+      _ = try? fixture.swdbt(["run", "-s", "int_customers_checked"])
+    }
+    #expect(
+      try fixture.rows("select email, city, is_erased::text from \(history) where customer_id = 42")
+        == [[nil, nil, "true"]])
+    // Zoé moves to Lisbon with a new address: her row is closed and a new one opened.
+    try fixture.project.write(
+      "seeds/crm/customers.csv",
+      crm.replacing(
+        "2,zoe.garcia2@example.com,Zoé García,Porto,",
+        with: "2,zoe.g@example.com,Zoé García,Lisbon,"))
+    #expect(try fixture.swdbt(["seed", "-s", "customers"]).status == 0)
+    #expect(try fixture.swdbt(["run", "-s", "int_customers_checked"]).status == 0)
+    let moved = try fixture.swdbt(["snapshot"])
+    #expect(moved.stderr.contains("1 changed"), "\(moved.stderr)")
+    #expect(
+      try fixture.rows(
+        "select email, city, (dbt_valid_to is null)::text from \(history) "
+          + "where customer_id = 2 order by dbt_valid_from")
+        == [
+          ["zoe.garcia2@example.com", "Porto", "false"], ["zoe.g@example.com", "Lisbon", "true"],
+        ])
+    // Then she asks to be erased: every version of her is blanked, the key stays.
+    try fixture.project.write("seeds/gdpr_erasure_requests.csv", requests + "2,2024-12-01\n")
+    #expect(try fixture.swdbt(["seed", "-s", "gdpr_erasure_requests"]).status == 0)
+    let erased = try fixture.swdbt(["snapshot"])
+    #expect(erased.status == 0, "\(erased.stderr)")
+    #expect(
+      try fixture.rows(
+        "select count(*), count(email), count(full_name), count(city), count(birth_date) "
+          + "from \(history) where customer_id = 2") == [["3", "0", "0", "0", "0"]])
+  }
+
   @Test func eachRoleReadsExactlyItsMarts() async throws {
     let fixture = try await Self.built.value
     let sales = [
@@ -307,7 +352,7 @@ import Testing
 
   static func projectFiles() throws -> [String: String] {
     var files: [String: String] = [:]
-    for folder in ["models", "seeds", "macros", "tests-sql"] {
+    for folder in ["models", "seeds", "macros", "tests-sql", "snapshots"] {
       let base = repositoryRoot + "/" + folder
       guard let enumerator = FileManager.default.enumerator(atPath: base) else { continue }
       while let path = enumerator.nextObject() as? String {

@@ -18,7 +18,6 @@ import Testing
       ("indexes: [{columns: []}]", "an index's `columns` must be a non-empty list"),
       ("indexes: [{columns: [id], type: 'btree; drop table x'}]", "an index's `type` must be"),
       ("indexes: {columns: [id]}", "`indexes` must be a list"),
-      ("persist_docs: {relations: true}", "did you mean `relation`?"),
       ("persist_docs: true", "`persist_docs` must be a mapping"),
       ("unlogged: 'yes'", "`unlogged` must be true or false"),
       ("on_configuration_change: aply", "did you mean `apply`?"),
@@ -37,5 +36,20 @@ import Testing
     } else {
       #expect(sink.diagnostics.isEmpty, "\(rendered)")
     }
+  }
+
+  /// dbt ignores other `persist_docs` keys (dbt's own adapter tests write `relations`): a
+  /// warning with the likely key, not an error.
+  @Test func anUnknownPersistDocsKeyIsAWarning() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\nmodels:\n  shop:\n    +persist_docs: {relations: true}\n",
+      "models/m.sql": "select 1",
+    ])
+    let sink = CollectingSink()
+    _ = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let rendered = DiagnosticRenderer().render(sink.diagnostics)
+    #expect(rendered.hasPrefix("project.yml:4:5: warning: "), "\(rendered)")
+    #expect(rendered.contains("did you mean `relation`?"), "\(rendered)")
+    #expect(!sink.hasErrors)
   }
 }

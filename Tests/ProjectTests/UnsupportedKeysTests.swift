@@ -1,6 +1,7 @@
 import Diagnostics
 import Project
 import SwdbtTestSupport
+import Template
 import Testing
 
 /// dbt keys swdbt does not implement are reported where they are written, never ignored.
@@ -128,17 +129,34 @@ import Testing
       ])
   }
 
-  @Test func snapshotsAreReportedNotSkippedSilently() throws {
-    let diagnostics = try load([
+  @Test func snapshotBlocksBecomeSnapshotNodesWithTheFileNameInTheirFQN() throws {
+    let fixture = try ProjectFixture([
       "project.yml": "name: shop\nsnapshots:\n  shop:\n    +strategy: timestamp\n",
       "models/a.sql": "select 1 as id",
-      "snapshots/orders.sql": "{% snapshot orders %}select 1{% endsnapshot %}",
+      "snapshots/crm/orders.sql":
+        "{% snapshot orders %}select 1{% endsnapshot %}\n{% snapshot items %}select 2{% endsnapshot %}",
     ])
-    #expect(diagnostics.allSatisfy { $0.severity == .warning })
+    let sink = CollectingSink()
+    let project = try ProjectLoader.load(root: fixture.root, sink: sink)
+    #expect(sink.diagnostics.map(\.message) == [])
+    let snapshots = project.models.filter { $0.resourceType == .snapshot }
+    #expect(snapshots.map(\.uniqueID) == ["snapshot.shop.items", "snapshot.shop.orders"])
     #expect(
-      diagnostics.map { "\($0.range?.file.path ?? $0.path ?? "") \($0.message)" } == [
-        "project.yml swdbt does not support the project key `snapshots` yet; it has no effect",
-        "snapshots/orders.sql swdbt does not run snapshots yet; 1 file under `snapshots/` is not run",
+      snapshots.map(\.fqn) == [
+        ["shop", "crm", "orders", "items"], ["shop", "crm", "orders", "orders"],
+      ])
+    #expect(snapshots.allSatisfy { $0.config["strategy"]?.stringValue == "timestamp" })
+    #expect(snapshots.allSatisfy { $0.config.materialized == "snapshot" })
+  }
+
+  @Test func aSnapshotFileWithoutABlockIsReported() throws {
+    let diagnostics = try load([
+      "project.yml": "name: shop\n",
+      "snapshots/orders.sql": "select 1",
+    ])
+    #expect(
+      diagnostics.map { "\($0.path ?? "") \($0.message)" } == [
+        "snapshots/orders.sql `snapshots/orders.sql` defines no `{% snapshot %}` block"
       ])
   }
 

@@ -72,7 +72,7 @@ import Testing
         ERROR models/m.sql:1:4: error: `adapter.get_relation` is not supported by swdbt
         1 | {{ adapter.get_relation(database='d', schema='s', identifier='t') }}
           |    ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-        hint: it queries the database, and swdbt compiles without a connection
+        hint: it queries the database, which this template cannot reach
 
         """)
   }

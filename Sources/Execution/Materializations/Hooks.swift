@@ -41,7 +41,9 @@ public struct HookContext: Sendable {
       schemas.append(relation.schema)
     }
     for relation in relations {
-      let pair = [relation.database ?? "", relation.schema]
+      // A relation without its own database is in the target's, as dbt reports it.
+      let database = relation.database ?? compilation.project.target.database ?? ""
+      let pair = [database, relation.schema]
       if !pairs.contains(pair) { pairs.append(pair) }
     }
     copy.globals["schemas"] = .list(schemas.map { .string($0) })
@@ -56,8 +58,10 @@ enum Hooks {
   /// The hook statements of a config key (a string, a `{sql, transaction}` dict, or a list of
   /// them); with `transaction`, only the hooks that run inside (true) or outside (false) the
   /// model's transaction.
+  /// With a connection, the hooks may use `run_query`, `statement` and the `adapter` look-ups.
   static func statements(
-    _ key: String, of node: CompiledNode, context: HookContext?, transaction: Bool? = nil
+    _ key: String, of node: CompiledNode, context: HookContext?, transaction: Bool? = nil,
+    connection: (any DatabaseConnection)? = nil
   ) throws(StatementFailure) -> [String] {
     guard let value = node.config[key] else { return [] }
     guard let context else {
@@ -76,20 +80,30 @@ enum Hooks {
       if transaction == nil || transaction == inside { texts.append(text) }
     }
     return try texts.map { (text: String) throws(StatementFailure) -> String in
-      try render(text, this: node.relation, context: context, what: "\(key) of \(node.name)")
+      try render(
+        text, this: node.relation, context: context, what: "\(key) of \(node.name)",
+        connection: connection)
     }
   }
 
-  /// Renders one hook or `on-run-start` statement.
+  /// Renders one hook or `on-run-start` statement; with a connection, it may use `run_query`,
+  /// `statement` and the `adapter` look-ups.
   static func render(
-    _ text: String, this: RelationName?, context: HookContext, what: String
+    _ text: String, this: RelationName?, context: HookContext, what: String,
+    connection: (any DatabaseConnection)? = nil
   ) throws(StatementFailure) -> String {
     guard text.contains("{{") || text.contains("{%") else { return text }
     let file = SourceFile(path: what, text: text)
     do {
       let template = try Parser.parse(file)
-      return try Evaluator(host: HookHost(this: this, context: context, what: what), file: file)
-        .render(template)
+      let host = HookHost(this: this, context: context, what: what)
+      let evaluator = Evaluator(host: host, file: file)
+      if let connection {
+        host.session = IntrospectionSession(
+          introspector: ConnectionIntrospector(connection: connection))
+        host.session?.evaluator = evaluator
+      }
+      return try evaluator.render(template)
     } catch {
       throw StatementFailure(
         error: DatabaseError(.statement, "cannot render \(what): \(error.message)"),
@@ -105,6 +119,8 @@ final class HookHost: TemplateHost {
   let context: HookContext
   let what: String
   private var runtimeScope: RenderScope?
+  /// The database, for hooks rendered where they run.
+  var session: IntrospectionSession?
 
   init(this: RelationName?, context: HookContext, what: String) {
     self.this = this
@@ -117,9 +133,15 @@ final class HookHost: TemplateHost {
   /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
   var undefinedIsLenient: Bool { true }
 
-  func hasFunction(_ name: String) -> Bool { HookHost.functions.contains(name) }
+  func hasFunction(_ name: String) -> Bool {
+    HookHost.functions.contains(name)
+      || (session != nil && IntrospectionSession.functions.contains(name))
+  }
 
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+    if let session, IntrospectionSession.functions.contains(name) {
+      return try session.call(name, arguments)
+    }
     switch name {
     case "ref":
       let model = try arguments.string(
@@ -177,6 +199,7 @@ final class HookHost: TemplateHost {
     case "target": return context.compilation.project.target.templateValue
     case "execute": return .bool(true)
     case "project_name": return .string(context.compilation.project.name)
+    case "adapter": return HookHost.builtIns.global(name, session: session)
     default:
       if let value = context.globals[name] { return value }
       if RenderScope.names.contains(name) { return scope().global(name) }

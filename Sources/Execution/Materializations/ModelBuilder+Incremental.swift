@@ -172,7 +172,7 @@ extension ModelBuilder {
     }
   }
 
-  private func columns(of quotedRelation: String) throws(StatementFailure) -> [(
+  func columns(of quotedRelation: String) throws(StatementFailure) -> [(
     name: String, type: String
   )] {
     let result = try runner.run(

@@ -57,11 +57,15 @@ struct ModelBuilder {
   func build() throws(StatementFailure) -> BuildOutcome {
     // As dbt: hooks with `transaction: false` run before (pre) or after (post) the
     // transaction, the others inside it.
-    let outsidePre = try Hooks.statements("pre_hook", of: node, context: hooks, transaction: false)
-    let preHooks = try Hooks.statements("pre_hook", of: node, context: hooks, transaction: true)
-    let postHooks = try Hooks.statements("post_hook", of: node, context: hooks, transaction: true)
+    let connection = runner.connection
+    let outsidePre = try Hooks.statements(
+      "pre_hook", of: node, context: hooks, transaction: false, connection: connection)
+    let preHooks = try Hooks.statements(
+      "pre_hook", of: node, context: hooks, transaction: true, connection: connection)
+    let postHooks = try Hooks.statements(
+      "post_hook", of: node, context: hooks, transaction: true, connection: connection)
     let outsidePost = try Hooks.statements(
-      "post_hook", of: node, context: hooks, transaction: false)
+      "post_hook", of: node, context: hooks, transaction: false, connection: connection)
     for hook in outsidePre { try runner.run(hook) }
     let outcome = try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
@@ -73,6 +77,7 @@ struct ModelBuilder {
       case "table": outcome = try buildTable()
       case "incremental": outcome = try buildIncremental()
       case "materialized_view": outcome = try buildMaterializedView()
+      case "snapshot": outcome = try buildSnapshot()
       default: outcome = try buildView()
       }
       outcome.warnings += Indexes.inapplicable(to: node)

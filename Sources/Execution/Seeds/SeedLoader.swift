@@ -91,8 +91,10 @@ struct SeedLoader {
     let preHooks: [String]
     let postHooks: [String]
     do throws(StatementFailure) {
-      preHooks = try Hooks.statements("pre_hook", of: node, context: hooks)
-      postHooks = try Hooks.statements("post_hook", of: node, context: hooks)
+      preHooks = try Hooks.statements(
+        "pre_hook", of: node, context: hooks, connection: connection)
+      postHooks = try Hooks.statements(
+        "post_hook", of: node, context: hooks, connection: connection)
     } catch {
       throw .statement(error)
     }

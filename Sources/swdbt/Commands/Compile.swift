@@ -5,7 +5,7 @@ import Graph
 import Project
 
 /// `swdbt compile`: render and link every model, write the SQL under `target/compiled/`.
-struct Compile: ParsableCommand {
+struct Compile: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compile models and tests to plain SQL under target/compiled/.")
 
@@ -13,7 +13,7 @@ struct Compile: ParsableCommand {
   @OptionGroup var selection: SelectionOptions
   @OptionGroup var emptyOption: EmptyOption
 
-  func run() throws {
+  func run() async throws {
     let clock = ContinuousClock()
     let start = clock.now
     let session = Session(options: project)
@@ -25,11 +25,12 @@ struct Compile: ParsableCommand {
     // loading, which reads files on every core itself, and knows the target path.
     let prefetched = CompiledStampPrefetch(
       root: loaded.root, targetPath: loaded.projectFile.targetPath)
-    let compilation = try session.compile(loaded, empty: emptyOption.empty)
+    var compilation = try session.compile(loaded, empty: emptyOption.empty)
     defer { ExitWithoutTeardown.keep(compilation) }
     let selected = compilation.resolve(
       select: selection.selector, exclude: selection.excluder)
     let ordered = compilation.order.filter(selected.contains)
+    try await SecondRender.apply(to: &compilation, selected: ordered, console: session.console)
     let writeStart = clock.now
     let summary = ArtifactWriter.writeCompiledSQL(
       compilation, nodes: ordered, prefetched: prefetched, sink: session.sink)

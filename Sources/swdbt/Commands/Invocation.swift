@@ -14,13 +14,14 @@ import Runtime
 struct Invocation {
   /// Which nodes a command executes.
   enum Kind: String {
-    case seed, run, test, build
+    case seed, run, snapshot, test, build
 
     /// Whether this command executes nodes of a resource type.
     func includes(_ type: ResourceType) -> Bool {
       switch self {
       case .seed: type == .seed
       case .run: type == .model
+      case .snapshot: type == .snapshot
       case .test: type == .test
       case .build: true
       }
@@ -31,6 +32,7 @@ struct Invocation {
       switch self {
       case .seed: "seed"
       case .run: "model"
+      case .snapshot: "snapshot"
       case .test: "test"
       case .build: "node"
       }

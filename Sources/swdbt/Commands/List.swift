@@ -23,7 +23,7 @@ struct List: ParsableCommand {
 
   @Option(
     name: .long, parsing: .upToNextOption,
-    help: "Only these resource types: model, seed, source, test.")
+    help: "Only these resource types: model, seed, snapshot, source, test.")
   var resourceType: [ResourceFilter] = []
 
   func run() throws {
@@ -65,5 +65,5 @@ struct List: ParsableCommand {
 
 /// `--resource-type` values.
 enum ResourceFilter: String, ExpressibleByArgument, CaseIterable {
-  case model, seed, source, test
+  case model, seed, snapshot, source, test
 }

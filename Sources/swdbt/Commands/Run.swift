@@ -36,6 +36,18 @@ struct Seed: ExecutingCommand {
   var showSeeds: Bool { show }
 }
 
+/// `swdbt snapshot`: record the changes of the selected snapshots' queries as history rows.
+struct Snapshot: ExecutingCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run snapshots: keep each row's history (type-2 slowly changing dimensions).")
+
+  @OptionGroup var project: ProjectOptions
+  @OptionGroup var selection: SelectionOptions
+  @OptionGroup var execution: ExecutionOptions
+
+  static let kind = Invocation.Kind.snapshot
+}
+
 /// `swdbt test`: run the selected data tests.
 struct Test: ExecutingCommand {
   static let configuration = CommandConfiguration(
