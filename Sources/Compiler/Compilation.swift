@@ -1,6 +1,7 @@
 import Diagnostics
 public import Graph
 public import Project
+import Runtime
 
 /// One node after compilation: its final SQL, where it builds, and what it depends on.
 public struct CompiledNode: Sendable {
@@ -45,6 +46,14 @@ public struct Compilation: Sendable {
   public var needsDatabase: Set<Int> = []
   /// What the first render used, for the second.
   var renderEnvironment: RenderEnvironment? = nil
+
+  /// The runtime globals of the compile that made this compilation (a fresh invocation when
+  /// it was assembled without one).
+  public var runtimeGlobals: RuntimeGlobals {
+    renderEnvironment.map {
+      RuntimeGlobals(invocation: $0.invocation, graphCache: $0.graphCache)
+    } ?? RuntimeGlobals(project: project, invocation: InvocationContext())
+  }
 
   /// A copy whose node at `index` carries the SQL of its second render.
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }

@@ -47,7 +47,10 @@ final class RenderEnvironment: Sendable {
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
-    naming = NamingMacros(project)
+    invocation = options.invocation
+    graphCache = GraphCache(project: project)
+    naming = NamingMacros(
+      project, globals: RuntimeGlobals(invocation: invocation, graphCache: graphCache))
     var enabled = Set<String>()
     var disabled = Set<String>()
     for index in project.models.indices {
@@ -64,8 +67,6 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
-    invocation = options.invocation
-    graphCache = GraphCache(project: project)
     macros = MacroResolver(project: project)
     packageVars = Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.vars) })
     empty = options.empty

@@ -41,12 +41,13 @@ public enum TestCompiler {
     // of each of its fields, shared by both cores) for each of 20,000 tests.
     let project = compilation.project
     let nodes = compilation.nodes
+    let globals = compilation.runtimeGlobals
     return tests.concurrentMap { index in
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
       return Result { () throws(Diagnostic) in
-        try sql(for: test, project: project, introspector: nil)
+        try sql(for: test, project: project, introspector: nil, globals: globals)
       }
     }
   }
@@ -61,7 +62,8 @@ public enum TestCompiler {
   /// The failing-rows query of one generic test, and whether its macro read `execute` or used
   /// the database; with an introspector, such a macro runs its queries there.
   public static func sql(
-    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?
+    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?,
+    globals: RuntimeGlobals? = nil
   ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
     guard ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
     else {
@@ -70,7 +72,8 @@ public enum TestCompiler {
           "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
           at: test.range)
       }
-      return try custom(test, relation: relation, project: project, introspector: introspector)
+      return try custom(
+        test, relation: relation, project: project, introspector: introspector, globals: globals)
     }
     return (try builtIn(test), false)
   }
@@ -176,7 +179,7 @@ public enum TestCompiler {
 
   private static func custom(
     _ test: GenericTestNode, relation: RelationName, project: LoadedProject,
-    introspector: (any Introspector)?
+    introspector: (any Introspector)?, globals: RuntimeGlobals?
   ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
@@ -204,7 +207,10 @@ public enum TestCompiler {
       resolver: MacroResolver(project: project),
       session: IntrospectionSession(introspector: introspector),
       package: package == project.name ? nil : package,
-      vars: project.packages.first { $0.name == package }?.vars ?? project.vars)
+      vars: project.packages.first { $0.name == package }?.vars ?? project.vars,
+      scope: globals.map { globals in
+        { globals.scope(name: test.name, resource: .test, config: test.config, purpose: "test") }
+      })
     let evaluator = Evaluator(host: host, file: definition.file)
     host.session.evaluator = evaluator
     let value = try evaluator.call(definition, arguments)
@@ -223,15 +229,20 @@ final class MacroHost: TemplateHost {
   /// `run_query`, `statement`, `load_result`, the `adapter` look-ups and `execute`: parse-time
   /// values while compiling, the database's when the test is rendered again where it runs.
   let session: IntrospectionSession
+  /// Makes the runtime globals (`run_started_at`, `modules`, `graph`, `log`, ...) on first
+  /// use; nil when the caller has none to give.
+  private let makeScope: (() -> RenderScope)?
+  private var runtimeScope: RenderScope?
 
   init(
     resolver: MacroResolver, session: IntrospectionSession, package: String? = nil,
-    vars: OrderedDictionary<String, Value> = [:]
+    vars: OrderedDictionary<String, Value> = [:], scope: (() -> RenderScope)? = nil
   ) {
     self.resolver = resolver
     self.session = session
     self.package = package
     self.vars = vars
+    self.makeScope = scope
   }
 
   func hasFunction(_ name: String) -> Bool {
@@ -268,14 +279,19 @@ final class MacroHost: TemplateHost {
       session.markUsed()
       return .bool(session.executes)
     case "adapter": return resolver.global(name, session: session)
-    default: return resolver.global(name)
+    default:
+      guard RenderScope.names.contains(name), let makeScope else { return resolver.global(name) }
+      if let runtimeScope { return runtimeScope.global(name) }
+      let made = makeScope()
+      runtimeScope = made
+      return made.global(name)
     }
   }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
   func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
     resolver.macro(named: name, package: package, calledFrom: file)
   }
-  var knownNames: [String] { resolver.projectMacros.keys.sorted() }
+  var knownNames: [String] { resolver.projectMacros.keys.sorted() + RenderScope.names.sorted() }
 }
 
 /// Quoting for test SQL.

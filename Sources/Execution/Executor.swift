@@ -284,7 +284,8 @@ public final class Executor: Sendable {
         if let test = node.genericTest {
           node.sql =
             try TestCompiler.sql(
-              for: test, project: compilation.project, introspector: introspector
+              for: test, project: compilation.project, introspector: introspector,
+              globals: compilation.runtimeGlobals
             ).sql
         } else {
           node.sql = try secondPass.render(index, on: introspector)
