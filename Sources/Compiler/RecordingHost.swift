@@ -197,10 +197,12 @@ final class RecordingHost: TemplateHost {
     let environment = environment
     let (name, resource) = (nodeName, resource)
     let config = currentConfig
+    // The second render (with a connection) sees the linked `graph`, as dbt's run does.
+    let pass = live?.pass
     let made = RenderScope(
       invocation: environment.invocation, node: "\(resource.rawValue).\(name)",
       model: { environment.graphCache.model(name: name, resource: resource, config: config) },
-      graph: { environment.graphCache.graph })
+      graph: { pass?.linkedGraph ?? environment.graphCache.graph })
     runtimeScope = made
     return made
   }

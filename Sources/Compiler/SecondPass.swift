@@ -1,7 +1,9 @@
 public import Diagnostics
 import Graph
+import OrderedCollections
 import Project
 public import Runtime
+import Synchronization
 import Template
 
 /// The second render of the nodes whose first render read `execute` or used the database
@@ -14,6 +16,9 @@ public final class SecondPass: Sendable {
   let compilation: Compilation
   /// Models (which win) and seeds by the name `ref` uses, to graph indices.
   let refTargets: [String: Int]
+  /// `graph` as dbt has it when nodes run: the first pass's, with each node's `depends_on`
+  /// and final relation filled in from the linked compilation; built on first read.
+  private let linkedGraphValue = Mutex<Value?>(nil)
 
   /// Prepares the second render of a compilation's nodes.
   public init(_ compilation: Compilation) {
@@ -28,6 +33,34 @@ public final class SecondPass: Sendable {
       }
     }
     refTargets = targets
+  }
+
+  /// `graph` with `depends_on.nodes` and the final `schema`, `alias` and `database` of every
+  /// node, which the first render (before linking) cannot know.
+  var linkedGraph: Value? {
+    guard let environment = compilation.renderEnvironment else { return nil }
+    return linkedGraphValue.withLock { cached in
+      if let cached { return cached }
+      guard case .dict(var graph) = environment.graphCache.graph,
+        case .dict(var nodes)? = graph["nodes"]
+      else { return nil }
+      for node in compilation.nodes {
+        guard case .dict(var entry)? = nodes[node.uniqueID] else { continue }
+        entry["depends_on"] = .dict([
+          "nodes": .list(node.dependsOn.map { .string($0) }), "macros": .list([]),
+        ])
+        if let relation = node.relation {
+          entry["schema"] = .string(relation.schema)
+          entry["alias"] = .string(relation.identifier)
+          if let database = relation.database { entry["database"] = .string(database) }
+        }
+        nodes[node.uniqueID] = .dict(entry)
+      }
+      graph["nodes"] = .dict(nodes)
+      let linked = Value.dict(graph)
+      cached = linked
+      return linked
+    }
   }
 
   /// The node's SQL rendered again on `introspector`'s database: what runs and what
