@@ -88,13 +88,22 @@ struct SeedLoader {
     } catch {
       throw .file(located(error.message, line: 1, column: error.column, in: file, hint: error.hint))
     }
+    let outsidePre: [String]
     let preHooks: [String]
     let postHooks: [String]
+    let outsidePost: [String]
     do throws(StatementFailure) {
-      preHooks = try Hooks.statements(
-        "pre_hook", of: node, context: hooks, connection: connection)
-      postHooks = try Hooks.statements(
-        "post_hook", of: node, context: hooks, connection: connection)
+      // As for models: `transaction: false` entries run before (pre) or after (post) the
+      // seed's transaction, the others inside it.
+      let context = hooks
+      func rendered(_ key: String, inside: Bool) throws(StatementFailure) -> [String] {
+        try Hooks.statements(
+          key, of: node, context: context, transaction: inside, connection: connection)
+      }
+      outsidePre = try rendered("pre_hook", inside: false)
+      preHooks = try rendered("pre_hook", inside: true)
+      postHooks = try rendered("post_hook", inside: true)
+      outsidePost = try rendered("post_hook", inside: false)
     } catch {
       throw .statement(error)
     }
@@ -107,7 +116,9 @@ struct SeedLoader {
     }
     var miscount: Int?
     do throws(StatementFailure) {
-      return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
+      for hook in outsidePre { try runner.run(hook) }
+      let outcome = try runner.retryingTransaction {
+        () throws(StatementFailure) -> BuildOutcome in
         // As dbt's seed materialization: pre-hooks before the load and post-hooks after the
         // grants, all in the seed's transaction, so a failing hook keeps the old table.
         for hook in preHooks { try runner.run(hook) }
@@ -153,6 +164,8 @@ struct SeedLoader {
           commandTag: "COPY \(copied)", rowsAffected: copied,
           message: "loaded seed file \(relation.quoted)")
       }
+      for hook in outsidePost { try runner.run(hook) }
+      return outcome
     } catch {
       if let miscount {
         throw .file(
