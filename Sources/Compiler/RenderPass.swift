@@ -1,4 +1,5 @@
 import Diagnostics
+import OrderedCollections
 import Project
 import Template
 
@@ -45,6 +46,7 @@ enum RenderPass {
         sink.emit(contentsOf: host.problems + [error])
         return nil
       }
+      recordHookReferences(host: host, name: input.name)
       // Warnings (a config without effect on data) leave the node usable.
       sink.emit(contentsOf: host.problems)
       guard !host.problems.contains(where: { $0.severity == .error }) else { return nil }
@@ -54,6 +56,25 @@ enum RenderPass {
       return RenderedNode(
         uniqueID: input.uniqueID, text: text, references: host.references, config: config,
         enabled: enabled, enabledRange: host.enabledRange, needsDatabase: host.needsDatabase)
+    }
+  }
+}
+
+extension RenderPass {
+  /// As dbt, a hook's `ref` and `source` calls are the node's dependencies: the hook reads
+  /// them when the node runs. Only hooks that call one are rendered here, and their text is
+  /// discarded; they are rendered for real, and their errors reported, when they run.
+  static func recordHookReferences(host: RecordingHost, name: String) {
+    for key in ["pre_hook", "post_hook"] {
+      guard let value = host.currentConfig[key] else { continue }
+      for item in NodeConfig.list(value) {
+        var text = item.stringValue ?? ""
+        if case .dict(let entries) = item { text = entries["sql"]?.stringValue ?? "" }
+        guard text.contains("ref(") || text.contains("source(") else { continue }
+        let file = SourceFile(path: "<\(key) of \(name)>", text: text)
+        guard let template = try? Parser.parse(file) else { continue }
+        _ = try? Evaluator(host: host, file: file).render(template)
+      }
     }
   }
 }

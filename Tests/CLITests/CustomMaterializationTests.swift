@@ -7,11 +7,11 @@ import Testing
   static let files = [
     "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
     "macros/mat.sql": """
-      {% materialization my_mat, adapter='postgres' %}
-      {% set x = adapter.whatever() %}{{ return({'relations': []}) }}
-      {% endmaterialization %}
+    {% materialization my_mat, adapter='postgres' %}
+    {% set x = adapter.whatever() %}{{ return({'relations': []}) }}
+    {% endmaterialization %}
 
-      """,
+    """,
     "models/a.sql": "select 1 as id\n",
   ]
 
@@ -26,7 +26,8 @@ import Testing
   @Test func aModelUsingTheBlockFailsPointingAtConfigAndBlock() throws {
     var files = Self.files
     files["models/b.sql"] = "{{ config(materialized='my_mat') }}\nselect 1 as id\n"
-    files["models/a.yml"] = "version: 2\nmodels:\n  - name: a\n    config:\n      materialized: my_mat\n"
+    files["models/a.yml"] =
+      "version: 2\nmodels:\n  - name: a\n    config:\n      materialized: my_mat\n"
     let fixture = try ProjectFixture(files)
     let result = try Executable.run(["compile"], in: fixture.root)
     #expect(result.status == 1)

@@ -9,23 +9,23 @@ import Testing
       "auditname",
       files: [
         "macros/naming.sql": """
-          {% macro generate_schema_name(custom_schema_name, node) -%}
-          {{ target.schema }}{% if custom_schema_name %}__{{ custom_schema_name | trim }}{% endif %}
-          {%- endmacro %}
-          """,
+        {% macro generate_schema_name(custom_schema_name, node) -%}
+        {{ target.schema }}{% if custom_schema_name %}__{{ custom_schema_name | trim }}{% endif %}
+        {%- endmacro %}
+        """,
         "models/m.sql": "select null::int as id union all select 2\n",
         "models/schema.yml": """
-          version: 2
-          models:
-            - name: m
-              columns:
-                - name: id
-                  data_tests:
-                    - not_null: {config: {store_failures: true}}
-                    - accepted_values:
-                        values: [1]
-                        config: {store_failures: true, schema: failures}
-          """,
+        version: 2
+        models:
+          - name: m
+            columns:
+              - name: id
+                data_tests:
+                  - not_null: {config: {store_failures: true}}
+                  - accepted_values:
+                      values: [1]
+                      config: {store_failures: true, schema: failures}
+        """,
       ])
     #expect(try fixture.swdbt(["run"]).status == 0)
     let result = try fixture.swdbt(["test"])

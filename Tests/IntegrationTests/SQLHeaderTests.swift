@@ -41,15 +41,15 @@ import Testing
         "models/c.sql": "{{ config(materialized='table') }}\nselect pg_temp.twice(21) as n\n",
         "models/v.sql": "select 1 as n\n",
         "models/schema.yml": """
-          version: 2
-          models:
-            - name: c
-              config:
-                contract: {enforced: true}
-              columns:
-                - name: n
-                  data_type: int
-          """,
+        version: 2
+        models:
+          - name: c
+            config:
+              contract: {enforced: true}
+            columns:
+              - name: n
+                data_type: int
+        """,
       ])
     let result = try fixture.swdbt(["run", "--threads", "1"])
     #expect(result.status == 0, "\(result.stderr)")
