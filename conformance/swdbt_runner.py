@@ -28,8 +28,10 @@ _LOGGING_ONLY_FLAGS = {"--debug", "-d", "--no-partial-parse", "--partial-parse",
 _VALUE_OPTIONS = {"--log-format", "--log-level", "--log-path", "--target-path", "--printer-width",
                   "--profiles-dir", "--project-dir", "--target", "-t", "--vars", "--threads",
                   "--profile", "--log-format-file", "--log-level-file"}
-_SWDBT_COMMANDS = {"compile", "ls", "list", "seed", "run", "test", "build", "docs", "debug", "local"}
-_RESULT_COMMANDS = {"run", "seed", "test", "build", "snapshot", "compile", "run-operation"}
+_SWDBT_COMMANDS = {"compile", "ls", "list", "seed", "run", "test", "build", "docs", "debug", "local",
+                   "show", "parse", "clean", "retry", "snapshot", "run-operation", "deps"}
+_RESULT_COMMANDS = {"run", "seed", "test", "build", "snapshot", "compile", "run-operation", "show",
+                    "retry"}
 
 
 class SwdbtProjectError(ParsingError, CompilationError):
@@ -126,6 +128,9 @@ def _split(args):
         kept[at] = project_dir
     else:
         kept += ["--project-dir", project_dir]
+    if command == "show" and "--output" not in kept:
+        # The rows come back as the JSON lines of `show --output json` (dbt's `agate_table`).
+        kept += ["--output", "json"]
     profiles_dir = os.environ.get("DBT_PROFILES_DIR")
     if profiles_dir and "--profiles-dir" not in kept:
         kept += ["--profiles-dir", profiles_dir]
@@ -162,7 +167,12 @@ def _results(command, project_dir, output):
         with open(path) as handle:
             document = json.load(handle)
         nodes = _manifest_nodes(project_dir)
-        return Results([_result(i, nodes) for i in document.get("results", [])], document)
+        results = Results([_result(i, nodes) for i in document.get("results", [])], document)
+        if command == "show":
+            shown = _shown_rows(output)
+            for result in results:
+                result.agate_table = shown.get(result.node.name, [])
+        return results
     if command == "docs generate":
         from dbt.artifacts.schemas.catalog import CatalogArtifact
 
@@ -173,6 +183,19 @@ def _results(command, project_dir, output):
     if command in ("ls", "list"):
         return [line for line in output.splitlines() if line.strip()]
     return None
+
+
+def _shown_rows(output):
+    """The rows `show --output json` printed, by node name."""
+    shown = {}
+    for line in output.splitlines():
+        if line.startswith("{") and '"show"' in line:
+            try:
+                document = json.loads(line)
+            except ValueError:
+                continue
+            shown[document.get("node")] = document.get("show", [])
+    return shown
 
 
 def _first_error(output):

@@ -59,10 +59,16 @@ public struct Compilation: Sendable {
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }
 
   /// A copy whose nodes at the given indices carry new SQL (generic tests, compiled by the
-  /// DataTests stage).
+  /// DataTests stage) and, where given, a new config (set by a test's body).
   /// Consuming, so the nodes are changed in place rather than copied (30,000 of them).
-  public consuming func withSQL(_ sql: [Int: String]) -> Compilation {
+  public consuming func withSQL(_ sql: [Int: String], configs: [Int: NodeConfig] = [:])
+    -> Compilation
+  {
     for (index, text) in sql { nodes[index].sql = text }
+    for (index, config) in configs {
+      nodes[index].config = config
+      nodes[index].genericTest?.config = config
+    }
     return self
   }
 
@@ -95,7 +101,7 @@ public struct Compilation: Sendable {
 
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
-    Self.compiledLocation(
+    compiledLocation(
       name: node.name, file: node.originalFilePath, testFile: node.genericTest?.originalFilePath,
       prefix: compiledPathPrefix
     ).path
@@ -107,12 +113,28 @@ public struct Compilation: Sendable {
   func compiledLocation(of index: Int, prefix: String) -> (
     folder: Substring, name: String, path: String
   ) {
-    Self.compiledLocation(
+    compiledLocation(
       name: nodes[index].name, file: nodes[index].originalFilePath,
       testFile: nodes[index].genericTest?.originalFilePath, prefix: prefix)
   }
 
-  /// A model's or singular test's file, or a generic test's `<YAML file>/<name>.sql`.
+  /// A model's or singular test's file, or a generic test's `<YAML file>/<name>.sql`; with
+  /// packages installed, below `<package>/` and relative to the package's folder, as dbt
+  /// writes `target/compiled/dbt_utils/models/x.sql`.
+  private func compiledLocation(
+    name: String, file: String, testFile: String?, prefix: String
+  ) -> (folder: Substring, name: String, path: String) {
+    guard !project.packages.isEmpty else {
+      return Self.compiledLocation(name: name, file: file, testFile: testFile, prefix: prefix)
+    }
+    let (package, relative) = project.packageRelative(testFile ?? file)
+    let located = package + "/" + relative
+    if testFile != nil {
+      return Self.compiledLocation(name: name, file: "", testFile: located, prefix: prefix)
+    }
+    return Self.compiledLocation(name: name, file: located, testFile: nil, prefix: prefix)
+  }
+
   private static func compiledLocation(
     name: String, file: String, testFile: String?, prefix: String
   ) -> (folder: Substring, name: String, path: String) {
@@ -130,6 +152,11 @@ public struct Compilation: Sendable {
     return (file[..<(slash ?? file.startIndex)], String(file[nameStart...]), prefix + file)
   }
 
-  /// `<target-path>/compiled/<project>/`, which every compiled path starts with.
-  var compiledPathPrefix: String { "\(project.projectFile.targetPath)/compiled/\(project.name)/" }
+  /// `<target-path>/compiled/<project>/`, which every compiled path starts with; with
+  /// packages installed `<target-path>/compiled/`, each project's nodes below their own folder.
+  var compiledPathPrefix: String {
+    project.packages.isEmpty
+      ? "\(project.projectFile.targetPath)/compiled/\(project.name)/"
+      : "\(project.projectFile.targetPath)/compiled/"
+  }
 }

@@ -11,7 +11,9 @@ extension GenericTestBuilder {
   ) -> Result<
     (name: String, package: String?), Diagnostic
   > {
-    let parts = written.split(separator: ".")
+    // Most tests are bare names (`not_null`): no split for them.
+    let parts =
+      written.utf8.contains(UInt8(ascii: ".")) ? written.split(separator: ".") : [written[...]]
     guard parts.count > 1, let last = parts.last else {
       if builtins.contains(written) || project.genericTests[written] != nil {
         return .success((written, nil))

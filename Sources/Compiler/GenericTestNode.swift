@@ -22,6 +22,9 @@ public struct GenericTestNode: Sendable {
   public var arguments: OrderedDictionary<String, Value>
   /// The test's config.
   public var config: NodeConfig
+  /// The config its YAML declaration sets, which overrides what the test's body sets with
+  /// `config(...)` (the project file's does not).
+  public var declaredConfig = NodeConfig()
   /// Where it is declared.
   public var range: SourceRange?
   /// Relations its arguments refer to.
@@ -46,10 +49,7 @@ enum GenericTestBuilder {
     let linkerSlot: Int
 
     /// The project (root or installed package) the owner belongs to, whose tests these are.
-    var package: String? {
-      let parts = uniqueID.split(separator: ".", maxSplits: 2)
-      return parts.count > 2 ? String(parts[1]) : nil
-    }
+    var package: String? { UniqueIDParts.package(of: uniqueID).map(String.init) }
   }
 
   /// One test per declaration (nil where it failed, with a diagnostic), and the slot of
@@ -156,7 +156,9 @@ enum GenericTestBuilder {
     }
     guard diagnostics.isEmpty else { return (nil, diagnostics, 0) }
     // dbt names a namespaced test after its namespace too: `dbt_utils_accepted_range_...`.
-    let namespace = spec.testName.split(separator: ".").dropLast().joined(separator: "_")
+    let namespace =
+      spec.testName.utf8.contains(UInt8(ascii: "."))
+      ? spec.testName.split(separator: ".").dropLast().joined(separator: "_") : ""
     let baseName =
       (owner.isSource ? "source_" : "") + (namespace.isEmpty ? "" : namespace + "_") + testName
       + "_" + owner.nameInTest
@@ -169,8 +171,8 @@ enum GenericTestBuilder {
     let node = GenericTestNode(
       uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
-      arguments: arguments, config: config, range: spec.range, references: references,
-      originalFilePath: spec.range?.file.path ?? "")
+      arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
+      references: references, originalFilePath: spec.range?.file.path ?? "")
     return (node, [], StableHash.fnv1a(name))
   }
 
@@ -302,5 +304,18 @@ package enum StableHash {
   static func hex(_ text: String, digits: Int) -> String {
     let full = String(fnv1a(text), radix: 16)
     return String((String(repeating: "0", count: max(0, 16 - full.count)) + full).prefix(digits))
+  }
+}
+
+/// Parts of a unique id (`model.<package>.<name>`), read without splitting the whole string:
+/// generic `split` cost a few thousand instructions per call, for every test of a project.
+enum UniqueIDParts {
+  /// The package part: the text between the first and second dot, if there are both.
+  static func package(of uniqueID: String) -> Substring? {
+    let utf8 = uniqueID.utf8
+    guard let first = utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+    let start = utf8.index(after: first)
+    guard let second = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+    return uniqueID[start..<second]
   }
 }

@@ -60,6 +60,9 @@ final class Linker: Sendable {
   /// Slots of models and seeds by the name `ref` uses; models win over seeds of the same name.
   /// Models take the first slots, then seeds, then sources, then tests.
   private let slotsByName: [String: Int]
+  /// With packages installed, the slots of each project's models and seeds by package, then
+  /// name: names may repeat across packages. Empty without packages.
+  private let slotsByPackage: [String: [String: Int]]
   /// Slots of sources by unique id.
   private let slotsByID: [String: Int]
   /// The first seed's and the first source's slot: models come first (by position in
@@ -90,6 +93,18 @@ final class Linker: Sendable {
       slotsByName[project.models[modelIndices[position]].name] = position
     }
     self.slotsByName = slotsByName
+    var slotsByPackage: [String: [String: Int]] = [:]
+    if !project.packages.isEmpty {
+      for index in project.seeds.indices {
+        slotsByPackage[project.seeds[index].fqn[0], default: [:]][project.seeds[index].name] =
+          seedStart + index
+      }
+      for position in modelIndices.indices {
+        let model = project.models[modelIndices[position]]
+        slotsByPackage[model.fqn[0], default: [:]][model.name] = position
+      }
+    }
+    self.slotsByPackage = slotsByPackage
     var slotsByID: [String: Int] = [:]
     // By `source.table`: a package's sources are `source.<package>...`, and refer to the same
     // names as the root project's.
@@ -100,11 +115,19 @@ final class Linker: Sendable {
     self.slotsByID = slotsByID
   }
 
-  /// The slot a reference resolves to (nil: unknown, or `this`).
-  private func slot(for reference: RelationReference) -> Int? {
+  /// The slot a reference of a node of `package` resolves to (nil: unknown, or `this`). A
+  /// bare `ref` looks in the root project, then the node's package, then any other, as dbt.
+  private func slot(for reference: RelationReference, from package: Substring?) -> Int? {
     switch reference {
-    case .ref(let name):
-      return slotsByName[name]
+    case .ref(let name, let target):
+      guard !slotsByPackage.isEmpty else { return slotsByName[name] }
+      if let target { return slotsByPackage[target]?[name] }
+      if let slot = slotsByPackage[project.name]?[name] { return slot }
+      if let package, let slot = slotsByPackage[String(package)]?[name] { return slot }
+      for package in slotsByPackage.keys.sorted() {
+        if let slot = slotsByPackage[package]?[name] { return slot }
+      }
+      return nil
     case .source(let source, let table):
       return slotsByID["\(source).\(table)"]
     case .this:
@@ -256,14 +279,19 @@ final class Linker: Sendable {
       nonisolated(unsafe) let facts = factsBuffer.baseAddress
       return Array(slots.indices).concurrentMap { position in
         // Resolves references to slots; `this` is the node itself but not a parent.
-        func resolve(_ references: [RecordedReference], into nodeParents: inout [Int]) {
+        func resolve(
+          _ references: [RecordedReference], of uniqueID: String, into nodeParents: inout [Int]
+        ) {
           guard !references.isEmpty else { return }
+          let package =
+            slotsByPackage.isEmpty
+            ? nil : uniqueID.split(separator: ".", maxSplits: 2).dropFirst().first
           var nodeTargets: [Int] = []
           nodeTargets.reserveCapacity(references.count)
           for reference in references {
             if case .this = reference.reference {
               nodeTargets.append(position)
-            } else if let parent = slot(for: reference.reference) {
+            } else if let parent = slot(for: reference.reference, from: package) {
               nodeTargets.append(parent)
               nodeParents.append(parent)
             } else {
@@ -274,12 +302,12 @@ final class Linker: Sendable {
         }
         // A model's or singular test's template output, recorded for the node, with its
         // references resolved and its parents sorted.
-        func renderedNode(_ renderedIndex: Int, parents nodeParents: inout [Int])
-          -> RenderedNode?
-        {
+        func renderedNode(
+          _ renderedIndex: Int, of uniqueID: String, parents nodeParents: inout [Int]
+        ) -> RenderedNode? {
           facts?[position].rendered = renderedIndex
           let renderedNode = renderedIndex >= 0 ? rendered[renderedIndex] : nil
-          resolve(renderedNode?.references ?? [], into: &nodeParents)
+          resolve(renderedNode?.references ?? [], of: uniqueID, into: &nodeParents)
           nodeParents = nodeParents.sortedUnique()
           return renderedNode
         }
@@ -293,7 +321,8 @@ final class Linker: Sendable {
             if let parent = slotsByName[name], parent != position { nodeParents.append(parent) }
           }
           let renderedNode = renderedNode(
-            renderedModels[modelPosition], parents: &nodeParents)
+            renderedModels[modelPosition], of: project.models[index].uniqueID,
+            parents: &nodeParents)
           node = CompiledNode(
             uniqueID: project.models[index].uniqueID,
             resourceType: project.models[index].resourceType,
@@ -321,7 +350,8 @@ final class Linker: Sendable {
             config: source.config, dependsOn: [], genericTest: nil)
         case .singularTest(let index):
           let test = project.singularTests[index]
-          let renderedNode = renderedNode(renderedSingularTests[index], parents: &nodeParents)
+          let renderedNode = renderedNode(
+            renderedSingularTests[index], of: test.uniqueID, parents: &nodeParents)
           node = CompiledNode(
             uniqueID: test.uniqueID, resourceType: .test, name: test.name,
             originalFilePath: test.originalFilePath,
@@ -341,7 +371,7 @@ final class Linker: Sendable {
             facts?[position].attached = ownerSlots[index]
             nodeParents.append(ownerSlots[index])
           }
-          resolve(test.references, into: &nodeParents)
+          resolve(test.references, of: test.uniqueID, into: &nodeParents)
           nodeParents = nodeParents.sortedUnique()
           var testNode = CompiledNode(
             uniqueID: test.uniqueID, resourceType: .test, name: test.name,

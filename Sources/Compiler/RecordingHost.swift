@@ -6,8 +6,8 @@ import Template
 
 /// A relation a template asked for, before linking.
 public enum RelationReference: Sendable, Hashable {
-  /// `ref('name')` (or `ref('package', 'name')`).
-  case ref(name: String)
+  /// `ref('name')`, or `ref('package', 'name')` with the package.
+  case ref(name: String, package: String? = nil)
   /// `source('source', 'table')`.
   case source(source: String, table: String)
   /// `this`: the node being rendered.
@@ -29,6 +29,9 @@ final class RenderEnvironment: Sendable {
   let modelNames: Set<String>
   let disabledModels: Set<String>
   let seedNames: Set<String>
+  /// `<package>.<name>` of every enabled model and seed, for `ref('package', 'name')`; empty
+  /// without installed packages.
+  let packagedNames: Set<String>
   let sourceTables: Set<String>
   let environment: [String: String]
   let existingRelations: Set<String>
@@ -63,6 +66,14 @@ final class RenderEnvironment: Sendable {
     modelNames = enabled
     disabledModels = disabled
     seedNames = Set(project.seeds.map(\.name))
+    var packaged = Set<String>()
+    if !project.packages.isEmpty {
+      for index in project.models.indices where project.models[index].config.enabled {
+        packaged.insert(project.models[index].fqn[0] + "." + project.models[index].name)
+      }
+      for seed in project.seeds { packaged.insert(seed.fqn[0] + "." + seed.name) }
+    }
+    packagedNames = packaged
     sourceTables = Set(project.sources.map { "\($0.sourceName).\($0.name)" })
     environment = options.environment
     existingRelations = options.existingRelations
@@ -85,9 +96,10 @@ final class RenderEnvironment: Sendable {
   /// The package of the node with a unique id; nil for the root project's nodes.
   func package(ofNode uniqueID: String) -> String? {
     guard !packageVars.isEmpty else { return nil }
-    let parts = uniqueID.split(separator: ".", maxSplits: 2)
-    guard parts.count > 2, parts[1] != project.name else { return nil }
-    return String(parts[1])
+    guard let package = UniqueIDParts.package(of: uniqueID), package != project.name else {
+      return nil
+    }
+    return String(package)
   }
 }
 
@@ -261,14 +273,16 @@ final class RecordingHost: TemplateHost {
         at: arguments.range)
     }
     let name = try arguments.string(arguments.positional.count - 1, "name", function: "ref")
+    var package: String?
     if arguments.positional.count == 2 {
-      let package = try arguments.string(0, "package", function: "ref")
-      if package != environment.project.name, environment.packageVars[package] == nil {
+      let named = try arguments.string(0, "package", function: "ref")
+      package = named
+      if named != environment.project.name, environment.packageVars[named] == nil {
         let names = [environment.project.name] + environment.packageVars.keys.sorted()
         problems.append(
           .error(
-            "compile.unknown-package", "unknown package `\(package)`", at: arguments.range(of: 0),
-            hint: Suggestions.didYouMean(package, in: names)
+            "compile.unknown-package", "unknown package `\(named)`", at: arguments.range(of: 0),
+            hint: Suggestions.didYouMean(named, in: names)
               ?? "install it in `\(environment.project.projectFile.packagesInstallPath)/` "
               + "(`swdbt deps`), or drop the package"))
       }
@@ -298,7 +312,17 @@ final class RecordingHost: TemplateHost {
               name, in: environment.modelNames.union(environment.seedNames))))
       }
     }
-    return placeholder(.ref(name: name), at: arguments.range)
+    if let package, !environment.packagedNames.isEmpty,
+      environment.modelNames.contains(name) || environment.seedNames.contains(name),
+      !environment.packagedNames.contains(package + "." + name)
+    {
+      problems.append(
+        .error(
+          "compile.unknown-ref", "package `\(package)` has no model `\(name)`",
+          at: arguments.range,
+          hint: "drop the package to refer to the `\(name)` of another project"))
+    }
+    return placeholder(.ref(name: name, package: package), at: arguments.range)
   }
 
   private func source(_ arguments: Arguments) throws(Diagnostic) -> Value {

@@ -123,7 +123,16 @@ final class LiveRelations {
     let target: Int?
     switch reference {
     case .this: target = index
-    case .ref(let name): target = pass.refTargets[name]
+    case .ref(let name, let package):
+      // `ref('package', 'name')` names that package's node; a bare name resolves as linked.
+      if let package {
+        target =
+          compilation.graph.index(of: "model.\(package).\(name)")
+          ?? compilation.graph.index(of: "seed.\(package).\(name)")
+          ?? compilation.graph.index(of: "snapshot.\(package).\(name)")
+      } else {
+        target = pass.refTargets[name]
+      }
     case .source(let source, let table):
       target = compilation.graph.index(of: "source.\(compilation.project.name).\(source).\(table)")
     }

@@ -57,7 +57,7 @@ enum SelfDisabling {
     for seed in project.seeds { disabledAt[seed.name] = nil }
     func refersToDisabled(_ node: RenderedNode) -> Bool {
       node.references.contains {
-        if case .ref(let name) = $0.reference { disabledAt[name] != nil } else { false }
+        if case .ref(let name, _) = $0.reference { disabledAt[name] != nil } else { false }
       }
     }
     for position in keptIndices.indices {
@@ -65,7 +65,7 @@ enum SelfDisabling {
         continue
       }
       for reference in node.references {
-        guard case .ref(let name) = reference.reference, let site = disabledAt[name] else {
+        guard case .ref(let name, _) = reference.reference, let site = disabledAt[name] else {
           continue
         }
         sink.emit(
@@ -91,7 +91,7 @@ enum SelfDisabling {
     for index in tests.indices {
       let refersToDisabled =
         tests[index]?.references.contains {
-          if case .ref(let name) = $0.reference { names.contains(name) } else { false }
+          if case .ref(let name, _) = $0.reference { names.contains(name) } else { false }
         } ?? false
       if refersToDisabled { tests[index] = nil }
     }

@@ -14,7 +14,7 @@ public struct TestBatch: Sendable, Equatable {
   public let sql: String
 
   /// The tests that can share a query (`not_null`, `unique`, `accepted_values` with no `limit`,
-  /// `store_failures` or `fail_calc`), grouped by model and `where`, at most `maximumColumns`
+  /// `store_failures`, `fail_calc`, `warn_if` or `error_if`), grouped by model and `where`, at most `maximumColumns`
   /// grouped columns per query (PostgreSQL's `grouping()` takes 31). Groups of one are left
   /// out: they run alone.
   public static func batches(
@@ -57,7 +57,8 @@ public struct TestBatch: Sendable, Equatable {
   static func isBatchable(_ test: GenericTestNode) -> Bool {
     ["not_null", "unique", "accepted_values"].contains(test.testName) && test.column != nil
       && test.config["limit"] == nil && test.config["store_failures"]?.isTruthy != true
-      && test.config["fail_calc"] == nil
+      && test.config["fail_calc"] == nil && test.config["warn_if"] == nil
+      && test.config["error_if"] == nil
       && (test.testName != "accepted_values" || TestCompiler.acceptedList(test) != nil)
   }
 

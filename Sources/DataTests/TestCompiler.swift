@@ -10,13 +10,16 @@ import Template
 /// `where` config filters the model under test first, as in dbt.
 public enum TestCompiler {
   /// The compilation with every generic test's SQL filled in; problems go to `sink`.
-  public static func complete(_ compilation: consuming Compilation, sink: any DiagnosticSink)
-    -> Compilation
-  {
+  /// `invocation` answers the body's `modules`, `invocation_id`, `fromjson`, `log`, ...
+  public static func complete(
+    _ compilation: consuming Compilation, invocation: InvocationContext = InvocationContext(),
+    sink: any DiagnosticSink
+  ) -> Compilation {
     // In parallel: 20,000 queries in a large project; problems reported in node order.
     let tests = compilation.nodes.indices.filter { compilation.nodes[$0].genericTest?.name != nil }
-    let queries = self.queries(for: tests, in: compilation)
+    let queries = self.queries(for: tests, in: compilation, invocation: invocation)
     var sql: [Int: String] = [:]
+    var configs: [Int: NodeConfig] = [:]
     sql.reserveCapacity(tests.count)
     var needsDatabase: [Int] = []
     for (position, index) in tests.enumerated() {
@@ -24,30 +27,47 @@ public enum TestCompiler {
       case .success(let query):
         sql[index] = query.sql
         if query.usedDatabase { needsDatabase.append(index) }
+        // The body's `config(...)` (dbt_utils' `equality` sets `fail_calc`) sits between
+        // the project file's test config and the YAML's, as in dbt.
+        if !query.config.values.isEmpty, let test = compilation.nodes[index].genericTest {
+          configs[index] = compilation.nodes[index].config.merged(with: query.config)
+            .merged(with: test.declaredConfig)
+        }
       case .failure(let error): sink.emit(error)
       }
     }
-    var completed = compilation.withSQL(sql)
+    var completed = compilation.withSQL(sql, configs: configs)
     // Rendered again where they run, as dbt renders tests with `execute` true.
     completed.needsDatabase.formUnion(needsDatabase)
     return completed
   }
 
+  /// A generic test's query, the config its body set with `config(...)`, and whether its
+  /// macro read `execute` or used the database.
+  public struct TestQuery: Sendable {
+    /// The failing-rows query.
+    public var sql: String
+    /// What the body's `config(...)` calls set.
+    public var config = NodeConfig()
+    /// Whether the body read `execute` or used the database (rendered again where it runs).
+    public var usedDatabase = false
+  }
+
   /// The queries of the generic tests at `tests`, computed in parallel.
-  static func queries(for tests: [Int], in compilation: Compilation) -> [Result<
-    (sql: String, usedDatabase: Bool), Diagnostic
-  >] {
+  static func queries(
+    for tests: [Int], in compilation: Compilation,
+    invocation: InvocationContext = InvocationContext()
+  ) -> [Result<TestQuery, Diagnostic>] {
     // Taken out of the compilation once: reached through it, the project was copied (a retain
     // of each of its fields, shared by both cores) for each of 20,000 tests.
     let project = compilation.project
     let nodes = compilation.nodes
-    let globals = compilation.runtimeGlobals
     return tests.concurrentMap { index in
       guard let test = nodes[index].genericTest else {
         return .failure(.error("test.internal", "not a generic test"))
       }
       return Result { () throws(Diagnostic) in
-        try sql(for: test, project: project, introspector: nil, globals: globals)
+        try query(for: test, project: project, invocation: invocation)
       }
     }
   }
@@ -56,34 +76,31 @@ public enum TestCompiler {
   public static func sql(for test: GenericTestNode, project: LoadedProject) throws(Diagnostic)
     -> String
   {
-    try sql(for: test, project: project, introspector: nil).sql
+    try query(for: test, project: project, invocation: InvocationContext()).sql
   }
 
-  /// The failing-rows query of one generic test, and whether its macro read `execute` or used
-  /// the database; with an introspector, such a macro runs its queries there.
-  public static func sql(
-    for test: GenericTestNode, project: LoadedProject, introspector: (any Introspector)?,
-    globals: RuntimeGlobals? = nil
-  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
-    guard ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
-    else {
-      guard let relation = test.modelRelation else {
-        throw .error(
-          "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
-          at: test.range)
-      }
-      return try custom(
-        test, relation: relation, project: project, introspector: introspector, globals: globals)
-    }
-    return (try builtIn(test), false)
-  }
-
-  private static func builtIn(_ test: GenericTestNode) throws(Diagnostic) -> String {
+  /// The failing-rows query of one generic test, with the config its body sets; with an
+  /// introspector, a macro that uses the database runs its queries there.
+  public static func query(
+    for test: GenericTestNode, project: LoadedProject, invocation: InvocationContext,
+    introspector: (any Introspector)? = nil
+  ) throws(Diagnostic) -> TestQuery {
     guard let relation = test.modelRelation else {
       throw .error(
         "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
         at: test.range)
     }
+    if let sql = try builtinSQL(for: test, relation: relation) { return TestQuery(sql: sql) }
+    return try custom(
+      test, model: filtered(relation.quoted, test.config), project: project,
+      scope: RenderScope(invocation: invocation, node: test.uniqueID), introspector: introspector)
+  }
+
+  /// The query of a built-in test (`not_null`, `unique`, `accepted_values`,
+  /// `relationships`); nil for a custom one.
+  static func builtinSQL(for test: GenericTestNode, relation: RelationName) throws(Diagnostic)
+    -> String?
+  {
     let model = filtered(relation.quoted, test.config)
     let column = test.column.map(SQLName.quoteColumn)
     switch test.testName {
@@ -145,7 +162,7 @@ public enum TestCompiler {
 
         """
     default:
-      throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
+      return nil
     }
   }
 
@@ -178,25 +195,27 @@ public enum TestCompiler {
   }
 
   private static func custom(
-    _ test: GenericTestNode, relation: RelationName, project: LoadedProject,
-    introspector: (any Introspector)?, globals: RuntimeGlobals?
-  ) throws(Diagnostic) -> (sql: String, usedDatabase: Bool) {
+    _ test: GenericTestNode, model: String, project: LoadedProject, scope: RenderScope,
+    introspector: (any Introspector)?
+  ) throws(Diagnostic) -> TestQuery {
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
       ?? project.genericTests
     guard let definition = definitions[test.testName] else {
       throw .error("test.unknown", "unknown generic test `\(test.testName)`", at: test.range)
     }
-    let filteredModel = filtered(relation.quoted, test.config)
-    // The model is a relation, as in dbt (packages check it; `adapter` look-ups); with `where`
-    // it is the filtered subquery.
-    let model: Value =
-      filteredModel == relation.quoted
-      ? .object(
-        RelationObject(
-          database: relation.database, schema: relation.schema, identifier: relation.identifier))
-      : .string(filteredModel)
-    var keyword: [(label: String, value: Value)] = [("model", model)]
+    // The model is a relation, as in dbt (packages check it; `adapter` look-ups), unless
+    // `where` wrapped it.
+    let modelValue: Value =
+      if let relation = test.modelRelation, model == relation.quoted {
+        .object(
+          RelationObject(
+            database: relation.database, schema: relation.schema,
+            identifier: relation.identifier))
+      } else {
+        .string(model)
+      }
+    var keyword: [(label: String, value: Value)] = [("model", modelValue)]
     for (key, value) in test.arguments where key != "model" {
       keyword.append((key, value))
     }
@@ -207,14 +226,13 @@ public enum TestCompiler {
       resolver: MacroResolver(project: project),
       session: IntrospectionSession(introspector: introspector),
       package: package == project.name ? nil : package,
-      vars: project.packages.first { $0.name == package }?.vars ?? project.vars,
-      scope: globals.map { globals in
-        { globals.scope(name: test.name, resource: .test, config: test.config, purpose: "test") }
-      })
+      vars: project.packages.first { $0.name == package }?.vars ?? project.vars, scope: scope)
     let evaluator = Evaluator(host: host, file: definition.file)
     host.session.evaluator = evaluator
     let value = try evaluator.call(definition, arguments)
-    return ((value.stringValue ?? value.rendered).trimmingWhitespace() + "\n", host.session.used)
+    return TestQuery(
+      sql: (value.stringValue ?? value.rendered).trimmingWhitespace() + "\n",
+      config: NodeConfig(host.configCalls), usedDatabase: host.session.used)
   }
 }
 
@@ -226,23 +244,24 @@ final class MacroHost: TemplateHost {
   let package: String?
   /// The vars the test's node sees.
   let vars: OrderedDictionary<String, Value>
+  /// What the body's `config(...)` calls set, by canonical key.
+  private(set) var configCalls: OrderedDictionary<String, Value> = [:]
+
+  /// The invocation's globals (`modules`, `fromjson`, `log`, ...).
+  let scope: RenderScope?
   /// `run_query`, `statement`, `load_result`, the `adapter` look-ups and `execute`: parse-time
   /// values while compiling, the database's when the test is rendered again where it runs.
   let session: IntrospectionSession
-  /// Makes the runtime globals (`run_started_at`, `modules`, `graph`, `log`, ...) on first
-  /// use; nil when the caller has none to give.
-  private let makeScope: (() -> RenderScope)?
-  private var runtimeScope: RenderScope?
 
   init(
     resolver: MacroResolver, session: IntrospectionSession, package: String? = nil,
-    vars: OrderedDictionary<String, Value> = [:], scope: (() -> RenderScope)? = nil
+    vars: OrderedDictionary<String, Value> = [:], scope: RenderScope? = nil
   ) {
     self.resolver = resolver
     self.session = session
     self.package = package
     self.vars = vars
-    self.makeScope = scope
+    self.scope = scope
   }
 
   func hasFunction(_ name: String) -> Bool {
@@ -255,9 +274,9 @@ final class MacroHost: TemplateHost {
   func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     switch name {
     case "should_store_failures": return .bool(false)
-    // A test's `config(...)` (dbt_utils' `equality` sets `fail_calc`) has no effect here:
-    // swdbt counts the failing rows the query returns.
-    case "config": return .string("")
+    case "config":
+      try recordConfig(arguments)
+      return .string("")
     default: break
     }
     if name == "var" {
@@ -273,25 +292,40 @@ final class MacroHost: TemplateHost {
     }
     return try session.call(name, arguments)
   }
+  /// Keeps a `config(key=value, ...)` call's keys, checked as test config.
+  private func recordConfig(_ arguments: Arguments) throws(Diagnostic) {
+    var entries: [(String, Value, SourceRange)] = arguments.keyword.map {
+      ($0.label, $0.value, arguments.range(ofKeyword: $0.label))
+    }
+    if case .dict(let dict)? = arguments.positional.first {
+      entries += dict.map { ($0.key, $0.value, arguments.range(of: 0)) }
+    }
+    for (key, value, range) in entries {
+      if let problem = ConfigSchema.check(key, value, for: .test, at: range),
+        problem.severity == .error
+      {
+        throw problem
+      }
+      configCalls[ConfigSchema.canonical(key)] = value
+    }
+  }
+
   func global(_ name: String) -> Value? {
     switch name {
     case "execute":
       session.markUsed()
       return .bool(session.executes)
     case "adapter": return resolver.global(name, session: session)
-    default:
-      guard RenderScope.names.contains(name), let makeScope else { return resolver.global(name) }
-      if let runtimeScope { return runtimeScope.global(name) }
-      let made = makeScope()
-      runtimeScope = made
-      return made.global(name)
+    default: break
     }
+    if let scope, RenderScope.names.contains(name), let value = scope.global(name) { return value }
+    return resolver.global(name)
   }
   func macro(named name: String) -> MacroDefinition? { resolver.macro(named: name) }
   func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
     resolver.macro(named: name, package: package, calledFrom: file)
   }
-  var knownNames: [String] { resolver.projectMacros.keys.sorted() + RenderScope.names.sorted() }
+  var knownNames: [String] { resolver.projectMacros.keys.sorted() }
 }
 
 /// Quoting for test SQL.

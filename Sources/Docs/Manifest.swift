@@ -114,10 +114,15 @@ public enum Manifest {
         ?? compilation.project.name)
     writer.key("fqn")
     writer.strings(node.fqn)
+    // Relative to the node's own project, a package's to the package's folder, as dbt.
+    let originalFilePath =
+      compilation.project.packages.isEmpty
+      ? node.originalFilePath
+      : String(compilation.project.packageRelative(node.originalFilePath).path)
     writer.key("path")
-    writer.string(details?.path ?? node.originalFilePath)
+    writer.string(details?.path ?? originalFilePath)
     writer.key("original_file_path")
-    writer.string(node.originalFilePath)
+    writer.string(originalFilePath)
     // dbt's loader requires `database`, `schema`, `alias` (`identifier` for sources) and
     // `checksum` on every node: a node without a relation (a test) gets its name in the
     // target's schema, as dbt does.
@@ -262,7 +267,8 @@ struct Documentation {
     for node in compilation.nodes {
       guard let test = node.genericTest else { continue }
       details[node.uniqueID] = Details(
-        path: test.originalFilePath + "/" + node.name + ".sql", description: "",
+        path: project.packageRelative(test.originalFilePath).path + "/" + node.name + ".sql",
+        description: "",
         rawCode: "{{ test_\(test.testName)(**_dbt_generic_test_kwargs) }}", columns: [])
     }
     self.details = details

@@ -283,9 +283,9 @@ public final class Executor: Sendable {
         let introspector = ConnectionIntrospector(connection: connection)
         if let test = node.genericTest {
           node.sql =
-            try TestCompiler.sql(
-              for: test, project: compilation.project, introspector: introspector,
-              globals: compilation.runtimeGlobals
+            try TestCompiler.query(
+              for: test, project: compilation.project, invocation: options.invocation,
+              introspector: introspector
             ).sql
         } else {
           node.sql = try secondPass.render(index, on: introspector)

@@ -1,8 +1,9 @@
 public import Adapter
+import Compiler
 public import Diagnostics
 import OrderedCollections
 public import Project
-import Runtime
+public import Runtime
 public import Template
 
 /// `swdbt run-operation`: one macro called with arguments, on a connection, `execute` true,
@@ -11,14 +12,14 @@ public enum Operation {
   /// Calls the macro `name` of the project (or a built-in one) with keyword arguments (a
   /// dict);
   /// `log(..., info=True)` lines go to `log`. Returns the macro's output.
+  /// `name` may name an installed package's macro as `package.macro`, as with dbt.
   public static func run(
     _ name: String, arguments: Value, project: LoadedProject,
-    connection: any DatabaseConnection, log: @escaping (String) -> Void
+    connection: any DatabaseConnection, invocation: InvocationContext = InvocationContext(),
+    log: @escaping (String) -> Void
   ) throws(Diagnostic) -> String {
-    let resolver = MacroResolver(
-      projectName: project.name, projectMacros: project.macros,
-      searchOrders: project.projectFile.dispatch)
-    guard let macro = resolver.macro(named: name) else {
+    let resolver = MacroResolver(project: project)
+    guard let macro = Operation.macro(name, in: project, resolver: resolver) else {
       throw .error(
         "operation.unknown-macro", "no macro named `\(name)`",
         hint: Suggestions.didYouMean(name, in: project.macros.keys)
@@ -26,7 +27,9 @@ public enum Operation {
     }
     let session = IntrospectionSession(
       introspector: ConnectionIntrospector(connection: connection))
-    let host = OperationHost(project: project, resolver: resolver, session: session, log: log)
+    let host = OperationHost(
+      project: project, resolver: resolver, session: session,
+      scope: RenderScope(invocation: invocation, node: "operation." + name), log: log)
     let evaluator = Evaluator(host: host, file: macro.file)
     session.evaluator = evaluator
     var keyword: [(label: String, value: Value)] = []
@@ -39,6 +42,17 @@ public enum Operation {
     let value = try evaluator.call(macro, call)
     return value.stringValue ?? value.rendered
   }
+
+  /// The macro a name calls: the project's (or a built-in), or `package.macro`.
+  public static func macro(_ name: String, in project: LoadedProject, resolver: MacroResolver)
+    -> MacroDefinition?
+  {
+    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+    if parts.count == 2, let package = project.packages.first(where: { $0.name == parts[0] }) {
+      return package.macros[parts[1]]
+    }
+    return resolver.macro(named: name)
+  }
 }
 
 /// What an operation's macro sees: the project's macros and dbt's, `target`, `var`,
@@ -47,15 +61,18 @@ final class OperationHost: TemplateHost {
   let project: LoadedProject
   let resolver: MacroResolver
   let session: IntrospectionSession
+  /// The invocation's globals (`run_started_at`, `modules`, `fromjson`, ...).
+  let scope: RenderScope
   let log: (String) -> Void
 
   init(
     project: LoadedProject, resolver: MacroResolver, session: IntrospectionSession,
-    log: @escaping (String) -> Void
+    scope: RenderScope, log: @escaping (String) -> Void
   ) {
     self.project = project
     self.resolver = resolver
     self.session = session
+    self.scope = scope
     self.log = log
   }
 
@@ -87,7 +104,10 @@ final class OperationHost: TemplateHost {
     case "target": project.target.templateValue
     case "project_name": .string(project.name)
     case "adapter": resolver.global(name, session: session)
-    default: resolver.global(name)
+    // `log` is this host's function, printed through the command's console.
+    default:
+      name != "log" && RenderScope.names.contains(name)
+        ? scope.global(name) : resolver.global(name)
     }
   }
 

@@ -4,10 +4,10 @@ import Project
 
 /// `target/run_results.json` in dbt's run-results v6 shape.
 public enum RunResults {
-  /// The artifact as JSON bytes.
+  /// The artifact as JSON bytes; `args` are the command's flags, as dbt records them.
   public static func json(
     _ results: [NodeResult], compilation: Compilation, elapsed: Double, command: String,
-    invocationID: String, generatedAt: Date = Date()
+    invocationID: String, generatedAt: Date = Date(), args: [String: Any] = [:]
   ) -> [UInt8] {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -65,7 +65,10 @@ public enum RunResults {
       ] as [String: Any],
       "results": items,
       "elapsed_time": (elapsed * 1e6).rounded() / 1e6,
-      "args": ["which": command, "project_name": compilation.project.name] as [String: Any],
+      // What `retry` needs to repeat the command (dbt's `args`), plus the command's own.
+      "args": args.merging(["which": command, "project_name": compilation.project.name]) {
+        _, fixed in fixed
+      },
     ]
     let data =
       (try? JSONSerialization.data(

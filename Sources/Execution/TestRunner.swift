@@ -15,7 +15,7 @@ struct TestOutcome {
 }
 
 /// Runs one data test: counts the failing rows its SQL returns, applies `severity`,
-/// `error_if` / `warn_if` and `limit`, keeps failing rows with `store_failures`.
+/// `fail_calc`, `error_if` / `warn_if` and `limit`, keeps failing rows with `store_failures`.
 struct TestRunner {
   let node: CompiledNode
   let sql: String
@@ -42,7 +42,6 @@ struct TestRunner {
     }
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
-    let countPrefix = "select count(*) from (\n"
     if let kind = Self.failuresRelationKind(node.config) {
       // With a project `generate_schema_name`, the compiler named it (`relation`).
       let schema =
@@ -73,11 +72,30 @@ struct TestRunner {
       source = table
       storedIn = table
     }
-    let counted = try runner.run(
-      "select count(*) from \(source)",
-      modelOffset: storedIn == nil ? countPrefix.utf8.count + queryOffset : nil)
-    let failures = counted.scalar.flatMap { Int($0) } ?? 0
-    return try judge(failures: failures, source: source, storedIn: storedIn)
+    // As dbt's test materialization: `fail_calc` over the failing rows, compared in SQL with
+    // `warn_if` and `error_if` (`!=0`, `>10`, any SQL that follows the failure count).
+    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
+    let warnIf = node.config["warn_if"]?.stringValue ?? "!=0"
+    let errorIf = node.config["error_if"]?.stringValue ?? "!=0"
+    let select =
+      "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
+      + "\(failCalc) \(errorIf) as should_error from "
+    let judged = try runner.run(
+      select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
+    let row = judged.rows.first ?? []
+    let failures = Self.count(row.first ?? nil)
+    let shouldWarn = row.count > 1 && row[1] == "t"
+    let shouldError = row.count > 2 && row[2] == "t"
+    return try judge(
+      failures: failures, shouldWarn: shouldWarn, shouldError: shouldError, source: source,
+      storedIn: storedIn)
+  }
+
+  /// The failure count as PostgreSQL prints it (`3`, `3.0` for a numeric `sum`); a null
+  /// (a `sum` over no rows) counts as none.
+  static func count(_ text: String?) -> Int {
+    guard let text else { return 0 }
+    return Int(text) ?? Double(text).map { Int($0.rounded()) } ?? 0
   }
 
   /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
@@ -100,21 +118,22 @@ struct TestRunner {
     return prefix + "_" + String(repeating: "0", count: 16 - hash.count) + hash
   }
 
-  /// The outcome of a failure count counted elsewhere (a batch), with a sample of the rows.
+  /// The outcome of a failure count counted elsewhere (a batch, which holds only tests with
+  /// the default `fail_calc`, `warn_if` and `error_if`), with a sample of the rows.
   func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
-    try judge(failures: failures, source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+    try judge(
+      failures: failures, shouldWarn: failures != 0, shouldError: failures != 0,
+      source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
   }
 
-  private func judge(failures: Int, source: String, storedIn: String?) throws(StatementFailure)
-    -> TestOutcome
-  {
+  private func judge(
+    failures: Int, shouldWarn: Bool, shouldError: Bool, source: String, storedIn: String?
+  ) throws(StatementFailure) -> TestOutcome {
     let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
-    let errorIf = Threshold(node.config["error_if"]?.stringValue ?? "!=0")
-    let warnIf = Threshold(node.config["warn_if"]?.stringValue ?? "!=0")
     let status: NodeStatus =
-      if severity == "error", errorIf.matches(failures) {
+      if severity == "error", shouldError {
         .fail
-      } else if warnIf.matches(failures) {
+      } else if shouldWarn {
         .warn
       } else {
         .pass
@@ -125,31 +144,6 @@ struct TestRunner {
       sample = TextTable.render(rows, total: failures)
     }
     return TestOutcome(status: status, failures: failures, sample: sample, storedIn: storedIn)
-  }
-}
-
-/// dbt's `error_if` / `warn_if`: a comparison with the failure count (`">10"`, `"!=0"`).
-struct Threshold {
-  let comparison: String
-  let value: Int
-
-  init(_ text: String) {
-    let trimmed = text.filter { !$0.isWhitespace }
-    let operators = [">=", "<=", "!=", "<>", "==", ">", "<", "="]
-    let found = operators.first { trimmed.hasPrefix($0) } ?? "!="
-    comparison = found
-    value = Int(trimmed.dropFirst(trimmed.hasPrefix(found) ? found.count : 0)) ?? 0
-  }
-
-  func matches(_ count: Int) -> Bool {
-    switch comparison {
-    case ">=": count >= value
-    case "<=": count <= value
-    case ">": count > value
-    case "<": count < value
-    case "==", "=": count == value
-    default: count != value
-    }
   }
 }
 

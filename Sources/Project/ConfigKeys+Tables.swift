@@ -111,7 +111,7 @@ extension ConfigKeys {
     "functions": .warning("swdbt does not build user-defined functions"),
     "log-path": .warning("swdbt writes no log file; use `--log-format json` on stderr"),
     "packages-install-path": .implemented,
-    "clean-targets": .warning("swdbt has no `clean` command"),
+    "clean-targets": .implemented,
     "require-dbt-version": .implemented,
     "dispatch": .implemented,
     "flags": .warning("swdbt reads its settings from the command line"),

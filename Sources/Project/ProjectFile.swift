@@ -135,6 +135,11 @@ public struct ProjectFile: Sendable {
   public var dispatch: [String: [String]] = [:]
   /// `packages-install-path`: where `swdbt deps` installs packages and loading finds them.
   public var packagesInstallPath = "dbt_packages"
+  /// `version:`, the project's own version (a package's release, `1.3.0`), if given.
+  public var version: String? = nil
+  /// `clean-targets`: the folders `swdbt clean` deletes (nil: the target path and the
+  /// packages' install path, as dbt's default).
+  public var cleanTargets: [String]? = nil
   /// `require-dbt-version`: the dbt versions the project declares it works with.
   public var requireDbtVersion: [String] = []
   /// Where `require-dbt-version` is, for the warning when it excludes swdbt's dbt version.
@@ -224,6 +229,10 @@ public struct ProjectFile: Sendable {
       snapshotPaths: paths("snapshot-paths", "snapshots"))
     if let installPath = root[key: "packages-install-path"]?.string {
       project.packagesInstallPath = installPath
+    }
+    project.version = root[key: "version"]?.string
+    if let clean = root[key: "clean-targets"] {
+      project.cleanTargets = clean.string.map { [$0] } ?? clean.items.compactMap(\.string)
     }
     if let required = root[key: "require-dbt-version"] {
       project.requireDbtVersion =

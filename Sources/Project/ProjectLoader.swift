@@ -37,6 +37,23 @@ public struct LoadedProject: Sendable {
 
   /// The project's name.
   public var name: String { projectFile.name }
+
+  /// The project (the root or an installed package) a file belongs to, and the file's path
+  /// relative to that project's folder, as dbt writes `original_file_path`
+  /// (`dbt_packages/dbt_utils/models/x.sql` is `models/x.sql` of `dbt_utils`).
+  public func packageRelative(_ path: String) -> (package: String, path: Substring) {
+    for package in packages {
+      let folder = package.directory.utf8
+      guard path.utf8.count > folder.count, path.utf8.starts(with: folder),
+        path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count)]
+          == UInt8(ascii: "/")
+      else { continue }
+      return (
+        package.name, path[path.utf8.index(path.utf8.startIndex, offsetBy: folder.count + 1)...]
+      )
+    }
+    return (name, path[...])
+  }
 }
 
 /// What the command line adds to loading: which target, and `--vars`.
@@ -459,6 +476,11 @@ public enum ProjectLoader {
     for (macroName, macro) in macros where macroName.hasPrefix("test_") {
       let testName = String(macroName.dropFirst(5))
       if genericTests[testName] == nil { genericTests[testName] = macro }
+    }
+    // And dbt names a `{% test x %}` block's macro `test_x`: packages call one another's tests
+    // so (`dbt_expectations.test_expect_compound_columns_to_be_unique(...)`).
+    for (testName, test) in genericTests where macros["test_" + testName] == nil {
+      macros["test_" + testName] = test
     }
     let disabled = seeds.filter { !$0.config.enabled }
     if !disabled.isEmpty { seeds.removeAll { !$0.config.enabled } }

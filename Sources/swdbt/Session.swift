@@ -67,6 +67,32 @@ struct Session {
     } catch {
       sink.emit(error)
       try finish(failedStage: "load")
+      // A missing project or a malformed `--vars` is a usage error, as the README says.
+      let usage =
+        error.code == "project.missing" || error.path == "--vars"
+        || error.range?.file.path == "--vars"
+      throw ExitCode(usage ? 64 : 1)
+    }
+  }
+
+  /// Reads only the project file (for `clean`, which needs no target or models); a missing
+  /// project is a usage error (64), a broken file exits 1.
+  func loadProjectFile() throws -> ProjectFile {
+    guard FileSystem.isDirectory(root) else {
+      console.report([
+        .error(
+          "project.missing", "project directory `\(options.projectDir)` does not exist",
+          hint: "pass the folder holding `dbt_project.yml` with `--project-dir DIR`")
+      ])
+      throw ExitCode(64)
+    }
+    do {
+      let file = try ProjectLoader.readProjectFile(root: root, sink: sink)
+      console.report(sink.diagnostics)
+      return file
+    } catch {
+      sink.emit(error)
+      console.report(sink.diagnostics)
       throw ExitCode(error.code == "project.missing" ? 64 : 1)
     }
   }
@@ -92,7 +118,7 @@ struct Session {
       throw ExitCode(1)
     }
     let testStart = clock.now
-    let compilation = TestCompiler.complete(consume linked, sink: sink)
+    let compilation = TestCompiler.complete(consume linked, invocation: invocation, sink: sink)
     timing("compile: test SQL", from: testStart, to: clock.now)
     guard !sink.hasErrors else {
       try finish(failedStage: "compile")

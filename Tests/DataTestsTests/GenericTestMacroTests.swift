@@ -41,6 +41,41 @@ import Testing
         + "where id + ((interval '1 day') * (1)) < clock_timestamp()\n")
   }
 
+  @Test func packageTestsCallOneAnotherAsTestMacrosAndSeeModules() throws {
+    // dbt names a `{% test x %}` block's macro `test_x`; dbt_expectations calls its own tests
+    // so, and dbt_utils' `slugify` reads `modules.re`.
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: id
+              data_tests: [checks.unique_too]
+      """,
+      "dbt_packages/checks/dbt_project.yml": "name: checks\n",
+      "dbt_packages/checks/macros/tests.sql": """
+      {% test unique_too(model, column_name) %}
+      {{ checks.test_counted(model, column_name) }}
+      {% endtest %}
+      {% test counted(model, column_name) %}
+      select {{ modules.re.sub('[^a-z]', '_', column_name ~ '!') }}, count(*) from {{ model }}
+      group by 1 having count(*) > 1
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = TestCompiler.complete(
+      try #require(Compiler.compile(loaded, sink: sink)), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.name == "checks_unique_too_orders_id" }?.sql
+        == "select id_, count(*) from \"dev\".\"orders\"\ngroup by 1 having count(*) > 1\n")
+  }
+
   @Test func customGenericTestsSeeTheInvocationsGlobals() throws {
     let fixture = try ProjectFixture([
       "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
@@ -57,7 +92,7 @@ import Testing
       {% test stamped(model, column_name) %}
       {%- set parsed = fromjson('{"n": 3}') -%}
       select '{{ run_started_at.strftime("%Y") }}' as y, {{ parsed.n }} as n,
-        '{{ flags.WHICH }}' as w, {{ graph.nodes | length }} as g
+        '{{ flags.WHICH }}' as w
       from {{ model }} where {{ modules.re.sub('x', '', 'xidx') }} is null
       {% endtest %}
       """,
@@ -69,11 +104,11 @@ import Testing
       flags: InvocationContext.flags(which: "test"))
     let compiled = try #require(
       Compiler.compile(loaded, options: CompileOptions(invocation: invocation), sink: sink))
-    let compilation = TestCompiler.complete(compiled, sink: sink)
+    let compilation = TestCompiler.complete(compiled, invocation: invocation, sink: sink)
     #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
     #expect(
       compilation.nodes.first { $0.name == "stamped_orders_id" }?.sql
-        == "select '2024' as y, 3 as n,\n  'test' as w, 1 as g\n"
+        == "select '2024' as y, 3 as n,\n  'test' as w\n"
         + "from \"dev\".\"orders\" where id is null\n")
   }
 }

@@ -131,6 +131,71 @@ import Testing
     #expect(result.status == 0)
   }
 
+  @Test func failCalcFromTheTestBodyIsComparedWithTheThresholds() async throws {
+    // Deltas 0, 3 and 1: the body's `fail_calc` sums them to 4; YAML config overrides it.
+    let files = [
+      "seeds/raw_pairs.csv": "a,b\n1,1\n2,5\n3,4\n",
+      "models/pairs.sql": "select * from {{ ref('raw_pairs') }}\n",
+      "tests/generic/diff_sum.sql": """
+      {% test diff_sum(model, left, right) %}
+      {{ config(fail_calc='sum(delta)') }}
+      select abs({{ left }} - {{ right }}) as delta from {{ model }}
+      {% endtest %}
+      """,
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: pairs
+          data_tests:
+            - diff_sum: {name: summed, left: a, right: b}
+            - diff_sum:
+                name: lenient
+                left: a
+                right: b
+                config: {error_if: ">10", warn_if: ">3"}
+            - diff_sum:
+                name: counted
+                left: a
+                right: b
+                config: {fail_calc: "count(*)", error_if: ">3"}
+            - diff_sum:
+                name: quiet
+                left: a
+                right: b
+                config: {error_if: ">10", warn_if: ">= 5"}
+      """,
+    ]
+    let fixture = try await DatabaseFixture("failcalc", files: files)
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let result = try fixture.swdbt(["test"])
+    #expect(result.stderr.contains(" FAIL 4 summed ["), "\(result.stderr)")
+    #expect(result.stderr.contains(" WARN 4 lenient ["))
+    #expect(result.stderr.contains(" WARN 3 counted ["))
+    #expect(result.stderr.contains(" PASS quiet ["))
+    #expect(result.status == 1)
+  }
+
+  @Test func unknownConfigInATestBodyIsALocatedError() async throws {
+    let files = [
+      "models/m.sql": "select 1 as id\n",
+      "tests/generic/odd.sql": """
+      {% test odd(model) %}
+      {{ config(fial_calc='sum(id)') }}
+      select * from {{ model }}
+      {% endtest %}
+      """,
+      "models/schema.yml": "version: 2\nmodels:\n  - name: m\n    data_tests: [odd]\n",
+    ]
+    let fixture = try await DatabaseFixture("badtestconfig", files: files)
+    let result = try fixture.swdbt(["compile"])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("tests/generic/odd.sql:2:11: error: unknown test config `fial_calc`"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("did you mean `fail_calc`?"))
+  }
+
   @Test func buildSkipsWhatDependsOnAModelWhoseTestFailed() async throws {
     let fixture = try await DatabaseFixture("buildskip", files: Self.files)
     let result = try fixture.swdbt(["build"])

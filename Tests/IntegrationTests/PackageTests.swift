@@ -99,6 +99,21 @@ import Testing
     let manifest = try fixture.project.read("target/manifest.json")
     #expect(manifest.contains("\"model.shared_utils.util_numbers\""))
     #expect(manifest.contains("\"package_name\":\"shared_utils\""))
+    // Paths relative to the package, compiled SQL below the package's name, as dbt.
+    #expect(manifest.contains("\"original_file_path\":\"models/util_numbers.sql\""))
+    #expect(!manifest.contains("\"original_file_path\":\"dbt_packages/"))
+    #expect(manifest.contains("\"fqn\":[\"shared_utils\",\"util_numbers\"]"))
+    #expect(fixture.project.exists("target/compiled/shared_utils/models/util_numbers.sql"))
+    #expect(
+      fixture.project.exists(
+        "target/compiled/shared_utils/models/schema.yml/not_null_util_numbers_n.sql"))
+    #expect(fixture.project.exists("target/compiled/it/models/amounts.sql"))
+    let paths = try fixture.swdbt([
+      "ls", "--select", "shared_utils.util_numbers", "--output", "path",
+    ])
+    #expect(
+      paths.stdout.split(separator: "\n") == ["models/util_numbers.sql", "models/schema.yml"],
+      "\(paths.stdout)")
 
     let listed = try fixture.swdbt(["ls", "--select", "package:shared_utils"])
     #expect(listed.status == 0, "\(listed.stderr)")
@@ -176,5 +191,17 @@ import Testing
     #expect(hubDeps.status != 0)
     #expect(hubDeps.stderr.contains("package `dbt-labs/dbt_utils`"), "\(hubDeps.stderr)")
     #expect(hubDeps.stderr.contains("dbt_packages/"), "\(hubDeps.stderr)")
+    // Already installed at a version in range: kept, with a note, and locked.
+    try fixture.project.write(
+      "dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\nversion: '1.3.0'\n")
+    let kept = try fixture.swdbt(["deps"], environment: ["https_proxy": "http://127.0.0.1:9"])
+    #expect(kept.status == 0, "\(kept.stderr)")
+    #expect(kept.stderr.contains("keeping `dbt-labs/dbt_utils` 1.3.0"), "\(kept.stderr)")
+    #expect(try fixture.project.read("package-lock.yml").contains("version: 1.3.0"))
+    #expect(fixture.project.exists("dbt_packages/dbt_utils/dbt_project.yml"))
+    try fixture.project.write(
+      "dbt_packages/dbt_utils/dbt_project.yml", "name: dbt_utils\nversion: '0.9.0'\n")
+    let tooOld = try fixture.swdbt(["deps"], environment: ["https_proxy": "http://127.0.0.1:9"])
+    #expect(tooOld.status != 0)
   }
 }

@@ -54,7 +54,8 @@ struct List: ParsableCommand {
   private func line(for node: CompiledNode, in compilation: Compilation) -> String {
     switch output {
     case .name: return node.name
-    case .path: return node.originalFilePath
+    // As dbt: relative to the node's project, a package's node to the package's folder.
+    case .path: return String(compilation.project.packageRelative(node.originalFilePath).path)
     case .selector:
       return node.resourceType == .source
         ? "source:" + node.fqn.joined(separator: ".") : node.fqn.joined(separator: ".")

@@ -1,8 +1,10 @@
 import Adapter
 import ArgumentParser
+import Compiler
 import Diagnostics
 import Execution
 import Project
+import Runtime
 import Template
 
 /// `swdbt run-operation MACRO --args '{...}'`: calls a macro on the target, as dbt's.
@@ -31,7 +33,9 @@ struct RunOperation: AsyncParsableCommand {
       throw ExitCode(2)
     }
     let loaded = try session.load()
-    guard loaded.macros[macro] != nil else {
+    guard
+      Operation.macro(macro, in: loaded, resolver: MacroResolver(project: loaded)) != nil
+    else {
       console.report([
         .error(
           "operation.unknown-macro", "no macro named `\(macro)` in the project",
@@ -46,7 +50,7 @@ struct RunOperation: AsyncParsableCommand {
     do throws(Diagnostic) {
       _ = try Operation.run(
         macro, arguments: arguments, project: loaded, connection: connection,
-        log: { console.info($0) })
+        invocation: session.invocation, log: { console.info($0) })
     } catch {
       console.report([error])
       throw ExitCode(1)

@@ -10,12 +10,12 @@ enum RunResultsFile {
   /// Writes the artifact; a failure is reported, not thrown (the command's work is done).
   static func write(
     _ results: [NodeResult], compilation: Compilation, elapsed: Duration, command: String,
-    invocationID: String, generatedAt: Date, console: Console
+    invocationID: String, generatedAt: Date, console: Console, args: [String: Any] = [:]
   ) {
     let artifact = RunResults.json(
       results, compilation: compilation,
       elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-      command: command, invocationID: invocationID, generatedAt: generatedAt)
+      command: command, invocationID: invocationID, generatedAt: generatedAt, args: args)
     let path =
       compilation.project.root + "/" + compilation.project.projectFile.targetPath
       + "/run_results.json"

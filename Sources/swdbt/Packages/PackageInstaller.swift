@@ -89,18 +89,11 @@ struct PackageInstaller {
       let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       let versions = json["versions"] as? [String: Any]
     else {
+      if let kept = keepInstalled(package, version, declaration) { return kept }
       unreachable(declaration, what: "dbt's package hub (\(indexURL))")
       return nil
     }
-    let range: VersionRange
-    switch VersionRange.parse(version) {
-    case .success(let parsed): range = parsed
-    case .failure(let error):
-      sink.emit(
-        .error(
-          "deps.version", "`\(error.piece)` is not a version range", at: declaration.range))
-      return nil
-    }
+    guard let range = versionRange(version, declaration) else { return nil }
     let candidates = versions.keys.compactMap { PackageVersion($0) }
       .filter { $0.prerelease.isEmpty && range.contains($0) }
     guard let chosen = candidates.max(),
@@ -116,6 +109,40 @@ struct PackageInstaller {
     guard let name = unpack(tarball, into: scratch, declaration) else { return nil }
     return Installed(
       name: name, lockEntry: [("package", package), ("version", chosen.description)])
+  }
+
+  private func versionRange(_ version: [String], _ declaration: PackageDeclaration)
+    -> VersionRange?
+  {
+    switch VersionRange.parse(version) {
+    case .success(let parsed): return parsed
+    case .failure(let error):
+      sink.emit(
+        .error(
+          "deps.version", "`\(error.piece)` is not a version range", at: declaration.range))
+      return nil
+    }
+  }
+
+  /// With the hub out of reach, the copy of a hub package already installed, when its version
+  /// is in the declared range: kept, with a note, as the lock entry it would have been.
+  private func keepInstalled(
+    _ package: String, _ version: [String], _ declaration: PackageDeclaration
+  ) -> Installed? {
+    guard let name = package.split(separator: "/").last.map(String.init),
+      let range = versionRange(version, declaration),
+      let file = try? ProjectLoader.readProjectFile(
+        root: root + "/" + installPath + "/" + name, sink: CollectingSink()),
+      file.name == name, let text = file.version, let installed = PackageVersion(text),
+      range.contains(installed)
+    else { return nil }
+    sink.emit(
+      Diagnostic(
+        .note, code: "deps.kept",
+        "dbt's package hub cannot be reached; keeping `\(package)` \(installed) installed in "
+          + "`\(installPath)/\(name)/`, which matches \(range)", at: declaration.range))
+    return Installed(
+      name: name, lockEntry: [("package", package), ("version", installed.description)])
   }
 
   /// Downloads (or reads) a tarball and installs the project it holds; its name, or nil.

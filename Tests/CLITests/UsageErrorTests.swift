@@ -1,0 +1,25 @@
+import SwdbtTestSupport
+import Testing
+
+/// Command-line mistakes exit 64 and say what was meant.
+@Suite struct UsageErrorTests {
+  @Test func aMistypedCommandGetsDidYouMean() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n"
+    ])
+    let result = try Executable.run(["buidl"], in: fixture.root)
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("did you mean `build`?"), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func malformedVarsExit64() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/a.sql": "select 1 as id\n",
+    ])
+    let result = try Executable.run(["compile", "--vars", "{a: ["], in: fixture.root)
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("--vars:1:"), "\(result.stderr)")
+  }
+}
