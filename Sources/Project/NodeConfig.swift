@@ -65,6 +65,13 @@ public struct NodeConfig: Sendable {
   public var enabled: Bool { values["enabled"].map(\.isTruthy) ?? true }
   /// The node's tags, in order, without duplicates.
   public var tags: [String] { values["tags"].map(NodeConfig.strings) ?? [] }
+  /// `sql_header` (the config, or dbt's `set_sql_header` block), nil when unset or blank.
+  public var sqlHeader: String? {
+    guard let text = values["sql_header"]?.stringValue,
+      text.contains(where: { !$0.isWhitespace })
+    else { return nil }
+    return text
+  }
   /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
   /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
   public var storedFailuresKind: String? {

@@ -71,7 +71,7 @@ struct ModelBuilder {
       for hook in preHooks { try runner.run(hook) }
       // dbt-postgres sends `sql_header` in front of the create statement (and of the contract
       // check's query): the same session and transaction as everything that runs the SQL.
-      if let header = sqlHeader { try runner.run(header) }
+      if let header = node.config.sqlHeader { try runner.run(header) }
       var outcome: BuildOutcome
       switch node.config.materialized {
       case "table": outcome = try buildTable()
@@ -92,14 +92,6 @@ struct ModelBuilder {
     }
     for hook in outsidePost { try runner.run(hook) }
     return outcome
-  }
-
-  /// The model's `sql_header` (`set_sql_header` or the config), nil when unset or blank.
-  var sqlHeader: String? {
-    guard let text = node.config["sql_header"]?.stringValue,
-      text.contains(where: { !$0.isWhitespace })
-    else { return nil }
-    return text
   }
 
   /// `create <kind> <name> as (<model SQL>)` and the offset of the model SQL in it.
