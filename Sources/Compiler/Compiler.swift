@@ -83,6 +83,7 @@ public enum Compiler {
     }
     phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
+    RenderPass.checkSeedHooks(project.seeds, environment: environment, sink: tracker)
     phases.lap("render")
     let remaining = SelfDisabling.apply(
       project: project, modelIndices: configuredModels, renderedModels: renderedModels,

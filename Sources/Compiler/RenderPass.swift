@@ -79,6 +79,41 @@ extension RenderPass {
   }
 }
 
+extension RenderPass {
+  /// dbt refuses a seed whose hooks call `ref` or `source`: seeds are loaded first and depend
+  /// on nothing. Only seeds with such a hook are rendered.
+  static func checkSeedHooks(
+    _ seeds: [SeedNode], environment: RenderEnvironment, sink: any DiagnosticSink
+  ) {
+    for seed in seeds {
+      let hooks = ["pre_hook", "post_hook"].compactMap { seed.config[$0] }
+      guard
+        hooks.contains(where: { $0.rendered.contains("ref(") || $0.rendered.contains("source(") })
+      else { continue }
+      let host = RecordingHost(
+        environment: environment, resource: .seed, nodeName: seed.name, baseConfig: seed.config,
+        package: environment.package(ofNode: seed.uniqueID))
+      recordHookReferences(host: host, name: seed.name)
+      let named = host.references.compactMap { recorded -> String? in
+        switch recorded.reference {
+        case .ref(let name, let package):
+          "ref(" + (package.map { "'\($0)', " } ?? "") + "'\(name)')"
+        case .source(let source, let table): "source('\(source)', '\(table)')"
+        case .this: nil
+        }
+      }
+      guard !named.isEmpty else { continue }
+      sink.emit(
+        .error(
+          "compile.seed-dependency",
+          "a hook of seed `\(seed.name)` calls \(named.map { "`\($0)`" }.joined(separator: ", ")); "
+            + "seeds cannot depend on other nodes", path: seed.originalFilePath,
+          hint: "dbt refuses this too (\"Seeds cannot depend on other nodes\"): move the "
+            + "statement to a model's hook or to `on-run-end`"))
+    }
+  }
+}
+
 extension DiagnosticSink {
   func emit(contentsOf diagnostics: [Diagnostic]) {
     for diagnostic in diagnostics { emit(diagnostic) }
