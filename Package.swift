@@ -131,7 +131,9 @@ let package = Package(
       dependencies: ["Execution", "Adapter", "Compiler", "Diagnostics", "Project"]),
     .testTarget(
       name: "DataTestsTests",
-      dependencies: ["DataTests", "Compiler", "Project", "Diagnostics", "SwdbtTestSupport"]
+      dependencies: [
+        "DataTests", "Compiler", "Project", "Diagnostics", "Runtime", "SwdbtTestSupport",
+      ]
     ),
     .testTarget(
       name: "IntegrationTests",

@@ -31,7 +31,7 @@ _VALUE_OPTIONS = {"--log-format", "--log-level", "--log-path", "--target-path", 
 _SWDBT_COMMANDS = {"compile", "ls", "list", "seed", "run", "test", "build", "docs", "debug", "local",
                    "show", "parse", "clean", "retry", "snapshot", "run-operation", "deps", "clone"}
 _RESULT_COMMANDS = {"run", "seed", "test", "build", "snapshot", "compile", "run-operation", "show", "clone",
-                    "retry"}
+                    "parse", "retry"}
 
 
 class SwdbtProjectError(ParsingError, CompilationError):

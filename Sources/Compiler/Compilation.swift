@@ -67,6 +67,14 @@ public struct Compilation: Sendable {
     nodes[index].config = NodeConfig(entries).merged(with: nodes[index].config)
   }
 
+  /// The runtime globals of the compile that made this compilation (a fresh invocation when
+  /// it was assembled without one).
+  public var runtimeGlobals: RuntimeGlobals {
+    renderEnvironment.map {
+      RuntimeGlobals(invocation: $0.invocation, graphCache: $0.graphCache)
+    } ?? RuntimeGlobals(project: project, invocation: InvocationContext())
+  }
+
   /// A copy whose node at `index` carries the SQL of its second render.
   public mutating func setSQL(_ sql: String, of index: Int) { nodes[index].sql = sql }
 

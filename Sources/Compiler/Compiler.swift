@@ -86,6 +86,7 @@ public enum Compiler {
     }
     phases.lap("prepare")
     let rendered = RenderPass.run(inputs, environment: environment, sink: tracker)
+    RenderPass.checkSeedHooks(project.seeds, environment: environment, sink: tracker)
     phases.lap("render")
     let remaining = SelfDisabling.apply(
       project: project, modelIndices: configuredModels, renderedModels: renderedModels,
@@ -164,6 +165,15 @@ public enum Compiler {
         do throws(Diagnostic) {
           nodes[index].relation = try naming.relation(of: nodes[index])
           RelationNaming.applySnapshotTarget(to: &nodes[index])
+        } catch {
+          tracker.emit(NamingMacros.failure(error, node: nodes[index]))
+        }
+      case .test where naming?.schema != nil && nodes[index].config.storedFailuresKind != nil:
+        // As dbt: the audit schema (the test's `schema`, `dbt_test__audit` by default) goes
+        // through the project's `generate_schema_name`; without one the runner names it.
+        guard let naming else { return }
+        do throws(Diagnostic) {
+          nodes[index].relation = try naming.relation(ofStoredFailuresOf: nodes[index])
         } catch {
           tracker.emit(NamingMacros.failure(error, node: nodes[index]))
         }

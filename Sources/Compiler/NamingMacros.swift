@@ -1,6 +1,7 @@
 import Diagnostics
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// A project's `generate_schema_name`, `generate_alias_name` and `generate_database_name`
@@ -11,9 +12,11 @@ struct NamingMacros: Sendable {
   let schema: Template?
   let alias: Template?
   let database: Template?
+  /// `run_started_at`, `modules`, `graph`, ... for the macros.
+  let globals: RuntimeGlobals
 
   /// The overrides of a project, or nil when it defines none.
-  init?(_ project: LoadedProject) {
+  init?(_ project: LoadedProject, globals: RuntimeGlobals) {
     func call(_ macro: String, _ argument: String) -> Template? {
       guard project.macros[macro] != nil else { return nil }
       let text = "{{ \(macro)(\(argument), node) }}"
@@ -24,6 +27,7 @@ struct NamingMacros: Sendable {
     database = call("generate_database_name", "custom_database_name")
     guard schema != nil || alias != nil || database != nil else { return nil }
     self.project = project
+    self.globals = globals
   }
 
   /// The node's relation, each part from the project's macro where it has one.
@@ -32,13 +36,33 @@ struct NamingMacros: Sendable {
       name: node.name, config: node.config, node: NamingMacros.nodeValue(node))
   }
 
+  /// Where a test stores its failing rows: its `schema` (`dbt_test__audit` unless set) and
+  /// alias, named by the project's macros as dbt names them.
+  func relation(ofStoredFailuresOf node: CompiledNode) throws(Diagnostic) -> RelationName {
+    var config = node.config
+    if config.schema == nil {
+      config = config.merged(with: NodeConfig(["schema": .string("dbt_test__audit")]))
+    }
+    let value = NamingMacros.nodeValue(
+      name: node.name, uniqueID: node.uniqueID, resourceType: node.resourceType, fqn: node.fqn,
+      originalFilePath: node.originalFilePath, config: config)
+    return try relation(name: node.name, config: config, node: value)
+  }
+
   /// A relation from a node's name, config and `node` value.
   func relation(name: String, config: NodeConfig, node value: Value) throws(Diagnostic)
     -> RelationName
   {
     let target = project.target
     var relation = RelationNaming.relation(name: name, config: config, target: target)
-    let host = NamingHost(project: project)
+    var resource = ResourceType.model
+    if case .dict(let fields) = value, let type = fields["resource_type"]?.stringValue {
+      resource = ResourceType(rawValue: type) ?? .model
+    }
+    let globals = globals
+    let host = NamingHost(project: project) {
+      globals.scope(name: name, resource: resource, config: config, purpose: "naming")
+    }
     func render(_ template: Template?, _ name: String, _ custom: String?) throws(Diagnostic)
       -> String?
     {
@@ -117,9 +141,13 @@ struct NamingMacros: Sendable {
 /// defaults as `default__generate_*_name` (which an override often calls).
 final class NamingHost: TemplateHost {
   let project: LoadedProject
+  /// Makes the runtime globals (`run_started_at`, `modules`, `log`, ...) on first use.
+  private let makeScope: () -> RenderScope
+  private var runtimeScope: RenderScope?
 
-  init(project: LoadedProject) {
+  init(project: LoadedProject, scope: @escaping () -> RenderScope) {
     self.project = project
+    self.makeScope = scope
   }
 
   static let defaults: Set<String> = [
@@ -163,12 +191,18 @@ final class NamingHost: TemplateHost {
   }
 
   func global(_ name: String) -> Value? {
-    name == "target" ? project.target.templateValue : nil
+    if name == "target" { return project.target.templateValue }
+    guard RenderScope.names.contains(name) else { return nil }
+    if let runtimeScope { return runtimeScope.global(name) }
+    let made = makeScope()
+    runtimeScope = made
+    return made.global(name)
   }
 
   func macro(named name: String) -> MacroDefinition? { project.macros[name] }
 
   var knownNames: [String] {
     ["target"] + NamingHost.defaults.sorted() + project.macros.keys.sorted()
+      + RenderScope.names.sorted()
   }
 }

@@ -52,7 +52,10 @@ final class RenderEnvironment: Sendable {
 
   init(project: LoadedProject, options: CompileOptions) {
     self.project = project
-    naming = NamingMacros(project)
+    invocation = options.invocation
+    graphCache = GraphCache(project: project)
+    naming = NamingMacros(
+      project, globals: RuntimeGlobals(invocation: invocation, graphCache: graphCache))
     var enabled = Set<String>()
     var disabled = Set<String>()
     for index in project.models.indices {
@@ -77,8 +80,6 @@ final class RenderEnvironment: Sendable {
     environment = options.environment
     existingRelations = options.existingRelations
     fullRefresh = options.fullRefresh
-    invocation = options.invocation
-    graphCache = GraphCache(project: project)
     macros = MacroResolver(project: project)
     packageVars = Dictionary(uniqueKeysWithValues: project.packages.map { ($0.name, $0.vars) })
     empty = options.empty
@@ -179,8 +180,8 @@ final class RecordingHost: TemplateHost {
   // MARK: TemplateHost
 
   static let functions: Set<String> = [
-    "ref", "source", "config", "config.get", "config.require", "var", "env_var", "is_incremental",
-    "doc", "run_query", "statement", "load_result", "load_relation",
+    "ref", "source", "config", "config.get", "config.require", "config.set", "var", "env_var",
+    "is_incremental", "doc", "run_query", "statement", "load_result", "load_relation",
   ]
 
   func hasFunction(_ name: String) -> Bool {
@@ -260,6 +261,11 @@ final class RecordingHost: TemplateHost {
           "compile.missing-config", "required config `\(key)` is not set", at: arguments.range)
       }
       return arguments.value(1, "default") ?? .none
+    case "config.set":
+      // dbt's `set_sql_header` calls `config.set('sql_header', caller())`.
+      let key = try arguments.string(0, "name", function: name)
+      try recordConfig(key, arguments.value(1, "value") ?? .none, arguments.range)
+      return .string("")
     case "var": return try variable(arguments)
     case "env_var": return try environmentVariable(arguments)
     case "is_incremental":
@@ -397,6 +403,13 @@ final class RecordingHost: TemplateHost {
 
   private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic)
   {
+    if resource == .model, ConfigSchema.canonical(key) == "materialized",
+      let name = value.stringValue,
+      let block = environment.project.customMaterializations[name]
+    {
+      problems.append(.customMaterialization(name, definedAt: block, at: range))
+      return
+    }
     if let problem = ConfigSchema.check(key, value, for: resource, at: range) {
       problems.append(problem)
       if problem.severity == .error { return }

@@ -33,8 +33,11 @@ extension RelationNaming {
       }
     }
     for index in nodes.indices {
-      // Sources are read, not built; ephemeral models and tests have no relation here.
-      guard nodes[index].resourceType != .source, let relation = nodes[index].relation else {
+      // Sources are read, not built; ephemeral models have no relation; a test's (where it
+      // stores failures) is shortened by the test runner.
+      guard nodes[index].resourceType != .source, nodes[index].resourceType != .test,
+        let relation = nodes[index].relation
+      else {
         continue
       }
       let path = nodes[index].originalFilePath

@@ -46,6 +46,7 @@ enum RenderPass {
         sink.emit(contentsOf: host.problems + [error])
         return nil
       }
+      recordHookReferences(host: host, name: input.name)
       // Warnings (a config without effect on data) leave the node usable.
       sink.emit(contentsOf: host.problems)
       guard !host.problems.contains(where: { $0.severity == .error }) else { return nil }
@@ -80,6 +81,60 @@ extension RenderPass {
           continue
         }
       }
+    }
+  }
+}
+
+extension RenderPass {
+  /// As dbt, a hook's `ref` and `source` calls are the node's dependencies: the hook reads
+  /// them when the node runs. Only hooks that call one are rendered here, and their text is
+  /// discarded; they are rendered for real, and their errors reported, when they run.
+  static func recordHookReferences(host: RecordingHost, name: String) {
+    for key in ["pre_hook", "post_hook"] {
+      guard let value = host.currentConfig[key] else { continue }
+      for item in NodeConfig.list(value) {
+        var text = item.stringValue ?? ""
+        if case .dict(let entries) = item { text = entries["sql"]?.stringValue ?? "" }
+        guard text.contains("ref(") || text.contains("source(") else { continue }
+        let file = SourceFile(path: "<\(key) of \(name)>", text: text)
+        guard let template = try? Parser.parse(file) else { continue }
+        _ = try? Evaluator(host: host, file: file).render(template)
+      }
+    }
+  }
+}
+
+extension RenderPass {
+  /// dbt refuses a seed whose hooks call `ref` or `source`: seeds are loaded first and depend
+  /// on nothing. Only seeds with such a hook are rendered.
+  static func checkSeedHooks(
+    _ seeds: [SeedNode], environment: RenderEnvironment, sink: any DiagnosticSink
+  ) {
+    for seed in seeds {
+      let hooks = ["pre_hook", "post_hook"].compactMap { seed.config[$0] }
+      guard
+        hooks.contains(where: { $0.rendered.contains("ref(") || $0.rendered.contains("source(") })
+      else { continue }
+      let host = RecordingHost(
+        environment: environment, resource: .seed, nodeName: seed.name, baseConfig: seed.config,
+        package: environment.package(ofNode: seed.uniqueID))
+      recordHookReferences(host: host, name: seed.name)
+      let named = host.references.compactMap { recorded -> String? in
+        switch recorded.reference {
+        case .ref(let name, let package):
+          "ref(" + (package.map { "'\($0)', " } ?? "") + "'\(name)')"
+        case .source(let source, let table): "source('\(source)', '\(table)')"
+        case .this: nil
+        }
+      }
+      guard !named.isEmpty else { continue }
+      sink.emit(
+        .error(
+          "compile.seed-dependency",
+          "a hook of seed `\(seed.name)` calls \(named.map { "`\($0)`" }.joined(separator: ", ")); "
+            + "seeds cannot depend on other nodes", path: seed.originalFilePath,
+          hint: "dbt refuses this too (\"Seeds cannot depend on other nodes\"): move the "
+            + "statement to a model's hook or to `on-run-end`"))
     }
   }
 }

@@ -36,6 +36,12 @@ final class RuntimeGraph: Sendable {
       else { continue }
       entry["package_name"] = .string(package)
       entry["depends_on"] = dependsOn(node.dependsOn, macros: [])
+      // Where linking put it: a model's own `config(schema=...)` is known only now.
+      if !isSource, let relation = node.relation {
+        entry["schema"] = .string(relation.schema)
+        entry["alias"] = .string(relation.identifier)
+        if let database = relation.database { entry["database"] = .string(database) }
+      }
       if isSource {
         sources[node.uniqueID] = .dict(entry)
       } else {

@@ -1,9 +1,40 @@
 import Diagnostics
 import OrderedCollections
-import Project
-import Runtime
+public import Project
+public import Runtime
 import Synchronization
 import Template
+
+/// The runtime globals (`run_started_at`, `modules`, `graph`, `model`, `log`, ...) for hosts
+/// other than model rendering's: naming macros and generic tests. One per compilation, shared;
+/// a host makes its `RenderScope` from it only when a template asks for one of those names.
+public final class RuntimeGlobals: Sendable {
+  /// The command's context.
+  public let invocation: InvocationContext
+  let graphCache: GraphCache
+
+  init(invocation: InvocationContext, graphCache: GraphCache) {
+    self.invocation = invocation
+    self.graphCache = graphCache
+  }
+
+  /// Globals over a project's `graph`, for a compilation made without a render environment.
+  public convenience init(project: LoadedProject, invocation: InvocationContext) {
+    self.init(invocation: invocation, graphCache: GraphCache(project: project))
+  }
+
+  /// The scope of one render for a node; `purpose` tells its log lines apart from the
+  /// node's own render (`naming`, `test`).
+  public func scope(
+    name: String, resource: ResourceType, config: NodeConfig, purpose: String
+  ) -> RenderScope {
+    let graphCache = graphCache
+    return RenderScope(
+      invocation: invocation, node: "\(resource.rawValue).\(name).\(purpose)",
+      model: { graphCache.model(name: name, resource: resource, config: config) },
+      graph: { graphCache.graph })
+  }
+}
 
 /// dbt's `graph` and `model` values from a loaded project, with dbt's field names.
 ///

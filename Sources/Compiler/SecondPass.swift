@@ -1,5 +1,6 @@
 public import Diagnostics
 import Graph
+import OrderedCollections
 import Project
 public import Runtime
 public import Template

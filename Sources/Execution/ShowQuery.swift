@@ -3,12 +3,15 @@ public import Foundation
 
 /// `swdbt show`: a node's compiled SQL run as a query with a row limit, nothing built.
 public enum ShowQuery {
-  /// The statement `show` runs, as dbt's `get_show_sql`: the compiled SQL followed by
+  /// The statement `show` runs, as dbt's `get_show_sql`: the model's `sql_header` (in the
+  /// same text, so a header that opens a `with` works as in dbt), the compiled SQL, then
   /// `limit N` (a negative limit means none). As in dbt, a query that has its own `limit`
   /// gets a syntax error rather than a silently changed query.
-  public static func sql(compiled: String, limit: Int) -> String {
-    guard limit >= 0 else { return compiled }
-    return compiled + "\nlimit \(limit)"
+  public static func sql(compiled: String, limit: Int, sqlHeader: String? = nil) -> String {
+    let header = sqlHeader.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+    let query = header.isEmpty ? compiled : header + "\n" + compiled
+    guard limit >= 0 else { return query }
+    return query + "\nlimit \(limit)"
   }
 
   /// The rows as an aligned text table, as `swdbt test` prints failing rows.

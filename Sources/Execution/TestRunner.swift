@@ -43,8 +43,11 @@ struct TestRunner {
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
     if let kind = Self.failuresRelationKind(node.config) {
-      let schema = target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
-      let name = Self.failuresTableName(node.config["alias"]?.stringValue ?? node.name)
+      // With a project `generate_schema_name`, the compiler named it (`relation`).
+      let schema =
+        node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
+      let name = Self.failuresTableName(
+        node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name)
       let table = SQLQuoting.relation(schema, name)
       try runner.transaction { () throws(StatementFailure) in
         // `create schema if not exists` checks the database's create privilege first, so a
@@ -98,10 +101,7 @@ struct TestRunner {
   /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
   /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
   static func failuresRelationKind(_ config: NodeConfig) -> String? {
-    if let kind = config["store_failures_as"]?.stringValue {
-      return kind == "ephemeral" ? nil : kind
-    }
-    return config["store_failures"]?.isTruthy == true ? "table" : nil
+    config.storedFailuresKind
   }
 
   /// The table a test's failing rows are stored in: its name, or, past PostgreSQL's 63 bytes

@@ -38,7 +38,7 @@ extension ConfigKeys {
   static let model: [String: KeyStatus] = general.merging([
     "materialized": .implemented, "unique_key": .implemented,
     "incremental_strategy": .implemented, "on_schema_change": .implemented,
-    "sql_header": .error("the header would not be sent before the model's SQL; remove the key"),
+    "sql_header": .implemented,
     "contract": .implemented, "indexes": .implemented, "unlogged": .implemented,
     "on_configuration_change": .implemented, "incremental_predicates": .implemented,
     "predicates": .implemented, "merge_update_columns": .implemented,

@@ -65,6 +65,21 @@ public struct NodeConfig: Sendable {
   public var enabled: Bool { values["enabled"].map(\.isTruthy) ?? true }
   /// The node's tags, in order, without duplicates.
   public var tags: [String] { values["tags"].map(NodeConfig.strings) ?? [] }
+  /// `sql_header` (the config, or dbt's `set_sql_header` block), nil when unset or blank.
+  public var sqlHeader: String? {
+    guard let text = values["sql_header"]?.stringValue,
+      text.contains(where: { !$0.isWhitespace })
+    else { return nil }
+    return text
+  }
+  /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
+  /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
+  public var storedFailuresKind: String? {
+    if let kind = values["store_failures_as"]?.stringValue {
+      return kind == "ephemeral" ? nil : kind
+    }
+    return values["store_failures"]?.isTruthy == true ? "table" : nil
+  }
 
   private func nonEmptyString(_ key: String) -> String? {
     guard let text = values[key]?.stringValue, !text.isEmpty else { return nil }
@@ -152,7 +167,11 @@ public enum ConfigSchema {
     }
     switch canonicalKey {
     case "materialized" where resource == .model:
-      return oneOf(materializations.filter { $0 != "seed" }, "materialization")
+      let allowed = materializations.filter { $0 != "seed" }
+      if let name = value.stringValue, !allowed.contains(name) {
+        return .unknownMaterialization(name, allowed: allowed, at: range)
+      }
+      return oneOf(allowed, "materialization")
     case "materialized" where resource == .snapshot:
       return oneOf(["snapshot"], "snapshot materialization")
     case "strategy": return oneOf(["timestamp", "check"], "snapshot strategy")
@@ -205,6 +224,14 @@ public enum ConfigSchema {
       return .error(
         "config.invalid-value", "`begin` must be a date or time such as `2024-01-01`",
         at: range, hint: "write it as a string: `2024-01-01` or `2024-01-01 06:00:00`")
+    case "sql_header":
+      switch value {
+      case .string, .none: return nil
+      default:
+        return .error(
+          "config.invalid-value", "`sql_header` must be SQL text", at: range,
+          hint: "write the statements as a string, or use `{% call set_sql_header(config) %}`")
+      }
     case "meta", "column_types":
       if case .dict = value { return nil }
       return .error("config.invalid-value", "`\(key)` must be a mapping", at: range)

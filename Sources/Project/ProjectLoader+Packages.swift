@@ -33,6 +33,8 @@ struct ProjectResources: Sendable {
   var disabledSeedFQNs: [[String]]
   /// `unit_tests:` of the project's YAML (a package's are not run, as in dbt).
   var unitTests: [UnitTestSpec] = []
+  /// The `{% materialization %}` blocks of `macros/`, by name.
+  var materializations: [String: SourceRange] = [:]
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.
@@ -45,6 +47,7 @@ struct ProjectResources: Sendable {
       docs.merge(package.docs) { root, _ in root }
       disabledSeeds.formUnion(package.disabledSeeds)
       disabledSeedFQNs += package.disabledSeedFQNs
+      materializations.merge(package.materializations) { root, _ in root }
     }
     models.sort { $0.uniqueID < $1.uniqueID }
     seeds.sort { $0.uniqueID < $1.uniqueID }

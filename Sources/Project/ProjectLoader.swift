@@ -33,6 +33,9 @@ public struct LoadedProject: Sendable {
   public var packages: [InstalledPackage] = []
   /// The root project's unit tests, fixture files read.
   public var unitTests: [UnitTestSpec] = []
+  /// The `{% materialization %}` blocks of `macros/` by name (the first of each), which swdbt
+  /// never runs: a model asking for one gets an error pointing here.
+  public var customMaterializations: [String: SourceRange] = [:]
 
   /// The project's name.
   public var name: String { projectFile.name }
@@ -88,6 +91,21 @@ public enum ProjectLoader {
   public static func load(
     root: String, options: LoadOptions = LoadOptions(), sink: any DiagnosticSink
   ) throws(Diagnostic) -> LoadedProject {
+    // "unknown materialization" errors wait until the `{% materialization %}` blocks are read.
+    let held = MaterializationDiagnostics(sink)
+    do throws(Diagnostic) {
+      var project = try load(root: root, options: options, heldSink: held)
+      project.customMaterializations = held.release(project.customMaterializations)
+      return project
+    } catch {
+      _ = held.release([:])
+      throw error
+    }
+  }
+
+  private static func load(
+    root: String, options: LoadOptions, heldSink sink: MaterializationDiagnostics
+  ) throws(Diagnostic) -> LoadedProject {
     var projectFile = try readProjectFile(root: root, sink: sink)
     let vars = try mergeVars(projectFile.vars, options.vars)
     let target = try chooseTarget(projectFile, root: root, options: options, sink: sink)
@@ -127,6 +145,7 @@ public enum ProjectLoader {
       loaded.unitTests = readFixtures(
         resources.unitTests, root: root, testPaths: projectFile.testPaths, sink: sink)
     }
+    loaded.customMaterializations = resources.materializations
     return loaded
   }
 
@@ -295,6 +314,7 @@ public enum ProjectLoader {
     var macros: [String: MacroDefinition] = [:]
     var genericTests: [String: MacroDefinition] = [:]
     var docs: [String: DocsBlock] = [:]
+    var materializations: [String: SourceRange] = [:]
     var modelPatches: [String: ModelPatch] = [:]
     var seedPatches: [String: ModelPatch] = [:]
     var sources: [SourceNode] = []
@@ -354,6 +374,16 @@ public enum ProjectLoader {
       case .template(let work, let file, let template):
         for macro in template?.macros ?? [] {
           if case .macro = work.kind { record(macro, into: &macros, "macro") }
+        }
+        if case .macro = work.kind, let file = template?.file {
+          for block in template?.materializations ?? [] {
+            let range = SourceRange(file: file, span: block.span)
+            if ConfigSchema.materializations.contains(block.name) {
+              sink.emit(.builtInMaterializationBlock(block.name, at: range))
+            } else if materializations[block.name] == nil {
+              materializations[block.name] = range
+            }
+          }
         }
         for test in template?.tests ?? [] { record(test, into: &genericTests, "generic test") }
         for block in template?.docs ?? [] { docs[block.name] = block }
@@ -468,7 +498,8 @@ public enum ProjectLoader {
       models: models, seeds: seeds, sources: sources, singularTests: singularTests,
       macros: macros, genericTests: genericTests, docs: docs,
       disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn),
-      unitTests: unitTests.sorted { ($0.model, $0.name) < ($1.model, $1.name) })
+      unitTests: unitTests.sorted { ($0.model, $0.name) < ($1.model, $1.name) },
+      materializations: materializations)
   }
 
   public static func readProjectFile(

@@ -2,6 +2,7 @@ extension BuiltinMacros {
   /// The PostgreSQL implementations (`postgres__x`) and engine-neutral ones (`default__x`),
   /// written for swdbt after the SQL dbt-postgres produces.
   static let implementations = #"""
+    {%- macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro -%}
     {%- macro postgres__any_value(expression) -%}min({{ expression }}){%- endmacro -%}
     {%- macro default__array_append(array, new_element) -%}
     array_append({{ array }}, {{ new_element }})

@@ -33,6 +33,7 @@ public struct Parser {
   private var macros: [MacroDefinition] = []
   private var tests: [MacroDefinition] = []
   private var docs: [DocsBlock] = []
+  private var materializations: [MaterializationBlock] = []
   private var snapshots: [SnapshotBlock] = []
 
   private init(file: SourceFile, tokens: [Token]) {
@@ -47,6 +48,7 @@ public struct Parser {
     let body = try parser.parseBody(until: [])
     var template = Template(
       file: file, body: body, macros: parser.macros, tests: parser.tests, docs: parser.docs)
+    template.materializations = parser.materializations
     template.snapshots = parser.snapshots
     return template
   }
@@ -230,12 +232,14 @@ public struct Parser {
     case "docs":
       try parseDocs()
       return nil
+    case "materialization":
+      try parseMaterialization()
+      return nil
     case "snapshot":
       try parseSnapshot()
       return nil
     case "endif", "endfor", "endmacro", "endset", "endtest", "enddocs", "endsnapshot", "else",
-      "elif", "endraw",
-      "endfilter", "endcall":
+      "elif", "endraw", "endfilter", "endcall", "endmaterialization":
       throw .templateSyntax(
         "`{% \(name) %}` without a matching opening tag", file: file, open.span.union(keyword.span))
     default:
@@ -246,8 +250,6 @@ public struct Parser {
   private func unsupportedTag(_ name: String, at span: Span) -> Diagnostic {
     let why: String? =
       switch name {
-      case "materialization":
-        "swdbt's materializations are built in (view, table, incremental, ephemeral); set `materialized` in config"
       case "include", "import", "from", "extends", "block":
         "macros from `macros/` are global in swdbt; no import is needed"
       case "with", "autoescape":
@@ -411,6 +413,37 @@ public struct Parser {
     }
     _ = try expectSymbol(")", context: "to close the parameter list")
     return parameters
+  }
+
+  /// Records `{% materialization name, adapter='x' %}` and skips its body unparsed: swdbt
+  /// never runs it, and a dbt materialization's body may use what swdbt's templates lack.
+  private mutating func parseMaterialization() throws(Diagnostic) {
+    let nameToken = try expectName(context: "after `materialization`")
+    var adapter = "default"
+    // The rest of the tag: `, default`, `, adapter='postgres'`, `supported_languages=[...]`.
+    while current.kind != .statementClose, current.kind != .end {
+      if isName("adapter"), tokens[min(index + 2, tokens.count - 1)].kind == .string,
+        isSymbol("=", tokens[min(index + 1, tokens.count - 1)])
+      {
+        let value = tokens[index + 2]
+        adapter = file.text(Span(start: value.span.start + 1, end: value.span.end - 1))
+      }
+      _ = advance()
+    }
+    try expectStatementEnd("materialization")
+    while !(current.kind == .statementOpen && isName("endmaterialization", at: 1)) {
+      guard current.kind != .end else {
+        throw .templateSyntax(
+          "unclosed `{% materialization %}`: expected `{% endmaterialization %}` before the end "
+            + "of the file", file: file, nameToken.span)
+      }
+      _ = advance()
+    }
+    _ = advance()
+    _ = advance()
+    try expectStatementEnd("endmaterialization")
+    materializations.append(
+      MaterializationBlock(name: text(nameToken), adapter: adapter, span: nameToken.span))
   }
 
   private mutating func parseDocs() throws(Diagnostic) {

@@ -14,6 +14,8 @@ public struct Template: Sendable {
   public let docs: [DocsBlock]
   /// `{% snapshot name %}` blocks, in source order.
   public var snapshots: [SnapshotBlock] = []
+  /// `{% materialization name, adapter=... %}` blocks: recorded, never run.
+  public var materializations: [MaterializationBlock] = []
 
   /// The template a snapshot block renders: its body, with the file's macros in scope.
   public func snapshotTemplate(_ block: SnapshotBlock) -> Template {
@@ -27,6 +29,17 @@ public struct SnapshotBlock: Sendable {
   public let name: String
   /// The block's body.
   public let body: [TemplateNode]
+  /// Where the block's name is.
+  public let span: Span
+}
+
+/// A custom `{% materialization %}` block. swdbt's materializations are built in, so the block
+/// is kept only to say so where a model asks for it; its body is skipped unparsed.
+public struct MaterializationBlock: Sendable {
+  /// The name `materialized='...'` refers to.
+  public let name: String
+  /// The engine it is for (`default` when the block says `default` or names none).
+  public let adapter: String
   /// Where the block's name is.
   public let span: Span
 }

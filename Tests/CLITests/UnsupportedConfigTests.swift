@@ -9,16 +9,16 @@ import Testing
     let fixture = try ProjectFixture([
       "project.yml": Self.project,
       "models/orders.sql":
-        "{{ config(materialized='table', sql_header='set x = 1') }}\nselect 1 as id\n",
+        "{{ config(materialized='table', full_refresh=false) }}\nselect 1 as id\n",
     ])
     let result = try Executable.run(["compile"], in: fixture.root)
     #expect(result.status == 1)
     #expect(
       result.stderr == """
-        models/orders.sql:1:33: error: swdbt does not support the model config `sql_header` yet
-        1 | {{ config(materialized='table', sql_header='set x = 1') }}
-          |                                 ^~~~~~~~~~~~~~~~~~~~~~
-        hint: the header would not be sent before the model's SQL; remove the key
+        models/orders.sql:1:33: error: swdbt does not support the model config `full_refresh` yet
+        1 | {{ config(materialized='table', full_refresh=false) }}
+          |                                 ^~~~~~~~~~~~~~~~~~
+        hint: `full_refresh: false` would not keep `--full-refresh` from rebuilding it; remove the key
         error: compile failed with 1 error
 
         """)

@@ -1,5 +1,7 @@
 import Diagnostics
+import Foundation
 import Project
+import Runtime
 import SwdbtTestSupport
 import Testing
 
@@ -50,6 +52,32 @@ import Testing
     ])
     #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
     #expect(names["stg"] == "\"dev\".\"stg\"")
+  }
+
+  @Test func namingMacrosSeeTheInvocationsGlobals() throws {
+    var all = [
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/stg.sql": "select 1\n",
+      "macros/naming.sql": """
+      {% macro generate_schema_name(custom_schema_name, node) -%}
+        {{ target.schema }}_{{ flags.WHICH }}_{{ run_started_at.strftime('%Y') }}
+        {{- '_' ~ modules.re.sub('[^a-z]', '', 'a-b') ~ '_' ~ (invocation_id | length) }}
+        {{- '_' ~ (graph.nodes | length) ~ '_' ~ model.name }}
+      {%- endmacro %}
+      """,
+    ]
+    all["models/other.sql"] = "select 2\n"
+    let fixture = try ProjectFixture(all)
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let invocation = InvocationContext(
+      runStartedAt: Date(timeIntervalSince1970: 1_704_067_200),
+      flags: InvocationContext.flags(which: "run"))
+    let compilation = Compiler.compile(
+      loaded, options: CompileOptions(invocation: invocation), sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let stg = compilation?.nodes.first { $0.name == "stg" }?.relation?.schema
+    #expect(stg == "dev_run_2024_ab_36_2_stg")
   }
 
   @Test func withoutOverridesTheDefaultsApply() throws {

@@ -56,6 +56,25 @@ import Testing
     #expect(database.received == ["select name, n from \"dev\".\"base\""])
   }
 
+  @Test func theSecondRenderSeesTheLinkedGraph() throws {
+    let (compiled, sink) = try compile([
+      "models/base.sql": "select 1 as n\n",
+      "models/plain.sql": "{{ config(schema='mart') }}select * from {{ ref('base') }}\n",
+      "models/report.sql": """
+      {%- for node in graph.nodes.values() if node.name == 'plain' -%}
+      select '{{ node.depends_on.nodes | join(',') }}' as parents, '{{ node.schema }}' as s
+      {%- endfor %} {{ execute }}
+      """,
+    ])
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let compilation = try #require(compiled)
+    let report = try #require(compilation.graph.index(of: "model.shop.report"))
+    // Before linking, dependencies and `config()` calls are not known yet.
+    #expect(compilation.nodes[report].sql == "select '' as parents, 'dev' as s False")
+    let sql = try SecondPass(compilation).render(report, on: FakeIntrospector())
+    #expect(sql == "select 'model.shop.base' as parents, 'dev_mart' as s True")
+  }
+
   @Test func unflaggedNodesAreRenderedOnce() throws {
     let (compiled, _) = try compile([
       "models/a.sql": "select 1 as n\n",

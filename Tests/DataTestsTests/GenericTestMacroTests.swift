@@ -1,7 +1,9 @@
 import Compiler
 import DataTests
 import Diagnostics
+import Foundation
 import Project
+import Runtime
 import SwdbtTestSupport
 import Testing
 
@@ -106,4 +108,40 @@ import Testing
 
   /// A package's `{% test x %}` is also its macro `test_x`, as in dbt: dbt_expectations'
   /// tests call each other so.
+
+  @Test func customGenericTestsSeeTheInvocationsGlobals() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
+      "models/orders.sql": "select 1 as id\n",
+      "models/schema.yml": """
+      version: 2
+      models:
+        - name: orders
+          columns:
+            - name: id
+              data_tests: [stamped]
+      """,
+      "tests/generic/stamped.sql": """
+      {% test stamped(model, column_name) %}
+      {%- set parsed = fromjson('{"n": 3}') -%}
+      select '{{ run_started_at.strftime("%Y") }}' as y, {{ parsed.n }} as n,
+        '{{ flags.WHICH }}' as w
+      from {{ model }} where {{ modules.re.sub('x', '', 'xidx') }} is null
+      {% endtest %}
+      """,
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let invocation = InvocationContext(
+      runStartedAt: Date(timeIntervalSince1970: 1_704_067_200),
+      flags: InvocationContext.flags(which: "test"))
+    let compiled = try #require(
+      Compiler.compile(loaded, options: CompileOptions(invocation: invocation), sink: sink))
+    let compilation = TestCompiler.complete(compiled, invocation: invocation, sink: sink)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    #expect(
+      compilation.nodes.first { $0.name == "stamped_orders_id" }?.sql
+        == "select '2024' as y, 3 as n,\n  'test' as w\n"
+        + "from \"dev\".\"orders\" where id is null\n")
+  }
 }

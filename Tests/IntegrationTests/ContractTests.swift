@@ -119,11 +119,10 @@ import Testing
     #expect(result.stderr.contains(expected), "\(result.stderr)")
     #expect(
       result.stderr.contains(
-        "`id`: data type mismatch: the query returns `text` (dbt: STRING), the contract says "
-          + "`integer` (dbt: INTEGER)"))
+        "`id`: data type mismatch: the query returns TEXT (dbt: STRING), the contract declares "
+          + "INTEGER"))
     #expect(
-      result.stderr.contains(
-        "`error`: missing in contract (the query returns it as `integer` (dbt: INTEGER))"))
+      result.stderr.contains("`error`: missing in contract (the query returns it as INTEGER)"))
     #expect(result.stderr.contains("`color`: missing in definition"))
     #expect(result.stderr.contains("hint: change the model's query or its `columns:`"))
     #expect(

@@ -19,23 +19,23 @@ import Testing
       name: shop
       models:
         shop:
-          +sql_header: "set x = 1"
+          +quoting: {identifier: false}
           +full_refresh: false
       """,
       "models/a.sql": "select 1 as id",
       "models/a.yml":
-        "version: 2\nmodels:\n  - name: a\n    config:\n      sql_header: \"set y = 2\"\n",
+        "version: 2\nmodels:\n  - name: a\n    config:\n      full_refresh: false\n",
     ])
     #expect(
       DiagnosticRenderer().render(diagnostics) == """
-        models/a.yml:5:7: error: swdbt does not support the model config `sql_header` yet
-        5 |       sql_header: "set y = 2"
-          |       ^~~~~~~~~~
-        hint: the header would not be sent before the model's SQL; remove the key
-        project.yml:4:5: error: swdbt does not support the model config `sql_header` yet
-        4 |     +sql_header: "set x = 1"
-          |     ^~~~~~~~~~~
-        hint: the header would not be sent before the model's SQL; remove the key
+        models/a.yml:5:7: error: swdbt does not support the model config `full_refresh` yet
+        5 |       full_refresh: false
+          |       ^~~~~~~~~~~~
+        hint: `full_refresh: false` would not keep `--full-refresh` from rebuilding it; remove the key
+        project.yml:4:5: error: swdbt does not support the model config `quoting` yet
+        4 |     +quoting: {identifier: false}
+          |     ^~~~~~~~
+        hint: swdbt quotes every identifier, as dbt-postgres does by default; remove `quoting`
         project.yml:5:5: error: swdbt does not support the model config `full_refresh` yet
         5 |     +full_refresh: false
           |     ^~~~~~~~~~~~~

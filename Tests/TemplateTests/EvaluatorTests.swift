@@ -156,10 +156,6 @@ import Testing
   @Test(arguments: [
     ("{{ adapter.get_relation('x') }}", "`adapter` is not supported by swdbt"),
     ("{% set r = run_query('select 1') %}", "`run_query` is not supported by swdbt"),
-    (
-      "{% materialization custom, default %}{% endmaterialization %}",
-      "`{% materialization %}` is not supported by swdbt"
-    ),
     ("{% call statement('x') %}select 1{% endcall %}", "`statement` is not supported by swdbt"),
   ])
   func unsupportedFeaturesFailWithALocatedExplanation(template: String, message: String) {

@@ -21,6 +21,30 @@ import Testing
     #expect(template.docs[0].text == "A customer **churns** after 90 days without an order.")
   }
 
+  @Test func recordsMaterializationBlocksWithoutParsingTheirBodies() throws {
+    let template = try Parser.parse(
+      SourceFile(
+        path: "macros/m.sql",
+        text: """
+          {% materialization my_view, adapter='postgres', supported_languages=['sql'] %}
+          {%- set target_relation = this.incorporate(type='view') -%}
+          {% unknowntag whatever %}{{ adapter.drop_relation(target_relation) }}
+          {% endmaterialization %}
+          {% materialization other, default %}{% endmaterialization %}
+          {% macro after() %}1{% endmacro %}
+          """))
+    #expect(template.materializations.map(\.name) == ["my_view", "other"])
+    #expect(template.materializations.map(\.adapter) == ["postgres", "default"])
+    #expect(template.macros.map(\.name) == ["after"])
+  }
+
+  @Test func anUnclosedMaterializationBlockIsLocated() {
+    #expect(throws: Diagnostic.self) {
+      try Parser.parse(
+        SourceFile(path: "macros/m.sql", text: "{% materialization m, default %}select 1"))
+    }
+  }
+
   @Test(arguments: [
     (
       "{% if x %}a",

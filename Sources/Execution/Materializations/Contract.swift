@@ -113,18 +113,23 @@ struct Contract {
       guard let index = columns.firstIndex(where: { $0.name == column.name }) else {
         notes.append(
           .init(
-            "`\(column.name)`: missing in contract (the query returns it as `\(column.type)`"
-              + Self.dbtLabel(column.oid) + ")"))
+            "`\(column.name)`: missing in contract (the query returns it as "
+              + Self.typeLabel(column.type, oid: column.oid) + ")"))
         continue
       }
       guard index < declaredTypes.count, let oid = declaredTypes[index].oid else { continue }
       if !Self.sameType(oid, column.oid) {
         let spec = columns[index].spec
+        let written = (spec.dataType ?? "").trimmingWhitespace()
+        let resolved = declaredTypes[index].type ?? written
+        // Upper case, as dbt prints types (with its driver's name where it differs), and
+        // the YAML's own spelling when PostgreSQL names the type otherwise (`int`).
         notes.append(
           .init(
-            "`\(column.name)`: data type mismatch: the query returns `\(column.type)`"
-              + Self.dbtLabel(column.oid) + ", the contract says `\(spec.dataType ?? "")`"
-              + Self.dbtLabel(oid),
+            "`\(column.name)`: data type mismatch: the query returns "
+              + Self.typeLabel(column.type, oid: column.oid) + ", the contract declares "
+              + Self.typeLabel(resolved, oid: oid)
+              + (written.lowercased() == resolved.lowercased() ? "" : " (`\(written)`)"),
             at: spec.dataTypeRange ?? spec.range))
       }
     }
@@ -171,9 +176,12 @@ struct Contract {
     left == right || (dbtNames[left] != nil && dbtNames[left] == dbtNames[right])
   }
 
-  /// The name dbt prints for a type in its contract errors, as ` (dbt: NAME)`, if it has one.
-  static func dbtLabel(_ oid: Int) -> String {
-    dbtNames[oid].map { " (dbt: \($0))" } ?? ""
+  /// A type as dbt-postgres's contract errors print it: PostgreSQL's name upper-cased, and
+  /// the name dbt's driver (psycopg2) gives it when that differs (`TEXT (dbt: STRING)`).
+  static func typeLabel(_ name: String, oid: Int) -> String {
+    let upper = name.uppercased()
+    guard let dbt = dbtNames[oid], dbt != upper else { return upper }
+    return "\(upper) (dbt: \(dbt))"
   }
 
   /// Type names dbt's PostgreSQL driver (psycopg2) reports, by type oid.

@@ -65,6 +65,9 @@ struct ModelBuilder {
     for hook in outsidePre { try runner.run(hook) }
     let outcome = try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
       for hook in preHooks { try runner.run(hook) }
+      // dbt-postgres sends `sql_header` in front of the create statement (and of the contract
+      // check's query): the same session and transaction as everything that runs the SQL.
+      if let header = node.config.sqlHeader { try runner.run(header) }
       var outcome: BuildOutcome
       switch node.config.materialized {
       case "table": outcome = try buildTable()

@@ -88,10 +88,15 @@ struct SeedLoader {
     } catch {
       throw .file(located(error.message, line: 1, column: error.column, in: file, hint: error.hint))
     }
+    let outsidePre: [String]
     let preHooks: [String]
     do throws(StatementFailure) {
+      // As for models: `transaction: false` entries run before (pre) or after (post) the
+      // seed's transaction, the others inside it; post-hooks are rendered after the load.
+      outsidePre = try Hooks.statements(
+        "pre_hook", of: node, context: hooks, transaction: false, connection: connection)
       preHooks = try Hooks.statements(
-        "pre_hook", of: node, context: hooks, connection: connection)
+        "pre_hook", of: node, context: hooks, transaction: true, connection: connection)
     } catch {
       throw .statement(error)
     }
@@ -104,7 +109,9 @@ struct SeedLoader {
     }
     var miscount: Int?
     do throws(StatementFailure) {
-      return try runner.retryingTransaction { () throws(StatementFailure) -> BuildOutcome in
+      for hook in outsidePre { try runner.run(hook) }
+      let outcome = try runner.retryingTransaction {
+        () throws(StatementFailure) -> BuildOutcome in
         // As dbt's seed materialization: pre-hooks before the load and post-hooks after the
         // grants, all in the seed's transaction, so a failing hook keeps the old table.
         for hook in preHooks { try runner.run(hook) }
@@ -147,12 +154,16 @@ struct SeedLoader {
         try Grants.apply(node.config, to: relation, runner: runner)
         // Rendered after the load, as dbt does: a hook's `run_query` sees the new table.
         let postHooks = try Hooks.statements(
-          "post_hook", of: node, context: hooks, connection: connection)
+          "post_hook", of: node, context: hooks, transaction: true, connection: connection)
         for hook in postHooks { try runner.run(hook) }
         return BuildOutcome(
           commandTag: "COPY \(copied)", rowsAffected: copied,
           message: "loaded seed file \(relation.quoted)")
       }
+      let outsidePost = try Hooks.statements(
+        "post_hook", of: node, context: hooks, transaction: false, connection: connection)
+      for hook in outsidePost { try runner.run(hook) }
+      return outcome
     } catch {
       if let miscount {
         throw .file(

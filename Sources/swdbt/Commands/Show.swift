@@ -79,7 +79,8 @@ struct Show: AsyncParsableCommand {
     for index in shown {
       let node = compilation.nodes[index]
       guard let compiled = node.sql else { continue }
-      let sql = ShowQuery.sql(compiled: compiled, limit: limit)
+      let sql = ShowQuery.sql(
+        compiled: compiled, limit: limit, sqlHeader: node.config.sqlHeader)
       compilation.setSQL(sql, of: index)
       let nodeStart = Date()
       let rows: QueryResult
