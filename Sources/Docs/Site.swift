@@ -94,10 +94,13 @@ public enum Site {
     data.strings(ids)
     data.key("layer")
     data.integers(layout.layer)
-    data.key("order")
-    data.integers(layout.order)
-    data.key("layerSizes")
-    data.integers(layout.layerSizes)
+    data.key("y")
+    data.integers(layout.y)
+    // Each edge as [parent, child, bend...], positions in `ids`.
+    data.key("edges")
+    data.beginArray()
+    for edge in layout.edges { data.integers([edge.parent, edge.child] + edge.bends) }
+    data.endArray()
     data.endObject()
     data.endObject()
 

@@ -302,15 +302,63 @@ import Testing
     let lineageCount =
       nodes.values.filter { $0["resource_type"] as? String != "test" }.count + sources.count
 
+    let parentMap = try #require(manifest["parent_map"] as? [String: [String]])
+
     let page = "file://" + fixture.project.root + "/target/docs/index.html"
-    let graph = try Self.chromium(["--dump-dom", page + "#graph"])
-    #expect(
-      graph.contains("id=\"lineage-canvas\"") && graph.contains("data-nodes=\"\(lineageCount)\""),
-      "\(graph.prefix(3000))")
-    let drawn = graph.firstMatch(of: /data-drawn-nodes="(\d+)"/).map { Int($0.output.1) ?? 0 } ?? 0
-    #expect(drawn == lineageCount, "every node of the warehouse fits the first view")
+    let graph = try Self.chromium(["--window-size=1600,1000", "--dump-dom", page + "#graph"])
+    #expect(graph.contains("data-nodes=\"\(lineageCount)\""), "\(graph.prefix(3000))")
+    // The whole lineage: every node drawn, every edge between them drawn, none behind a node
+    // it does not connect.
+    let whole = LineageDOM(graph, svgID: "graph-svg")
+    #expect(whole.boxes.count == lineageCount)
+    #expect(whole.drawnEdges == whole.expectedEdges(parentMap))
+    #expect(whole.drawnEdges.count > 40)
+    #expect(whole.edgesBehindOtherNodes().isEmpty, "\(whole.edgesBehindOtherNodes())")
+    // Fitted to the window with readable labels: font size times the zoom.
+    let scale = graph.firstMatch(
+      of: /<g id="viewport" transform="translate\([-\d.]+,[-\d.]+\) scale\(([\d.]+)\)"/
+    )
+    .flatMap { Double($0.output.1) }
+    let labelPixels = (whole.fontSize ?? 0) * (scale ?? 0)
+    #expect(labelPixels >= 11, "labels of \(labelPixels) px at the default zoom")
+    let right = whole.boxes.values.map { $0.x + $0.width }.max() ?? 0
+    #expect(right * (scale ?? 0) <= 1600 - 260, "the graph fits the window")
+    // Same-name nodes are told apart; folders and kinds have a legend.
+    #expect(graph.contains(">seed customers</tspan>") && graph.contains(">source crm.</tspan>"))
+    #expect(graph.contains("<div class=\"legend\">") && graph.contains("staging models</span>"))
     #expect(graph.contains("id=\"node-list\" data-count=\"\(nodes.count + sources.count)\""))
-    #expect(graph.contains(">fact_sales</a></li>"))
+    #expect(graph.contains("<summary>models</summary>"), "the project tree")
+
+    // Searching a column's substring highlights the nodes that have it.
+    let search = try Self.chromium([
+      "--window-size=1600,1000", "--dump-dom", page + "#graph?q=email",
+    ])
+    let searched = LineageDOM(search, svgID: "graph-svg")
+    for name in ["stg_customers", "dim_customers", "customer_churn"] {
+      #expect(searched.classes["model.shop.\(name)"] == "node match", "\(name)")
+    }
+    #expect(searched.classes["model.shop.fact_sales"] == "node dim")
+
+    // A selection is laid out for its own nodes: `+fact_sales` is fact_sales and its ancestors.
+    let selected = LineageDOM(
+      try Self.chromium(["--dump-dom", page + "#graph?select=%2Bfact_sales%20--exclude%20tag:pii"]),
+      svgID: "graph-svg")
+    #expect(
+      selected.boxes["model.shop.fact_sales"] != nil
+        && selected.boxes["model.shop.stg_orders"] != nil)
+    #expect(selected.boxes["model.shop.customer_churn"] == nil, "not an ancestor")
+    #expect(selected.drawnEdges == selected.expectedEdges(parentMap))
+    #expect(selected.edgesBehindOtherNodes().isEmpty)
+
+    // fact_sales's focus view: stg_orders feeds fact_sales directly, and that edge is visible.
+    let fact = try Self.chromium(["--dump-dom", page + "#node/model.shop.fact_sales"])
+    let focus = LineageDOM(fact, svgID: "focus-graph")
+    #expect(focus.drawnEdges.contains("model.shop.stg_orders -> model.shop.fact_sales"))
+    #expect(focus.drawnEdges == focus.expectedEdges(parentMap))
+    #expect(focus.edgesBehindOtherNodes().isEmpty, "\(focus.edgesBehindOtherNodes())")
+    #expect(fact.contains("<span class=\"sql-keyword\">select</span>"), "SQL highlighted")
+    #expect(fact.contains(">not_null(order_line_id)</a>"), "tests by their signature")
+
     let node = try Self.chromium(["--dump-dom", page + "#node/model.shop.dim_customers"])
     #expect(node.contains("<svg id=\"focus-graph\""))
     #expect(node.contains("class=\"node center\" data-id=\"model.shop.dim_customers\""))
@@ -326,16 +374,26 @@ import Testing
         "<td class=\"from\"><a class=\"column-link\" href=\"#node/model.shop.stg_customers\">stg_customers.<wbr>email</a>"
       ), "\(emailRow)")
     #expect(emailRow.contains(">customer_churn.<wbr>email_masked</a>"))
-    // The screenshot people look at: the warehouse's whole lineage.
-    let screenshot = Self.repositoryRoot + "/target/lineage.png"
-    try? FileManager.default.createDirectory(
-      atPath: Self.repositoryRoot + "/target", withIntermediateDirectories: true)
-    try? FileManager.default.removeItem(atPath: screenshot)
-    _ = try Self.chromium([
-      "--window-size=1600,1000", "--screenshot=" + screenshot, page + "#graph",
-    ])
-    let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
-    #expect(size > 20_000, "no screenshot at \(screenshot)")
+    // Markdown: backticks become code, and accepted_values shows its values.
+    let staging = try Self.chromium(["--dump-dom", page + "#node/model.shop.stg_customers"])
+    let checked = try Self.chromium(["--dump-dom", page + "#node/model.shop.int_customers_checked"])
+    #expect(checked.contains("with <code>reject_reason</code> set"), "markdown rendered")
+    #expect(
+      staging.contains("accepted_values(country_code, values=['BR', "), "test arguments shown")
+
+    // The screenshots a reviewer looks at.
+    let screens = Self.repositoryRoot + "/target/docs-screens"
+    try? FileManager.default.createDirectory(atPath: screens, withIntermediateDirectories: true)
+    for (name, view) in [
+      ("start", "#graph"), ("fact_sales", "#node/model.shop.fact_sales"),
+      ("kpi", "#node/model.shop.kpi_revenue_per_month"), ("search-email", "#graph?q=email"),
+    ] {
+      let screenshot = "\(screens)/\(name).png"
+      try? FileManager.default.removeItem(atPath: screenshot)
+      _ = try Self.chromium(["--window-size=1600,1000", "--screenshot=" + screenshot, page + view])
+      let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
+      #expect(size > 20_000, "no screenshot at \(screenshot)")
+    }
   }
 
   /// Runs headless Chromium (Debian's `chromium`, which `.ci/run` installs) and returns stdout.
