@@ -1,6 +1,7 @@
 public import Adapter
 public import Compiler
 import Project
+import Template
 
 /// `target/catalog.json` in dbt's shape: every built relation's columns and types, read from
 /// PostgreSQL's catalog in one query.

@@ -2,6 +2,7 @@ public import Compiler
 import Diagnostics
 import Graph
 import Project
+import Template
 
 /// The docs: `manifest.json` and `catalog.json` under `target/`, and the static site under
 /// `target/docs/` (`index.html` and its data, `data.js`).

@@ -22,7 +22,7 @@ import Testing
     let strict = try fixture.swdbt(["test", "--warn-error"])
     #expect(strict.status == 1)
     #expect(strict.stdout.contains("FAIL 1 unique_m_id"), "\(strict.stdout)")
-    #expect(try fixture.project.read("target/run_results.json").contains("\"status\" : \"fail\""))
+    #expect(try fixture.project.read("target/run_results.json").contains("\"status\":\"fail\""))
 
     let excluded = try fixture.swdbt([
       "test", "--warn-error-options", #"{"include": "all", "exclude": ["LogTestResult"]}"#,

@@ -37,7 +37,7 @@ import Testing
     #expect(rows.count == 7)
     #expect(rows.first?["h"] as? Int == 101)
     let results = try database.project.read("target/run_results.json")
-    #expect(results.contains("\"which\" : \"show\"") && results.contains("\"limit\" : -1"))
+    #expect(results.contains("\"which\":\"show\"") && results.contains("\"limit\":-1"))
   }
 
   @Test func showFailsWithTheDatabaseErrorOnStderr() async throws {

@@ -64,8 +64,8 @@ import Testing
         "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
           + "where n.nspname = '\(fixture.schema)' and c.relname like '%swdbt%'") == "0")
     let artifact = try fixture.project.read("target/run_results.json")
-    #expect(artifact.contains("\"status\" : \"skipped\""))
-    #expect(artifact.contains("\"status\" : \"error\""))
+    #expect(artifact.contains("\"status\":\"skipped\""))
+    #expect(artifact.contains("\"status\":\"error\""))
   }
 
   /// `checked` (selected, slow) -> `middle` (unselected view) -> `report` (selected table):

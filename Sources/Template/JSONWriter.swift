@@ -1,5 +1,4 @@
 import OrderedCollections
-public import Template
 
 /// Appends JSON to one byte buffer: the manifest of a 10,000-model project is tens of
 /// megabytes, and building it through `[String: Any]` and JSONSerialization costs seconds.
