@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes the raw data of Company X (the warehouse's seeds) at any size, deterministically.
 
-usage: scripts/generate_shop.py [--orders N] [--out DIR]
+usage: scripts/generate_shop.py --out DIR [--orders N]
 
-The same --orders always gives byte-identical files. The committed seeds are
-`--orders 1000` written to the repository root; benchmarks use up to 1,000,000+.
+The same --orders always gives byte-identical files, written to DIR/seeds/. The committed seeds
+are `--orders 1000 --out .` (the repository root); benchmarks use up to 1,000,000+. Writing
+over the committed seeds must be asked for by naming the repository root as --out.
 
 The data is dirty on purpose, as DOMAIN.md asks, in two ways:
 - in bulk, at fixed rates: duplicated rows, three date formats, decimal commas, e-mails in
@@ -305,9 +306,14 @@ def write_csv(path, fields, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=1000)
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), ".."))
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--orders", type=int, default=1000, help="how many orders to write")
+    # Required: a default of the repository root overwrote the committed seeds by surprise.
+    parser.add_argument("--out", required=True,
+                        help="project folder whose seeds/ receives the files "
+                             "(`.` in the repository root rewrites the committed seeds)")
     arguments = parser.parse_args()
     data = generate(arguments.orders)
     seeds = os.path.join(arguments.out, "seeds")
