@@ -175,6 +175,38 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
   }
 
+  @Test func tarballPackageIsInstalledAndItsModelsAreInTheDocsSite() async throws {
+    let fixture = try await DatabaseFixture(
+      "pkgtar", files: Self.files(packagesYAML: "packages: []\n"))
+    // A release archive as hubs serve them: one top folder holding the package.
+    try fixture.project.write("pkgs/shared_utils/packages.yml", "packages: []\n")
+    let tar = Process()
+    tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    tar.arguments = [
+      "tar", "-czf", fixture.project.root + "/shared_utils-1.0.tar.gz", "-C",
+      fixture.project.root + "/pkgs", "shared_utils",
+    ]
+    try tar.run()
+    tar.waitUntilExit()
+    #expect(tar.terminationStatus == 0)
+    try fixture.project.write(
+      "packages.yml",
+      "packages:\n  - tarball: shared_utils-1.0.tar.gz\n    name: shared_utils\n"
+        + "  - local: pkgs/nested_pkg\n")
+    let deps = try fixture.swdbt(["deps"])
+    #expect(deps.status == 0, "\(deps.stderr)")
+    #expect(fixture.project.exists("dbt_packages/shared_utils/models/util_numbers.sql"))
+    #expect(try fixture.project.read("package-lock.yml").contains("tarball: "))
+    #expect(try fixture.swdbt(["seed"]).status == 0)
+    let run = try fixture.swdbt(["run"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try fixture.scalar("select count(*) from \(fixture.relation("util_numbers"))") == "3")
+    let docs = try fixture.swdbt(["docs", "generate"])
+    #expect(docs.status == 0, "\(docs.stderr)")
+    let site = try fixture.project.read("target/docs/data.js")
+    #expect(site.contains("model.shared_utils.util_numbers"))
+  }
+
   @Test func unreachablePackageSaysWhatToDo() async throws {
     let fixture = try await DatabaseFixture(
       "pkgnet",
