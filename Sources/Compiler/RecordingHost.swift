@@ -403,6 +403,12 @@ final class RecordingHost: TemplateHost {
 
   private func recordConfig(_ key: String, _ value: Value, _ range: SourceRange) throws(Diagnostic)
   {
+    // A `datetime` (`begin=modules.datetime.datetime(2020, 1, 1)`) is kept as its text, which
+    // the time configs parse, as dbt reads the object.
+    var value = value
+    if case .object(let object) = value, ["datetime", "date"].contains(object.typeName) {
+      value = .string(object.rendered)
+    }
     if resource == .model, ConfigSchema.canonical(key) == "materialized",
       let name = value.stringValue,
       let block = environment.project.customMaterializations[name]

@@ -15,10 +15,12 @@ import Testing
 
     """
 
-  static func model(_ select: String = "select * from {{ ref('input_model') }}") -> String {
+  static func model(
+    _ select: String = "select * from {{ ref('input_model') }}", begin: String = "'2020-01-01'"
+  ) -> String {
     """
     {{ config(materialized='incremental', incremental_strategy='microbatch', unique_key='id',
-      event_time='event_time', batch_size='day', begin='2020-01-01') }}
+      event_time='event_time', batch_size='day', begin=\(begin)) }}
     \(select)
 
     """
@@ -39,7 +41,12 @@ import Testing
   @Test func batchesFollowTheEndTimeAndReadOnlyTheirWindow() async throws {
     let fixture = try await DatabaseFixture(
       "microbatch",
-      files: ["models/input_model.sql": Self.input, "models/microbatch_model.sql": Self.model()])
+      files: [
+        "models/input_model.sql": Self.input,
+        // `begin` as dbt's suite writes it: a datetime object.
+        "models/microbatch_model.sql": Self.model(
+          begin: "modules.datetime.datetime(2020, 1, 1, 0, 0, 0)"),
+      ])
     let first = try fixture.swdbt(["run", "--event-time-end", "2020-01-03 13:57:00"])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("3 batches into microbatch table"), "\(first.stdout)")
