@@ -17,11 +17,23 @@ public enum Manifest {
     /// The target's adapter type (`postgres`).
     public var adapterType: String
 
-    /// Creates metadata.
-    public init(generatedAt: String, invocationID: String, adapterType: String) {
+    /// dbt's `metadata.env`: every `DBT_ENV_CUSTOM_ENV_<key>` variable, by `<key>`.
+    public var customEnvironment: [String: String]
+
+    /// Creates metadata; `environment` is the command's, from which the custom variables come.
+    public init(
+      generatedAt: String, invocationID: String, adapterType: String,
+      environment: [String: String] = [:]
+    ) {
       self.generatedAt = generatedAt
       self.invocationID = invocationID
       self.adapterType = adapterType
+      let prefix = "DBT_ENV_CUSTOM_ENV_"
+      var custom: [String: String] = [:]
+      for (name, value) in environment where name.hasPrefix(prefix) {
+        custom[String(name.dropFirst(prefix.count))] = value
+      }
+      customEnvironment = custom
     }
 
     /// The `metadata` object every dbt artifact starts with.
@@ -39,6 +51,10 @@ public enum Manifest {
       }
       writer.key("env")
       writer.beginObject()
+      for name in customEnvironment.keys.sorted() {
+        writer.key(name)
+        writer.string(customEnvironment[name])
+      }
       writer.endObject()
       writer.endObject()
     }

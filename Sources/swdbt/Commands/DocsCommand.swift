@@ -25,6 +25,11 @@ struct DocsCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not read the database: no catalog.json, no column types.")
     var emptyCatalog = false
 
+    @Flag(
+      name: .long,
+      help: "Write only target/catalog.json, as dbt's `--no-compile`: no manifest, no site.")
+    var noCompile = false
+
     func run() async throws {
       let clock = ContinuousClock()
       let start = clock.now
@@ -36,8 +41,13 @@ struct DocsCommand: AsyncParsableCommand {
       formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
       let metadata = Manifest.Metadata(
         generatedAt: formatter.string(from: Date()), invocationID: session.invocation.invocationID,
-        adapterType: compilation.project.target.type)
+        adapterType: compilation.project.target.type, environment: session.invocation.environment)
       let writeStart = clock.now
+      if noCompile {
+        // dbt's `docs generate --no-compile` writes the catalog and leaves manifest.json alone.
+        try Self.writeCatalogOnly(catalog, compilation: compilation, metadata: metadata, session)
+        return
+      }
       let written: Site.Written
       do {
         written = try Site.write(compilation, catalog: catalog, metadata: metadata)
@@ -56,6 +66,32 @@ struct DocsCommand: AsyncParsableCommand {
       session.console.info(
         "Wrote \(written.manifest), \(catalogNote) and \(written.index) "
           + "in \(Seconds.format(clock.now - start))")
+    }
+
+    /// `target/catalog.json` alone; without a catalog (the target did not answer) that is an
+    /// error, since nothing else is written.
+    static func writeCatalogOnly(
+      _ catalog: [String: Catalog.Relation]?, compilation: Compilation,
+      metadata: Manifest.Metadata, _ session: Session
+    ) throws {
+      guard let catalog else {
+        session.console.report([
+          .error("catalog.missing", "`--no-compile` writes only catalog.json, and none was read")
+        ])
+        throw ExitCode(1)
+      }
+      let path =
+        compilation.project.root + "/" + compilation.project.projectFile.targetPath
+        + "/catalog.json"
+      do throws(FileSystem.Failure) {
+        try FileSystem.createDirectory(FileSystem.parentDirectory(path))
+        try FileSystem.write(
+          path, Catalog.json(catalog, compilation: compilation, metadata: metadata))
+      } catch {
+        session.console.report([.error("write.failed", "cannot write \(path): \(error)")])
+        throw ExitCode(1)
+      }
+      session.console.info("Wrote \(path) (\(catalog.count) relations)")
     }
 
     /// The built relations' columns, or nil (with a warning) when the target does not answer.

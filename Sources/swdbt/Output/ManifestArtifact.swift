@@ -4,6 +4,7 @@ import Dispatch
 import Docs
 import Foundation
 import Project
+import Runtime
 
 /// Writes `target/manifest.json` on a thread of its own, as dbt writes it after parsing for
 /// every command, while the command goes on (writing compiled SQL, running nodes).
@@ -23,7 +24,7 @@ final class ManifestArtifact: @unchecked Sendable {
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     let metadata = Manifest.Metadata(
       generatedAt: formatter.string(from: generatedAt), invocationID: invocationID,
-      adapterType: project.target.type)
+      adapterType: project.target.type, environment: compilation.invocation?.environment ?? [:])
     Thread.detachNewThread { [self] in
       let bytes = Manifest.json(compilation, metadata: metadata)
       do throws(FileSystem.Failure) {
