@@ -10,6 +10,7 @@ extension BuiltinMacros {
     ("create_view_as", "relation, sql"),
     ("drop_relation", "relation"),
     ("drop_schema", "relation"),
+    ("drop_schema_named", "schema_name"),
     ("get_columns_in_query", "select_sql"),
     ("get_columns_in_relation", "relation"),
     ("get_create_table_as_sql", "temporary, relation, sql"),
@@ -97,6 +98,9 @@ extension BuiltinMacros {
     {%- endmacro -%}
     {%- macro default__create_schema(relation) -%}{%- do adapter.create_schema(relation) -%}{%- endmacro -%}
     {%- macro default__drop_schema(relation) -%}{%- do adapter.drop_schema(relation) -%}{%- endmacro -%}
+    {%- macro default__drop_schema_named(schema_name) -%}
+    {%- do adapter.drop_schema(api.Relation.create(database=target.database, schema=schema_name)) -%}
+    {%- endmacro -%}
     {%- macro default__get_columns_in_query(select_sql) -%}
     {%- call statement('get_columns_in_query', fetch_result=True) -%}
     select * from ({{ select_sql }}) as __dbt_sbq where false limit 0

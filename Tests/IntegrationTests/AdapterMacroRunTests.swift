@@ -64,6 +64,18 @@ import Testing
     #expect(try fixture.swdbt(["run-operation", "make_table", "--args", "[1, 2]"]).status == 2)
   }
 
+  @Test func runOperationDropsASchemaByNameWithDbtsBuiltInMacro() async throws {
+    let fixture = try await DatabaseFixture("dropnamed", files: ["models/m.sql": "select 1 as x\n"])
+    #expect(try fixture.swdbt(["run"]).status == 0)
+    let dropped = try fixture.swdbt([
+      "run-operation", "drop_schema_named", "--args", "{schema_name: \(fixture.schema)}",
+    ])
+    #expect(dropped.status == 0, "\(dropped.stderr)")
+    #expect(
+      try fixture.scalar(
+        "select count(*) from pg_namespace where nspname = '\(fixture.schema)'") == "0")
+  }
+
   @Test func runOperationCallsAPackageMacroWithTheRuntimeGlobals() async throws {
     let fixture = try await DatabaseFixture(
       "runoppkg",
