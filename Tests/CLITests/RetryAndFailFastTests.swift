@@ -78,6 +78,16 @@ import Testing
     #expect(!quiet.stdout.contains("Running 4 models"))
     #expect(quiet.stdout.contains("2 of 4 ERROR model `b`"))
     #expect(quiet.stderr.contains("error: column \"nope\" does not exist"))
+
+    // dbt's --log-level: `warn` prints what --quiet does, `debug` each statement.
+    let warn = try fixture.swdbt(["run", "--threads", "1", "--log-level", "warn"])
+    #expect(!warn.stdout.contains("START"), "\(warn.stdout)")
+    #expect(warn.stdout.contains("2 of 4 ERROR model `b`"))
+    let debug = try fixture.swdbt(["run", "--threads", "1", "--log-level", "debug"])
+    #expect(debug.stdout.contains("START"), "\(debug.stdout)")
+    #expect(!quiet.stderr.contains("create view"))
+    #expect(debug.stderr.contains("create view"), "\(debug.stderr)")
+    #expect(try fixture.swdbt(["run", "--log-level", "loud"]).status == 64)
   }
 
   @Test func jsonLinesCarryTimeEventAndNode() async throws {

@@ -55,8 +55,18 @@ struct ProjectOptions: ParsableArguments {
   @Flag(name: .customLong("no-color"), help: "The same as --no-use-colors.")
   var noColor = false
 
+  @Option(
+    name: .long,
+    help: "How much to print, as dbt's: debug (each statement), info, warn, error, none.")
+  var logLevel: LogLevel?
+
   @Flag(name: .long, help: .hidden)
   var debugTimings = false
+
+  /// dbt's `--log-level` values.
+  enum LogLevel: String, ExpressibleByArgument {
+    case debug, info, warn, error, none
+  }
 
   private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
@@ -73,9 +83,19 @@ struct ProjectOptions: ParsableArguments {
   /// The artifacts' folder when overridden.
   var targetPath: String? { targetPathArgument ?? environment["DBT_TARGET_PATH"] }
   /// `--quiet` (or `DBT_QUIET`).
-  var quiet: Bool { quietFlag || ProjectOptions.isSet(environment["DBT_QUIET"]) }
-  /// `--debug` (or `DBT_DEBUG`).
-  var debug: Bool { debugFlag || ProjectOptions.isSet(environment["DBT_DEBUG"]) }
+  /// `--log-level warn|error|none` prints what `--quiet` does: errors and node results.
+  var quiet: Bool {
+    quietFlag || ProjectOptions.isSet(environment["DBT_QUIET"])
+      || level.map { [LogLevel.warn, LogLevel.error, LogLevel.none].contains($0) } == true
+  }
+  /// `--debug` (or `DBT_DEBUG`, or `--log-level debug`).
+  var debug: Bool {
+    debugFlag || ProjectOptions.isSet(environment["DBT_DEBUG"]) || level == .debug
+  }
+  /// `--log-level` (or `DBT_LOG_LEVEL`).
+  private var level: LogLevel? {
+    logLevel ?? environment["DBT_LOG_LEVEL"].flatMap(LogLevel.init(rawValue:))
+  }
   /// Colors as asked for; nil when neither flag nor `DBT_USE_COLORS` says.
   var useColors: Bool? {
     if noColor { return false }
