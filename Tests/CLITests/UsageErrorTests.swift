@@ -22,4 +22,27 @@ import Testing
     #expect(result.status == 64)
     #expect(result.stderr.contains("--vars:1:"), "\(result.stderr)")
   }
+
+  @Test(arguments: [
+    ("tag:stagin", "did you mean `tag:staging`?"),
+    ("path:models/stagin", "did you mean `path:models/staging`?"),
+    ("stg_order", "did you mean `stg_orders`?"),
+  ])
+  func aSelectorMatchingNothingGetsAHintOfItsKind(selector: String, hint: String) throws {
+    let fixture = try ProjectFixture([
+      "project.yml": """
+      name: shop
+      targets:
+        dev: {type: postgres, schema: dev}
+      models:
+        shop:
+          staging:
+            +tags: [staging]
+      """,
+      "models/staging/stg_orders.sql": "select 1 as id\n",
+    ])
+    let result = try Executable.run(["ls", "-s", selector], in: fixture.root)
+    #expect(result.stderr.contains("the selection `\(selector)` matched no nodes"))
+    #expect(result.stderr.contains(hint), "\(result.stderr)")
+  }
 }

@@ -56,7 +56,9 @@ struct Compile: AsyncParsableCommand {
     if !selection.select.isEmpty, selected.isEmpty {
       session.console.report([
         .selectorMatchedNothing(
-          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+          selection.select.joined(separator: " "),
+          candidates: SelectionHint.candidates(
+            for: selection.select.joined(separator: " "), in: compilation))
       ])
     }
   }

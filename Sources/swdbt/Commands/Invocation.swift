@@ -142,7 +142,9 @@ struct Invocation {
     }
     if !selection.select.isEmpty, selected.isEmpty {
       let nothing = Diagnostic.selectorMatchedNothing(
-        selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+        selection.select.joined(separator: " "),
+        candidates: SelectionHint.candidates(
+          for: selection.select.joined(separator: " "), in: compilation))
       console.report([nothing])
       try stopOnWarnings([nothing], console: console)
     }

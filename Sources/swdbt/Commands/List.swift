@@ -59,7 +59,9 @@ struct List: ParsableCommand {
     if !selection.select.isEmpty, selected.isEmpty {
       session.console.report([
         .selectorMatchedNothing(
-          selection.select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+          selection.select.joined(separator: " "),
+          candidates: SelectionHint.candidates(
+            for: selection.select.joined(separator: " "), in: compilation))
       ])
     }
   }

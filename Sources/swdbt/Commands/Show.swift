@@ -65,7 +65,8 @@ struct Show: AsyncParsableCommand {
     guard !shown.isEmpty else {
       console.report([
         .selectorMatchedNothing(
-          select.joined(separator: " "), candidates: compilation.nodes.map(\.name))
+          select.joined(separator: " "),
+          candidates: SelectionHint.candidates(for: select.joined(separator: " "), in: compilation))
       ])
       throw ExitCode(1)
     }
