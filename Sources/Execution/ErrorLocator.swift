@@ -22,18 +22,42 @@ enum ErrorLocator {
     notes.append(.init("while \(failure.action); compiled SQL in \(compiledPath)"))
     var message = failure.summary ?? error.message
     if let state = error.sqlState, failure.summary == nil { message += " (SQLSTATE \(state))" }
-    let range = locate(failure, node: node, source: source, compiledPath: compiledPath)
+    let (range, wrapped) = locate(failure, node: node, source: source, compiledPath: compiledPath)
+    var hint = error.hint
+    if let wrapped {
+      // The server stopped in the text swdbt wrote around the query (`create table ... as (`
+      // ... `)`): the user's last line is where it went wrong.
+      notes.insert(
+        .init("swdbt wraps the model's query to build it; the error is just after its last line"),
+        at: 0)
+      if wrapped == UInt8(ascii: ",") { hint = hint ?? "remove the trailing comma" }
+    }
     return Diagnostic(
       .error, code: "run.database", message, at: range,
-      path: range == nil ? node.originalFilePath : nil, notes: notes, hint: error.hint)
+      path: range == nil ? node.originalFilePath : nil, notes: notes, hint: hint)
   }
 
+  /// Where the error is, and (when it is past the end of the model's SQL, in swdbt's wrapper)
+  /// the model's last non-blank byte, which the error is reported at instead.
   private static func locate(
     _ failure: StatementFailure, node: CompiledNode, source: SourceFile?, compiledPath: String
-  ) -> SourceRange? {
-    guard let offset = failure.offsetInModel, let sql = node.sql else { return nil }
+  ) -> (SourceRange?, wrapped: UInt8?) {
+    guard let offset = failure.offsetInModel, let sql = node.sql else { return (nil, nil) }
     let compiled = SourceFile(path: compiledPath, text: sql)
-    let clamped = min(offset, compiled.bytes.count)
+    var clamped = min(offset, compiled.bytes.count)
+    var wrapped: UInt8?
+    if compiled.bytes[clamped...].allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }),
+      let last = compiled.bytes.lastIndex(where: { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 })
+    {
+      clamped = last
+      wrapped = compiled.bytes[last]
+    }
+    return (locate(at: clamped, in: compiled, source: source), wrapped)
+  }
+
+  private static func locate(at clamped: Int, in compiled: SourceFile, source: SourceFile?)
+    -> SourceRange
+  {
     let location = compiled.location(of: clamped)
     let lineStart = compiled.offset(line: location.line, column: 1)
     var lineEnd = lineStart

@@ -70,6 +70,22 @@ import Testing
 
   /// `checked` (selected, slow) -> `middle` (unselected view) -> `report` (selected table):
   /// `report` must wait for `checked` through `middle`, or it reads the old table.
+  @Test(arguments: ["table", "view", "incremental"])
+  func anErrorInSwdbtsWrapperPointsAtTheModelsLastLine(materialized: String) async throws {
+    let fixture = try await DatabaseFixture(
+      "wrapped_\(materialized)",
+      files: [
+        "models/m.sql":
+          "{{ config(materialized='\(materialized)') }}\nselect 1 as a,\n  2 as b,\n\n"
+      ])
+    let result = try fixture.swdbt(["run"])
+    #expect(result.status == 1)
+    // Not the `)` swdbt wrote after the query, on a line the model does not have.
+    #expect(result.stderr.contains("models/m.sql:3:9: error: syntax error"), "\(result.stderr)")
+    #expect(result.stderr.contains("3 |   2 as b,"))
+    #expect(result.stderr.contains("hint: remove the trailing comma"))
+  }
+
   @Test func selectedNodesWaitForSelectedAncestorsThroughUnselectedOnes() async throws {
     let fixture = try await DatabaseFixture(
       "through",
