@@ -171,14 +171,7 @@ public enum Manifest {
         "macros": .dict(spec.macroOverrides), "vars": .dict(spec.varOverrides),
         "env_vars": .dict(spec.envOverrides),
       ]))
-    writer.key("depends_on")
-    writer.beginObject()
-    writer.key("macros")
-    writer.beginArray()
-    writer.endArray()
-    writer.key("nodes")
-    writer.strings(node.dependsOn)
-    writer.endObject()
+    writeDependsOn(node, into: &writer)
     writer.key("config")
     writer.beginObject()
     writer.key("enabled")
@@ -188,6 +181,18 @@ public enum Manifest {
     writer.key("meta")
     writer.value(node.config.values["meta"] ?? .dict([:]))
     writer.endObject()
+    writer.endObject()
+  }
+
+  /// `depends_on` as dbt writes it: the node's parents (macros are not tracked).
+  private static func writeDependsOn(_ node: CompiledNode, into writer: inout JSONWriter) {
+    writer.key("depends_on")
+    writer.beginObject()
+    writer.key("macros")
+    writer.beginArray()
+    writer.endArray()
+    writer.key("nodes")
+    writer.strings(node.dependsOn)
     writer.endObject()
   }
 
@@ -312,14 +317,7 @@ public enum Manifest {
       writer.string(details?.rawCode ?? "")
       writer.key("compiled_code")
       writer.string(node.sql)
-      writer.key("depends_on")
-      writer.beginObject()
-      writer.key("macros")
-      writer.beginArray()
-      writer.endArray()
-      writer.key("nodes")
-      writer.strings(node.dependsOn)
-      writer.endObject()
+      writeDependsOn(node, into: &writer)
     }
     writer.key("config")
     writer.beginObject()
