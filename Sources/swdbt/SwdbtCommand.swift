@@ -12,7 +12,7 @@ struct SwdbtCommand: AsyncParsableCommand {
     subcommands: [
       Compile.self, List.self, Seed.self, Run.self, Snapshot.self, Test.self, Build.self,
       Show.self, Parse.self, Clean.self, RunOperation.self, DocsCommand.self, Debug.self,
-      Local.self, Deps.self,
+      Local.self, Deps.self, Query.self,
     ]
   )
 
