@@ -28,7 +28,8 @@ struct Query: AsyncParsableCommand {
 
   // Unconditional: `--order-by -revenue` (descending) must not read as an option.
   @Option(
-    name: .customLong("order-by"), parsing: .unconditional, help: "Order items, comma-separated; `-name` sorts descending.")
+    name: .customLong("order-by"), parsing: .unconditional,
+    help: "Order items, comma-separated; `-name` sorts descending.")
   var orderBy: String?
 
   @Option(name: .long, help: "At most this many rows.")
