@@ -9,11 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-3}
 venv=bench/.venv
-bash bench/dbt_venv.sh "$venv" >/dev/null
+bash bench/dbt_venv.sh >/dev/null  # creates bench/.venv
 if [ ! -x "$venv/bin/mf" ]; then
   # As PEERS.md found: dbt-metricflow without dependencies, then its few missing requirements.
   "$venv/bin/pip" install -q --no-deps dbt-metricflow
-  "$venv/bin/pip" install -q halo update-checker
+  "$venv/bin/pip" install -q halo "update-checker>=0.18,<0.19"
 fi
 swift build -c release --product swdbt >/dev/null
 exec "$venv/bin/python" bench/metricflow_compare.py --reps "$reps"

@@ -261,6 +261,82 @@ public struct MetricCompiler {
     }
     let spine = try timeSpine(for: metric.range)
     var query = try leafQuery(metric, modelName, aggregation)
+    let keys = items.map { quote($0.column) }
+    let inner: String
+    if let reaggregate = Self.reaggregation(of: aggregation.function) {
+      inner = try preaggregatedCumulative(
+        &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
+        filters: filters, as: column, reaggregate: reaggregate)
+    } else {
+      inner = try cumulativeOverRows(
+        &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
+        filters: filters, as: column)
+    }
+    return "select distinct " + keys.joined(separator: ", ") + (keys.isEmpty ? "" : ", ")
+      + "first_value(\(quote(column))) over (partition by " + keys.joined(separator: ", ")
+      + " order by \"__day\") as " + quote(column) + "\nfrom (\n" + inner + "\n) as daily"
+  }
+
+  /// How partial aggregates per day combine; nil when they do not (distinct counts, averages,
+  /// percentiles), and the window aggregates the rows themselves.
+  static func reaggregation(of function: Aggregation.Function) -> String? {
+    switch function {
+    case .sum, .count, .sumBoolean: "sum"
+    case .min: "min"
+    case .max: "max"
+    case .countDistinct, .average, .median, .percentile: nil
+    }
+  }
+
+  /// The join of a spine day to the days its window covers.
+  private static func windowConditions(
+    day: String, window: Interval?, grainToDate: TimeGrain?
+  ) -> String {
+    var on = ["\(day) <= spine.d"]
+    if let window { on.append("\(day) > spine.d - \(window.sql)") }
+    if let grainToDate { on.append("\(day) >= date_trunc('\(grainToDate.rawValue)', spine.d)") }
+    return on.joined(separator: " and ")
+  }
+
+  /// Cumulative values per spine day from per-day partial aggregates: the same figures as
+  /// aggregating the rows of each window, with a join of days to days instead of rows to days.
+  private func preaggregatedCumulative(
+    _ query: inout LeafQuery, spine: (table: String, column: String), window: Interval?,
+    grainToDate: TimeGrain?, _ items: [GroupItem], grain: TimeGrain, filters: [Filter],
+    as column: String, reaggregate: String
+  ) throws(Diagnostic) -> String {
+    let day = "cast(" + (try query.metricTime(.day)) + " as date)"
+    var partial = [day + " as \"__event_day\""]
+    var outer = ["spine.d as \"__day\""]
+    for item in items {
+      if item.isMetricTime {
+        outer.append("date_trunc('\(grain.rawValue)', spine.d) as " + quote(item.column))
+      } else {
+        partial.append(try query.expression(for: item) + " as " + quote(item.column))
+        outer.append("per_day." + quote(item.column))
+      }
+    }
+    let conditions = try filters.map { (filter) throws(Diagnostic) -> String in
+      "(" + (try query.render(filter.text, at: filter.range)) + ")"
+    }
+    partial.append(query.aggregate + " as \"__partial\"")
+    outer.append("\(reaggregate)(per_day.\"__partial\") as " + quote(column))
+    var perDay = "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
+    if !conditions.isEmpty { perDay += "\nwhere " + conditions.joined(separator: " and ") }
+    perDay += "\ngroup by " + (0..<partial.count - 1).map { String($0 + 1) }.joined(separator: ", ")
+    return "select " + outer.joined(separator: ", ") + "\nfrom (\n" + perDay + "\n) as per_day"
+      + "\njoin (select \(spine.column) as d from \(spine.table)) as spine on "
+      + Self.windowConditions(
+        day: "per_day.\"__event_day\"", window: window, grainToDate: grainToDate)
+      + "\ngroup by " + (0...items.count).map { String($0 + 1) }.joined(separator: ", ")
+  }
+
+  /// Cumulative values per spine day aggregated from the rows of each window.
+  private func cumulativeOverRows(
+    _ query: inout LeafQuery, spine: (table: String, column: String), window: Interval?,
+    grainToDate: TimeGrain?, _ items: [GroupItem], grain: TimeGrain, filters: [Filter],
+    as column: String
+  ) throws(Diagnostic) -> String {
     let day = try query.metricTime(.day)
     var select = ["spine.d as \"__day\""]
     for item in items {
@@ -272,20 +348,14 @@ public struct MetricCompiler {
     var conditions = try filters.map { (filter) throws(Diagnostic) -> String in
       "(" + (try query.render(filter.text, at: filter.range)) + ")"
     }
-    var on = ["\(day) <= spine.d"]
-    if let window { on.append("\(day) > spine.d - \(window.sql)") }
-    if let grainToDate { on.append("\(day) >= date_trunc('\(grainToDate.rawValue)', spine.d)") }
     select.append(query.aggregate + " as " + quote(column))
     var inner = "select " + select.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
     inner +=
       "\njoin (select \(spine.column) as d from \(spine.table)) as spine on "
-      + on.joined(separator: " and ")
+      + Self.windowConditions(day: day, window: window, grainToDate: grainToDate)
     conditions = conditions.filter { !$0.isEmpty }
     if !conditions.isEmpty { inner += "\nwhere " + conditions.joined(separator: " and ") }
     inner += "\ngroup by " + (0...items.count).map { String($0 + 1) }.joined(separator: ", ")
-    let keys = items.map { quote($0.column) }
-    return "select distinct " + keys.joined(separator: ", ") + (keys.isEmpty ? "" : ", ")
-      + "first_value(\(quote(column))) over (partition by " + keys.joined(separator: ", ")
-      + " order by \"__day\") as " + quote(column) + "\nfrom (\n" + inner + "\n) as daily"
+    return inner
   }
 }

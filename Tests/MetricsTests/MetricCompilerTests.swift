@@ -83,6 +83,9 @@ import Testing
     #expect(allTime.count == 12)
     let monthToDate = try await rows(months("revenue_mtd"))
     #expect(monthToDate.map { $0[1] } == ["100", "30", "20"])
+    // A distinct count does not add up day by day: its window reads the rows.
+    let buyers = try await rows(months("buyers_to_date"))
+    #expect(buyers.prefix(4).map { $0[1] } == ["1", "2", "3", "3"])
   }
 
   @Test func cumulativeWindowByDay() async throws {

@@ -58,6 +58,7 @@ enum MetricFixture {
       - {name: revenue_to_date, type: cumulative, input_metric: revenue}
       - {name: revenue_mtd, type: cumulative, input_metric: revenue, grain_to_date: month}
       - {name: revenue_7d, type: cumulative, input_metric: revenue, window: 7 days}
+      - {name: buyers_to_date, type: cumulative, input_metric: buyers}
       - name: german_revenue
         type: derived
         expr: r
