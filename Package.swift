@@ -77,6 +77,7 @@ let package = Package(
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
+    .target(name: "Metrics", dependencies: ["Diagnostics", "Project"]),
     .target(
       name: "Docs",
       dependencies: [
@@ -88,7 +89,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution", "Docs", "CMalloc", "Runtime",
+        "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],
@@ -125,6 +126,8 @@ let package = Package(
       name: "DocsTests",
       dependencies: ["Docs", "Compiler", "Graph", "Project", "Diagnostics", "SwdbtTestSupport"]
     ),
+    .testTarget(
+      name: "MetricsTests", dependencies: ["Metrics", "Diagnostics", "Adapter", "SwdbtTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["swdbt", "SwdbtTestSupport"]),
     .testTarget(
       name: "ExecutionTests",

@@ -119,9 +119,9 @@ extension ConfigKeys {
     "quoting": noQuoting,
     "restrict-access": noGroups,
     "exposures": noExposures,
-    "metrics": .warning("swdbt has no semantic layer"),
-    "semantic-models": .warning("swdbt has no semantic layer"),
-    "saved-queries": .warning("swdbt has no semantic layer"),
+    "metrics": .warning("set metric configs on each metric in its YAML"),
+    "semantic-models": .warning("set semantic model configs in their YAML"),
+    "saved-queries": .warning("set saved query configs in their YAML"),
     "unit_tests": .warning(
       "project-level unit test config is not applied; set `config:` on each unit test"),
     "dbt-cloud": .warning("dbt platform settings do not apply to swdbt"),
@@ -148,9 +148,8 @@ extension ConfigKeys {
     "sources": .implemented,
     "exposures": noExposures, "snapshots": .implemented,
     "unit_tests": .implemented,
-    "semantic_models": .warning("swdbt has no semantic layer"),
-    "metrics": .warning("swdbt has no semantic layer"),
-    "saved_queries": .warning("swdbt has no semantic layer"),
+    // Read by the Metrics library (`swdbt query`).
+    "semantic_models": .implemented, "metrics": .implemented, "saved_queries": .implemented,
     "analyses": .warning("swdbt does not compile analyses yet"),
     "macros": .warning("macro properties are not read"),
     "groups": noGroups,
@@ -167,7 +166,10 @@ extension ConfigKeys {
     "latest_version": noVersions, "versions": noVersions,
     "constraints": .implemented,
     "deprecation_date": .warning("swdbt does not warn about deprecated models"),
-    "time_spine": .warning("swdbt has no semantic layer"),
+    // The semantic layer's latest spec, read by the Metrics library (`swdbt query`).
+    "time_spine": .implemented, "semantic_model": .implemented,
+    "agg_time_dimension": .implemented, "metrics": .implemented,
+    "derived_semantics": .implemented, "primary_entity": .implemented,
   ]
 
   /// Snapshot properties: a model's, plus `relation:` for a snapshot defined in YAML.
@@ -183,7 +185,7 @@ extension ConfigKeys {
     "constraints": .implemented,
     "quote": .implemented,
     "policy_tags": .warning("policy tags are a BigQuery feature"),
-    "granularity": .warning("swdbt has no semantic layer"),
+    "granularity": .implemented, "entity": .implemented, "dimension": .implemented,
     "config": .warning("column `config:` is not read; put `meta` and `tags` on the column"),
   ]
 

@@ -13,6 +13,7 @@ struct SwdbtCommand: AsyncParsableCommand {
       Compile.self, List.self, Seed.self, Run.self, Snapshot.self, Test.self, Build.self,
       Show.self, Parse.self, Clean.self, RunOperation.self, Retry.self, DocsCommand.self,
       Debug.self, Local.self, Deps.self, CloneCommand.self, SourceCommand.self, Init.self,
+      Query.self,
     ]
   )
 

@@ -83,7 +83,7 @@ import Testing
     #expect(diagnostics.allSatisfy { $0.severity == .error })
   }
 
-  @Test func propertiesFileSectionsSwdbtDoesNotRunAreWarnings() throws {
+  @Test func propertiesFileSectionsSwdbtDoesNotReadAreWarnings() throws {
     let diagnostics = try load([
       "project.yml": "name: shop\n",
       "models/a.sql": "select 1 as id",
@@ -102,11 +102,9 @@ import Testing
     #expect(diagnostics.allSatisfy { $0.severity == .warning })
     #expect(
       diagnostics.map { "\($0.range?.start.line ?? 0) \($0.message)" } == [
-        "2 swdbt does not support the properties file section `exposures` yet; it has no effect",
-        "4 swdbt does not support the properties file section `saved_queries` yet; it has no effect",
-        "6 swdbt does not support the properties file section `semantic_models` yet; it has no effect",
-        "8 swdbt does not support the properties file section `metrics` yet; it has no effect",
+        "2 swdbt does not support the properties file section `exposures` yet; it has no effect"
       ])
+    // The semantic layer's sections are read by `swdbt query` (Metrics), not by loading.
   }
 
   @Test func propertiesThatWouldChangeDataAreErrors() throws {
