@@ -139,8 +139,10 @@ import Testing
       "clone", "--state", "prod-artifacts", "--target", "ci", "-s", "revenue", "--full-refresh",
     ])
     #expect(refreshed.stdout.contains("[CREATE VIEW]"), "\(refreshed.stdout)")
-    let missing = try fixture.swdbt(["clone", "--target", "ci"])
+    let missing = try fixture.swdbt(["clone", "--target", "ci", "--threads", "4"])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("--state or --defer-state are required"))
+    // Accepted as dbt's, but never silently: the views are created in turn.
+    #expect(missing.stderr.contains("`--threads` has no effect on `clone`"))
   }
 }

@@ -22,7 +22,8 @@ struct CloneCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Replace relations that exist in the target (else: no-op).")
   var fullRefresh = false
 
-  @Option(name: .long, help: "How many nodes run at once (accepted; clone runs on one).")
+  @Option(
+    name: .long, help: "Accepted as dbt's; clone creates the views in turn (a warning says so).")
   var threads: Int?
 
   @Option(
@@ -35,6 +36,14 @@ struct CloneCommand: AsyncParsableCommand {
     let start = clock.now
     let session = Session(options: project, which: "clone", fullRefresh: fullRefresh)
     let console = session.console
+    if threads != nil {
+      // Accepted as dbt accepts it, but said: the views are created one after another.
+      console.report([
+        .warning(
+          "clone.threads", "`--threads` has no effect on `clone`: it creates the views in turn",
+          hint: "drop `--threads`")
+      ])
+    }
     let loaded = try session.load()
     guard let stateDirectory = state.state else {
       console.report([
