@@ -206,7 +206,9 @@ final class RecordingHost: TemplateHost {
         session.markUsed()
         return .bool(session.executes)
       }()
-    case "project_name": .string(package ?? environment.project.name)
+    // The root project's name, also in a package's node, as dbt documents it (packages use it
+    // to defer to a root-project macro).
+    case "project_name": .string(environment.project.name)
     // dbt's `schema` and `database` context values (what a snapshot's `target_schema=schema`
     // reads): the target's, as the node's relation is not named yet.
     case "schema": .string(environment.project.target.schema)

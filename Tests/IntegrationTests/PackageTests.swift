@@ -34,7 +34,7 @@ import Testing
       """,
       "pkgs/shared_utils/models/util_numbers.sql": """
       select n * {{ var('shared_utils_factor') }} as n, '{{ var('shared_utils_label') }}' as label,
-        {{ nested_pkg.one() }} as one
+        {{ nested_pkg.one() }} as one, '{{ project_name }}' as root_project
       from {{ ref('util_codes') }}
       """,
       "pkgs/shared_utils/models/schema.yml": """
@@ -201,6 +201,10 @@ import Testing
     let run = try fixture.swdbt(["run"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try fixture.scalar("select count(*) from \(fixture.relation("util_numbers"))") == "3")
+    // `project_name` in a package's model is the root project's, as dbt documents it.
+    #expect(
+      try fixture.scalar("select distinct root_project from \(fixture.relation("util_numbers"))")
+        == "it")
     let docs = try fixture.swdbt(["docs", "generate"])
     #expect(docs.status == 0, "\(docs.stderr)")
     let site = try fixture.project.read("target/docs/data.js")
