@@ -25,7 +25,7 @@ public struct QueryCommentConfig: Sendable {
   public init() {}
 
   /// Reads `query-comment`: a string, null, or `{comment: ..., append: ..., job-label: ...}`.
-  /// `job-label` is BigQuery's and has no meaning on PostgreSQL: it is read and not used.
+  /// `job-label` is BigQuery's and has no meaning on PostgreSQL: a warning says so.
   static func parse(_ node: YAMLNode, range: SourceRange, sink: any DiagnosticSink)
     -> QueryCommentConfig
   {
@@ -44,7 +44,13 @@ public struct QueryCommentConfig: Sendable {
         switch key {
         case "comment": config.comment = comment(of: value)
         case "append": config.append = value.isTruthy
-        case "job-label": break
+        case "job-label":
+          // Not silently accepted: BigQuery labels its jobs with the comment; PostgreSQL has none.
+          sink.emit(
+            .warning(
+              "project.unsupported-key",
+              "`query-comment: job-label` has no effect on PostgreSQL (it labels BigQuery jobs)",
+              at: range, hint: "remove `job-label`"))
         default:
           sink.emit(
             .warning(
