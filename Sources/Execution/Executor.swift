@@ -339,9 +339,7 @@ public final class Executor: Sendable {
         }
         result.diagnostics += CompiledArtifact.write(node, in: compilation)
       } catch {
-        result.status = .error
-        result.diagnostics = [error]
-        result.message = error.message
+        result.fail(with: error)
         result.completedAt = Date()
         result.executionTime = Executor.seconds(clock.now - start)
         return result
@@ -367,9 +365,7 @@ public final class Executor: Sendable {
           }
         }
       } catch {
-        result.status = .error
-        result.diagnostics = [error]
-        result.message = error.message
+        result.fail(with: error)
       }
     }
     result.completedAt = Date()

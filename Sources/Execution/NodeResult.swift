@@ -55,6 +55,13 @@ public struct NodeResult: Sendable {
   public var relationName: String?
   /// A microbatch model's batches; nil for every other node.
   public var batches: BatchResults? = nil
+
+  /// Marks the node failed by one diagnostic, which is also its message.
+  mutating func fail(with error: Diagnostic) {
+    status = .error
+    diagnostics = [error]
+    message = error.message
+  }
 }
 
 /// Something the CLI prints as it happens.

@@ -37,9 +37,7 @@ struct UnitTestRunner {
         result.details.append(outcome.table)
       }
     } catch {
-      result.status = .error
-      result.diagnostics = [error]
-      result.message = error.message
+      result.fail(with: error)
     }
   }
 
