@@ -112,10 +112,16 @@ import Testing
         "models/slow.sql":
           "{{ config(materialized='table') }}\nselect pg_sleep(4.5) is null as slept\n"
       ])
+    // An earlier run took 20 s: the line says about how long is left.
+    try fixture.project.write(
+      "target/node_timings.json", "{\"version\": 1, \"seconds\": {\"model.it.slow\": 20}}\n")
     let result = try fixture.swdbt(["run"], environment: ["SWDBT_STATUS_INTERVAL": "1"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("still running: `slow` ("), "\(result.stderr)")
-    #expect(result.stderr.contains("; 0 of 1 done"))
+    #expect(result.stderr.contains("; 0 of 1 done, about 1"), "\(result.stderr)")
+    // This run's time replaces the earlier one for the next estimate.
+    let timings = try fixture.project.read("target/node_timings.json")
+    #expect(timings.contains("\"model.it.slow\": 4."), "\(timings)")
   }
 
   @Test func theLogPathGetsEachStatementWithItsComment() async throws {

@@ -193,11 +193,15 @@ struct Invocation {
         + "on target `\(target.name)` with \(threadCount) thread\(threadCount == 1 ? "" : "s")",
       event: "ConcurrencyLine")
     var printer = ProgressPrinter(console: console, compilation: compilation)
+    let earlierTimings = indices.isEmpty ? [:] : NodeTimingsFile.read(compilation)
     // The status line: on a terminal, and as plain lines elsewhere, for text output.
     if console.format == .text, !console.quiet, !indices.isEmpty {
       printer.status = RunStatus(
         total: indices.count, console: console,
-        onTerminal: isatty(STDERR_FILENO) == 1 && console.colors)
+        onTerminal: isatty(STDERR_FILENO) == 1 && console.colors,
+        estimate: TimeLeftEstimate(
+          earlier: earlierTimings,
+          nodes: indices.map { ($0, compilation.nodes[$0].uniqueID) }, threads: threadCount))
     }
     var executorOptions = Executor.Options(
       fullRefresh: fullRefresh, projectRoot: compilation.project.root, empty: empty,
@@ -251,6 +255,8 @@ struct Invocation {
     RunResultsFile.write(
       results, compilation: compilation, elapsed: elapsed, command: kind.rawValue,
       invocationID: invocationID, generatedAt: startedAt, console: console, args: recordedArgs)
+    NodeTimingsFile.write(
+      results, earlier: earlierTimings, compilation: compilation, console: console)
     printer.summary(results, elapsed: elapsed)
     if showSeeds { showLoadedSeeds(results, compilation: compilation, control: control) }
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)

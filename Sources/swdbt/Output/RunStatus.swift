@@ -1,3 +1,4 @@
+import Execution
 import Foundation
 import Synchronization
 
@@ -8,6 +9,7 @@ final class RunStatus: Sendable {
   private struct State {
     var running: [Int: (name: String, since: ContinuousClock.Instant)] = [:]
     var done = 0
+    var finished: Set<Int> = []
     var lineShown = false
     var stopped = false
   }
@@ -17,13 +19,16 @@ final class RunStatus: Sendable {
   private let onTerminal: Bool
   private let interval: Duration
   private let console: Console
+  /// From earlier runs' timings; nil when there are none for these nodes.
+  private let estimate: TimeLeftEstimate?
   /// A node is named once it has run this long.
   private static let slow = Duration.seconds(3)
 
   /// A status for `total` nodes; `onTerminal` draws a redrawn line instead of plain lines.
   /// `SWDBT_STATUS_INTERVAL` (seconds) overrides the plain lines' 30 s, for tests.
-  init(total: Int, console: Console, onTerminal: Bool) {
+  init(total: Int, console: Console, onTerminal: Bool, estimate: TimeLeftEstimate? = nil) {
     self.total = total
+    self.estimate = estimate
     self.console = console
     self.onTerminal = onTerminal
     let override = ProcessInfo.processInfo.environment["SWDBT_STATUS_INTERVAL"].flatMap(Double.init)
@@ -36,7 +41,10 @@ final class RunStatus: Sendable {
 
   func finished(_ index: Int) {
     state.withLock { state in
-      if state.running.removeValue(forKey: index) != nil { state.done += 1 }
+      if state.running.removeValue(forKey: index) != nil {
+        state.done += 1
+        state.finished.insert(index)
+      }
     }
   }
 
@@ -86,7 +94,14 @@ final class RunStatus: Sendable {
       guard !slow.isEmpty else { return true }
       let names = slow.map { "`\($0.name)` (\(Int((now - $0.since).components.seconds))s)" }
         .joined(separator: ", ")
-      let counts = "\(state.done) of \(total) done"
+      var counts = "\(state.done) of \(total) done"
+      if let estimate {
+        let running = state.running.mapValues { Seconds.double(now - $0.since) }
+        counts +=
+          ", "
+          + TimeLeftEstimate.describe(
+            estimate.secondsLeft(finished: state.finished, running: running))
+      }
       if onTerminal {
         // One terminal row: a wrapped line could not be erased with `\r`.
         let full = "\(counts); running \(names)"

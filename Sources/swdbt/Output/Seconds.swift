@@ -13,4 +13,8 @@ enum Seconds {
     let tenths = Int(seconds) * 10_000 + Int(attoseconds / 100_000_000_000_000)
     return "\(tenths / 10).\(tenths % 10)ms"
   }
+
+  static func double(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
 }
