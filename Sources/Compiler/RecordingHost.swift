@@ -282,8 +282,8 @@ final class RecordingHost: TemplateHost {
         try environment.naming?.relation(ofModel: nodeName, config: currentConfig)
         ?? RelationNaming.relation(
           name: nodeName, config: currentConfig, target: environment.project.target)
-      return .bool(
-        environment.existingRelations.contains(relation.schema + "." + relation.identifier))
+      let existing = live?.pass.existingRelations ?? environment.existingRelations
+      return .bool(existing.contains(relation.schema + "." + relation.identifier))
     case "doc":
       let docName = try arguments.string(0, "name", function: "doc")
       guard let block = environment.project.docs[docName] else {

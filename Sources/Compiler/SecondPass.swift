@@ -15,10 +15,14 @@ public final class SecondPass: Sendable {
   let compilation: Compilation
   /// Models (which win) and seeds by the name `ref` uses, to graph indices.
   let refTargets: [String: Int]
+  /// The relations that exist, as the database just said (`compile` learns them only now,
+  /// for `is_incremental()`); nil keeps the compilation's.
+  let existingRelations: Set<String>?
 
   /// Prepares the second render of a compilation's nodes.
-  public init(_ compilation: Compilation) {
+  public init(_ compilation: Compilation, existingRelations: Set<String>? = nil) {
     self.compilation = compilation
+    self.existingRelations = existingRelations
     var targets: [String: Int] = [:]
     for index in compilation.nodes.indices {
       switch compilation.nodes[index].resourceType {
