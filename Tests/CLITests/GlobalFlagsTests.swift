@@ -105,4 +105,30 @@ import Testing
     let plain = try Executable.run(["compile", "--use-colors", "--no-color"], in: fixture.root)
     #expect(!plain.stderr.contains("\u{1B}["))
   }
+
+  @Test func everyCommandLogsToLogsDbtLogUnlessToldNot() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\n", "models/a.sql": "select 1 as id\n",
+      "models/b.sql": "select * from {{ ref('nope') }}\n",
+    ])
+    let compiled = try Executable.run(["compile"], in: fixture.root)
+    #expect(compiled.status == 1)
+    let log = try fixture.read("logs/dbt.log")
+    // The compile's error, as on stderr, is in the log too.
+    #expect(log.contains("models/b.sql:1:"), "\(log)")
+    #expect(log.contains("`nope`"), "\(log)")
+
+    let moved = try Executable.run(["parse", "--log-path", "elsewhere"], in: fixture.root)
+    #expect(moved.status == 1)
+    #expect(fixture.exists("elsewhere/dbt.log"))
+
+    let quietLog = try ProjectFixture(["project.yml": "name: shop\n", "models/a.sql": "select 1\n"])
+    let none = try Executable.run(["compile", "--log-level-file", "none"], in: quietLog.root)
+    #expect(none.status == 0, "\(none.stderr)")
+    #expect(!quietLog.exists("logs"))
+    let byEnvironment = try Executable.run(
+      ["compile"], in: quietLog.root, environment: ["DBT_LOG_LEVEL_FILE": "none"])
+    #expect(byEnvironment.status == 0)
+    #expect(!quietLog.exists("logs"))
+  }
 }

@@ -37,8 +37,17 @@ struct ProjectOptions: ParsableArguments {
 
   @Option(
     name: .customLong("log-path"),
-    help: "Also write a log with debug detail (each statement) to DIR/dbt.log (env DBT_LOG_PATH).")
+    help:
+      "The folder of dbt.log, the log with debug detail (each statement); default logs (env DBT_LOG_PATH)."
+  )
   var logPathArgument: String?
+
+  @Option(
+    name: .customLong("log-level-file"),
+    help:
+      "`none`: no dbt.log; any other level keeps it, with debug detail (env DBT_LOG_LEVEL_FILE)."
+  )
+  var logLevelFile: String?
 
   @Flag(
     name: [.customLong("quiet"), .customShort("q")], help: "Print only errors and node results.")
@@ -103,9 +112,14 @@ struct ProjectOptions: ParsableArguments {
     return environment["DBT_USE_COLORS"].map(ProjectOptions.isSet)
   }
 
-  /// The `--log-path` file, relative to the project directory as dbt's `logs/`.
+  /// The log file: `logs/dbt.log` in the project directory as dbt's, or in `--log-path`
+  /// (`DBT_LOG_PATH`); none with `--log-level-file none` (`DBT_LOG_LEVEL_FILE`), as dbt.
   var logFile: LogFile? {
-    guard let directory = logPathArgument ?? environment["DBT_LOG_PATH"] else { return nil }
+    if (logLevelFile ?? environment["DBT_LOG_LEVEL_FILE"])?.lowercased() == "none" { return nil }
+    let asked = logPathArgument ?? environment["DBT_LOG_PATH"]
+    // The default folder is made in the project only: never a missing project directory.
+    if asked == nil, !FileManager.default.fileExists(atPath: projectDir) { return nil }
+    let directory = asked ?? "logs"
     let absolute =
       directory.hasPrefix("/")
       ? directory : URL(fileURLWithPath: projectDir).appendingPathComponent(directory).path

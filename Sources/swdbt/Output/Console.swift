@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Synchronization
 
 /// Where the CLI prints, as dbt: node lines and the summary on stdout; diagnostics, notices
 /// and debug detail on stderr; everything also to the log file, when there is one.
@@ -10,7 +11,7 @@ struct Console: Sendable {
   var quiet = false
   /// `--debug`: each statement sent, with its comment.
   var debug = false
-  /// `--log-path`: a file receiving every line, debug detail included.
+  /// `logs/dbt.log` (`--log-path` moves it): every line, debug detail included.
   var logFile: LogFile? = nil
 
   init(format: LogFormat) {
@@ -122,9 +123,15 @@ struct Console: Sendable {
   }
 }
 
-/// The `--log-path` file (`dbt.log` in it): appended to from any thread.
+/// `logs/dbt.log` (or in `--log-path`'s folder): appended to from any thread, buffered
+/// (a compile of 10,000 models must not pay a write per line) and flushed when the buffer
+/// fills and when the process exits, however it exits.
 final class LogFile: Sendable {
   private let handle: FileHandle
+  private let buffer = Mutex<[UInt8]>([])
+  private static let flushAt = 64 * 1024
+  /// Every log file open, flushed at exit (an `atexit` handler cannot capture one).
+  private static let open = Mutex<[LogFile]>([])
 
   /// Opens (creating) `directory/dbt.log` for appending; nil when it cannot be written.
   init?(directory: String) {
@@ -141,9 +148,33 @@ final class LogFile: Sendable {
     } catch {
       return nil
     }
+    let first = LogFile.open.withLock { open in
+      open.append(self)
+      return open.count == 1
+    }
+    if first { atexit { LogFile.flushAll() } }
   }
 
   func write(_ text: String) {
-    handle.write(Data(text.utf8))
+    let full = buffer.withLock { bytes -> [UInt8]? in
+      bytes.append(contentsOf: text.utf8)
+      guard bytes.count >= LogFile.flushAt else { return nil }
+      defer { bytes.removeAll(keepingCapacity: true) }
+      return bytes
+    }
+    if let full { handle.write(Data(full)) }
+  }
+
+  /// Writes what is buffered.
+  func flush() {
+    let pending = buffer.withLock { bytes in
+      defer { bytes.removeAll() }
+      return bytes
+    }
+    if !pending.isEmpty { handle.write(Data(pending)) }
+  }
+
+  private static func flushAll() {
+    for file in open.withLock({ $0 }) { file.flush() }
   }
 }
