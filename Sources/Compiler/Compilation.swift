@@ -124,8 +124,8 @@ public struct Compilation: Sendable {
   /// Where a node's compiled SQL is written, relative to the project root.
   public func compiledPath(of node: CompiledNode) -> String {
     compiledLocation(
-      name: node.name, file: node.originalFilePath, testFile: node.genericTest?.originalFilePath,
-      prefix: compiledPathPrefix
+      name: node.genericTest?.fileName ?? node.name, file: node.originalFilePath,
+      testFile: node.genericTest?.originalFilePath, prefix: compiledPathPrefix
     ).path
   }
 
@@ -136,7 +136,8 @@ public struct Compilation: Sendable {
     folder: Substring, name: String, path: String
   ) {
     compiledLocation(
-      name: nodes[index].name, file: nodes[index].originalFilePath,
+      name: nodes[index].genericTest?.fileName ?? nodes[index].name,
+      file: nodes[index].originalFilePath,
       testFile: nodes[index].genericTest?.originalFilePath, prefix: prefix)
   }
 

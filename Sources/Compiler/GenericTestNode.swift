@@ -1,14 +1,18 @@
 public import Diagnostics
 public import OrderedCollections
 public import Project
+import Runtime
 public import Template
 
 /// A generic test instance: one YAML declaration applied to one model, seed or source.
 public struct GenericTestNode: Sendable {
   /// `test.<project>.<name>`.
   public var uniqueID: String
-  /// The readable, stable name (`not_null_stg_orders_order_id`).
+  /// The readable, stable name (`not_null_stg_orders_order_id`), however long, as dbt's.
   public var name: String
+  /// The name of its compiled file and its default alias: the name, or past 63 characters
+  /// dbt's shortened one (the first 30 characters of `<test>_<model>` and an MD5 of the name).
+  public var fileName: String
   /// Which test it runs (`not_null`, `relationships`, a custom generic test).
   public var testName: String
   /// The installed package that defines the test (`dbt_utils`); nil for the root project's
@@ -102,6 +106,7 @@ enum GenericTestBuilder {
         if !usedNames.insert(baseName, hash: nameHashes[index]) {
           let name = shorten(baseName + "_" + String(kept), force: true)
           tests[index]?.name = name
+          tests[index]?.fileName = name
           let owner = owners[declarations[index].owner]
           tests[index]?.uniqueID = "test.\(owner.package ?? projectName).\(name)"
           let declaration = declarations[index]
@@ -162,14 +167,20 @@ enum GenericTestBuilder {
     let baseName =
       (owner.isSource ? "source_" : "") + (namespace.isEmpty ? "" : namespace + "_") + testName
       + "_" + owner.nameInTest
-    let name = spec.customName ?? synthesizeName(baseName, writtenArguments)
+    let (name, fileName) =
+      spec.customName.map { ($0, $0) } ?? synthesizeName(baseName, writtenArguments)
     let projectName = owner.package ?? environment.project.name
-    let config =
+    var config =
       (projectTests.children.isEmpty
       ? projectTests.config : projectTests.resolve([projectName, name])).merged(with: spec.config)
     guard config.enabled else { return (nil, [], 0) }
+    // As dbt: a shortened name is the relation's alias, unless an alias is set.
+    if fileName != name, config["alias"] == nil {
+      config = config.merged(with: NodeConfig(["alias": .string(fileName)]))
+    }
     let node = GenericTestNode(
-      uniqueID: "test.\(projectName).\(name)", name: name, testName: testName,
+      uniqueID: "test.\(projectName).\(name)", name: name, fileName: fileName,
+      testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
       arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
       references: references, originalFilePath: spec.range?.file.path ?? "")
@@ -195,9 +206,10 @@ enum GenericTestBuilder {
   }
 
   /// dbt's scheme: `test_model` then `__`-joined argument values (sorted by argument name),
-  /// non-identifier characters replaced by `_`; long names shortened with a hash.
+  /// non-identifier characters replaced by `_`; the full name, and the file name (the full
+  /// name, or from 64 characters the first 30 of `base` and the full name's MD5).
   static func synthesizeName(_ base: String, _ arguments: OrderedDictionary<String, Value>)
-    -> String
+    -> (name: String, fileName: String)
   {
     var parts: [String] = []
     for key in arguments.keys.sorted() where key != "model" {
@@ -211,7 +223,8 @@ enum GenericTestBuilder {
       for item in items { parts.append(clean(item.rendered)) }
     }
     let name = parts.isEmpty ? base : base + "_" + parts.joined(separator: "__")
-    return shorten(name, force: false)
+    guard name.utf8.count >= 64 else { return (name, name) }
+    return (name, String(base.prefix(30)) + "_" + MD5.hex(Array(name.utf8)))
   }
 
   private static func clean(_ text: String) -> String {

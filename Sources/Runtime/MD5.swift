@@ -1,7 +1,7 @@
 import Foundation
 
 /// MD5 (RFC 1321) for `local_md5`: a digest of text, not a security measure.
-enum MD5 {
+package enum MD5 {
   private static let shifts: [UInt32] = [
     7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
     5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
@@ -14,7 +14,7 @@ enum MD5 {
   }
 
   /// The lower-case hex digest of bytes.
-  static func hex(_ message: [UInt8]) -> String {
+  package static func hex(_ message: [UInt8]) -> String {
     var bytes = message
     let bitLength = UInt64(message.count) &* 8
     bytes.append(0x80)
