@@ -178,6 +178,17 @@ extension Diagnostic {
   public static func selectorMatchedNothing(_ text: String, candidates: [String]) -> Diagnostic {
     .warning(
       "select.nothing", "the selection `\(text)` matched no nodes",
-      hint: Suggestions.didYouMean(text, in: candidates))
+      hint: Suggestions.didYouMean(text, in: candidates) ?? knownValues(text, candidates))
+  }
+
+  /// For `tag:x` or `path:x` with no close match, the values there are (a few), so the
+  /// user is not left guessing.
+  static func knownValues(_ text: String, _ candidates: [String]) -> String? {
+    guard let colon = text.firstIndex(of: ":"), !text.contains(" ") else { return nil }
+    let method = String(text[..<colon])
+    let known = candidates.filter { $0.hasPrefix(method + ":") }
+    guard !known.isEmpty else { return "no node in the project has a `\(method):` value" }
+    let shown = known.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+    return "the project has " + shown + (known.count > 8 ? ", ... (\(known.count) in all)" : "")
   }
 }

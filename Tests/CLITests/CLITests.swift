@@ -174,6 +174,11 @@ private let smallProject: [String: String] = [
       ["ls", "--select", "tag:nothing", "--output", "path"], in: fixture.root)
     #expect(paths.stdout == "")
     #expect(paths.stderr.contains("warning: the selection `tag:nothing` matched no nodes"))
+    // No tag is close, and none exists: the hint says so rather than nothing.
+    #expect(
+      paths.stderr.contains("hint: no node in the project has a `tag:` value"), "\(paths.stderr)")
+    let farPath = try Executable.run(["ls", "-s", "path:elsewhere/x"], in: fixture.root)
+    #expect(farPath.stderr.contains("hint: the project has `path:models`"), "\(farPath.stderr)")
     let json = try Executable.run(
       ["ls", "-s", "revenue", "--output", "json", "--resource-type", "model"], in: fixture.root)
     let object = try #require(
