@@ -93,9 +93,8 @@ public enum Site {
         try FileSystem.write(root + "/" + path, catalogJSON)
       }
       try FileSystem.createDirectory(root + "/" + docs + "/data")
-      try FileSystem.write(root + "/" + docs + "/data.js", data.index())
-      for (number, chunk) in data.chunks().enumerated() {
-        try FileSystem.write(root + "/" + docs + "/" + SiteData.chunkPath(number), chunk)
+      for file in data.files() {
+        try FileSystem.write(root + "/" + docs + "/" + file.path, file.bytes)
       }
       try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
     }

@@ -26,7 +26,7 @@ struct SiteData {
   let lineage: ColumnLineage
 
   /// `data.js`'s bytes.
-  func index() -> [UInt8] {
+  private func index() -> [UInt8] {
     var writer = JSONWriter(capacity: 1 << 20 + objects.count * 160)
     writer.beginObject()
     writer.key("project_name")
@@ -68,63 +68,72 @@ struct SiteData {
     return Self.script(prefix: "window.SWDBT_DATA = ", json: writer.bytes, suffix: ";\n")
   }
 
-  /// The details files' bytes, by number (written in parallel: they are most of the bytes).
-  func chunks() -> [[UInt8]] {
+  /// Every data file, relative to the site's folder: `data.js` and the details files, built
+  /// in parallel (the details are most of the bytes).
+  func files() -> [(path: String, bytes: [UInt8])] {
     let feeds = feedsByNode()
     let count = (objects.count + Self.chunkSize - 1) / Self.chunkSize
-    return Array(0..<count).concurrentMap { number in
-      let part = objects[
-        number * Self.chunkSize..<min(objects.count, (number + 1) * Self.chunkSize)]
-      var writer = JSONWriter(
-        capacity: part.reduce(4096) { $0 + $1.range.count + 512 })
+    return Array(-1..<count).concurrentMap { number in
+      number < 0
+        ? ("data.js", index()) : (Self.chunkPath(number), chunk(number, feeds: feeds))
+    }
+  }
+
+  /// The details file `number`.
+  private func chunk(
+    _ number: Int, feeds: [String: [String: [ColumnLineage.Column]]]
+  ) -> [UInt8] {
+    let part = objects[
+      number * Self.chunkSize..<min(objects.count, (number + 1) * Self.chunkSize)]
+    var writer = JSONWriter(
+      capacity: part.reduce(4096) { $0 + $1.range.count + 512 })
+    writer.beginObject()
+    for (index, range) in part {
+      let id = compilation.nodes[index].uniqueID
+      writer.key(id)
       writer.beginObject()
-      for (index, range) in part {
-        let id = compilation.nodes[index].uniqueID
-        writer.key(id)
+      writer.key("node")
+      writer.raw(Array(manifest[range]))
+      if let relation = catalog?[id] {
+        writer.key("relation")
         writer.beginObject()
-        writer.key("node")
-        writer.raw(Array(manifest[range]))
-        if let relation = catalog?[id] {
-          writer.key("relation")
+        for column in relation.columns {
+          writer.key(column.name)
           writer.beginObject()
-          for column in relation.columns {
-            writer.key(column.name)
-            writer.beginObject()
-            writer.key("type")
-            writer.string(column.type)
-            writer.key("index")
-            writer.integer(column.index)
-            writer.endObject()
-          }
-          writer.endObject()
-        }
-        if let outputs = lineage.outputs[id] {
-          writer.key("lineage")
-          writer.beginObject()
-          for output in outputs {
-            writer.key(output.name)
-            writer.beginArray()
-            for source in output.sources { writer.strings([source.node, source.name]) }
-            writer.endArray()
-          }
-          writer.endObject()
-        }
-        if let fed = feeds[id] {
-          writer.key("feeds")
-          writer.beginObject()
-          for (column, children) in fed.sorted(by: { $0.key < $1.key }) {
-            writer.key(column)
-            writer.beginArray()
-            for child in children { writer.strings([child.node, child.name]) }
-            writer.endArray()
-          }
+          writer.key("type")
+          writer.string(column.type)
+          writer.key("index")
+          writer.integer(column.index)
           writer.endObject()
         }
         writer.endObject()
       }
+      if let outputs = lineage.outputs[id] {
+        writer.key("lineage")
+        writer.beginObject()
+        for output in outputs {
+          writer.key(output.name)
+          writer.beginArray()
+          for source in output.sources { writer.strings([source.node, source.name]) }
+          writer.endArray()
+        }
+        writer.endObject()
+      }
+      if let fed = feeds[id] {
+        writer.key("feeds")
+        writer.beginObject()
+        for (column, children) in fed.sorted(by: { $0.key < $1.key }) {
+          writer.key(column)
+          writer.beginArray()
+          for child in children { writer.strings([child.node, child.name]) }
+          writer.endArray()
+        }
+        writer.endObject()
+      }
       writer.endObject()
-      return Self.script(prefix: "swdbtChunk(\(number), ", json: writer.bytes, suffix: ");\n")
     }
+    writer.endObject()
+    return Self.script(prefix: "swdbtChunk(\(number), ", json: writer.bytes, suffix: ");\n")
   }
 
   /// The details file of chunk `number`, relative to the site's folder.
