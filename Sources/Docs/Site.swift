@@ -93,9 +93,11 @@ public enum Site {
         try FileSystem.write(root + "/" + path, catalogJSON)
       }
       try FileSystem.createDirectory(root + "/" + docs + "/data")
-      for file in data.files() {
+      let files = data.files()
+      for file in files {
         try FileSystem.write(root + "/" + docs + "/" + file.path, file.bytes)
       }
+      SiteData.removeStaleFiles(in: root + "/" + docs, written: Set(files.map(\.path)))
       try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
     }
     return written

@@ -4,6 +4,10 @@ import OrderedCollections
 import Project
 import Template
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The site's data, split so that the first paint reads only what the graph, the trees and
 /// search need: `data.js` holds each node's summary (names, kinds, folder, description, column
 /// names, a test's arguments) and the whole-project layout; `data/nodes-NNNN.js` hold the
@@ -134,6 +138,16 @@ struct SiteData {
     }
     writer.endObject()
     return Self.script(prefix: "swdbtChunk(\(number), ", json: writer.bytes, suffix: ");\n")
+  }
+
+  /// Removes the details files under `site/data` a previous, larger project left (`written`
+  /// are the paths just written, relative to `site`). Nothing reads them; a file that cannot
+  /// be removed stays as unused as it was.
+  static func removeStaleFiles(in site: String, written: Set<String>) {
+    for name in FileSystem.files(under: site + "/data", suffixes: [".js"])
+    where name.hasPrefix("nodes-") && !written.contains("data/" + name) {
+      unlink(site + "/data/" + name)
+    }
   }
 
   /// The details file of chunk `number`, relative to the site's folder.

@@ -140,6 +140,13 @@ import Testing
     let written = try Site.write(
       compilation, catalog: nil, metadata: Self.metadata, root: fixture.root)
     #expect(written.catalog == nil)
+    // A details file a larger project left behind goes.
+    try fixture.write("target/docs/data/nodes-0099.js", "swdbtChunk(99, {});")
+    _ = try Site.write(compilation, catalog: nil, metadata: Self.metadata, root: fixture.root)
+    #expect(
+      !FileManager.default.fileExists(atPath: fixture.root + "/target/docs/data/nodes-0099.js"))
+    #expect(
+      FileManager.default.fileExists(atPath: fixture.root + "/target/docs/data/nodes-0000.js"))
     let index = try fixture.read(written.index)
     #expect(index.contains("<script src=\"data.js\"></script>"))
     #expect(!index.contains("http://") && !index.contains("https://"), "the site must work offline")
