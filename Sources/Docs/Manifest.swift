@@ -63,8 +63,18 @@ public enum Manifest {
   /// The manifest as JSON bytes. Generic tests' `compiled_code` is whatever the compilation
   /// carries (the DataTests stage fills it in).
   public static func json(_ compilation: Compilation, metadata: Metadata) -> [UInt8] {
+    json(compilation, metadata: metadata, documented: Documentation(compilation)).bytes
+  }
+
+  /// The manifest's bytes and where each node's and source's object lies in them, in the
+  /// order written (sorted by unique id, nodes before sources): the docs site's per-node data
+  /// files are slices of these bytes, not a second rendering.
+  static func json(
+    _ compilation: Compilation, metadata: Metadata, documented: Documentation
+  ) -> (bytes: [UInt8], objects: [(index: Int, range: Range<Int>)]) {
     let project = compilation.project
-    let documented = Documentation(compilation)
+    var objects: [(index: Int, range: Range<Int>)] = []
+    objects.reserveCapacity(compilation.nodes.count)
     var writer = JSONWriter(capacity: 4096 + compilation.nodes.count * 2048)
     writer.beginObject()
     metadata.write(
@@ -81,14 +91,18 @@ public enum Manifest {
       && compilation.nodes[index].unitTest == nil
     {
       writer.key(compilation.nodes[index].uniqueID)
+      let start = writer.bytes.count
       writeNode(index, compilation: compilation, documented: documented, into: &writer)
+      objects.append((index, start..<writer.bytes.count))
     }
     writer.endObject()
     writer.key("sources")
     writer.beginObject()
     for index in sorted where compilation.nodes[index].resourceType == .source {
       writer.key(compilation.nodes[index].uniqueID)
+      let start = writer.bytes.count
       writeNode(index, compilation: compilation, documented: documented, into: &writer)
+      objects.append((index, start..<writer.bytes.count))
     }
     writer.endObject()
     for (name, edges) in [
@@ -120,7 +134,7 @@ public enum Manifest {
     }
     writer.endObject()
     writer.endObject()
-    return writer.bytes
+    return (writer.bytes, objects)
   }
 
   /// A unit test as dbt's manifest has it (`unit_tests` key).
@@ -224,6 +238,19 @@ public enum Manifest {
     writer.endObject()
   }
 
+  /// `model.<package>.<name>`: an installed package's nodes carry its name.
+  static func packageName(_ node: CompiledNode, compilation: Compilation) -> String {
+    node.uniqueID.split(separator: ".", maxSplits: 2).dropFirst().first.map(String.init)
+      ?? compilation.project.name
+  }
+
+  /// Relative to the node's own project, a package's to the package's folder, as dbt.
+  static func originalFilePath(_ node: CompiledNode, compilation: Compilation) -> String {
+    compilation.project.packages.isEmpty
+      ? node.originalFilePath
+      : String(compilation.project.packageRelative(node.originalFilePath).path)
+  }
+
   private static func writeNode(
     _ index: Int, compilation: Compilation, documented: Documentation, into writer: inout JSONWriter
   ) {
@@ -237,17 +264,10 @@ public enum Manifest {
     writer.key("name")
     writer.string(node.name)
     writer.key("package_name")
-    // `model.<package>.<name>`: an installed package's nodes carry its name.
-    writer.string(
-      node.uniqueID.split(separator: ".", maxSplits: 2).dropFirst().first.map(String.init)
-        ?? compilation.project.name)
+    writer.string(packageName(node, compilation: compilation))
     writer.key("fqn")
     writer.strings(node.fqn)
-    // Relative to the node's own project, a package's to the package's folder, as dbt.
-    let originalFilePath =
-      compilation.project.packages.isEmpty
-      ? node.originalFilePath
-      : String(compilation.project.packageRelative(node.originalFilePath).path)
+    let originalFilePath = originalFilePath(node, compilation: compilation)
     writer.key("path")
     writer.string(details?.path ?? originalFilePath)
     writer.key("original_file_path")

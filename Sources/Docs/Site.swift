@@ -5,7 +5,7 @@ import Project
 import Template
 
 /// The docs: `manifest.json` and `catalog.json` under `target/`, and the static site under
-/// `target/docs/` (`index.html` and its data, `data.js`).
+/// `target/docs/` (`index.html` and its data, `data.js` and `data/nodes-*.js`: SiteData.swift).
 public enum Site {
   /// Paths written, relative to the project root.
   public struct Written: Sendable {
@@ -45,65 +45,39 @@ public enum Site {
   ) throws(FileSystemFailure) -> Written {
     let root = root ?? compilation.project.root
     let target = compilation.project.projectFile.targetPath
-    // The manifest on one core, everything else on the other.
+    // What the YAML and files say (its hashing runs on both cores), then the manifest on one
+    // core, everything else on the other.
+    let documented = Documentation(compilation)
     enum Part: Sendable {
-      case manifest([UInt8])
+      case manifest([UInt8], objects: [(index: Int, range: Range<Int>)])
       case rest(catalog: [UInt8]?, ids: [String], layout: LineageLayout, lineage: ColumnLineage)
     }
     var manifest: [UInt8] = []
+    var objects: [(index: Int, range: Range<Int>)] = []
     var catalogJSON: [UInt8]?
     var ids: [String] = []
     var layout = LineageLayout(parents: [], topologicalOrder: [], group: [])
     var lineage = ColumnLineage(outputs: [:])
     for part in [true, false].concurrentMap({ isManifest -> Part in
-      if isManifest { return .manifest(Manifest.json(compilation, metadata: metadata)) }
+      if isManifest {
+        let (bytes, objects) = Manifest.json(
+          compilation, metadata: metadata, documented: documented)
+        return .manifest(bytes, objects: objects)
+      }
       let (ids, layout) = Self.layout(compilation)
       return .rest(
         catalog: catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) },
         ids: ids, layout: layout, lineage: ColumnLineage(compilation, catalog: catalog))
     }) {
       switch part {
-      case .manifest(let bytes): manifest = bytes
+      case .manifest(let bytes, let nodeObjects): (manifest, objects) = (bytes, nodeObjects)
       case .rest(let catalog, let allIDs, let graphLayout, let columnLineage):
         (catalogJSON, ids, layout, lineage) = (catalog, allIDs, graphLayout, columnLineage)
       }
     }
-
-    // data.js is `window.SWDBT_DATA = {"manifest": <manifest.json's bytes>, ...};`, written
-    // from its parts: the manifest is not copied.
-    var data = JSONWriter(capacity: (catalogJSON?.count ?? 0) + ids.count * 64)
-    data.beginObject()
-    data.key("catalog")
-    if let catalogJSON { data.raw(catalogJSON) } else { data.null() }
-    data.key("columnLineage")
-    data.beginObject()
-    for id in lineage.outputs.keys.sorted() {
-      data.key(id)
-      data.beginObject()
-      for output in lineage.outputs[id] ?? [] {
-        data.key(output.name)
-        data.beginArray()
-        for source in output.sources { data.strings([source.node, source.name]) }
-        data.endArray()
-      }
-      data.endObject()
-    }
-    data.endObject()
-    data.key("layout")
-    data.beginObject()
-    data.key("ids")
-    data.strings(ids)
-    data.key("layer")
-    data.integers(layout.layer)
-    data.key("y")
-    data.integers(layout.y)
-    // Each edge as [parent, child, bend...], positions in `ids`.
-    data.key("edges")
-    data.beginArray()
-    for edge in layout.edges { data.integers([edge.parent, edge.child] + edge.bends) }
-    data.endArray()
-    data.endObject()
-    data.endObject()
+    let data = SiteData(
+      compilation: compilation, manifest: manifest, objects: objects, documented: documented,
+      catalog: catalog, layoutIDs: ids, layout: layout, lineage: lineage)
 
     let docs = "\(target)/docs"
     try FileSystemFailure.wrap { () throws(FileSystem.Failure) in
@@ -118,12 +92,12 @@ public enum Site {
       if let catalogJSON, let path = written.catalog {
         try FileSystem.write(root + "/" + path, catalogJSON)
       }
-      try FileSystem.write(
-        root + "/" + docs + "/data.js",
-        parts: [
-          Array("window.SWDBT_DATA = {\"manifest\":".utf8)[...], manifest[...],
-          [UInt8(ascii: ",")][...], data.bytes.dropFirst(), Array(";\n".utf8)[...],
-        ])
+      try FileSystem.createDirectory(root + "/" + docs + "/data")
+      let files = data.files()
+      for file in files {
+        try FileSystem.write(root + "/" + docs + "/" + file.path, file.bytes)
+      }
+      SiteData.removeStaleFiles(in: root + "/" + docs, written: Set(files.map(\.path)))
       try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
     }
     return written

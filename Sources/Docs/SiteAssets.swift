@@ -1,6 +1,6 @@
 /// The docs site's page: one HTML file with its style and script inline, so it opens from
-/// `file://` with no network. The data comes from `data.js` beside it (a `<script>`, because
-/// browsers refuse `fetch` of local files).
+/// `file://` with no network. The data comes from `data.js` beside it and, for a node page,
+/// `data/nodes-NNNN.js` (each a `<script>`, because browsers refuse `fetch` of local files).
 enum SiteAssets {
   static var indexHTML: String {
     shell + pageScript + "\n" + layoutScript + "\n" + textScript + "\n" + graphScript

@@ -3,23 +3,41 @@ extension SiteAssets {
   /// columns, tests and code.
   static let pageScript = ##"""
     "use strict";
+    // data.js: each node's summary and the whole-project layout (SiteData.swift); a node's
+    // details (SQL, column types and lineage) come from data/nodes-NNNN.js when its page opens.
     const DATA = window.SWDBT_DATA;
-    const manifest = DATA.manifest, catalog = DATA.catalog || { nodes: {}, sources: {} };
-    const all = Object.assign({}, manifest.nodes, manifest.sources);
-    const ids = Object.keys(all).sort();
+    const all = {}, ids = [];
+    // A row's shared strings are positions in DATA.strings; a null id is
+    // `<resource_type>.<package>.<name>`, a null fqn `[package, name]` (SiteData.swift).
+    const S = DATA.strings;
+    DATA.nodes.forEach((r, position) => {
+      const pkg = S[r[3]], id = r[0] || r[1] + "." + pkg + "." + r[2];
+      const n = { unique_id: id, resource_type: r[1], name: r[2], package_name: pkg, fqn: r[4] || [pkg, r[2]], original_file_path: S[r[5]], database: r[6] === null ? null : S[r[6]], schema: S[r[7]], source_name: r[8], description: r[9], tags: r[10], config: r[11], columnDescriptions: r[12], chunk: Math.floor(position / DATA.chunk_size) };
+      if (r[13]) {
+        n.owner = r[13][0]; n.column_name = r[13][1]; n.test_metadata = r[13][2];
+        if (n.test_metadata && n.column_name !== null) n.test_metadata.kwargs = Object.assign({ column_name: n.column_name }, n.test_metadata.kwargs);
+      }
+      all[id] = n; ids.push(id);
+    });
+    ids.sort();
     const main = document.getElementById("main");
     const list = document.getElementById("node-list");
     const search = document.getElementById("search");
-    document.getElementById("project-name").textContent = manifest.metadata.project_name + " docs";
-    document.title = manifest.metadata.project_name + " docs";
+    document.getElementById("project-name").textContent = DATA.project_name + " docs";
+    document.title = DATA.project_name + " docs";
     const esc = s => String(s == null ? "" : s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
     const kind = n => n.resource_type === "model" ? (n.config.materialized || "view") : n.resource_type;
-    const relationOf = id => (catalog.nodes[id] || catalog.sources[id]);
     const piiOf = meta => meta && meta.pii !== undefined && meta.pii !== false ? (meta.pii === true ? "PII" : "PII: " + meta.pii) : null;
 
     // The lineage graph: every node but tests, laid out by `docs generate` (LineageLayout.swift).
     const graphIDs = DATA.layout.ids;
     const indexOf = new Map(graphIDs.map((id, i) => [id, i]));
+    // Parents and children within the lineage, from the layout's edges.
+    const parentMap = {}, childMap = {};
+    for (const e of DATA.layout.edges) {
+      const p = graphIDs[e[0]], c = graphIDs[e[1]];
+      (parentMap[c] = parentMap[c] || []).push(p); (childMap[p] = childMap[p] || []).push(c);
+    }
     const wholeLayout = Object.assign({ layerCount: DATA.layout.layer.length ? Math.max(...DATA.layout.layer) + 1 : 0 }, DATA.layout);
 
     // Labels: a source reads `crm.customers`; a name two nodes share gets its kind in front
@@ -51,14 +69,6 @@ extension SiteAssets {
     const legendHTML = () => '<div class="legend">' + categories.map(c => '<span><i style="background:' + colourOf[c] + '"></i>' + esc(c) + "</span>").join("") + "</div>";
     document.getElementById("stats").textContent = graphIDs.length + " nodes in the lineage, " + ids.length + " in all";
 
-    // Column lineage: where each model column comes from, and what each column feeds.
-    const columnLineage = DATA.columnLineage || {};
-    const feeds = {};
-    for (const child of Object.keys(columnLineage)) {
-      for (const c of Object.keys(columnLineage[child])) {
-        for (const [n, source] of columnLineage[child][c]) (feeds[n + "\u0000" + source] = feeds[n + "\u0000" + source] || []).push([child, c]);
-      }
-    }
     const columnLink = ([n, c]) => '<a class="column-link" href="#node/' + encodeURIComponent(n) + '">' + esc(all[n] ? all[n].name : n) + ".<wbr>" + esc(c) + "</a>";
 
     // Tests per node and column.
@@ -66,7 +76,7 @@ extension SiteAssets {
     for (const id of ids) {
       const n = all[id];
       if (n.resource_type !== "test") continue;
-      const owner = n.attached_node || (n.depends_on.nodes[0]);
+      const owner = n.owner;
       if (!owner) continue;
       const key = owner + "\u0000" + (n.column_name || "");
       (testsOf[key] = testsOf[key] || []).push(id);
@@ -82,10 +92,8 @@ extension SiteAssets {
         if (labelOf(id).toLowerCase().includes(q) || id.toLowerCase().includes(q)) why.push("name");
         if ((n.description || "").toLowerCase().includes(q)) why.push("description");
         if ((n.tags || []).some(t => t.toLowerCase().includes(q))) why.push("tag");
-        const columns = new Set(Object.keys(n.columns || {}));
-        const rel = relationOf(id); if (rel) for (const c of Object.keys(rel.columns || {})) columns.add(c);
-        for (const c of Object.keys(columnLineage[id] || {})) columns.add(c);
-        for (const c of columns) if (c.toLowerCase().includes(q) || ((n.columns || {})[c] && (n.columns[c].description || "").toLowerCase().includes(q))) why.push("column " + c);
+        const columns = n.columnDescriptions;
+        for (const c in columns) if (c.toLowerCase().includes(q) || columns[c].toLowerCase().includes(q)) why.push("column " + c);
         if (why.length) hits.set(id, why);
       }
       return hits;
@@ -164,15 +172,35 @@ extension SiteAssets {
       renderList();
     });
 
-    // Node page.
+    // Node page: its details file first (a script tag, which works from file://), then the page.
+    const details = {}, chunks = {}, chunkLoaded = {};
+    window.swdbtChunk = (number, nodes) => {
+      Object.assign(details, nodes);
+      if (chunkLoaded[number]) chunkLoaded[number]();
+    };
+    function loadChunk(number) {
+      if (!chunks[number]) chunks[number] = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = "data/nodes-" + String(number).padStart(4, "0") + ".js";
+        chunkLoaded[number] = resolve;
+        script.onerror = () => { delete chunks[number]; script.remove(); reject(new Error("cannot read " + script.src)); };
+        document.head.appendChild(script);
+      });
+      return chunks[number];
+    }
     function nodePage(id) {
       const n = all[id];
       if (!n) { main.innerHTML = '<div class="page"><h2>Not found</h2><p>' + esc(id) + "</p></div>"; return; }
-      const rel = relationOf(id);
+      main.innerHTML = '<div class="page"><h2>' + esc(labelOf(id)) + '</h2><p class="muted">loading&hellip;</p></div>';
+      main.dataset.loading = id;
+      loadChunk(n.chunk).then(() => { if (main.dataset.loading === id) { delete main.dataset.loading; nodeDetailsPage(id, details[id].node, details[id]); } },
+        error => { if (main.dataset.loading === id) main.innerHTML = '<div class="page"><h2>' + esc(labelOf(id)) + '</h2><p>' + esc(error.message) + "</p></div>"; });
+    }
+    function nodeDetailsPage(id, n, d) {
       const columns = Object.assign({}, n.columns || {});
-      const typed = rel ? rel.columns : {};
+      const typed = d.relation || {};
       for (const c of Object.keys(typed)) if (!columns[c]) columns[c] = { name: c, description: "", meta: {} };
-      const derived = columnLineage[id] || {};
+      const derived = d.lineage || {}, fed = d.feeds || {};
       const derivedOrder = Object.keys(derived);
       for (const c of derivedOrder) if (!columns[c]) columns[c] = { name: c, description: "", meta: {} };
       const rank = c => (typed[c] || {}).index || (derivedOrder.indexOf(c) + 1) || 1e9;
@@ -181,11 +209,11 @@ extension SiteAssets {
         const col = columns[c], pii = piiOf(col.meta);
         const tests = (testsOf[id + "\u0000" + c] || []).map(testLink).join(" ");
         const from = (derived[c] || []).map(columnLink).join(" ");
-        const to = (feeds[id + "\u0000" + c] || []).map(columnLink).join(" ");
+        const to = (fed[c] || []).map(columnLink).join(" ");
         const hit = q && c.toLowerCase().includes(q) ? ' class="match"' : "";
         return '<tr data-column="' + esc(c) + '"' + hit + "><td>" + esc(c) + "</td><td>" + esc((typed[c] || {}).type || col.data_type || "") + '</td><td class="md">' + renderMarkdown(col.description) + '</td><td class="tests">' + tests + "</td><td>" + (pii ? '<span class="badge pii">' + esc(pii) + "</span>" : "") + '</td><td class="from">' + from + '</td><td class="feeds">' + to + "</td></tr>";
       }).join("");
-      const parents = (manifest.parent_map[id] || []), children = (manifest.child_map[id] || []);
+      const parents = (n.depends_on || {}).nodes || [], children = childMap[id] || [];
       const nodeTests = (testsOf[id + "\u0000"] || []);
       let html = '<div class="page"><h2>' + esc(n.resource_type === "test" ? testSignature(n) : labelOf(id)) + '</h2><p class="muted"><span class="badge" style="background:' + (colourOf[categoryOf(n)] || "#e7ebf2") + '">' + esc(kind(n)) + "</span>" + esc(id) + " &middot; " + esc(n.original_file_path)
         + (n.relation_name ? " &middot; " + esc(n.relation_name) : "") + "</p>";

@@ -127,9 +127,9 @@ extension SiteAssets {
       const base = universe.filter(id => atomMatches(method, value, id));
       const result = new Set(base);
       const depth = s => s.length > 1 ? +s.replace("+", "") : Infinity;
-      if (m[2]) for (const p of walkGraph(base, manifest.parent_map, depth(m[2]))) result.add(p);
-      if (m[4] || m[1]) for (const c of walkGraph(base, manifest.child_map, m[1] ? Infinity : depth(m[4]))) result.add(c);
-      if (m[1]) for (const p of walkGraph([...result], manifest.parent_map, Infinity)) result.add(p);
+      if (m[2]) for (const p of walkGraph(base, parentMap, depth(m[2]))) result.add(p);
+      if (m[4] || m[1]) for (const c of walkGraph(base, childMap, m[1] ? Infinity : depth(m[4]))) result.add(c);
+      if (m[1]) for (const p of walkGraph([...result], parentMap, Infinity)) result.add(p);
       return result;
     }
     function selectUnion(words, universe) {

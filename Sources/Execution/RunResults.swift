@@ -8,13 +8,30 @@ import Template
 /// Written with `JSONWriter`, not through `[String: Any]` and JSONSerialization, which took
 /// four of the five seconds of `docs generate` at 10,000 models.
 public enum RunResults {
+  /// ISO 8601 times with milliseconds; the last one is kept, because every result of a
+  /// compile-only command (`docs generate`) has the same time and formatting is most of the cost.
+  struct Timestamps {
+    private let formatter: ISO8601DateFormatter = {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      return formatter
+    }()
+    private var last: (date: Date, text: String)?
+
+    mutating func string(from date: Date) -> String {
+      if let last, last.date == date { return last.text }
+      let text = formatter.string(from: date)
+      last = (date, text)
+      return text
+    }
+  }
+
   /// The artifact as JSON bytes; `args` are the command's flags, as dbt records them.
   public static func json(
     _ results: [NodeResult], compilation: Compilation, elapsed: Double, command: String,
     invocationID: String, generatedAt: Date = Date(), args: [String: Any] = [:]
   ) -> [UInt8] {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    var formatter = Timestamps()
     var writer = JSONWriter(capacity: 256 * (results.count + 8))
     writer.beginObject()
     writer.key("metadata")
@@ -34,7 +51,7 @@ public enum RunResults {
     writer.key("results")
     writer.beginArray()
     for result in results.sorted(by: { $0.index < $1.index }) {
-      write(result, sql: compilation.nodes[result.index].sql, formatter, into: &writer)
+      write(result, sql: compilation.nodes[result.index].sql, &formatter, into: &writer)
     }
     writer.endArray()
     writer.key("elapsed_time")
@@ -50,7 +67,7 @@ public enum RunResults {
   }
 
   private static func write(
-    _ result: NodeResult, sql: String?, _ formatter: ISO8601DateFormatter,
+    _ result: NodeResult, sql: String?, _ formatter: inout Timestamps,
     into writer: inout JSONWriter
   ) {
     writer.beginObject()

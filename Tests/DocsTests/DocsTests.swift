@@ -140,11 +140,31 @@ import Testing
     let written = try Site.write(
       compilation, catalog: nil, metadata: Self.metadata, root: fixture.root)
     #expect(written.catalog == nil)
+    // A details file a larger project left behind goes.
+    try fixture.write("target/docs/data/nodes-0099.js", "swdbtChunk(99, {});")
+    _ = try Site.write(compilation, catalog: nil, metadata: Self.metadata, root: fixture.root)
+    #expect(
+      !FileManager.default.fileExists(atPath: fixture.root + "/target/docs/data/nodes-0099.js"))
+    #expect(
+      FileManager.default.fileExists(atPath: fixture.root + "/target/docs/data/nodes-0000.js"))
     let index = try fixture.read(written.index)
     #expect(index.contains("<script src=\"data.js\"></script>"))
     #expect(!index.contains("http://") && !index.contains("https://"), "the site must work offline")
+    // data.js, read at first paint, has each node's summary and the layout, not its SQL.
     let data = try fixture.read("target/docs/data.js")
-    #expect(data.hasPrefix("window.SWDBT_DATA = {\"manifest\":{\"metadata\":"))
+    #expect(data.hasPrefix("window.SWDBT_DATA = JSON.parse('{\"project_name\":\"shop\""))
     #expect(data.contains("\"layout\":{\"ids\":[\""))
+    #expect(data.contains("[null,\"model\",\"fact_sales\",0,[\"shop\",\"star\",\"fact_sales\"]"))
+    #expect(!data.contains("compiled_code") && !data.contains("raw_code"))
+    // A node's details are in the file of its chunk, loaded when its page opens: the
+    // manifest's object, and column lineage both ways.
+    let customers = try fixture.read("target/docs/data/nodes-0000.js")
+    #expect(customers.hasPrefix("swdbtChunk(0, JSON.parse('{") && customers.hasSuffix("}'));\n"))
+    #expect(customers.contains("\"model.shop.stg_customers\":{\"node\":{\"unique_id\":"))
+    #expect(customers.contains("\"compiled_code\":\""))
+    #expect(
+      customers.contains(
+        "\"feeds\":{\"country_code\":[[\"model.shop.int_customers_checked\",\"country_code\"],"),
+      "\(customers.prefix(2000))")
   }
 }

@@ -381,6 +381,15 @@ import Testing
     #expect(
       staging.contains("accepted_values(country_code, values=['BR', "), "test arguments shown")
 
+    // A node's details come from the data file of its chunk (data/nodes-NNNN.js), loaded when
+    // its page opens: the CRM source sorts after every model and test, in a later file.
+    let source = try Self.chromium(["--dump-dom", page + "#node/source.shop.crm.customers"])
+    #expect(
+      FileManager.default.fileExists(
+        atPath: fixture.project.root + "/target/docs/data/nodes-0001.js"))
+    #expect(source.contains("<h3>Columns</h3>"), "\(source.suffix(3000))")
+    #expect(source.contains("<tr data-column=\"email\""))
+
     // The screenshots a reviewer looks at.
     let screens = Self.repositoryRoot + "/target/docs-screens"
     try? FileManager.default.createDirectory(atPath: screens, withIntermediateDirectories: true)
