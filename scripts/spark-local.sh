@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A local Apache Spark with a Spark Connect server, for swdbt's Spark tests and development.
 #
-# usage: scripts/spark-local.sh start [--cluster] | stop | status
+# usage: scripts/spark-local.sh start [--cluster] [--conf KEY=VALUE ...] | stop | status
 #
 #   start      installs pyspark (pinned) into a git-ignored venv when missing, then starts a
 #              Spark Connect server on port 15002 (SPARK_CONNECT_PORT) with --master local[2];
-#              --cluster runs a driver and two executor processes (local-cluster[2,1,1024]).
+#              --cluster runs a driver and two executor processes (local-cluster[2,1,1024]);
+#              --conf adds a server setting (e.g. a short
+#              spark.connect.execute.reattachable.senderMaxStreamDuration to exercise reattach).
 #              Returns once the server has answered a first query (the first statement after a
 #              start is slow: the warm-up pays for it here, not in a test).
 #   stop       stops the server.
@@ -93,11 +95,19 @@ PY
 
 start() {
   local master="local[2]"
-  if [[ "${1:-}" == "--cluster" ]]; then
-    master="local-cluster[2,1,1024]"
-  elif [[ -n "${1:-}" ]]; then
-    die "unknown option '$1' (expected --cluster)"
-  fi
+  local extra=()
+  while (($# > 0)); do
+    case "$1" in
+      --cluster) master="local-cluster[2,1,1024]" ;;
+      --conf)
+        [[ $# -ge 2 ]] || die "--conf needs KEY=VALUE"
+        extra+=(--conf "$2")
+        shift
+        ;;
+      *) die "unknown option '$1' (expected --cluster or --conf KEY=VALUE)" ;;
+    esac
+    shift
+  done
   if server_pid >/dev/null; then
     echo "spark-local: already running (pid $(server_pid)) on port $PORT"
     return 0
@@ -120,7 +130,7 @@ start() {
     --conf "spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$STATE/metastore_db;create=true" \
     --conf "spark.sql.warehouse.dir=$STATE/warehouse" \
     --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$STATE" \
-    --conf "spark.ui.enabled=false" >/dev/null)
+    --conf "spark.ui.enabled=false" ${extra[@]+"${extra[@]}"} >/dev/null)
   local waited=0
   until port_open; do
     if ! server_pid >/dev/null; then
@@ -173,5 +183,5 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: scripts/spark-local.sh start [--cluster] | stop | status" ;;
+  *) die "usage: scripts/spark-local.sh start [--cluster] [--conf KEY=VALUE ...] | stop | status" ;;
 esac
