@@ -13,8 +13,8 @@
     private let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, Never>
     private let metadata: Metadata
-    /// How often a broken stream is reattached before the statement fails.
-    private let maxReattaches = 5
+    /// How many broken streams in a row (none delivering a response) fail the statement.
+    private let maxBrokenStreams = 5
 
     init(target: SparkTarget, identity: SessionIdentity) throws(DatabaseError) {
       self.identity = identity
@@ -100,12 +100,13 @@
     }
 
     /// ExecutePlan, then ReattachExecute after the last response read for as long as the
-    /// stream breaks or ends before ResultComplete.
+    /// stream ends before ResultComplete (the server ends long streams on purpose, every two
+    /// minutes by default) or breaks (a few times in a row at most, with a pause).
     private func readAll(
       _ plan: SQLPlan, operationID: String, progress start: OperationProgress
     ) async throws(DatabaseError) -> OperationProgress {
       var progress = start
-      var reattaches = 0
+      var brokenInARow = 0
       var started = false
       while !progress.complete {
         let outcome: (OperationProgress, (any Error)?)
@@ -114,26 +115,25 @@
           let request = ExecutePlanRequest(identity: identity, operationID: operationID, plan: plan)
           outcome = await stream(request, ConnectMethod.executePlan, progress)
         } else {
+          progress.reattaches += 1
           let request = ReattachExecuteRequest(
             identity: identity, operationID: operationID, lastResponseID: progress.lastResponseID)
           outcome = await stream(request, ConnectMethod.reattachExecute, progress)
         }
+        let advanced = outcome.0.lastResponseID != progress.lastResponseID
         progress = outcome.0
-        if let error = outcome.1 {
-          // A broken stream of a running operation is reattached; anything else is the answer.
-          guard let rpc = error as? RPCError, rpc.code == .unavailable,
-            progress.lastResponseID != nil, reattaches < maxReattaches
-          else {
-            throw await databaseError(error)
-          }
-        } else if progress.complete {
-          break
+        guard let error = outcome.1 else {
+          brokenInARow = 0
+          continue
         }
-        reattaches += 1
-        if reattaches > maxReattaches {
-          throw DatabaseError(
-            .connection, "the Spark response stream ended early \(reattaches) times; giving up")
+        // A broken stream of a started operation is reattached; anything else is the answer.
+        brokenInARow = advanced ? 1 : brokenInARow + 1
+        guard let rpc = error as? RPCError, rpc.code == .unavailable,
+          progress.lastResponseID != nil, brokenInARow <= maxBrokenStreams
+        else {
+          throw await databaseError(error)
         }
+        try? await Task.sleep(for: .milliseconds(200 * brokenInARow))
       }
       return progress
     }
@@ -215,6 +215,8 @@
     var rows = ArrowTextRows()
     var lastResponseID: String?
     var complete = false
+    /// How often the stream was reattached.
+    var reattaches = 0
     /// The Arrow streams as received, when asked for.
     var capturedBatches: [ArraySlice<UInt8>]?
 

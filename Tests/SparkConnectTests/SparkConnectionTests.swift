@@ -177,6 +177,32 @@
       #expect(ids.count == 100_000)
     }
 
+    /// Runs when the server ends response streams early (CI starts it with
+    /// `--conf spark.connect.execute.reattachable.senderMaxStreamDuration=1s` and sets
+    /// SWDBT_SPARK_SHORT_STREAMS=1): the client must reattach and still read every row once.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SWDBT_SPARK_SHORT_STREAMS"] != nil))
+    func reattachesWhenTheServerEndsTheStreamEarly() async throws {
+      let progress = try await onOwnThread {
+        let identity = SessionIdentity(
+          sessionID: UUID().uuidString.lowercased(), userID: "swdbt-test")
+        let client = try SparkConnectClient(target: SparkTestServer.target, identity: identity)
+        defer { Blocking.finish { await client.close() } }
+        return try Blocking.run { () async throws(DatabaseError) in
+          // About 3 s of work before the first row, so the 1 s streams end before it.
+          try await client.executeCapturing(
+            .query(
+              """
+              SELECT count(*) AS n FROM range(0, 3000000000, 1, 2) WHERE id % 7 = 3
+              UNION ALL SELECT id FROM range(5)
+              """),
+            operationID: UUID().uuidString.lowercased())
+        }
+      }
+      #expect(progress.reattaches > 0)
+      #expect(progress.rows.rows.count == 6)
+      #expect(progress.rows.rows.contains(["428571429"]))
+    }
+
     @Test func capturedServerStreamReadsLikeTheConnection() async throws {
       let (batches, rows) = try await onOwnThread {
         let identity = SessionIdentity(
