@@ -11,6 +11,21 @@
     }
   }
 
+  /// No server: a connection error naming the address, promptly, not a hang or a crash.
+  @Test func connectingToNoServerIsAConnectionError() async throws {
+    let error = try await onOwnThread { () -> DatabaseError? in
+      do throws(DatabaseError) {
+        _ = try SparkConnection(target: SparkTarget(host: "127.0.0.1", port: 1))
+        return nil
+      } catch {
+        return error
+      }
+    }
+    let failure = try #require(error)
+    #expect(failure.kind == .connection)
+    #expect(failure.message.hasPrefix("cannot open a Spark Connect session at 127.0.0.1:1: "))
+  }
+
   @Suite(.serialized, .enabled(if: SparkTestServer.isReachable, SparkTestServer.skipReason))
   struct SparkConnectionTests {
     private func withConnection<T: Sendable>(
