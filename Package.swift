@@ -7,12 +7,19 @@ let package = Package(
   products: [
     .executable(name: "swdbt", targets: ["swdbt"])
   ],
+  // Spark Connect (gRPC) is opt-in: `swift build --traits Spark`. The default build does not
+  // compile gRPC, so the PostgreSQL quick start does not pay for it.
+  traits: [
+    .trait(name: "Spark", description: "Apache Spark over Spark Connect (gRPC, HTTP/2)")
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
   ],
   targets: [
     .target(name: "Diagnostics"),
@@ -99,6 +106,18 @@ let package = Package(
       // faster). Debug builds and the test bundles link them dynamically as before.
       linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
     ),
+    // The Spark Connect client; its sources are under `#if Spark`, and gRPC is linked only
+    // with the trait.
+    .target(
+      name: "SparkConnect",
+      dependencies: [
+        "Adapter",
+        .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Spark"])),
+        .product(
+          name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport",
+          condition: .when(traits: ["Spark"])),
+      ]
+    ),
     .target(name: "SwdbtTestSupport", dependencies: ["Postgres", "Adapter"]),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "SwdbtTestSupport"]),
     .testTarget(
@@ -136,6 +155,13 @@ let package = Package(
       name: "DataTestsTests",
       dependencies: [
         "DataTests", "Compiler", "Project", "Diagnostics", "Runtime", "SwdbtTestSupport",
+      ]
+    ),
+    .testTarget(
+      name: "SparkConnectTests",
+      dependencies: [
+        "SparkConnect", "Adapter",
+        .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Spark"])),
       ]
     ),
     .testTarget(

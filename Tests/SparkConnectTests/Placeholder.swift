@@ -1,0 +1,1 @@
+// Spark Connect tests are built only with the `Spark` package trait.
