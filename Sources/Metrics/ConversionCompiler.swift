@@ -37,9 +37,12 @@ extension MetricCompiler {
     let baseConditions = try (filters + base.filters).map { (filter) throws(Diagnostic) in
       "(" + (try baseQuery.render(filter.text, at: filter.range)) + ")"
     }
-    var baseEvents = "select " + baseColumns.joined(separator: ", ") + "\nfrom "
+    var baseEvents =
+      "select " + baseColumns.joined(separator: ", ") + "\nfrom "
       + (try baseQuery.fromClause())
-    if !baseConditions.isEmpty { baseEvents += "\nwhere " + baseConditions.joined(separator: " and ") }
+    if !baseConditions.isEmpty {
+      baseEvents += "\nwhere " + baseConditions.joined(separator: " and ")
+    }
 
     // Conversion events: the entity, the day, the value, a row number telling events apart.
     var conversionQuery = try leafQuery(metric, converted.model, converted.aggregation)
@@ -56,7 +59,8 @@ extension MetricCompiler {
     let conversionConditions = try converted.filters.map { (filter) throws(Diagnostic) in
       "(" + (try conversionQuery.render(filter.text, at: filter.range)) + ")"
     }
-    var conversionEvents = "select " + conversionColumns.joined(separator: ", ") + "\nfrom "
+    var conversionEvents =
+      "select " + conversionColumns.joined(separator: ", ") + "\nfrom "
       + (try conversionQuery.fromClause())
     if !conversionConditions.isEmpty {
       conversionEvents += "\nwhere " + conversionConditions.joined(separator: " and ")
@@ -68,19 +72,22 @@ extension MetricCompiler {
       "b.\"__entity\" = c.\"__entity\"", "b.\"__time\" <= c.\"__time\"",
     ]
     if let window = conversion.window { on.append("c.\"__time\" <= b.\"__time\" + \(window.sql)") }
-    on += conversion.constantProperties.indices.map { "b.\"__property\($0)\" = c.\"__property\($0)\"" }
+    on += conversion.constantProperties.indices.map {
+      "b.\"__property\($0)\" = c.\"__property\($0)\""
+    }
     let latest =
       " over (partition by c.\"__entity\", c.\"__time\", c.\"__event\" order by b.\"__time\" desc "
       + "rows between unbounded preceding and unbounded following)"
     let attributed =
       "select distinct "
       + (items.map { "first_value(b.\(quote($0.column)))" + latest + " as " + quote($0.column) }
-        + ["c.\"__event\"", "c.\"__value\""]).joined(separator: ", ")
+      + ["c.\"__event\"", "c.\"__value\""]).joined(separator: ", ")
       + "\nfrom (\n" + baseEvents + "\n) as b\njoin (\n" + conversionEvents + "\n) as c on "
       + on.joined(separator: " and ")
     var conversions =
-      "select " + (items.map { quote($0.column) }
-        + [LeafQuery.aggregate(converted.aggregation, of: "\"__value\"") + " as \"__conversions\""])
+      "select "
+      + (items.map { quote($0.column) }
+      + [LeafQuery.aggregate(converted.aggregation, of: "\"__value\"") + " as \"__conversions\""])
       .joined(separator: ", ") + "\nfrom (\n" + attributed + "\n) as attributed"
     if !items.isEmpty {
       conversions += "\ngroup by " + items.indices.map { String($0 + 1) }.joined(separator: ", ")

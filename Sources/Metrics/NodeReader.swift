@@ -312,7 +312,8 @@ struct NodeReader {
       if let metricNode = params[key: metricKey] { return input(metricNode) }
       if let measureNode = params[key: measureKey] {
         return input(measureNode).map {
-          MetricInput(name: "measure:" + $0.name, alias: $0.name, filter: $0.filter, range: $0.range)
+          MetricInput(
+            name: "measure:" + $0.name, alias: $0.name, filter: $0.filter, range: $0.range)
         }
       }
       error("conversion metric `\(name)` needs `\(metricKey)`", at: node)

@@ -87,7 +87,8 @@ extension MetricCompiler {
       names.append(call.function == "Metric" ? "" : call.arguments[0])
       return ""
     }
-    return !names.isEmpty && names.allSatisfy { $0 == "metric_time" || $0.hasPrefix("metric_time__") }
+    return !names.isEmpty
+      && names.allSatisfy { $0 == "metric_time" || $0.hasPrefix("metric_time__") }
   }
 
   /// A metric_time filter over the spine's period `spine.t`.

@@ -66,14 +66,19 @@ import Testing
       MetricRequest(
         metrics: ["signups", "revenue_filled"], groupBy: ["metric_time__month"],
         filters: ["{{ TimeDimension('metric_time', 'month') }} <= '2024-03-01'"]))
-    #expect(result.map { $0.dropFirst().map { $0 ?? "null" } } == [["2", "150"], ["1", "230"], ["1", "20"]])
+    #expect(
+      result.map { $0.dropFirst().map { $0 ?? "null" } } == [
+        ["2", "150"], ["1", "230"], ["1", "20"],
+      ])
   }
 
   @Test func offsetToGrainIsThePeriodStartsValueAndFiltersApplyAfterTheOffset() async throws {
     let result = try await rows(
       MetricRequest(
         metrics: ["revenue_at_year_start"], groupBy: ["metric_time__month"],
-        filters: ["{{ TimeDimension('metric_time', 'month') }} between '2024-02-01' and '2024-03-01'"]
+        filters: [
+          "{{ TimeDimension('metric_time', 'month') }} between '2024-02-01' and '2024-03-01'"
+        ]
       ))
     #expect(byDay(result) == [["2024-02-01", "150"], ["2024-03-01", "150"]])
   }
@@ -120,5 +125,26 @@ import Testing
     // Amounts 20, 30, 50, 100, 200: the continuous 90th percentile interpolates 100..200.
     let result = try await rows(MetricRequest(metrics: ["p90_continuous", "p90_amount"]))
     #expect(result == [["160", "200"]])
+  }
+
+  @Test func constantPropertiesJoinBothEventsOnTheirProperty() throws {
+    let (manifest, diagnostics) = MetricFixture.manifest(
+      MetricFixture.yaml,
+      more: MetricFixture.moreYAML + """
+
+          - name: same_country_conversion
+            type: conversion
+            entity: customer
+            base_metric: signups
+            conversion_metric: order_count
+            constant_properties:
+              - {base_property: country, conversion_property: status}
+        """)
+    #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+    let sql = try MetricCompiler(manifest: manifest) { "\"s\".\"\($0)\"" }.compile(
+      MetricRequest(metrics: ["same_country_conversion"]))
+    #expect(sql.contains("m0.\"d__country\" as \"__property0\""))
+    #expect(sql.contains("m0.\"d__status\" as \"__property0\""))
+    #expect(sql.contains("and b.\"__property0\" = c.\"__property0\""))
   }
 }
