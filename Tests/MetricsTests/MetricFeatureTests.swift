@@ -12,14 +12,17 @@ import Testing
 @Suite struct MetricFeatureTests {
   let schema = "metrics_\(UUID().uuidString.prefix(8).lowercased())"
 
-  private func rows(_ request: MetricRequest) async throws -> [[String?]] {
+  private func rows(_ request: MetricRequest, more: String? = nil) async throws -> [[String?]] {
     let connection = try await PostgresServer.connect()
     defer {
       _ = try? connection.execute("drop schema if exists \(schema) cascade")
       connection.close()
     }
     _ = try connection.execute(MetricFixture.setupSQL(schema: schema))
-    let sql = try MetricFixture.compiler(schema: schema).compile(request)
+    let (manifest, diagnostics) = MetricFixture.manifest(MetricFixture.yaml, more: more)
+    #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+    let schema = self.schema
+    let sql = try MetricCompiler(manifest: manifest) { "\"\(schema)\".\"\($0)\"" }.compile(request)
     return try connection.execute(sql).rows
   }
 
@@ -57,6 +60,29 @@ import Testing
     let allYear = try await rows(
       MetricRequest(metrics: ["revenue_filled"], groupBy: ["metric_time__month"]))
     #expect(allYear.count == 12)
+  }
+
+  @Test func legacyMeasureInputJoinsTheTimeSpineAndFillsNulls() async throws {
+    let legacy = """
+      semantic_models:
+        - name: legacy_orders
+          model: ref('orders')
+          defaults: {agg_time_dimension: ordered_at}
+          dimensions:
+            - {name: ordered_at, type: time, type_params: {time_granularity: day}}
+          measures:
+            - {name: amount_total, agg: sum, expr: amount}
+      metrics:
+        - name: legacy_revenue_filled
+          type: simple
+          type_params:
+            measure: {name: amount_total, join_to_timespine: true, fill_nulls_with: -1}
+      """
+    let result = try await rows(
+      MetricRequest(
+        metrics: ["legacy_revenue_filled"], groupBy: ["metric_time__month"],
+        filters: ["{{ TimeDimension('metric_time', 'month') }} <= '2024-05-01'"]), more: legacy)
+    #expect(result.map { $0[1] } == ["150", "230", "20", "-1", "-1"])
   }
 
   @Test func fillNullsWithFillsRowsOnlyOtherMetricsHave() async throws {
