@@ -269,6 +269,11 @@ public struct MetricCompiler {
       inner = try preaggregatedCumulative(
         &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
         filters: filters, as: column, reaggregate: reaggregate)
+    } else if aggregation.function == .countDistinct, window == nil, grainToDate == nil {
+      // All time, a distinct count is the running sum of each value's first appearance.
+      inner = try preaggregatedCumulative(
+        &query, spine: spine, window: nil, grainToDate: nil, items, grain: grain,
+        filters: filters, as: column, reaggregate: "sum", firstAppearances: true)
     } else {
       inner = try cumulativeOverRows(
         &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
@@ -305,10 +310,10 @@ public struct MetricCompiler {
   private func preaggregatedCumulative(
     _ query: inout LeafQuery, spine: (table: String, column: String), window: Interval?,
     grainToDate: TimeGrain?, _ items: [GroupItem], grain: TimeGrain, filters: [Filter],
-    as column: String, reaggregate: String
+    as column: String, reaggregate: String, firstAppearances: Bool = false
   ) throws(Diagnostic) -> String {
     let day = "cast(" + (try query.metricTime(.day)) + " as date)"
-    var partial = [day + " as \"__event_day\""]
+    var partial = [(firstAppearances ? "min(\(day))" : day) + " as \"__event_day\""]
     var outer = ["spine.d as \"__day\""]
     for item in items {
       if item.isMetricTime {
@@ -321,11 +326,29 @@ public struct MetricCompiler {
     let conditions = try filters.map { (filter) throws(Diagnostic) -> String in
       "(" + (try query.render(filter.text, at: filter.range)) + ")"
     }
-    partial.append(query.aggregate + " as \"__partial\"")
     outer.append("\(reaggregate)(per_day.\"__partial\") as " + quote(column))
-    var perDay = "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
-    if !conditions.isEmpty { perDay += "\nwhere " + conditions.joined(separator: " and ") }
-    perDay += "\ngroup by " + (0..<partial.count - 1).map { String($0 + 1) }.joined(separator: ", ")
+    var perDay: String
+    if firstAppearances {
+      // Each value's first day per group-by key, then how many values first appear each day.
+      let value = "\(LeafQuery.baseAlias).\"m__value\""
+      let keyCount = partial.count - 1
+      partial.append(value + " as \"__value\"")
+      var firsts =
+        "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
+      firsts += "\nwhere " + (conditions + ["\(value) is not null"]).joined(separator: " and ")
+      firsts += "\ngroup by " + (2...partial.count).map(String.init).joined(separator: ", ")
+      let columns = ["\"__event_day\""] + items.filter { !$0.isMetricTime }.map { quote($0.column) }
+      perDay =
+        "select " + (columns + ["count(*) as \"__partial\""]).joined(separator: ", ")
+        + "\nfrom (\n" + firsts + "\n) as firsts\ngroup by "
+        + (1...(keyCount + 1)).map(String.init).joined(separator: ", ")
+    } else {
+      partial.append(query.aggregate + " as \"__partial\"")
+      perDay = "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
+      if !conditions.isEmpty { perDay += "\nwhere " + conditions.joined(separator: " and ") }
+      perDay +=
+        "\ngroup by " + (0..<partial.count - 1).map { String($0 + 1) }.joined(separator: ", ")
+    }
     return "select " + outer.joined(separator: ", ") + "\nfrom (\n" + perDay + "\n) as per_day"
       + "\njoin (select \(spine.column) as d from \(spine.table)) as spine on "
       + Self.windowConditions(
