@@ -36,6 +36,22 @@ REQUESTS = [
     ("new_customers", "customer__country_code,customer__age_band", None),
     ("cancellation_rate,placed_orders", "metric_time__quarter", None),
     ("revenue", "metric_time__month", "{{ Dimension('customer__country_code') }} = 'DE'"),
+    # Conversion metrics (rate within a window, conversions without one).
+    ("signup_to_first_order_rate,new_customers", "metric_time__month", None),
+    ("signups_converted", "customer__country_code", None),
+    # join_to_timespine with fill_nulls_with; a cumulative metric by day.
+    ("daily_revenue", "metric_time__month", None),
+    ("daily_revenue", "metric_time__day",
+     "{{ TimeDimension('metric_time', 'day') }} between '2024-01-01' and '2024-03-31'"),
+    ("customers_to_date", "metric_time__month", None),
+    # offset_to_grain; offsets with a metric_time filter (applied after the offset).
+    ("revenue_year_to_date_start", "metric_time__month", None),
+    ("revenue_mom_growth", "metric_time__month",
+     "{{ TimeDimension('metric_time', 'month') }} >= '2024-06-01'"),
+    # Two hops (fact_sales -> dim_orders -> dim_customers); a metric in a filter; an entity.
+    ("revenue", "sales_order__customer__country_code", None),
+    ("revenue", "metric_time__year", "{{ Metric('orders', group_by=['customer']) }} >= 3"),
+    ("placed_orders", "customer", "{{ Entity('customer') }} <= 20"),
 ]
 
 

@@ -8,8 +8,15 @@ struct LeafQuery {
   let model: SemanticModel
   let metric: Metric
   let aggregation: Aggregation
-  /// Models joined so far, by alias (the entity name).
-  private(set) var joins: [(alias: String, model: SemanticModel, entity: Entity)] = []
+  /// Models joined so far, by alias (the entity path joined with `__`), each joined from
+  /// `from` (the base model's alias or an earlier join's) on `entity`.
+  private(set) var joins: [(alias: String, model: SemanticModel, entity: Entity, from: String)] =
+    []
+  /// Metrics that filters compare against (`{{ Metric('orders', group_by=['customer']) }}`),
+  /// each a subquery joined on its entities.
+  private(set) var metricJoins: [(alias: String, sql: String, conditions: [String])] = []
+  /// Compiles a metric grouped by items, for metric filters.
+  var compileMetric: ((String, [GroupItem]) throws(Diagnostic) -> String)?
 
   init(
     manifest: SemanticManifest, relation: @escaping (String) -> String?, model: SemanticModel,
@@ -51,8 +58,8 @@ struct LeafQuery {
           hint: Suggestions.didYouMean(name, in: model.entities.map(\.name)))
       }
       return "\(Self.baseAlias).\(quote("e__" + name))"
-    case .dimension(let entityName, let name, let grain):
-      let (alias, dimension) = try locate(entity: entityName, dimension: name, column: item.column)
+    case .dimension(let path, let name, let grain):
+      let (alias, dimension) = try locate(path: path, dimension: name, column: item.column)
       let column = "\(alias).\(quote("d__" + dimension.name))"
       guard dimension.isTime else {
         if grain != nil {
@@ -65,47 +72,114 @@ struct LeafQuery {
     }
   }
 
-  /// Finds dimension `name` through entity `entityName`: on the metric's model when that
-  /// entity is its own key, else on the model whose key it is, joined on the entity.
-  private mutating func locate(entity entityName: String, dimension name: String, column: String)
+  /// An element of the metric's own model by name: an entity or a dimension.
+  func ownElement(_ name: String, of what: String) throws(Diagnostic) -> String {
+    if model.entity(name) != nil { return "\(Self.baseAlias).\(quote("e__" + name))" }
+    if model.dimension(name) != nil { return "\(Self.baseAlias).\(quote("d__" + name))" }
+    throw .error(
+      "metrics.invalid",
+      "\(what) `\(name)` is neither an entity nor a dimension of semantic model `\(model.name)`",
+      at: metric.range,
+      hint: Suggestions.didYouMean(
+        name, in: model.entities.map(\.name) + model.dimensions.map(\.name)))
+  }
+
+  /// Finds dimension `name` through the entities of `path`, from the metric's model: an
+  /// entity that is the current model's own key stays on it; any other entity joins the
+  /// model whose key it is (MetricFlow's rule: at most two such hops).
+  private mutating func locate(path: [String], dimension name: String, column: String)
     throws(Diagnostic) -> (alias: String, dimension: Dimension)
   {
-    if let own = model.entity(entityName), own.kind != .foreign,
-      let dimension = model.dimension(name)
-    {
-      return (Self.baseAlias, dimension)
+    var current = model
+    var currentAlias = Self.baseAlias
+    for (index, entityName) in path.enumerated() {
+      let isLast = index == path.count - 1
+      // What the next step needs from the model reached by this entity.
+      let serves = { (candidate: SemanticModel) -> Bool in
+        isLast ? candidate.dimension(name) != nil : candidate.entity(path[index + 1]) != nil
+      }
+      if let own = current.entity(entityName), own.kind != .foreign, serves(current) {
+        continue
+      }
+      let alias = path[...index].joined(separator: "__")
+      if let joined = joins.first(where: { $0.alias == alias }), serves(joined.model) {
+        current = joined.model
+        currentAlias = quote(alias)
+        continue
+      }
+      guard current.entity(entityName) != nil else {
+        throw .error(
+          "metrics.group-by",
+          "`\(column)` is not reachable from metric `\(metric.name)`: semantic model "
+            + "`\(current.name)` has no entity `\(entityName)`",
+          hint: Suggestions.didYouMean(entityName, in: current.entities.map(\.name)))
+      }
+      let from = current.name
+      let candidates = manifest.semanticModels.values.sorted { $0.name < $1.name }.filter {
+        $0.name != from && $0.primaryEntities.contains { $0.name == entityName } && serves($0)
+      }
+      guard let target = candidates.first, let targetEntity = target.entity(entityName) else {
+        let wanted = isLast ? "dimension `\(name)`" : "entity `\(path[index + 1])`"
+        throw .error(
+          "metrics.group-by",
+          "no semantic model with primary entity `\(entityName)` has \(wanted) "
+            + "(asked for `\(column)` with metric `\(metric.name)`)")
+      }
+      joins.append((alias, target, targetEntity, currentAlias))
+      current = target
+      currentAlias = quote(alias)
     }
-    if let joined = joins.first(where: { $0.alias == entityName }),
-      let dimension = joined.model.dimension(name)
-    {
-      return (quote(joined.alias), dimension)
-    }
-    guard model.entity(entityName) != nil else {
+    guard let dimension = current.dimension(name) else {
       throw .error(
         "metrics.group-by",
-        "`\(column)` is not reachable from metric `\(metric.name)`: semantic model "
-          + "`\(model.name)` has no entity `\(entityName)`",
-        hint: Suggestions.didYouMean(entityName, in: model.entities.map(\.name)))
+        "semantic model `\(current.name)` has no dimension `\(name)` (asked for `\(column)`)",
+        hint: Suggestions.didYouMean(name, in: current.dimensions.map(\.name)))
     }
-    let candidates = manifest.semanticModels.values.sorted { $0.name < $1.name }.filter {
-      $0.name != model.name && $0.primaryEntities.contains { $0.name == entityName }
-        && $0.dimension(name) != nil
+    return (currentAlias, dimension)
+  }
+
+  /// A metric compared in a filter: the metric grouped by the entities of `group_by`, left
+  /// joined on them; the reference is its value.
+  private mutating func metricReference(_ call: TemplateCall, at range: SourceRange?)
+    throws(Diagnostic) -> String
+  {
+    let name = call.arguments[0]
+    guard let compileMetric else {
+      throw .error("metrics.filter", "metric filters are not available here", at: range)
     }
-    guard let target = candidates.first, let dimension = target.dimension(name),
-      let targetEntity = target.entity(entityName)
-    else {
+    guard !call.groupBy.isEmpty else {
       throw .error(
-        "metrics.group-by",
-        "no semantic model with primary entity `\(entityName)` has dimension `\(name)` "
-          + "(asked for `\(column)` with metric `\(metric.name)`)")
+        "metrics.filter", "`Metric('\(name)')` in a filter needs `group_by=['entity']`",
+        at: range, hint: "write {{ Metric('\(name)', group_by=['customer']) }}")
     }
-    joins.append((entityName, target, targetEntity))
-    return (quote(entityName), dimension)
+    var items: [GroupItem] = []
+    var keys: [String] = []
+    for entry in call.groupBy {
+      let item = try GroupItem.parse(entry)
+      guard case .entity = item.kind else {
+        throw .error(
+          "metrics.filter",
+          "`Metric('\(name)')` in a filter is grouped by entities only, not `\(entry)`",
+          at: range)
+      }
+      items.append(item)
+      keys.append(try expression(for: item))
+    }
+    let alias = "__metric_" + ([name] + call.groupBy).joined(separator: "__")
+    if !metricJoins.contains(where: { $0.alias == alias }) {
+      let sql = try compileMetric(name, items)
+      let conditions = zip(keys, items).map { key, item in
+        key + " = " + quote(alias) + "." + quote(item.column)
+      }
+      metricJoins.append((alias, sql, conditions))
+    }
+    return quote(alias) + "." + quote(name)
   }
 
   /// A filter with its `{{ ... }}` calls resolved in this query.
   mutating func render(_ filter: String, at range: SourceRange?) throws(Diagnostic) -> String {
     try TemplateCall.render(filter, at: range) { (call) throws(Diagnostic) -> String in
+      if call.function == "Metric" { return try metricReference(call, at: range) }
       var name = call.arguments[0]
       if call.function == "TimeDimension", call.arguments.count > 1 {
         name += "__" + call.arguments[1]
@@ -138,8 +212,10 @@ struct LeafQuery {
   }
 
   /// The aggregate over the measure column.
-  var aggregate: String {
-    let value = "\(Self.baseAlias).\"m__value\""
+  var aggregate: String { Self.aggregate(aggregation, of: "\(Self.baseAlias).\"m__value\"") }
+
+  /// An aggregation's SQL over `value`.
+  static func aggregate(_ aggregation: Aggregation, of value: String) -> String {
     switch aggregation.function {
     case .sum: return "sum(\(value))"
     case .count: return "count(\(value))"
@@ -161,8 +237,13 @@ struct LeafQuery {
     for join in joins {
       sql +=
         "\n  left join " + (try elements(of: join.model, measure: nil)) + " as "
-        + quote(join.alias) + " on " + Self.baseAlias + "." + quote("e__" + join.entity.name)
+        + quote(join.alias) + " on " + join.from + "." + quote("e__" + join.entity.name)
         + " = " + quote(join.alias) + "." + quote("e__" + join.entity.name)
+    }
+    for join in metricJoins {
+      sql +=
+        "\n  left join (\n" + join.sql + "\n) as " + quote(join.alias) + " on "
+        + join.conditions.joined(separator: " and ")
     }
     return sql
   }

@@ -37,7 +37,14 @@ public struct MetricCompiler {
       }
       parts.append((try compile(metric, items, filters: filters, as: name), name))
     }
-    var sql = combine(parts, items: items, select: parts.map { quote($0.column) })
+    // A metric's `fill_nulls_with` also fills the rows only other metrics have.
+    let select = parts.indices.map { index in
+      let column = quote(parts[index].column)
+      guard parts.count > 1, let fill = manifest.metrics[parts[index].column]?.fillNullsWith
+      else { return column }
+      return "coalesce(q\(index).\(column), \(fill)) as \(column)"
+    }
+    var sql = combine(parts, items: items, select: select)
     let orderTerms = try orderBy(request, items: items)
     if !orderTerms.isEmpty { sql += "\norder by " + orderTerms.joined(separator: ", ") }
     if let limit = request.limit { sql += "\nlimit \(limit)" }
@@ -71,7 +78,7 @@ public struct MetricCompiler {
   }
 
   /// Full outer joins of subqueries on the group-by columns, coalescing the keys.
-  private func combine(
+  func combine(
     _ parts: [(sql: String, column: String)], items: [GroupItem], select: [String]
   ) -> String {
     if parts.count == 1 {
@@ -140,6 +147,11 @@ public struct MetricCompiler {
       sql = try cumulative(
         metric, input, window: window, grainToDate: grainToDate, items, filters: filters,
         as: column)
+    case .conversion(let conversion):
+      sql = try self.conversion(metric, conversion, items, filters: filters, as: column)
+    }
+    if metric.joinsToTimeSpine, items.contains(where: \.isMetricTime) {
+      sql = try joinedToTimeSpine(sql, items, filters: filters, as: column, at: metric.range)
     }
     if let fill = metric.fillNullsWith {
       let keys = items.map { quote($0.column) }
@@ -151,8 +163,9 @@ public struct MetricCompiler {
     return sql
   }
 
-  /// An input metric, offset through the time spine when it has an `offset_window`.
-  private func input(
+  /// An input metric, offset through the time spine when it has an `offset_window` or an
+  /// `offset_to_grain`.
+  func input(
     _ input: MetricInput, _ items: [GroupItem], _ filters: [Filter], as column: String
   ) throws(Diagnostic) -> String {
     guard let metric = manifest.metrics[input.name] else {
@@ -160,27 +173,14 @@ public struct MetricCompiler {
     }
     var filters = filters
     if let filter = input.filter { filters.append((filter, input.range)) }
-    let inner = try compile(metric, items, filters: filters, as: column)
-    guard let offset = input.offsetWindow else { return inner }
-    guard let timeItem = items.first(where: \.isMetricTime),
-      case .metricTime(let grain) = timeItem.kind
-    else {
-      throw .error(
-        "metrics.offset", "`offset_window` of `\(input.name)` needs metric_time in the group-by",
-        at: input.range, hint: "add `--group-by metric_time__month` (or another grain)")
+    guard input.offsetWindow != nil || input.offsetToGrain != nil else {
+      return try compile(metric, items, filters: filters, as: column)
     }
-    let spine = try timeSpine(for: input.range)
-    let keys = items.map { item in
-      item.isMetricTime ? "spine.t as \(quote(item.column))" : "offset_input.\(quote(item.column))"
-    }
-    return "select " + (keys + ["offset_input.\(quote(column))"]).joined(separator: ", ")
-      + "\nfrom (select date_trunc('\(grain.rawValue)', \(spine.column)) as t from \(spine.table) "
-      + "group by 1) as spine\njoin (\n" + inner + "\n) as offset_input on spine.t - "
-      + offset.sql + " = offset_input.\(quote(timeItem.column))"
+    return try offset(metric, input, items, filters: filters, as: column)
   }
 
   /// The time spine's relation and day column.
-  private func timeSpine(for range: SourceRange?) throws(Diagnostic) -> (
+  func timeSpine(for range: SourceRange?) throws(Diagnostic) -> (
     table: String, column: String
   ) {
     guard let spine = manifest.timeSpine, let table = relation(spine.model) else {
@@ -194,7 +194,7 @@ public struct MetricCompiler {
   }
 
   /// A simple metric: one aggregation over one semantic model.
-  private func leaf(
+  func leaf(
     _ metric: Metric, _ modelName: String, _ aggregation: Aggregation, _ items: [GroupItem],
     filters: [Filter], as column: String
   ) throws(Diagnostic) -> String {
@@ -215,7 +215,7 @@ public struct MetricCompiler {
     return sql
   }
 
-  private func leafQuery(_ metric: Metric, _ modelName: String, _ aggregation: Aggregation)
+  func leafQuery(_ metric: Metric, _ modelName: String, _ aggregation: Aggregation)
     throws(Diagnostic) -> LeafQuery
   {
     guard let model = manifest.semanticModels[modelName] else {
@@ -223,9 +223,27 @@ public struct MetricCompiler {
         "metrics.model", "metric `\(metric.name)` has no semantic model `\(modelName)`",
         at: metric.range)
     }
-    return LeafQuery(
+    if aggregation.isApproximate {
+      throw .error(
+        "metrics.percentile",
+        "metric `\(metric.name)` asks for an approximate percentile, which PostgreSQL does not "
+          + "have", at: metric.range,
+        hint: "drop `use_approximate_percentile` (or use percentile_type: continuous or discrete)")
+    }
+    var query = LeafQuery(
       manifest: manifest, relation: relation, model: model, metric: metric,
       aggregation: aggregation)
+    query.compileMetric = { (name, items) throws(Diagnostic) -> String in
+      guard let filtered = manifest.metrics[name], !name.hasPrefix("measure:") else {
+        throw .error(
+          "metrics.unknown-metric", "unknown metric `\(name)` in a filter of `\(metric.name)`",
+          at: metric.range,
+          hint: Suggestions.didYouMean(
+            name, in: manifest.metrics.keys.filter { !$0.hasPrefix("measure:") }))
+      }
+      return try compile(filtered, items, filters: [], as: name)
+    }
+    return query
   }
 
   /// A cumulative metric: per day of the time spine, the input aggregated over the window
@@ -235,25 +253,9 @@ public struct MetricCompiler {
     _ metric: Metric, _ input: MetricInput, window: Interval?, grainToDate: TimeGrain?,
     _ items: [GroupItem], filters: [Filter], as column: String
   ) throws(Diagnostic) -> String {
-    guard let inputMetric = manifest.metrics[input.name] else {
-      throw .error("metrics.unknown-metric", "unknown metric `\(input.name)`", at: input.range)
-    }
-    var filters = filters
-    if let filter = input.filter { filters.append((filter, input.range)) }
-    if let filter = inputMetric.filter { filters.append((filter, inputMetric.range)) }
-    var resolved = inputMetric
-    // A legacy simple metric wraps its measure.
-    if case .derived(_, let inputs) = inputMetric.kind, inputs.count == 1,
-      inputs[0].name.hasPrefix("measure:"), let measure = manifest.metrics[inputs[0].name]
-    {
-      resolved = measure
-    }
-    guard case .simple(let modelName, let aggregation) = resolved.kind else {
-      throw .error(
-        "metrics.cumulative",
-        "the input of cumulative metric `\(metric.name)` must be a simple "
-          + "metric", at: input.range)
-    }
+    let (modelName, aggregation, inputFilters) = try simpleParts(
+      of: input, for: metric, role: "the input of cumulative metric")
+    let filters = filters + inputFilters
     guard let timeItem = items.first(where: \.isMetricTime),
       case .metricTime(let grain) = timeItem.kind
     else {
@@ -267,6 +269,11 @@ public struct MetricCompiler {
       inner = try preaggregatedCumulative(
         &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
         filters: filters, as: column, reaggregate: reaggregate)
+    } else if aggregation.function == .countDistinct, window == nil, grainToDate == nil {
+      // All time, a distinct count is the running sum of each value's first appearance.
+      inner = try preaggregatedCumulative(
+        &query, spine: spine, window: nil, grainToDate: nil, items, grain: grain,
+        filters: filters, as: column, reaggregate: "sum", firstAppearances: true)
     } else {
       inner = try cumulativeOverRows(
         &query, spine: spine, window: window, grainToDate: grainToDate, items, grain: grain,
@@ -303,10 +310,10 @@ public struct MetricCompiler {
   private func preaggregatedCumulative(
     _ query: inout LeafQuery, spine: (table: String, column: String), window: Interval?,
     grainToDate: TimeGrain?, _ items: [GroupItem], grain: TimeGrain, filters: [Filter],
-    as column: String, reaggregate: String
+    as column: String, reaggregate: String, firstAppearances: Bool = false
   ) throws(Diagnostic) -> String {
     let day = "cast(" + (try query.metricTime(.day)) + " as date)"
-    var partial = [day + " as \"__event_day\""]
+    var partial = [(firstAppearances ? "min(\(day))" : day) + " as \"__event_day\""]
     var outer = ["spine.d as \"__day\""]
     for item in items {
       if item.isMetricTime {
@@ -319,11 +326,29 @@ public struct MetricCompiler {
     let conditions = try filters.map { (filter) throws(Diagnostic) -> String in
       "(" + (try query.render(filter.text, at: filter.range)) + ")"
     }
-    partial.append(query.aggregate + " as \"__partial\"")
     outer.append("\(reaggregate)(per_day.\"__partial\") as " + quote(column))
-    var perDay = "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
-    if !conditions.isEmpty { perDay += "\nwhere " + conditions.joined(separator: " and ") }
-    perDay += "\ngroup by " + (0..<partial.count - 1).map { String($0 + 1) }.joined(separator: ", ")
+    var perDay: String
+    if firstAppearances {
+      // Each value's first day per group-by key, then how many values first appear each day.
+      let value = "\(LeafQuery.baseAlias).\"m__value\""
+      let keyCount = partial.count - 1
+      partial.append(value + " as \"__value\"")
+      var firsts =
+        "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
+      firsts += "\nwhere " + (conditions + ["\(value) is not null"]).joined(separator: " and ")
+      firsts += "\ngroup by " + (2...partial.count).map(String.init).joined(separator: ", ")
+      let columns = ["\"__event_day\""] + items.filter { !$0.isMetricTime }.map { quote($0.column) }
+      perDay =
+        "select " + (columns + ["count(*) as \"__partial\""]).joined(separator: ", ")
+        + "\nfrom (\n" + firsts + "\n) as firsts\ngroup by "
+        + (1...(keyCount + 1)).map(String.init).joined(separator: ", ")
+    } else {
+      partial.append(query.aggregate + " as \"__partial\"")
+      perDay = "select " + partial.joined(separator: ", ") + "\nfrom " + (try query.fromClause())
+      if !conditions.isEmpty { perDay += "\nwhere " + conditions.joined(separator: " and ") }
+      perDay +=
+        "\ngroup by " + (0..<partial.count - 1).map { String($0 + 1) }.joined(separator: ", ")
+    }
     return "select " + outer.joined(separator: ", ") + "\nfrom (\n" + perDay + "\n) as per_day"
       + "\njoin (select \(spine.column) as d from \(spine.table)) as spine on "
       + Self.windowConditions(

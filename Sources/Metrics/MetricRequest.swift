@@ -27,11 +27,12 @@ public struct MetricRequest: Sendable {
 }
 
 /// One group-by item: `metric_time__month`, `customer__country`, `order__ordered_at__year`,
-/// or an entity (`customer`).
+/// `sales_order__customer__country` (two hops), or an entity (`customer`).
 struct GroupItem: Equatable {
   enum Kind: Equatable {
     case metricTime(TimeGrain)
-    case dimension(entity: String, name: String, grain: TimeGrain?)
+    /// A dimension reached through `path`, a list of one or two entities.
+    case dimension(path: [String], name: String, grain: TimeGrain?)
     case entity(String)
   }
   var kind: Kind
@@ -65,21 +66,25 @@ struct GroupItem: Equatable {
       }
       return GroupItem(kind: .metricTime(grain), column: "metric_time__\(grain.rawValue)")
     }
-    switch parts.count {
-    case 1:
-      return GroupItem(kind: .entity(parts[0]), column: parts[0])
-    case 2:
-      return GroupItem(kind: .dimension(entity: parts[0], name: parts[1], grain: nil), column: name)
-    case 3:
-      guard let grain = TimeGrain(rawValue: parts[2]) else {
-        throw .error(
-          "metrics.group-by", "`\(raw)`: only one entity hop is supported (entity__dimension)")
-      }
-      return GroupItem(
-        kind: .dimension(entity: parts[0], name: parts[1], grain: grain), column: name)
+    // `entity__dimension`, `entity__entity__dimension` (two hops, as MetricFlow allows), each
+    // optionally followed by a time grain.
+    var path = parts
+    var grain: TimeGrain?
+    if path.count >= 3, let last = path.last, let parsed = TimeGrain(rawValue: last) {
+      grain = parsed
+      path.removeLast()
+    }
+    switch path.count {
+    case 1 where grain == nil:
+      return GroupItem(kind: .entity(path[0]), column: name)
+    case 2, 3:
+      let dimension = path.removeLast()
+      return GroupItem(kind: .dimension(path: path, name: dimension, grain: grain), column: name)
     default:
       throw .error(
-        "metrics.group-by", "`\(raw)`: only one entity hop is supported (entity__dimension)")
+        "metrics.group-by",
+        "`\(raw)`: a dimension is reached through at most two entities "
+          + "(entity__dimension or entity__entity__dimension)")
     }
   }
 }

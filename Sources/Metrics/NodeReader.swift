@@ -140,9 +140,20 @@ struct NodeReader {
         return nil
       }
       aggregation.percentile = value
+      let type = params[key: "percentile_type"]?.string?.lowercased() ?? "continuous"
+      guard
+        ["continuous", "discrete", "approximate_continuous", "approximate_discrete"].contains(type)
+      else {
+        error(
+          "unknown percentile_type `\(type)`", at: params[key: "percentile_type"] ?? aggNode,
+          hint: "use continuous, discrete, approximate_continuous or approximate_discrete")
+        return nil
+      }
       aggregation.isDiscrete =
-        params[key: "use_discrete_percentile"]?.string == "true"
-        || params[key: "percentile_type"]?.string == "discrete"
+        params[key: "use_discrete_percentile"]?.string == "true" || type.hasSuffix("discrete")
+      aggregation.isApproximate =
+        params[key: "use_approximate_percentile"]?.string == "true"
+        || type.hasPrefix("approximate")
     }
     aggregation.aggTimeDimension = node[key: "agg_time_dimension"]?.string
     return aggregation
@@ -162,8 +173,12 @@ struct NodeReader {
       input.offsetWindow = interval
     }
     if let toGrain = node[key: "offset_to_grain"] {
-      error("`offset_to_grain` is not supported yet", at: toGrain, hint: "use `offset_window`")
-      return nil
+      guard input.offsetWindow == nil else {
+        error("`offset_window` and `offset_to_grain` cannot be used together", at: toGrain)
+        return nil
+      }
+      guard let grain = grain(toGrain) else { return nil }
+      input.offsetToGrain = grain
     }
     return input
   }
@@ -261,25 +276,84 @@ struct NodeReader {
         return nil
       }
       kind = .cumulative(input: input, window: window, grainToDate: grainToDate)
+    case "conversion":
+      guard let conversion = conversion(params[key: "conversion_type_params"] ?? params, name, node)
+      else { return nil }
+      kind = .conversion(conversion)
     default:
-      let hint = "use simple, ratio, derived or cumulative"
-      if type == "conversion" {
-        error("conversion metrics are not supported", at: typeNode ?? node, hint: hint)
-      } else {
-        error("metric `\(name)` has unknown type `\(type)`", at: typeNode ?? node, hint: hint)
-      }
+      error(
+        "metric `\(name)` has unknown type `\(type)`", at: typeNode ?? node,
+        hint: "use simple, ratio, derived, cumulative or conversion")
       return nil
     }
-    if let join = node[key: "join_to_timespine"] ?? params[key: "join_to_timespine"],
-      join.string == "true"
-    {
-      error("`join_to_timespine` is not supported yet", at: join)
-      return nil
-    }
-    return Metric(
+    // The latest spec sets these on the metric, the legacy one on its measure input.
+    let measure = params[key: "measure"].flatMap { $0.isMapping ? $0 : nil }
+    var metric = Metric(
       name: name, kind: kind, filter: filter(node[key: "filter"]),
-      fillNullsWith: (node[key: "fill_nulls_with"] ?? params[key: "fill_nulls_with"])?.string,
+      fillNullsWith: (node[key: "fill_nulls_with"] ?? params[key: "fill_nulls_with"]
+        ?? measure?[key: "fill_nulls_with"])?.string,
       range: range(node))
+    if let join = node[key: "join_to_timespine"] ?? params[key: "join_to_timespine"]
+      ?? measure?[key: "join_to_timespine"]
+    {
+      guard let value = join.string, value == "true" || value == "false" else {
+        error("`join_to_timespine` is true or false", at: join)
+        return nil
+      }
+      metric.joinsToTimeSpine = value == "true"
+    }
+    return metric
+  }
+
+  /// A conversion metric's parameters: the latest spec's `base_metric`/`conversion_metric`
+  /// or the legacy `conversion_type_params` with `base_measure`/`conversion_measure`.
+  private func conversion(_ params: YAMLNode, _ name: String, _ node: YAMLNode) -> Conversion? {
+    func event(_ metricKey: String, _ measureKey: String) -> MetricInput? {
+      if let metricNode = params[key: metricKey] { return input(metricNode) }
+      if let measureNode = params[key: measureKey] {
+        return input(measureNode).map {
+          MetricInput(
+            name: "measure:" + $0.name, alias: $0.name, filter: $0.filter, range: $0.range)
+        }
+      }
+      error("conversion metric `\(name)` needs `\(metricKey)`", at: node)
+      return nil
+    }
+    guard let base = event("base_metric", "base_measure"),
+      let converted = event("conversion_metric", "conversion_measure")
+    else { return nil }
+    guard let entity = params[key: "entity"]?.string else {
+      error(
+        "conversion metric `\(name)` needs `entity` (the entity both events share)", at: node)
+      return nil
+    }
+    var calculation = Conversion.Calculation.conversionRate
+    if let calculationNode = params[key: "calculation"] {
+      guard let parsed = Conversion.Calculation(rawValue: calculationNode.string ?? "") else {
+        error(
+          "unknown conversion calculation `\(calculationNode.string ?? "")`", at: calculationNode,
+          hint: "use conversion_rate or conversions")
+        return nil
+      }
+      calculation = parsed
+    }
+    var conversion = Conversion(
+      base: base, conversion: converted, entity: entity, calculation: calculation)
+    if let windowNode = params[key: "window"] {
+      guard let window = interval(windowNode) else { return nil }
+      conversion.window = window
+    }
+    for property in params[key: "constant_properties"]?.items ?? [] {
+      guard let baseProperty = property[key: "base_property"]?.string,
+        let conversionProperty = property[key: "conversion_property"]?.string
+      else {
+        error("a constant property needs `base_property` and `conversion_property`", at: property)
+        return nil
+      }
+      conversion.constantProperties.append(
+        .init(base: baseProperty, conversion: conversionProperty))
+    }
+    return conversion
   }
 
   func savedQuery(_ node: YAMLNode) -> SavedQuery? {

@@ -42,6 +42,8 @@ public struct Aggregation: Sendable {
   public var percentile: Double?
   /// `percentile` only: `percentile_disc` rather than `percentile_cont`.
   public var isDiscrete = false
+  /// `percentile` only: `use_approximate_percentile` (PostgreSQL has no approximate percentile).
+  public var isApproximate = false
   /// The time dimension `metric_time` stands for; nil: the model's `agg_time_dimension`.
   public var aggTimeDimension: String?
 }
@@ -71,6 +73,8 @@ public struct MetricInput: Sendable {
   public var alias: String?
   public var filter: String?
   public var offsetWindow: Interval?
+  /// `offset_to_grain`: the value at the start of this grain's period.
+  public var offsetToGrain: TimeGrain?
   public var range: SourceRange
 
   public var columnName: String { alias ?? name }
@@ -93,12 +97,36 @@ public struct Metric: Sendable {
     case ratio(numerator: MetricInput, denominator: MetricInput)
     case derived(expression: String, inputs: [MetricInput])
     case cumulative(input: MetricInput, window: Interval?, grainToDate: TimeGrain?)
+    case conversion(Conversion)
   }
   public var name: String
   public var kind: Kind
   public var filter: String?
   public var fillNullsWith: String?
   public var range: SourceRange
+  /// `join_to_timespine`: one row per period of the time spine, empty periods included.
+  public var joinsToTimeSpine = false
+}
+
+/// A conversion metric's parameters: base events of an entity followed, within a window, by
+/// conversion events of the same entity.
+public struct Conversion: Sendable {
+  public enum Calculation: String, Sendable {
+    case conversionRate = "conversion_rate"
+    case conversions
+  }
+  /// A property both events must share (`base_property` on the base event's model,
+  /// `conversion_property` on the conversion event's).
+  public struct ConstantProperty: Sendable {
+    public var base: String
+    public var conversion: String
+  }
+  public var base: MetricInput
+  public var conversion: MetricInput
+  public var entity: String
+  public var calculation: Calculation
+  public var window: Interval?
+  public var constantProperties: [ConstantProperty] = []
 }
 
 /// A saved query: a named request.

@@ -30,6 +30,8 @@ struct SemanticValidator {
         check(inputs, of: metric)
       case .cumulative(let input, _, _):
         check([input], of: metric)
+      case .conversion(let conversion):
+        check([conversion.base, conversion.conversion], of: metric)
       }
     }
     for query in manifest.savedQueries.values {
@@ -75,6 +77,7 @@ struct SemanticValidator {
     case .ratio(let numerator, let denominator): [numerator, denominator]
     case .derived(_, let inputs): inputs
     case .cumulative(let input, _, _): [input]
+    case .conversion(let conversion): [conversion.base, conversion.conversion]
     }
   }
 

@@ -8,6 +8,8 @@ struct TemplateCall: Equatable {
   var function: String
   var arguments: [String]
   var grain: String?
+  /// `Metric(...)` only: its `group_by=[...]` entities.
+  var groupBy: [String] = []
 
   /// Replaces each `{{ call }}` of a filter with `resolve(call)`.
   static func render(
@@ -54,7 +56,8 @@ struct TemplateCall: Equatable {
     let bad = Diagnostic.error(
       "metrics.filter", "cannot read `{{ \(text) }}` in filter `\(filter)`", at: range,
       hint: "write {{ Dimension('entity__name') }}, {{ TimeDimension('metric_time', 'month') }} "
-        + "or {{ Entity('name') }}")
+        + "or {{ Entity('name') }} or {{ Metric('name', group_by=['entity']) }}")
+    if text.hasPrefix("Metric(") { return try metricCall(text, bad: bad) }
     guard let open = text.firstIndex(of: "("), let close = text.firstIndex(of: ")"), open < close
     else { throw bad }
     let function = trimmed(text[..<open])
@@ -68,10 +71,6 @@ struct TemplateCall: Equatable {
         return String(argument.dropFirst().dropLast())
       } as [String]
     guard !arguments.isEmpty, ["Dimension", "TimeDimension", "Entity"].contains(function) else {
-      if function == "Metric" {
-        throw .error(
-          "metrics.filter", "metric filters (`Metric(...)`) are not supported", at: range)
-      }
       throw bad
     }
     var call = TemplateCall(function: function, arguments: arguments)
@@ -84,5 +83,38 @@ struct TemplateCall: Equatable {
       call.grain = String(argument.dropFirst().dropLast())
     }
     return call
+  }
+
+  /// `Metric('name', group_by=['entity', ...])`.
+  private static func metricCall(_ text: String, bad: Diagnostic) throws(Diagnostic)
+    -> TemplateCall
+  {
+    guard text.hasSuffix(")") else { throw bad }
+    let inner = trimmed(text.dropFirst("Metric(".count).dropLast())
+    var name = inner
+    var groupBy: [String] = []
+    if let comma = inner.firstIndex(of: ",") {
+      name = trimmed(inner[..<comma])
+      let rest = trimmed(inner[inner.index(after: comma)...])
+      let list = rest.hasPrefix("group_by") ? trimmed(rest.dropFirst("group_by".count)) : ""
+      guard list.hasPrefix("="), case let value = trimmed(list.dropFirst()),
+        value.hasPrefix("["), value.hasSuffix("]")
+      else { throw bad }
+      groupBy = try value.dropFirst().dropLast().split(separator: ",").map {
+        (part) throws(Diagnostic) -> String in try unquoted(part, bad: bad)
+      }
+    }
+    return TemplateCall(
+      function: "Metric", arguments: [try unquoted(name, bad: bad)], groupBy: groupBy)
+  }
+
+  private static func unquoted(_ text: some StringProtocol, bad: Diagnostic) throws(Diagnostic)
+    -> String
+  {
+    let argument = trimmed(text)
+    guard argument.count >= 2, let quote = argument.first, quote == "'" || quote == "\"",
+      argument.last == quote
+    else { throw bad }
+    return String(argument.dropFirst().dropLast())
   }
 }

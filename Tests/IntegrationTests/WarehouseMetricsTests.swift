@@ -141,4 +141,35 @@ import Testing
     #expect(unknown.stderr.contains("unknown metric `revenu`"), "\(unknown.stderr)")
     #expect(unknown.stderr.contains("did you mean `revenue`?"), "\(unknown.stderr)")
   }
+
+  @Test func signUpToFirstOrderConversionEqualsTheStarSchema() async throws {
+    let fixture = try await WarehouseTests.built.value
+    let customers = fixture.relation("dim_customers", schema: "star")
+    let orders = fixture.relation("dim_orders", schema: "star")
+    let converted = try query(
+      fixture, ["--metrics", "signups_converted", "--group-by", "customer__country_code"])
+    // A customer converts with any order on or after the sign-up day.
+    let expected = try mart(
+      fixture,
+      "select c.country_code, count(distinct o.customer_id)::text from \(customers) c "
+        + "join \(orders) o on o.customer_id = c.customer_id and o.order_date >= c.signup_date "
+        + "group by 1 order by 1")
+    #expect(!expected.isEmpty)
+    #expect(Array(converted.dropFirst().filter { !$0[1].isEmpty }) == expected)
+    let rate = try query(
+      fixture,
+      ["--metrics", "signup_to_first_order_rate", "--group-by", "metric_time__month"])
+    let expectedRate = try mart(
+      fixture,
+      "select to_char(date_trunc('month', c.signup_date), 'YYYY-MM'), "
+        + "round(count(distinct o.customer_id)::numeric / count(distinct c.customer_id), 4)::text "
+        + "from \(customers) c left join \(orders) o on o.customer_id = c.customer_id "
+        + "and o.order_date between c.signup_date and c.signup_date + 30 "
+        + "group by 1 having count(o.customer_id) > 0 order by 1")
+    let fromMetrics = rate.dropFirst().filter { !$0[1].isEmpty }.map {
+      [String($0[0].prefix(7)), rounded($0[1], 4)]
+    }
+    #expect(!expectedRate.isEmpty)
+    #expect(fromMetrics == expectedRate)
+  }
 }

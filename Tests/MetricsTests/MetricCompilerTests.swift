@@ -28,7 +28,7 @@ import Testing
   @Test func fixtureReadsWithoutDiagnostics() {
     let (manifest, diagnostics) = MetricFixture.manifest()
     #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
-    #expect(manifest.semanticModels.keys.sorted() == ["customers", "orders"])
+    #expect(manifest.semanticModels.keys.sorted() == ["customers", "orders", "regions"])
     #expect(manifest.timeSpine?.model == "days")
   }
 

@@ -35,7 +35,7 @@ import Testing
         """)
     #expect(diagnostics.count == 1)
     #expect(diagnostics.first?.message == "metric `broken` uses unknown metric `revenu`")
-    #expect(diagnostics.first?.range?.start.line == 63)
+    #expect(diagnostics.first?.range?.start.line == 82)
     #expect(diagnostics.first?.hint == "did you mean `revenue`?")
   }
 

@@ -37,12 +37,31 @@ enum MetricFixture {
             expr: amount
             filter: "{{ Dimension('order__status') }} = 'shipped'"
           - {name: revenue_per_order, type: ratio, numerator: revenue, denominator: order_count}
+          - {name: p90_continuous, type: simple, agg: percentile, percentile: 0.9, expr: amount,
+             percentile_type: continuous}
+          - {name: revenue_filled, type: simple, agg: sum, expr: amount, join_to_timespine: true,
+             fill_nulls_with: 0}
       - name: customers
         semantic_model: {enabled: true}
+        agg_time_dimension: signed_up_at
         columns:
           - name: id
             entity: {type: primary, name: customer}
           - name: country
+            dimension: {type: categorical}
+          - name: signed_up_at
+            granularity: day
+            dimension: {type: time}
+          - name: region_id
+            entity: {type: foreign, name: region}
+        metrics:
+          - {name: signups, type: simple, agg: count, expr: "1"}
+      - name: regions
+        semantic_model: {enabled: true}
+        columns:
+          - name: id
+            entity: {type: primary, name: region}
+          - name: name
             dimension: {type: categorical}
       - name: days
         time_spine: {standard_granularity_column: day}
@@ -68,6 +87,29 @@ enum MetricFixture {
             filter: "{{ Dimension('customer__country') }} = 'DE'"
     """
 
+  /// A second properties file: conversion metrics and a grain-to-date offset.
+  static let moreYAML = """
+    metrics:
+      - name: signup_conversion_7d
+        type: conversion
+        entity: customer
+        calculation: conversion_rate
+        base_metric: signups
+        conversion_metric: order_count
+        window: 7 days
+      - name: signup_orders
+        type: conversion
+        entity: customer
+        calculation: conversions
+        base_metric: signups
+        conversion_metric: order_count
+      - name: revenue_at_year_start
+        type: derived
+        expr: r
+        input_metrics:
+          - {name: revenue, alias: r, offset_to_grain: year}
+    """
+
   /// Tables the relations point at, in `schema`.
   static func setupSQL(schema: String) -> String {
     """
@@ -78,17 +120,27 @@ enum MetricFixture {
       (1, 1, '2024-01-05', 'shipped', 100), (2, 2, '2024-01-20', 'placed', 50),
       (3, 1, '2024-02-03', 'shipped', 30), (4, 3, '2024-02-10', 'shipped', 200),
       (5, 2, '2024-03-15', 'placed', 20);
-    create table \(schema).customers (id int, country text);
-    insert into \(schema).customers values (1, 'DE'), (2, 'FR'), (3, 'DE');
+    create table \(schema).customers (id int, country text, signed_up_at date, region_id int);
+    insert into \(schema).customers values (1, 'DE', '2024-01-01', 1), (2, 'FR', '2024-01-15', 2),
+      (3, 'DE', '2024-02-01', 1), (4, 'ES', '2024-03-01', 2);
+    create table \(schema).regions (id int, name text);
+    insert into \(schema).regions values (1, 'north'), (2, 'south');
     create table \(schema).days as
       select d::date as day from generate_series('2024-01-01'::date, '2024-12-31', '1 day') d;
     """
   }
 
-  static func manifest(_ yaml: String = yaml) -> (SemanticManifest, [Diagnostic]) {
+  /// `more` defaults to `moreYAML` beside the fixture's own YAML, to nothing beside others.
+  static func manifest(_ yaml: String = yaml, more: String? = nil) -> (
+    SemanticManifest, [Diagnostic]
+  ) {
+    let more = more ?? (yaml == Self.yaml ? moreYAML : "")
     let sink = CollectingSink()
     let manifest = SemanticReader.read(
-      [SourceFile(path: "models/metrics.yml", text: yaml)], sink: sink)
+      [
+        SourceFile(path: "models/metrics.yml", text: yaml),
+        SourceFile(path: "models/more.yml", text: more),
+      ], sink: sink)
     return (manifest, sink.diagnostics)
   }
 
