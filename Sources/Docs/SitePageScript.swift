@@ -5,7 +5,7 @@ extension SiteAssets {
     "use strict";
     const DATA = window.SWDBT_DATA;
     const manifest = DATA.manifest, catalog = DATA.catalog || { nodes: {}, sources: {} };
-    const all = Object.assign({}, manifest.nodes, manifest.sources);
+    const all = Object.assign({}, manifest.nodes, manifest.sources, DATA.exposures || {});
     const ids = Object.keys(all).sort();
     const main = document.getElementById("main");
     const list = document.getElementById("node-list");
@@ -28,6 +28,7 @@ extension SiteAssets {
     for (const id of graphIDs) nameCount[all[id].name] = (nameCount[all[id].name] || 0) + 1;
     function labelOf(id) {
       const n = all[id]; if (!n) return id;
+      if (n.resource_type === "exposure") return (n.type === "dashboard" ? "dashboard " : "exposure ") + n.label;
       const base = n.resource_type === "source" ? n.source_name + "." + n.name : n.name;
       return nameCount[n.name] > 1 ? n.resource_type + " " + base : base;
     }
@@ -35,7 +36,7 @@ extension SiteAssets {
 
     // Colours by category: seeds, sources, snapshots, and models by their top folder.
     const palette = ["#cfe0fb", "#f9dcb8", "#e2d3f7", "#fbd0d9", "#cdeef0", "#f2eab0", "#dde3ea"];
-    const fixedColours = { seed: "#c6ecd0", source: "#e3f5c4", snapshot: "#f5d5c0", analysis: "#eee" };
+    const fixedColours = { seed: "#c6ecd0", source: "#e3f5c4", snapshot: "#f5d5c0", analysis: "#eee", exposure: "#ffe066" };
     function categoryOf(n) {
       if (n.resource_type !== "model") return n.resource_type;
       return (n.fqn && n.fqn.length > 2 ? n.fqn[1] : "other") + " models";

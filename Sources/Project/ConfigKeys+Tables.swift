@@ -146,7 +146,8 @@ extension ConfigKeys {
   static let propertiesFile: [String: KeyStatus] = [
     "version": .implemented, "models": .implemented, "seeds": .implemented,
     "sources": .implemented,
-    "exposures": noExposures, "snapshots": .implemented,
+    // Read by `docs generate`: lineage nodes, and dashboards with `charts:`.
+    "exposures": .implemented, "snapshots": .implemented,
     "unit_tests": .implemented,
     // Read by the Metrics library (`swdbt query`).
     "semantic_models": .implemented, "metrics": .implemented, "saved_queries": .implemented,
