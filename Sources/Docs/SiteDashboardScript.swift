@@ -167,8 +167,10 @@ extension SiteAssets {
       const last = c.rows[c.rows.length - 1], prev = c.rows.length > 1 ? c.rows[c.rows.length - 2] : null;
       const xi = c.x ? c.columns.indexOf(c.x) : -1;
       let html = '<div class="tile-value value mark" data-tip="' + esc(formatValue(c.format, c.currency, last[yi])) + '">' + esc(formatValue(c.format, c.currency, last[yi])) + "</div>";
-      const period = c.xLabel || (c.x.startsWith("metric_time__") ? c.x.slice(13) : c.x).replace(/_/g, " ");
-      if (xi >= 0) html += '<div class="chart-note">' + esc(period) + " " + esc(last[xi]) + "</div>";
+      if (xi >= 0) {
+        const period = c.xLabel || (c.x.startsWith("metric_time__") ? c.x.slice(13) : c.x).replace(/_/g, " ");
+        html += '<div class="chart-note">' + esc(period) + " " + esc(last[xi]) + "</div>";
+      }
       if (prev && prev[yi] != null && +prev[yi] !== 0 && last[yi] != null) {
         const change = +last[yi] / +prev[yi] - 1;
         html += '<div class="tile-change ' + (change >= 0 ? "up" : "down") + '">' + (change >= 0 ? "▲ " : "▼ ") + formatValue("percent", "", change) + ' <span class="muted">vs previous period' + (xi >= 0 ? " (" + esc(prev[xi]) + ")" : "") + "</span></div>";
