@@ -56,7 +56,8 @@ public struct DashboardData: Sendable {
       }
       rows.sql =
         "select " + columns.map(SQLQuoting.identifier).joined(separator: ", ") + " from " + table
-        + (filter.map { " where " + $0 } ?? "") + " order by " + order.joined(separator: ", ") + (limit.map { " limit \($0)" } ?? "")
+        + (filter.map { " where " + $0 } ?? "") + " order by " + order.joined(separator: ", ")
+        + (limit.map { " limit \($0)" } ?? "")
       (rows.x, rows.y, rows.series) = (x, y, series)
     }
     return rows
@@ -112,7 +113,10 @@ public struct DashboardData: Sendable {
         ("unique_id", exposure.uniqueID), ("name", exposure.name), ("label", exposure.label),
         ("resource_type", "exposure"), ("type", exposure.type),
         ("description", exposure.description), ("original_file_path", exposure.path),
-        ("package_name", exposure.uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""),
+        (
+          "package_name",
+          exposure.uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+        ),
       ] {
         writer.key(key)
         writer.string(value)

@@ -16,6 +16,8 @@ public struct Exposure: Sendable {
   public var url: String?
   /// Model names from `depends_on: [ref('...')]` and from the charts' models.
   public var dependsOn: [String]
+  /// Sources from `depends_on: [source('name', 'table')]`, as `name.table`.
+  public var dependsOnSources: [String] = []
   public var charts: [Chart]
   /// The properties file it is declared in, relative to the project root.
   public var path: String

@@ -21,7 +21,9 @@ extension ExposureReader {
     let source: Chart.Source?
     switch (node[key: "metrics"], node[key: "model"]) {
     case (nil, nil):
-      error("chart `\(title)` needs `metrics:` (a metric query) or `model:` (a model's columns)", at: node)
+      error(
+        "chart `\(title)` needs `metrics:` (a metric query) or `model:` (a model's columns)",
+        at: node)
       source = nil
     case (.some, .some(let model)):
       error("chart `\(title)` has both `metrics:` and `model:`; keep one", at: model)
@@ -77,7 +79,8 @@ extension ExposureReader {
     return value
   }
 
-  private func metricQuery(_ node: YAMLNode, metrics: YAMLNode, kind: Chart.Kind?) -> Chart.Source? {
+  private func metricQuery(_ node: YAMLNode, metrics: YAMLNode, kind: Chart.Kind?) -> Chart.Source?
+  {
     for key in ["x", "y", "series"] {
       if let extra = node[key: key] {
         error(
@@ -117,7 +120,8 @@ extension ExposureReader {
   private func modelColumns(_ node: YAMLNode, model: YAMLNode) -> Chart.Source? {
     for key in ["group_by"] {
       if let extra = node[key: key] {
-        error("`\(key)` is for metric charts; a model chart names its `x` and `y` columns", at: extra)
+        error(
+          "`\(key)` is for metric charts; a model chart names its `x` and `y` columns", at: extra)
         return nil
       }
     }
@@ -190,6 +194,8 @@ extension ExposureReader {
     guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
       return false
     }
-    return bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
+    return bytes.enumerated().allSatisfy {
+      $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element)
+    }
   }
 }

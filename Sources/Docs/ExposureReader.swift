@@ -9,6 +9,7 @@ public struct ExposureReader {
   let document: YAMLDocument
   let projectName: String
   let models: Set<String>
+  let sources: Set<String>
   let semantic: SemanticManifest
   let sink: any DiagnosticSink
 
@@ -24,8 +25,8 @@ public struct ExposureReader {
 
   /// The exposures of `files`, in file order; problems go to `sink` and skip the entry.
   public static func read(
-    _ files: [SourceFile], projectName: String, models: Set<String>, semantic: SemanticManifest,
-    sink: any DiagnosticSink
+    _ files: [SourceFile], projectName: String, models: Set<String>, sources: Set<String> = [],
+    semantic: SemanticManifest, sink: any DiagnosticSink
   ) -> [Exposure] {
     var exposures: [Exposure] = []
     var seen: [String: SourceRange] = [:]
@@ -33,8 +34,8 @@ public struct ExposureReader {
       guard let document = try? YAMLDocument.parse(file) else { continue }  // Loader reports it.
       guard let root = document.root, let list = root[key: "exposures"] else { continue }
       let reader = ExposureReader(
-        document: document, projectName: projectName, models: models, semantic: semantic,
-        sink: sink)
+        document: document, projectName: projectName, models: models, sources: sources,
+        semantic: semantic, sink: sink)
       guard case .sequence(let items) = list.content else {
         reader.error("`exposures:` is a list of exposures", at: list)
         continue
@@ -103,26 +104,37 @@ public struct ExposureReader {
   /// `ref('name')` to a model of the project.
   func modelRef(_ node: YAMLNode) -> String? {
     guard let text = node.string, let name = Self.refName(text) else {
-      error("expected `ref('model_name')`", at: node)
+      error("expected `ref('model_name')` or `source('name', 'table')`", at: node)
       return nil
     }
     guard models.contains(name) else {
       error(
-        "unknown model `\(name)` in `ref`", at: node, hint: Suggestions.didYouMean(name, in: models))
+        "unknown model `\(name)` in `ref`", at: node, hint: Suggestions.didYouMean(name, in: models)
+      )
       return nil
     }
     return name
   }
 
-  /// `ref('x')` or `ref("x")` to `x`.
+  /// `ref('x')`, `ref("pkg", "x")` to `x`.
   static func refName(_ text: String) -> String? {
+    call("ref", text)?.last
+  }
+
+  /// The quoted arguments of `function(...)`; keyword arguments (`v=2`) are skipped.
+  static func call(_ function: String, _ text: String) -> [String]? {
     let trimmed = trim(Substring(text))
-    guard trimmed.hasPrefix("ref("), trimmed.hasSuffix(")") else { return nil }
-    let inner = trim(trimmed.dropFirst(4).dropLast())
-    guard inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"",
-      inner.last == quote
-    else { return nil }
-    return String(inner.dropFirst().dropLast())
+    guard trimmed.hasPrefix(function + "("), trimmed.hasSuffix(")") else { return nil }
+    var arguments: [String] = []
+    for part in trimmed.dropFirst(function.count + 1).dropLast().split(separator: ",") {
+      let argument = trim(part)
+      if argument.contains("=") { continue }
+      guard argument.count >= 2, let quote = argument.first, quote == "'" || quote == "\"",
+        argument.last == quote
+      else { return nil }
+      arguments.append(String(argument.dropFirst().dropLast()))
+    }
+    return arguments.isEmpty ? nil : arguments
   }
 
   private static func trim(_ text: Substring) -> Substring {
@@ -140,6 +152,8 @@ public struct ExposureReader {
       error("exposure has no `name`", at: node)
       return nil
     }
+    // dbt's `config: {enabled: false}` leaves the exposure out.
+    if node[key: "config"]?[key: "enabled"]?.string == "false" { return nil }
     let type = node[key: "type"]?.string ?? ""
     if !Self.exposureTypes.contains(type) {
       error(
@@ -149,10 +163,28 @@ public struct ExposureReader {
       valid = false
     }
     var dependsOn: [String] = []
+    var dependsOnSources: [String] = []
     if let depends = node[key: "depends_on"] {
       if case .sequence(let items) = depends.content {
         for item in items {
-          if let model = modelRef(item) { dependsOn.append(model) } else { valid = false }
+          let text = item.string ?? ""
+          if let source = Self.call("source", text), source.count == 2 {
+            let name = source.joined(separator: ".")
+            if sources.contains(name) {
+              dependsOnSources.append(name)
+            } else {
+              error(
+                "unknown source `\(name)` in `depends_on`", at: item,
+                hint: Suggestions.didYouMean(name, in: sources))
+              valid = false
+            }
+          } else if Self.call("metric", text) != nil {
+            continue  // Drawn through the models its chart reads.
+          } else if let model = modelRef(item) {
+            dependsOn.append(model)
+          } else {
+            valid = false
+          }
         }
       } else {
         error("`depends_on` is a list of `ref('model_name')`", at: depends)
@@ -184,12 +216,14 @@ public struct ExposureReader {
         dependsOn.append(model)
       }
     }
-    return Exposure(
+    var exposure = Exposure(
       uniqueID: "exposure.\(projectName).\(name)", name: name,
       label: node[key: "label"]?.string ?? name, type: type,
       description: node[key: "description"]?.string ?? "", owner: owner,
       url: node[key: "url"]?.string, dependsOn: dependsOn, charts: charts,
       path: document.file.path, range: document.range(of: node))
+    exposure.dependsOnSources = dependsOnSources
+    return exposure
   }
 
   /// The models a chart reads: its model, or the models behind its metrics' semantic models.

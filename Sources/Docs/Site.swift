@@ -37,12 +37,22 @@ public enum Site {
     var ids = kept.map { graph.ids[$0] }
     if !exposures.isEmpty {
       var keptByName: [String: Int] = [:]
-      for (index, node) in kept.enumerated() where compilation.nodes[node].resourceType == .model {
-        keptByName[compilation.nodes[node].name] = index
+      for (index, node) in kept.enumerated() {
+        switch compilation.nodes[node].resourceType {
+        case .model: keptByName[compilation.nodes[node].name] = index
+        // `source.<package>.<source>.<table>` as `source:<source>.<table>`.
+        case .source:
+          let id = compilation.nodes[node].uniqueID.split(separator: ".").dropFirst(2)
+          keptByName["source:" + id.joined(separator: ".")] = index
+        default: break
+        }
       }
       for exposure in exposures {
         order.append(ids.count)
-        parents.append(exposure.dependsOn.compactMap { keptByName[$0] })
+        parents.append(
+          (exposure.dependsOn + exposure.dependsOnSources.map { "source:" + $0 }).compactMap {
+            keptByName[$0]
+          })
         group.append("exposures/" + exposure.name)
         ids.append(exposure.uniqueID)
       }

@@ -3,8 +3,8 @@
 /// browsers refuse `fetch` of local files).
 enum SiteAssets {
   static var indexHTML: String {
-    shell + pageScript + "\n" + layoutScript + "\n" + textScript + "\n" + dashboardScript + "\n"
-      + graphScript
+    shell.replacing("</head>", with: dashboardStyle + "\n</head>") + pageScript + "\n"
+      + layoutScript + "\n" + textScript + "\n" + dashboardScript + "\n" + graphScript
       + "\n</script>\n</body>\n</html>\n"
   }
 
@@ -76,7 +76,6 @@ enum SiteAssets {
     svg.lineage path.edge { fill: none; stroke: #7d889e; stroke-width: 1.5; }
     svg.lineage g.node:hover rect { stroke: #1d2330; stroke-width: 2; }
     </style>
-    """## + dashboardStyle + ##"""
     </head>
     <body>
     <header>

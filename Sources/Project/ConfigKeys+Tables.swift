@@ -12,7 +12,7 @@ extension KeyStatus {
 
 extension ConfigKeys {
   private static let noExposures = KeyStatus.warning(
-    "swdbt does not list exposures yet; they do not change what is built")
+    "exposure configs are not applied; `docs generate` reads exposures as written")
   private static let notShown = KeyStatus.warning(
     "the docs site shows every node; remove the key")
   private static let noGroups = KeyStatus.warning(

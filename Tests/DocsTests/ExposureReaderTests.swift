@@ -39,7 +39,8 @@ import Testing
     let exposureSink = CollectingSink()
     let read = ExposureReader.read(
       [SourceFile(path: "models/_dashboards.yml", text: exposures)], projectName: "shop",
-      models: ["fact_sales", "sales_by_year", "dim_customers"], semantic: semantic,
+      models: ["fact_sales", "sales_by_year", "dim_customers"], sources: ["crm.customers"],
+      semantic: semantic,
       sink: exposureSink)
     return (read, exposureSink.diagnostics)
   }
@@ -124,8 +125,14 @@ import Testing
     ("kind: bar\n        format: currancy", "unknown chart format `currancy`", 9),
     ("kind: bar\n        time_range: last_two_months", "`last_two_months` is not a time range", 9),
     ("kind: bar\n        start: 2024/01/01", "`2024/01/01` is not a date", 9),
-    ("kind: bar\n        model: ref('fact_sales')", "chart `T` has both `metrics:` and `model:`; keep one", 9),
-    ("kind: bar\n        x: month", "`x` is for model charts; a metric chart's axes are its `group_by` and metrics", 9),
+    (
+      "kind: bar\n        model: ref('fact_sales')",
+      "chart `T` has both `metrics:` and `model:`; keep one", 9
+    ),
+    (
+      "kind: bar\n        x: month",
+      "`x` is for model charts; a metric chart's axes are its `group_by` and metrics", 9
+    ),
     ("kind: bar\n        currency: euro", "`currency` is an ISO 4217 code such as EUR or USD", 9),
   ])
   func invalidChartValuesAreLocated(line: String, message: String, at expectedLine: Int) {
@@ -155,8 +162,12 @@ import Testing
                 x: year
                 y: revenue
         """))
-    #expect(diagnostics.map(\.message) == ["unknown metric `revenu`", "unknown model `sales_by_yaer` in `ref`"])
-    #expect(diagnostics.map(\.hint) == ["did you mean `revenue`?", "did you mean `sales_by_year`?"])
+    #expect(
+      diagnostics.map(\.message) == [
+        "unknown metric `revenu`", "unknown model `sales_by_yaer` in `ref`",
+      ])
+    #expect(
+      diagnostics.map(\.hint) == ["did you mean `revenue`?", "did you mean `sales_by_year`?"])
     #expect(diagnostics.compactMap { $0.range?.start.line } == [7, 11])
   }
 
@@ -181,6 +192,28 @@ import Testing
       ])
     #expect(diagnostics.map(\.hint).first == "did you mean `notebook`?")
     #expect(diagnostics.compactMap { $0.range?.start.line } == [3, 7, 8])
+  }
+
+  @Test func dependsOnTakesDbtsRefSourceAndMetricForms() throws {
+    let (exposures, diagnostics) = Self.read(
+      """
+      exposures:
+        - name: nb
+          type: notebook
+          depends_on:
+            - ref('shop', 'dim_customers')
+            - source('crm', 'customers')
+            - metric('revenue')
+            - source('crm', 'custmers')
+        - name: off
+          type: notebook
+          config: {enabled: false}
+          depends_on: [ref('nothing')]
+      """)
+    #expect(diagnostics.map(\.message) == ["unknown source `crm.custmers` in `depends_on`"])
+    #expect(diagnostics.first?.hint == "did you mean `crm.customers`?")
+    #expect(diagnostics.first?.range?.start.line == 8)
+    #expect(exposures.isEmpty)
   }
 
   @Test func lineAndBarChartsOfMetricsNeedAGroupBy() {

@@ -65,7 +65,9 @@ import Testing
     Self.expectSame(
       try Self.points(sales, "Revenue by year"),
       try Self.mart(
-        fixture, "select year::text, revenue from \(fixture.relation("sales_revenue_by_year", schema: "marts")) order by year"),
+        fixture,
+        "select year::text, revenue from \(fixture.relation("sales_revenue_by_year", schema: "marts")) order by year"
+      ),
       "revenue by year")
     Self.expectSame(
       try Self.points(sales, "Top 10 products by revenue"),
@@ -108,7 +110,8 @@ import Testing
       let dom = try WarehouseTests.chromium(
         ["--window-size=1600,1000", "--dump-dom", page + "#dashboard/" + name])
       let figures = dom.matches(
-        of: /<figure class="chart kind-([a-z_]+)" data-index="\d+" data-kind="[a-z_]+" data-marks="(\d+)">(.*?)<\/figure>/
+        of:
+          /<figure class="chart kind-([a-z_]+)" data-index="\d+" data-kind="[a-z_]+" data-marks="(\d+)">(.*?)<\/figure>/
       )
       #expect(figures.count == count, "\(name): \(figures.count) charts")
       for figure in figures {

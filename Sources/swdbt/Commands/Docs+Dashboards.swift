@@ -18,12 +18,17 @@ extension DocsCommand.Generate {
     let sink = CollectingSink()
     let semantic = SemanticReader.read(files, sink: sink)
     var relations: [String: String] = [:]
-    for node in compilation.nodes where node.resourceType == .model {
-      if let relation = node.relation { relations[node.name] = relation.quoted }
+    var sources: Set<String> = []
+    for node in compilation.nodes {
+      if node.resourceType == .model, let relation = node.relation {
+        relations[node.name] = relation.quoted
+      } else if node.resourceType == .source {
+        sources.insert(node.uniqueID.split(separator: ".").dropFirst(2).joined(separator: "."))
+      }
     }
     let exposures = ExposureReader.read(
       files, projectName: compilation.project.projectFile.name, models: Set(relations.keys),
-      semantic: semantic, sink: sink)
+      sources: sources, semantic: semantic, sink: sink)
     console.report(sink.diagnostics)
     if sink.hasErrors { throw ExitCode(1) }
     guard exposures.contains(where: { !$0.charts.isEmpty }) else {
