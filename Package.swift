@@ -125,7 +125,8 @@ let package = Package(
     .testTarget(
       name: "DocsTests",
       dependencies: [
-        "Docs", "Compiler", "Graph", "Project", "Diagnostics", "Metrics", "SwdbtTestSupport",
+        "Docs", "Adapter", "Compiler", "Graph", "Project", "Diagnostics", "Metrics",
+        "SwdbtTestSupport",
       ]
     ),
     .testTarget(
