@@ -16,9 +16,8 @@ import Testing
     }
     func copyIn(
       _ sql: String,
-      produce: (_ send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void) throws(
-        DatabaseError
-      ) -> Void
+      produce: (_ send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void)
+        throws(DatabaseError) -> Void
     ) throws(DatabaseError) -> Int { 0 }
     func makeCanceller() -> any StatementCanceller { NoCanceller() }
     var serverVersion: String { "16.0" }
