@@ -31,6 +31,18 @@ extension SiteAssets {
     // Dashboards: exposures with charts, each a page (`#dashboard/<name>`, or its node id).
     const exposures = DATA.exposures || {};
     const dashboardIDs = Object.keys(exposures).filter(id => exposures[id].charts.length).sort();
+    // Exposures join the parent and child maps, so focused views, node pages and selectors
+    // show a dashboard downstream of the models it reads.
+    (function linkExposures() {
+      const modelByName = {};
+      for (const id of Object.keys(manifest.nodes)) if (manifest.nodes[id].resource_type === "model") modelByName[manifest.nodes[id].name] = id;
+      for (const id of Object.keys(exposures)) {
+        const parents = exposures[id].depends_on.nodes.map(name => modelByName[name]).filter(Boolean);
+        manifest.parent_map[id] = parents;
+        manifest.child_map[id] = [];
+        for (const p of parents) (manifest.child_map[p] = manifest.child_map[p] || []).push(id);
+      }
+    })();
     (function addDashboardLinks() {
       const stats = document.getElementById("stats");
       for (const id of dashboardIDs) {
