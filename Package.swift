@@ -88,7 +88,7 @@ let package = Package(
     .target(
       name: "Docs",
       dependencies: [
-        "Adapter", "Compiler", "Diagnostics", "Graph", "Project", "Template",
+        "Adapter", "Compiler", "Diagnostics", "Graph", "Metrics", "Project", "Template",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
@@ -143,7 +143,10 @@ let package = Package(
     ),
     .testTarget(
       name: "DocsTests",
-      dependencies: ["Docs", "Compiler", "Graph", "Project", "Diagnostics", "SwdbtTestSupport"]
+      dependencies: [
+        "Docs", "Adapter", "Compiler", "Graph", "Project", "Diagnostics", "Metrics",
+        "SwdbtTestSupport",
+      ]
     ),
     .testTarget(
       name: "MetricsTests", dependencies: ["Metrics", "Diagnostics", "Adapter", "SwdbtTestSupport"]),

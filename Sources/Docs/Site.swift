@@ -17,31 +17,54 @@ public enum Site {
     public var index: String
   }
 
-  /// The lineage layout of every node but tests, as the site draws it.
-  public static func layout(_ compilation: Compilation) -> (ids: [String], layout: LineageLayout) {
+  /// The lineage layout of every node but tests, and of the exposures (downstream of the
+  /// models they read), as the site draws it.
+  public static func layout(
+    _ compilation: Compilation, exposures: [Exposure] = []
+  ) -> (ids: [String], layout: LineageLayout) {
     let graph = compilation.graph
     let kept = graph.ids.indices.filter { compilation.nodes[$0].resourceType != .test }
     var position = [Int](repeating: -1, count: graph.ids.count)
     for (index, node) in kept.enumerated() { position[node] = index }
-    let parents = kept.map {
+    var parents = kept.map {
       graph.parents[$0].compactMap { position[$0] >= 0 ? position[$0] : nil }
     }
-    let order = compilation.order.compactMap { position[$0] >= 0 ? position[$0] : nil }
-    let group = kept.map { index in
+    var order = compilation.order.compactMap { position[$0] >= 0 ? position[$0] : nil }
+    var group = kept.map { index in
       let node = compilation.nodes[index]
       return node.fqn.dropLast().joined(separator: "/") + "/" + node.name
     }
-    return (
-      kept.map { graph.ids[$0] },
-      LineageLayout(parents: parents, topologicalOrder: order, group: group)
-    )
+    var ids = kept.map { graph.ids[$0] }
+    if !exposures.isEmpty {
+      var keptByName: [String: Int] = [:]
+      for (index, node) in kept.enumerated() {
+        switch compilation.nodes[node].resourceType {
+        case .model: keptByName[compilation.nodes[node].name] = index
+        // `source.<package>.<source>.<table>` as `source:<source>.<table>`.
+        case .source:
+          let id = compilation.nodes[node].uniqueID.split(separator: ".").dropFirst(2)
+          keptByName["source:" + id.joined(separator: ".")] = index
+        default: break
+        }
+      }
+      for exposure in exposures {
+        order.append(ids.count)
+        parents.append(
+          (exposure.dependsOn + exposure.dependsOnSources.map { "source:" + $0 }).compactMap {
+            keptByName[$0]
+          })
+        group.append("exposures/" + exposure.name)
+        ids.append(exposure.uniqueID)
+      }
+    }
+    return (ids, LineageLayout(parents: parents, topologicalOrder: order, group: group))
   }
 
   /// Writes the artifacts and the site under `root` (default: the project's root); `catalog`
   /// is nil when the target was not reachable.
   public static func write(
     _ compilation: Compilation, catalog: [String: Catalog.Relation]?, metadata: Manifest.Metadata,
-    root: String? = nil
+    dashboards: DashboardData? = nil, root: String? = nil
   ) throws(FileSystemFailure) -> Written {
     let root = root ?? compilation.project.root
     let target = compilation.project.projectFile.targetPath
@@ -64,7 +87,7 @@ public enum Site {
           compilation, metadata: metadata, documented: documented)
         return .manifest(bytes, objects: objects)
       }
-      let (ids, layout) = Self.layout(compilation)
+      let (ids, layout) = Self.layout(compilation, exposures: dashboards?.exposures ?? [])
       return .rest(
         catalog: catalog.map { Catalog.json($0, compilation: compilation, metadata: metadata) },
         ids: ids, layout: layout, lineage: ColumnLineage(compilation, catalog: catalog))
@@ -77,7 +100,7 @@ public enum Site {
     }
     let data = SiteData(
       compilation: compilation, manifest: manifest, objects: objects, documented: documented,
-      catalog: catalog, layoutIDs: ids, layout: layout, lineage: lineage)
+      catalog: catalog, layoutIDs: ids, layout: layout, lineage: lineage, dashboards: dashboards)
 
     let docs = "\(target)/docs"
     try FileSystemFailure.wrap { () throws(FileSystem.Failure) in

@@ -3,7 +3,8 @@
 /// `data/nodes-NNNN.js` (each a `<script>`, because browsers refuse `fetch` of local files).
 enum SiteAssets {
   static var indexHTML: String {
-    shell + pageScript + "\n" + layoutScript + "\n" + textScript + "\n" + graphScript
+    shell.replacing("</head>", with: dashboardStyle + "\n</head>") + pageScript + "\n"
+      + layoutScript + "\n" + textScript + "\n" + dashboardScript + "\n" + graphScript
       + "\n</script>\n</body>\n</html>\n"
   }
 

@@ -28,6 +28,9 @@ struct SiteData {
   let layoutIDs: [String]
   let layout: LineageLayout
   let lineage: ColumnLineage
+  /// The dashboards' exposures and their charts' data, in `data.js` (a dashboard page needs
+  /// them at once, and they are small).
+  let dashboards: DashboardData?
 
   /// `data.js`'s bytes.
   private func index() -> [UInt8] {
@@ -54,6 +57,10 @@ struct SiteData {
     writer.strings(strings.values)
     writer.key("nodes")
     writer.raw(rows.bytes)
+    if let dashboards {
+      writer.key("exposures")
+      dashboards.write(exposuresInto: &writer)
+    }
     writer.key("layout")
     writer.beginObject()
     writer.key("ids")

@@ -226,7 +226,8 @@ extension SiteAssets {
       delete main.dataset.loading;
       if ((p.get("q") || "") !== search.value.trim()) { search.value = p.get("q") || ""; renderList(); }
       document.getElementById("nav-graph").classList.toggle("active", page === "graph" || page === "");
-      if (page === "node" && id) nodePage(id);
+      if (page === "node" && id) (exposures[id] ? dashboardPage(id) : nodePage(id));
+      else if (page === "dashboard" && id) dashboardPage(dashboardByName(id));
       else if (page === "lineage" && id) lineagePage(id, Math.max(0, +up || 2), Math.max(0, +down || 2));
       else graphPage(p.get("select") || "");
     }

@@ -19,6 +19,8 @@ extension SiteAssets {
       }
       all[id] = n; ids.push(id);
     });
+    // Exposures (dashboards) are summaries already, with their charts' data.
+    for (const [id, e] of Object.entries(DATA.exposures || {})) { all[id] = e; ids.push(id); }
     ids.sort();
     const main = document.getElementById("main");
     const list = document.getElementById("node-list");
@@ -46,6 +48,7 @@ extension SiteAssets {
     for (const id of graphIDs) nameCount[all[id].name] = (nameCount[all[id].name] || 0) + 1;
     function labelOf(id) {
       const n = all[id]; if (!n) return id;
+      if (n.resource_type === "exposure") return (n.type === "dashboard" ? "dashboard " : "exposure ") + n.label;
       const base = n.resource_type === "source" ? n.source_name + "." + n.name : n.name;
       return nameCount[n.name] > 1 ? n.resource_type + " " + base : base;
     }
@@ -53,7 +56,7 @@ extension SiteAssets {
 
     // Colours by category: seeds, sources, snapshots, and models by their top folder.
     const palette = ["#cfe0fb", "#f9dcb8", "#e2d3f7", "#fbd0d9", "#cdeef0", "#f2eab0", "#dde3ea"];
-    const fixedColours = { seed: "#c6ecd0", source: "#e3f5c4", snapshot: "#f5d5c0", analysis: "#eee" };
+    const fixedColours = { seed: "#c6ecd0", source: "#e3f5c4", snapshot: "#f5d5c0", analysis: "#eee", exposure: "#ffe066" };
     function categoryOf(n) {
       if (n.resource_type !== "model") return n.resource_type;
       return (n.fqn && n.fqn.length > 2 ? n.fqn[1] : "other") + " models";

@@ -299,10 +299,17 @@ import Testing
         with: Data(fixture.project.read("target/manifest.json").utf8)) as? [String: Any])
     let nodes = try #require(manifest["nodes"] as? [String: [String: Any]])
     let sources = try #require(manifest["sources"] as? [String: Any])
+    // The dashboards are lineage nodes too (exposures, downstream of the models they read).
+    let exposures = try WarehouseDashboardTests.exposures(fixture)
     let lineageCount =
       nodes.values.filter { $0["resource_type"] as? String != "test" }.count + sources.count
+      + exposures.count
 
-    let parentMap = try #require(manifest["parent_map"] as? [String: [String]])
+    var parentMap = try #require(manifest["parent_map"] as? [String: [String]])
+    for (id, exposure) in exposures {
+      let models = (exposure["depends_on"] as? [String: [String]])?["nodes"] ?? []
+      parentMap[id] = models.map { "model.shop.\($0)" }
+    }
 
     let page = "file://" + fixture.project.root + "/target/docs/index.html"
     let graph = try Self.chromium(["--window-size=1600,1000", "--dump-dom", page + "#graph"])
@@ -326,7 +333,9 @@ import Testing
     // Same-name nodes are told apart; folders and kinds have a legend.
     #expect(graph.contains(">seed customers</tspan>") && graph.contains(">source crm.</tspan>"))
     #expect(graph.contains("<div class=\"legend\">") && graph.contains("staging models</span>"))
-    #expect(graph.contains("id=\"node-list\" data-count=\"\(nodes.count + sources.count)\""))
+    #expect(
+      graph.contains(
+        "id=\"node-list\" data-count=\"\(nodes.count + sources.count + exposures.count)\""))
     #expect(graph.contains("<summary>models</summary>"), "the project tree")
 
     // Searching a column's substring highlights the nodes that have it.

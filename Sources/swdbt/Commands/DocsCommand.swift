@@ -48,9 +48,12 @@ struct DocsCommand: AsyncParsableCommand {
         try Self.writeCatalogOnly(catalog, compilation: compilation, metadata: metadata, session)
         return
       }
+      let dashboards = try await Self.dashboards(
+        compilation, readDatabase: !emptyCatalog, console: session.console)
       let written: Site.Written
       do {
-        written = try Site.write(compilation, catalog: catalog, metadata: metadata)
+        written = try Site.write(
+          compilation, catalog: catalog, metadata: metadata, dashboards: dashboards)
       } catch {
         session.console.report([.error("write.failed", "cannot write the docs: \(error)")])
         throw ExitCode(1)

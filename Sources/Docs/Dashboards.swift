@@ -1,0 +1,72 @@
+public import Diagnostics
+public import Metrics
+
+/// A dbt exposure, as a node of the lineage downstream of the models it reads; one of `type:
+/// dashboard` with `charts:` is a page of the docs site.
+public struct Exposure: Sendable {
+  /// `exposure.<project>.<name>`, as dbt's unique ids.
+  public var uniqueID: String
+  public var name: String
+  /// `label:`, else the name.
+  public var label: String
+  /// dbt's exposure types: dashboard, notebook, analysis, ml, application.
+  public var type: String
+  public var description: String
+  public var owner: String?
+  public var url: String?
+  /// Model names from `depends_on: [ref('...')]` and from the charts' models.
+  public var dependsOn: [String]
+  /// Sources from `depends_on: [source('name', 'table')]`, as `name.table`.
+  public var dependsOnSources: [String] = []
+  public var charts: [Chart]
+  /// The properties file it is declared in, relative to the project root.
+  public var path: String
+  public var range: SourceRange
+}
+
+/// One chart of a dashboard: what to query and how to draw it.
+public struct Chart: Sendable {
+  /// How the rows are drawn.
+  public enum Kind: String, Sendable, CaseIterable {
+    case line, bar, area, table, number
+    case stackedBar = "stacked_bar"
+  }
+
+  /// How values are printed on axes, tooltips and tiles.
+  public enum Format: String, Sendable, CaseIterable {
+    case number, currency, percent
+  }
+
+  /// Where the rows come from.
+  public enum Source: Sendable {
+    /// A metric query; the first group-by is the x axis, a second one the series.
+    case metrics(MetricRequest)
+    /// Columns of a model: `x`, one or more `y`, and an optional `series` column.
+    case model(
+      name: String, x: String, y: [String], series: String?, filter: String?,
+      orderBy: [String], limit: Int?)
+  }
+
+  public var title: String
+  public var kind: Kind
+  public var source: Source
+  public var format: Format
+  /// ISO 4217 code for `format: currency` (`EUR`); USD when absent.
+  public var currency: String
+  public var description: String?
+  /// Axis titles (`labels: {x: ..., y: ...}`).
+  public var xLabel: String?
+  public var yLabel: String?
+  /// The default time range; nil shows every row.
+  public var timeRange: TimeRange?
+  public var range: SourceRange
+}
+
+/// A chart's default time range, applied to its x column when that holds dates.
+public enum TimeRange: Sendable, Equatable {
+  /// `last_24_months`: the periods up to the latest one in the data (not today's date, so the
+  /// figures of a historical warehouse stay on screen).
+  case last(Int, TimeGrain)
+  /// `start:` and/or `end:` as `YYYY-MM-DD`, inclusive.
+  case between(start: String?, end: String?)
+}
