@@ -77,6 +77,15 @@ let package = Package(
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
+    // PostgreSQL's engine: the SQL each materialization, seed load, test, lock and look-up
+    // sends. Execution knows only the engine protocols (Sources/Execution/Engine).
+    .target(
+      name: "PostgresEngine",
+      dependencies: [
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Execution", "Project", "Runtime",
+        "Template",
+      ]
+    ),
     .target(name: "Metrics", dependencies: ["Diagnostics", "Project"]),
     .target(
       name: "Docs",
@@ -89,7 +98,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics",
+        "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics", "PostgresEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],
@@ -133,6 +142,12 @@ let package = Package(
       name: "ExecutionTests",
       dependencies: ["Execution", "Adapter", "Compiler", "Diagnostics", "Project"]),
     .testTarget(
+      name: "PostgresEngineTests",
+      dependencies: [
+        "PostgresEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project",
+      ]
+    ),
+    .testTarget(
       name: "DataTestsTests",
       dependencies: [
         "DataTests", "Compiler", "Project", "Diagnostics", "Runtime", "SwdbtTestSupport",
@@ -140,7 +155,9 @@ let package = Package(
     ),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter", "Execution"]
+      dependencies: [
+        "swdbt", "SwdbtTestSupport", "Postgres", "Adapter", "Execution", "PostgresEngine",
+      ]
     ),
   ]
 )

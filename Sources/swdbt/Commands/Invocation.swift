@@ -104,7 +104,9 @@ struct Invocation {
       targetDirectory: loaded.root + "/" + loaded.projectFile.targetPath)
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
-    let control = TargetSession(connection: try Wiring.connect(adapter, console: session.console))
+    let control = TargetSession(
+      connection: try Wiring.connect(adapter, console: session.console),
+      engine: try Wiring.engine(for: loaded, console: session.console))
     defer { control.close() }
     let console = session.console
     do {
@@ -211,7 +213,8 @@ struct Invocation {
       executorOptions.statementLog = { uniqueID, sql in console.statement(sql, uniqueID: uniqueID) }
     }
     let executor = Executor(
-      compilation: compilation, options: executorOptions, onEvent: printer.handle)
+      compilation: compilation, options: executorOptions, engine: control.engine,
+      onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
     scheduler.failFast = failFast
@@ -220,7 +223,8 @@ struct Invocation {
       scheduler.cancel()
     }
     // The control connection is idle during the run: the watcher asks on it.
-    let watcher = LockWatcher(connection: control.connection) { [printer] wait in
+    let watcher = LockWatcher(connection: control.connection, engine: control.engine) {
+      [printer] wait in
       printer.handle(.lockWait(wait))
     }
     watcher.start()
@@ -280,7 +284,9 @@ struct Invocation {
         let relation = result.relationName
       else { continue }
       do {
-        console.out(try SeedPreview.text(of: relation, connection: control.connection))
+        console.out(
+          try SeedPreview.text(
+            of: relation, engine: control.engine, connection: control.connection))
       } catch {
         console.report([.warning("seed.show", "cannot show \(relation): \(error.message)")])
       }
