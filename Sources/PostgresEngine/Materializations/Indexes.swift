@@ -136,8 +136,10 @@ extension Indexes {
   static func inapplicable(to node: CompiledNode) -> [Diagnostic] {
     let materialized = node.config.materialized
     var keys: [String] = []
-    if materialized == "view", !configured(node.config).isEmpty { keys.append("indexes") }
-    if materialized == "view" || materialized == "materialized_view",
+    if node.config.materialization == .view, !configured(node.config).isEmpty {
+      keys.append("indexes")
+    }
+    if node.config.materialization == .view || node.config.materialization == .materializedView,
       node.config["unlogged"]?.isTruthy == true
     {
       keys.append("unlogged")

@@ -24,10 +24,10 @@ struct PersistDocs {
 
   /// The keyword of `comment on` for the relation a model builds.
   static func keyword(_ config: NodeConfig) -> String {
-    switch config.materialized {
-    case "view": "view"
-    case "materialized_view": "materialized view"
-    default: "table"
+    switch config.materialization {
+    case .view: "view"
+    case .materializedView: "materialized view"
+    case .table, .incremental, .ephemeral, .snapshot, .seed: "table"
     }
   }
 
