@@ -330,7 +330,7 @@ public final class Executor: Sendable {
     if let secondPass, compilation.needsDatabase.contains(index) {
       // dbt renders the node again when it runs, `execute` true: that SQL is what runs.
       do throws(Diagnostic) {
-        let introspector = ConnectionIntrospector(connection: connection)
+        let introspector = engine.introspector(on: connection)
         if let test = node.genericTest {
           node.sql =
             try TestCompiler.query(
@@ -478,7 +478,7 @@ public final class Executor: Sendable {
 
   /// What hooks see; built per node from shared references.
   var hookContext: HookContext {
-    HookContext(compilation: compilation, invocation: options.invocation)
+    HookContext(compilation: compilation, invocation: options.invocation, engine: engine)
   }
 
   private func build(_ node: CompiledNode, on connection: any DatabaseConnection, worker: Int)

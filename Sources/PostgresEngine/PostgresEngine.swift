@@ -3,6 +3,7 @@ package import Compiler
 package import Diagnostics
 package import Execution
 package import Project
+package import Runtime
 
 /// PostgreSQL behind the engine seam: transactional DDL (every build is one transaction, the
 /// table swapped in by rename), `create or replace view`, `merge` on every table, seeds by
@@ -103,6 +104,12 @@ package struct PostgresEngine: Engine {
         extract(epoch from now() - \(newest))::float8 as age
       from \(relation)\(filter.map { "\nwhere \($0)" } ?? "")
       """
+  }
+
+  // MARK: Templates
+
+  package func introspector(on connection: any DatabaseConnection) -> any Introspector {
+    PostgresIntrospector(connection: connection)
   }
 
   // MARK: Dialect

@@ -77,7 +77,7 @@ struct UnitTestRunner {
       vars: Dictionary(uniqueKeysWithValues: spec.varOverrides.map { ($0.key, $0.value) }),
       environment: Dictionary(uniqueKeysWithValues: spec.envOverrides.map { ($0.key, $0.value) }))
     var modelSQL = try secondPass.render(
-      modelIndex, on: ConnectionIntrospector(connection: connection), unitTest: rendering)
+      modelIndex, on: PostgresIntrospector(connection: connection), unitTest: rendering)
     while modelSQL.last == ";" || modelSQL.last?.isWhitespace == true { modelSQL.removeLast() }
     let actual = "(\n\(modelSQL)\n) as dbt_internal_unit_test_actual"
     let shape = try query("select * from \(actual) limit 0")

@@ -2,13 +2,14 @@ package import Adapter
 package import Compiler
 package import Diagnostics
 package import Project
+package import Runtime
 
 /// What one kind of database (PostgreSQL, Spark) answers for a run: Execution's scheduler,
 /// results, retries, events and hooks speak only through it, and each engine target
 /// (`PostgresEngine`, later `SparkEngine`) owns its SQL. The CLI picks one from the target's
 /// `type` (see `Wiring.makeEngine`).
 package protocol Engine: RelationLookup, ModelBuilding, SeedLoading, TestQuerying, RunLocking,
-  CloneBuilding, FreshnessQuerying, CatalogReading, SQLDialect
+  CloneBuilding, FreshnessQuerying, CatalogReading, IntrospectorMaking, SQLDialect
 {
   /// The target `type` it serves (`postgres`), which is also the adapter type macros
   /// dispatch on (`postgres__dateadd`, `spark__dateadd`).
@@ -235,6 +236,13 @@ package protocol FreshnessQuerying: Sendable {
   /// One row: the newest `loadedAtField` and now, as UTC ISO 8601 text, and the age in
   /// seconds, of the rows of `relation` (quoted) that pass `filter`.
   func freshnessQuery(relation: String, loadedAtField: String, filter: String?) -> String
+}
+
+/// What templates' `run_query`, `statement` and `adapter` look-ups go through on a
+/// connection: values typed as dbt's agate tables hold them, look-ups in the engine's catalog.
+package protocol IntrospectorMaking: Sendable {
+  /// The introspector over `connection`, which the caller owns.
+  func introspector(on connection: any DatabaseConnection) -> any Introspector
 }
 
 /// Quoting and type names.

@@ -20,11 +20,16 @@ public struct HookContext: Sendable {
   public var globals: [String: Value] = [:]
   /// The project's, installed packages' and dbt's macros (`dbt_utils.log_info` in a hook).
   package let macros: MacroResolver
+  /// Makes the introspector templates use on a connection.
+  package let engine: any IntrospectorMaking
 
   /// Creates the context of the hooks of one command.
-  public init(compilation: Compilation, invocation: InvocationContext) {
+  package init(
+    compilation: Compilation, invocation: InvocationContext, engine: any IntrospectorMaking
+  ) {
     self.compilation = compilation
     self.invocation = invocation
+    self.engine = engine
     macros = MacroResolver(project: compilation.project)
   }
 
@@ -110,7 +115,7 @@ package enum Hooks {
       let evaluator = Evaluator(host: host, file: file)
       if let connection {
         host.session = IntrospectionSession(
-          introspector: ConnectionIntrospector(connection: connection))
+          introspector: context.engine.introspector(on: connection))
         let invocation = context.invocation
         host.session?.printer = { invocation.print($0) }
         host.session?.evaluator = evaluator

@@ -130,7 +130,8 @@ struct Invocation {
     if storeFailures { compilation = Invocation.storingFailures(compilation) }
     defer { ExitWithoutTeardown.keep(compilation) }
     let invocationID = session.invocation.invocationID
-    let hooks = HookContext(compilation: compilation, invocation: session.invocation)
+    let hooks = HookContext(
+      compilation: compilation, invocation: session.invocation, engine: control.engine)
     // dbt writes the manifest after parsing, whatever the run does next.
     let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
     defer { manifest.finish(reportingTo: console) }
@@ -159,7 +160,7 @@ struct Invocation {
     let queryComments: QueryComments
     do throws(Diagnostic) {
       queryComments = try QueryComments(
-        compilation, indices: indices, invocation: session.invocation)
+        compilation, indices: indices, invocation: session.invocation, engine: control.engine)
     } catch {
       console.report([error])
       throw ExitCode(1)

@@ -17,7 +17,8 @@ enum SecondRender {
     let connection = try Wiring.connect(adapter, console: console)
     defer { connection.close() }
     let pass = SecondPass(compilation)
-    let introspector = ConnectionIntrospector(connection: connection)
+    let engine = try Wiring.engine(for: compilation.project, console: console)
+    let introspector = engine.introspector(on: connection)
     var failed = false
     for index in flagged {
       do {

@@ -1,21 +1,21 @@
-public import Adapter
-public import Runtime
+import Adapter
+package import Runtime
 import Template
 
 /// The `Introspector` templates use at run time: one worker's connection, with values
 /// converted from PostgreSQL's text form to numbers, booleans and strings by column type, as
 /// dbt's agate tables hold them.
-public final class ConnectionIntrospector: Introspector {
+final class PostgresIntrospector: Introspector {
   let connection: any DatabaseConnection
 
   /// Introspection over a connection the caller owns.
-  public init(connection: any DatabaseConnection) { self.connection = connection }
+  init(connection: any DatabaseConnection) { self.connection = connection }
 
   /// The connection's database.
-  public var databaseName: String? { connection.databaseName }
+  var databaseName: String? { connection.databaseName }
 
   /// Runs SQL on the connection.
-  public func run(_ sql: String) throws(IntrospectionError) -> QueryTable {
+  func run(_ sql: String) throws(IntrospectionError) -> QueryTable {
     let result: QueryResult
     do {
       result = try connection.execute(sql)
