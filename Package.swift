@@ -84,6 +84,15 @@ let package = Package(
         .product(name: "HeapModule", package: "swift-collections"),
       ]
     ),
+    // PostgreSQL's engine: the SQL each materialization, seed load, test, lock and look-up
+    // sends. Execution knows only the engine protocols (Sources/Execution/Engine).
+    .target(
+      name: "PostgresEngine",
+      dependencies: [
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Execution", "Project", "Runtime",
+        "Template",
+      ]
+    ),
     .target(name: "Metrics", dependencies: ["Diagnostics", "Project"]),
     .target(
       name: "Docs",
@@ -96,7 +105,7 @@ let package = Package(
       name: "swdbt",
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
-        "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics",
+        "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics", "PostgresEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],
@@ -155,6 +164,12 @@ let package = Package(
       name: "ExecutionTests",
       dependencies: ["Execution", "Adapter", "Compiler", "Diagnostics", "Project"]),
     .testTarget(
+      name: "PostgresEngineTests",
+      dependencies: [
+        "PostgresEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project",
+      ]
+    ),
+    .testTarget(
       name: "DataTestsTests",
       dependencies: [
         "DataTests", "Compiler", "Project", "Diagnostics", "Runtime", "SwdbtTestSupport",
@@ -169,7 +184,9 @@ let package = Package(
     ),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["swdbt", "SwdbtTestSupport", "Postgres", "Adapter", "Execution"]
+      dependencies: [
+        "swdbt", "SwdbtTestSupport", "Postgres", "Adapter", "Execution", "PostgresEngine",
+      ]
     ),
   ]
 )

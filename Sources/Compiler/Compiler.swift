@@ -155,7 +155,7 @@ public enum Compiler {
     let naming = environment.naming
     nodes.concurrentUpdate { nodes, index in
       switch nodes[index].resourceType {
-      case .model where nodes[index].config.materialized != "ephemeral", .seed, .snapshot:
+      case .model where nodes[index].config.materialization != .ephemeral, .seed, .snapshot:
         guard let naming else {
           nodes[index].relation = RelationNaming.relation(
             name: nodes[index].name, config: nodes[index].config, target: target)
@@ -198,7 +198,7 @@ public enum Compiler {
     let quotedNames: [String] = { (frozenNodes: [CompiledNode]) in
       Array(frozenNodes.indices).concurrentMap { index in
         if frozenNodes[index].resourceType == .model,
-          frozenNodes[index].config.materialized == "ephemeral"
+          frozenNodes[index].config.materialization == .ephemeral
         {
           return EphemeralInliner.cteName(frozenNodes[index].name)
         }
@@ -251,7 +251,7 @@ public enum Compiler {
             relations.append(frozenNodes[targetIndex].relation)
           }
           if targetIndex != index, frozenNodes[targetIndex].resourceType == .model,
-            frozenNodes[targetIndex].config.materialized == "ephemeral"
+            frozenNodes[targetIndex].config.materialization == .ephemeral
           {
             ephemeralParents.append(targetIndex)
           }
@@ -361,13 +361,13 @@ public enum Compiler {
       }
     }
     let flaggedEphemeral = flagged.contains {
-      nodes[$0].resourceType == .model && nodes[$0].config.materialized == "ephemeral"
+      nodes[$0].resourceType == .model && nodes[$0].config.materialization == .ephemeral
     }
     guard flaggedEphemeral else { return flagged }
     for index in order where !flagged.contains(index) {
       let inlinesFlagged = graph.parents[index].contains {
         flagged.contains($0) && nodes[$0].resourceType == .model
-          && nodes[$0].config.materialized == "ephemeral"
+          && nodes[$0].config.materialization == .ephemeral
       }
       if inlinesFlagged { flagged.insert(index) }
     }

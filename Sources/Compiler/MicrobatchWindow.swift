@@ -13,7 +13,7 @@ public enum MicrobatchWindow {
 
   /// Whether a node's config asks for microbatches.
   public static func isMicrobatch(_ config: NodeConfig) -> Bool {
-    config.materialized == "incremental"
+    config.materialization == .incremental
       && config["incremental_strategy"]?.stringValue == "microbatch"
   }
 

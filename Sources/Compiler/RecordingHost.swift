@@ -273,7 +273,7 @@ final class RecordingHost: TemplateHost {
     case "is_incremental":
       if let forced = overrides?.macros["is_incremental"] { return .bool(forced.isTruthy) }
       if overrides != nil { return .bool(false) }
-      guard resource == .model, currentConfig.materialized == "incremental",
+      guard resource == .model, currentConfig.materialization == .incremental,
         !environment.fullRefresh
       else {
         return .bool(false)

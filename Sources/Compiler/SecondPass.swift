@@ -122,7 +122,7 @@ final class LiveRelations {
     }
     guard let target else { return nil }
     let node = compilation.nodes[target]
-    if node.resourceType == .model, node.config.materialized == "ephemeral" {
+    if node.resourceType == .model, node.config.materialization == .ephemeral {
       guard target != index else {
         // `this` in an ephemeral model names where it would be built, as in the first render.
         let name = RelationNaming.relation(
@@ -191,10 +191,10 @@ final class LiveRelations {
   /// The kind of relation a node builds, as dbt's relation `type`.
   static func kind(of node: CompiledNode) -> String {
     guard node.resourceType == .model else { return "table" }
-    return switch node.config.materialized {
-    case "view": "view"
-    case "materialized_view": "materialized_view"
-    default: "table"
+    return switch node.config.materialization {
+    case .view: "view"
+    case .materializedView: "materialized_view"
+    case .table, .incremental, .ephemeral, .snapshot, .seed: "table"
     }
   }
 }

@@ -4,7 +4,7 @@ import Project
 import Template
 
 /// `target/catalog.json` in dbt's shape: every built relation's columns and types, read from
-/// PostgreSQL's catalog in one query.
+/// the engine's catalog (`CatalogReading`) in one query.
 public enum Catalog {
   /// One column of a relation, as the database has it.
   public struct Column: Sendable, Equatable {
@@ -32,7 +32,7 @@ public enum Catalog {
 
   /// Relations of the compilation's nodes that exist, keyed by unique id.
   public static func read(
-    _ compilation: Compilation, connection: any DatabaseConnection
+    _ compilation: Compilation, engine: any CatalogReading, connection: any DatabaseConnection
   ) throws(DatabaseError) -> [String: Relation] {
     // "schema\u{0}identifier" -> unique ids: a seed and a source may name one table, and dbt
     // lists it under both.
@@ -43,31 +43,16 @@ public enum Catalog {
     }
     let schemas = Set(wanted.keys.map { String($0.split(separator: "\u{0}").first ?? "") })
     guard !schemas.isEmpty else { return [:] }
-    let result = try connection.execute(
-      """
-      select n.nspname, c.relname,
-        case c.relkind when 'v' then 'VIEW' when 'm' then 'MATERIALIZED VIEW' else 'BASE TABLE' end,
-        pg_get_userbyid(c.relowner), obj_description(c.oid, 'pg_class'),
-        a.attname, format_type(a.atttypid, a.atttypmod), a.attnum::text,
-        col_description(c.oid, a.attnum)
-      from pg_class c
-      join pg_namespace n on n.oid = c.relnamespace
-      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-      where c.relkind in ('r', 'p', 'v', 'm', 'f')
-        and n.nspname in (\(schemas.sorted().map(SQLQuoting.literal).joined(separator: ", ")))
-      order by n.nspname, c.relname, a.attnum
-      """)
     var relations: [String: Relation] = [:]
-    for row in result.rows {
-      guard row.count == 9, let schema = row[0], let name = row[1],
-        let uniqueIDs = wanted[schema + "\u{0}" + name], let column = row[5]
-      else { continue }
+    for row in try engine.catalogColumns(inSchemas: schemas, on: connection) {
+      guard let uniqueIDs = wanted[row.schema + "\u{0}" + row.relation] else { continue }
       let entry = Column(
-        name: column, type: row[6] ?? "", index: Int(row[7] ?? "") ?? 0, comment: row[8])
+        name: row.column, type: row.columnType, index: row.index, comment: row.columnComment)
       for uniqueID in uniqueIDs {
         if relations[uniqueID] == nil {
           relations[uniqueID] = Relation(
-            type: row[2] ?? "", owner: row[3] ?? "", comment: row[4], columns: [])
+            type: row.relationType, owner: row.owner, comment: row.relationComment,
+            columns: [])
         }
         relations[uniqueID]?.columns.append(entry)
       }

@@ -47,6 +47,8 @@ public final class Executor: Sendable {
 
   let compilation: Compilation
   let options: Options
+  /// What the target's database answers: each materialization's, seed's and test's SQL.
+  package let engine: any Engine
   /// Renders nodes that use the database again on their worker's connection; nil when none do.
   let secondPass: SecondPass?
   private let onEvent: @Sendable (RunEvent) -> Void
@@ -54,11 +56,12 @@ public final class Executor: Sendable {
   private let progress = Mutex<(results: [NodeResult], positions: [Int: Int])>(([], [:]))
 
   /// Creates an executor; `onEvent` is called from worker threads, one event at a time.
-  public init(
-    compilation: Compilation, options: Options,
+  package init(
+    compilation: Compilation, options: Options, engine: any Engine,
     onEvent: @escaping @Sendable (RunEvent) -> Void
   ) {
     self.compilation = compilation
+    self.engine = engine
     self.options = options
     self.onEvent = onEvent
     secondPass =
@@ -74,7 +77,7 @@ public final class Executor: Sendable {
       let node = compilation.nodes[index]
       switch node.resourceType {
       case .seed, .snapshot: return true
-      case .model: return node.config.materialized != "ephemeral"
+      case .model: return node.config.materialization != .ephemeral
       case .test: return node.sql != nil || node.unitTest != nil
       default: return false
       }
@@ -294,7 +297,7 @@ public final class Executor: Sendable {
       guard seen.insert(parent).inserted else { continue }
       if let job = position[parent] {
         result.insert(job)
-      } else if compilation.nodes[parent].config.materialized == "ephemeral",
+      } else if compilation.nodes[parent].config.materialization == .ephemeral,
         compilation.nodes[parent].resourceType == .model
       {
         stack.append(contentsOf: compilation.graph.parents[parent])
@@ -327,7 +330,7 @@ public final class Executor: Sendable {
     if let secondPass, compilation.needsDatabase.contains(index) {
       // dbt renders the node again when it runs, `execute` true: that SQL is what runs.
       do throws(Diagnostic) {
-        let introspector = ConnectionIntrospector(connection: connection)
+        let introspector = engine.introspector(on: connection)
         if let test = node.genericTest {
           node.sql =
             try TestCompiler.query(
@@ -346,9 +349,8 @@ public final class Executor: Sendable {
       }
     }
     if let spec = node.unitTest, let secondPass {
-      UnitTestRunner(
-        spec: spec, compilation: compilation, secondPass: secondPass, connection: connection
-      ).run(into: &result)
+      engine.runUnitTest(
+        spec, compilation: compilation, secondPass: secondPass, on: connection, into: &result)
     } else if node.resourceType == .test {
       runTest(node, on: connection, into: &result)
     } else {
@@ -400,8 +402,11 @@ public final class Executor: Sendable {
     let share = Executor.seconds((clock.now - start) / batch.members.count)
     return zip(batch.members, counts).map { index, failures in
       var result = Executor.result(for: compilation, index, at: startedAt, thread: worker)
-      runTest(compilation.nodes[index], on: connection, into: &result) {
-        runner throws(StatementFailure) in try runner.judge(failures: failures)
+      let node = compilation.nodes[index]
+      runTest(node, on: connection, into: &result) {
+        [engine, compilation] () throws(StatementFailure) in
+        try engine.judgeTest(
+          node, failures: failures, target: compilation.project.target, on: connection)
       }
       result.completedAt = Date()
       result.executionTime = share
@@ -437,14 +442,16 @@ public final class Executor: Sendable {
 
   private func runTest(
     _ node: CompiledNode, on connection: any DatabaseConnection, into result: inout NodeResult,
-    outcome judge: (TestRunner) throws(StatementFailure) -> TestOutcome = {
-      runner throws(StatementFailure) in try runner.run()
-    }
+    outcome judge: (() throws(StatementFailure) -> TestOutcome)? = nil
   ) {
     let compiledPath = compilation.compiledPath(of: node)
-    do {
-      let outcome = try judge(
-        TestRunner(node: node, target: compilation.project.target, connection: connection))
+    do throws(StatementFailure) {
+      let outcome =
+        if let judge {
+          try judge()
+        } else {
+          try engine.runTest(node, target: compilation.project.target, on: connection)
+        }
       result.status =
         outcome.status == .warn && options.testWarningsFail ? .fail : outcome.status
       result.failures = outcome.failures
@@ -471,7 +478,7 @@ public final class Executor: Sendable {
 
   /// What hooks see; built per node from shared references.
   var hookContext: HookContext {
-    HookContext(compilation: compilation, invocation: options.invocation)
+    HookContext(compilation: compilation, invocation: options.invocation, engine: engine)
   }
 
   private func build(_ node: CompiledNode, on connection: any DatabaseConnection, worker: Int)
@@ -483,19 +490,18 @@ public final class Executor: Sendable {
     let compiledPath = compilation.compiledPath(of: node)
     switch node.resourceType {
     case .seed:
-      var loader = SeedLoader(
+      let load = SeedLoad(
         node: node, relation: relation, path: options.projectRoot + "/" + node.originalFilePath,
         displayPath: node.originalFilePath, target: compilation.project.target,
-        connection: connection, empty: options.empty)
-      loader.hooks = hookContext.onWorker(worker)
-      do {
-        return try loader.load()
+        empty: options.empty, hooks: hookContext.onWorker(worker), connection: connection)
+      do throws(SeedLoadFailure) {
+        return try engine.loadSeed(load)
       } catch {
         switch error {
         case .file(let diagnostic): throw diagnostic
         case .statement(let failure):
           throw ErrorLocator.diagnostic(
-            for: Executor.explainingLockTimeout(failure, relation: relation, on: connection),
+            for: explainingLockTimeout(failure, relation: relation, on: connection),
             node: node, source: nil, compiledPath: node.originalFilePath)
         }
       }
@@ -503,21 +509,14 @@ public final class Executor: Sendable {
       if MicrobatchWindow.isMicrobatch(node.config) {
         return try buildMicrobatch(node, relation: relation, on: connection, worker: worker)
       }
-      var builder = ModelBuilder(
-        node: node, relation: relation, target: compilation.project.target,
-        fullRefresh: options.fullRefresh, connection: connection)
-      // Looked up only for models that ask for comments: most do not.
-      if PersistDocs.isRequested(node.config),
-        let patch = compilation.project.models.first(where: { $0.uniqueID == node.uniqueID })?
-          .patch
-      {
-        builder.documentation = PersistDocs(patch: patch, docs: compilation.project.docs)
-      }
-      builder.contract = Contract.of(node, in: compilation)
-      builder.hooks = hookContext.onWorker(worker)
+      let request = ModelBuild(
+        node: node, relation: relation, compilation: compilation,
+        fullRefresh: options.fullRefresh, hooks: hookContext.onWorker(worker),
+        connection: connection)
       do {
-        var outcome = try builder.build()
-        if let statement = builder.runner.record.statement {
+        let built = try engine.build(request)
+        var outcome = built.outcome
+        if let statement = built.statement {
           outcome.warnings += RunArtifact.write(statement, of: node, in: compilation)
         }
         return outcome
@@ -525,7 +524,7 @@ public final class Executor: Sendable {
         if let diagnostic = error.diagnostic { throw diagnostic }
         let source = compilation.project.models.first { $0.uniqueID == node.uniqueID }?.file
         throw ErrorLocator.diagnostic(
-          for: Executor.explainingLockTimeout(error, relation: relation, on: connection),
+          for: explainingLockTimeout(error, relation: relation, on: connection),
           node: node, source: source, compiledPath: compiledPath)
       }
     }
@@ -534,12 +533,12 @@ public final class Executor: Sendable {
   /// A lock timeout names the session that holds the node's relation (asked only then, since
   /// the server's message names neither); the transaction was rolled back, so the old
   /// relation is kept.
-  static func explainingLockTimeout(
+  func explainingLockTimeout(
     _ failure: StatementFailure, relation: RelationName, on connection: any DatabaseConnection
   ) -> StatementFailure {
-    guard failure.error.sqlState == "55P03", failure.summary == nil else { return failure }
+    guard engine.isLockTimeout(failure.error), failure.summary == nil else { return failure }
     var explained = failure
-    let holder = LockWatcher.holder(of: relation.quoted, on: connection)
+    let holder = engine.lockHolder(of: relation.quoted, on: connection)
     explained.summary =
       "lock timeout: \(relation.quoted) is locked by "
       + (holder?.holder ?? "another session") + "; the old relation is kept"

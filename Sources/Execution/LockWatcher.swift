@@ -20,6 +20,20 @@ public struct LockWait: Sendable {
   /// How long the node's statement has waited so far.
   public var waited: Duration
 
+  /// Creates a lock wait.
+  package init(
+    index: Int, relation: String, blockerPID: Int, blockerUser: String,
+    blockerApplication: String, blockerQueryStart: String, waited: Duration
+  ) {
+    self.index = index
+    self.relation = relation
+    self.blockerPID = blockerPID
+    self.blockerUser = blockerUser
+    self.blockerApplication = blockerApplication
+    self.blockerQueryStart = blockerQueryStart
+    self.waited = waited
+  }
+
   /// `held by pid 1234 (user u, application psql, query started ...)`.
   public var holder: String {
     let application = blockerApplication.isEmpty ? "-" : blockerApplication
@@ -51,6 +65,7 @@ public final class LockWatcher: Sendable {
 
   private let slots = Mutex<[Int: Slot]>([:])
   private let connection: Connection
+  private let engine: any Engine
   private let threshold: Duration
   private let repeatEvery: Duration
   private let onWait: @Sendable (LockWait) -> Void
@@ -59,18 +74,19 @@ public final class LockWatcher: Sendable {
   private let clock = ContinuousClock()
 
   /// Creates a watcher asking on `connection`, which nobody else may use until `stop()`.
-  public init(
-    connection: any DatabaseConnection, after threshold: Duration = .seconds(3),
+  package init(
+    connection: any DatabaseConnection, engine: any Engine, after threshold: Duration = .seconds(3),
     repeatEvery: Duration = .seconds(30), onWait: @escaping @Sendable (LockWait) -> Void
   ) {
     self.connection = Connection(connection)
+    self.engine = engine
     self.threshold = threshold
     self.repeatEvery = repeatEvery
     self.onWait = onWait
   }
 
   /// Worker `worker` starts running node `index` on `connection`.
-  func begin(worker: Int, connection: any DatabaseConnection, index: Int) {
+  package func begin(worker: Int, connection: any DatabaseConnection, index: Int) {
     guard let pid = connection.backendPID else { return }
     let now = clock.now
     slots.withLock {
@@ -79,7 +95,7 @@ public final class LockWatcher: Sendable {
   }
 
   /// Worker `worker` finished its node.
-  func end(worker: Int) {
+  package func end(worker: Int) {
     _ = slots.withLock { $0.removeValue(forKey: worker) }
   }
 
@@ -109,7 +125,7 @@ public final class LockWatcher: Sendable {
     guard !due.isEmpty else { return }
     let found: [Int32: LockWait]
     do {
-      found = try LockWatcher.waits(of: due, on: connection.base)
+      found = try engine.lockWaits(of: due, on: connection.base)
     } catch {
       return
     }
@@ -130,60 +146,5 @@ public final class LockWatcher: Sendable {
       return reports
     }
     for wait in reports { onWait(wait) }
-  }
-
-  /// For each of these server processes that waits for a lock, the lock and one holder.
-  static func waits(of pids: [Int32], on connection: any DatabaseConnection)
-    throws(DatabaseError) -> [Int32: LockWait]
-  {
-    let list = pids.map(String.init).joined(separator: ", ")
-    let result = try connection.execute(
-      """
-      select w.pid, \(relationName("w")), b.pid, \(sessionFields) from pg_locks w \
-      left join pg_class c on c.oid = w.relation \
-      left join pg_namespace n on n.oid = c.relnamespace \
-      cross join lateral unnest(pg_blocking_pids(w.pid)) as blocker(pid) \
-      join pg_stat_activity b on b.pid = blocker.pid \
-      where not w.granted and w.pid in (\(list)) order by w.pid, b.pid
-      """)
-    var waits: [Int32: LockWait] = [:]
-    for row in result.rows {
-      guard let pid = row[0].flatMap({ Int32($0) }), waits[pid] == nil,
-        let wait = lockWait(row.dropFirst())
-      else { continue }
-      waits[pid] = wait
-    }
-    return waits
-  }
-
-  /// Another session holding a lock on `relation` (quoted), asked after a lock timeout.
-  static func holder(of relation: String, on connection: any DatabaseConnection) -> LockWait? {
-    let result = try? connection.execute(
-      """
-      select \(SQLQuoting.literal(relation)), b.pid, \(sessionFields) from pg_locks l \
-      join pg_stat_activity b on b.pid = l.pid \
-      where l.granted and l.relation = to_regclass(\(SQLQuoting.literal(relation))) \
-      and l.pid <> pg_backend_pid() order by b.query_start limit 1
-      """)
-    return result?.rows.first.flatMap { lockWait($0[...]) }
-  }
-
-  private static func relationName(_ lock: String) -> String {
-    // Always quoted, as swdbt names relations everywhere else.
-    "coalesce('\"' || replace(n.nspname, '\"', '\"\"') || '\".\"' "
-      + "|| replace(c.relname, '\"', '\"\"') || '\"', \(lock).locktype)"
-  }
-
-  private static let sessionFields =
-    "coalesce(b.usename, ''), coalesce(b.application_name, ''), "
-    + "coalesce(to_char(b.query_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '')"
-
-  /// relation, pid, user, application, query start.
-  private static func lockWait(_ row: ArraySlice<String?>) -> LockWait? {
-    let fields = Array(row)
-    guard fields.count >= 5, let pid = fields[1].flatMap({ Int($0) }) else { return nil }
-    return LockWait(
-      index: 0, relation: fields[0] ?? "?", blockerPID: pid, blockerUser: fields[2] ?? "",
-      blockerApplication: fields[3] ?? "", blockerQueryStart: fields[4] ?? "", waited: .zero)
   }
 }

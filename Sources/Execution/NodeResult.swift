@@ -57,7 +57,7 @@ public struct NodeResult: Sendable {
   public var batches: BatchResults? = nil
 
   /// Marks the node failed by one diagnostic, which is also its message.
-  mutating func fail(with error: Diagnostic) {
+  package mutating func fail(with error: Diagnostic) {
     status = .error
     diagnostics = [error]
     message = error.message

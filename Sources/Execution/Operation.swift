@@ -40,7 +40,7 @@ public enum Operation {
     host.lenient = false
     let evaluator = Evaluator(host: host, file: macro.file)
     let session = IntrospectionSession(
-      introspector: ConnectionIntrospector(connection: connection))
+      introspector: context.engine.introspector(on: connection))
     host.session = session
     let invocation = context.invocation
     session.printer = { invocation.print($0) }

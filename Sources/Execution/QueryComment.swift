@@ -17,8 +17,9 @@ public struct QueryComments: Sendable {
   public let append: Bool
 
   /// Renders the comments of the nodes `indices` as the project's `query-comment` says.
-  public init(
-    _ compilation: Compilation, indices: [Int], invocation: InvocationContext
+  package init(
+    _ compilation: Compilation, indices: [Int], invocation: InvocationContext,
+    engine: any IntrospectorMaking
   ) throws(Diagnostic) {
     let project = compilation.project
     let config = project.projectFile.queryComment
@@ -40,7 +41,7 @@ public struct QueryComments: Sendable {
     case .template(let text):
       let renderer = try CommentRenderer(
         text, project: project, range: config.range,
-        context: HookContext(compilation: compilation, invocation: invocation))
+        context: HookContext(compilation: compilation, invocation: invocation, engine: engine))
       for index in indices {
         let node = compilation.nodes[index]
         let comment = try renderer.render(

@@ -6,10 +6,10 @@ public enum SeedPreview {
   public static let rowLimit = 5
 
   /// The first rows of `relation` (quoted) as an aligned text table under a title line.
-  public static func text(of relation: String, connection: any DatabaseConnection)
-    throws(DatabaseError) -> String
-  {
-    let result = try connection.execute("select * from \(relation) limit \(rowLimit)")
+  package static func text(
+    of relation: String, engine: any SeedLoading, connection: any DatabaseConnection
+  ) throws(DatabaseError) -> String {
+    let result = try engine.previewSeed(relation, limit: rowLimit, on: connection)
     return "First rows of \(relation):\n" + TextTable.render(result, total: result.rows.count)
   }
 }

@@ -32,21 +32,13 @@ public struct SourceFreshnessCheck: Sendable {
     self.freshness = freshness
   }
 
-  /// The query: the newest row's time and now, as UTC text, and the age in seconds.
-  public var sql: String {
-    let newest = "max(\(loadedAtField))::timestamptz"
-    let format = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"
-    return """
-      select to_char(\(newest) at time zone 'UTC', \(format)) as max_loaded_at,
-        to_char(now() at time zone 'UTC', \(format)) as snapshotted_at,
-        extract(epoch from now() - \(newest))::float8 as age
-      from \(relation)\(freshness.filter.map { "\nwhere \($0)" } ?? "")
-      """
-  }
-
   /// Runs the query and judges the age.
-  public func run(on connection: any DatabaseConnection) -> Outcome {
+  package func run(on connection: any DatabaseConnection, engine: any FreshnessQuerying)
+    -> Outcome
+  {
     let started = Date()
+    let sql = engine.freshnessQuery(
+      relation: relation, loadedAtField: loadedAtField, filter: freshness.filter)
     do throws(DatabaseError) {
       let row = try connection.execute(sql).rows.first ?? []
       let completed = Date()

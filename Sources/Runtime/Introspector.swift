@@ -4,14 +4,27 @@ public import Template
 /// `adapter` look-ups touch a connection, so templates that use none of them render once, in
 /// parallel, with no connection.
 ///
-/// An implementation runs SQL; the catalog look-ups dbt's adapter offers are written once here
-/// on top of `run`, in PostgreSQL's catalog, as dbt-postgres queries it.
+/// An implementation runs SQL; the catalog look-ups dbt's adapter offers are requirements, so
+/// each engine answers them its own way (Spark: `SHOW TABLES`, `DESCRIBE TABLE`). Their
+/// defaults below query PostgreSQL's catalog on top of `run`, as dbt-postgres does.
 public protocol Introspector: AnyObject {
   /// Runs one or more statements and returns the last one's rows and status.
   func run(_ sql: String) throws(IntrospectionError) -> QueryTable
   /// The database the connection is on, when known without a query: what `target.database`
   /// and a relation's `database` say when the target names none (dbt-postgres always has one).
   var databaseName: String? { get }
+  /// The columns of a relation in order.
+  func columns(of relation: RelationObject) throws(IntrospectionError) -> [ColumnObject]
+  /// The relations of a schema with their kind (`table`, `view`, `materialized_view`).
+  func relations(inSchema schema: String, database: String?) throws(IntrospectionError)
+    -> [RelationObject]
+  /// The relation with this name, with its kind, or nil when there is none.
+  func relation(database: String?, schema: String, identifier: String)
+    throws(IntrospectionError) -> RelationObject?
+  /// The schemas of the database.
+  func schemas() throws(IntrospectionError) -> [String]
+  /// Whether a schema exists.
+  func schemaExists(_ schema: String) throws(IntrospectionError) -> Bool
 }
 
 extension Introspector {
@@ -58,6 +71,7 @@ public struct QueryTable: Sendable {
   }
 }
 
+/// PostgreSQL's answers, the defaults.
 extension Introspector {
   /// The columns of a relation in order, as `information_schema` describes them.
   public func columns(of relation: RelationObject) throws(IntrospectionError) -> [ColumnObject] {

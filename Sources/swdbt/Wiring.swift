@@ -1,8 +1,10 @@
 import Adapter
 import ArgumentParser
 import Diagnostics
+import Execution
 import Foundation
 import Postgres
+import PostgresEngine
 import Project
 
 /// Turns the chosen target into an adapter, starting the embedded cluster when the target
@@ -33,12 +35,7 @@ enum Wiring {
   ) async throws(Diagnostic) -> any DatabaseAdapter {
     let target = project.target
     if let refusal = target.refusals.first { throw refusal }
-    guard target.type == "postgres" else {
-      throw .error(
-        "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
-        at: target.typeRange, path: target.typeRange == nil ? project.projectFile.file.path : nil,
-        hint: "swdbt supports `postgres`")
-    }
+    _ = try makeEngine(for: project)
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)
       do {
@@ -54,6 +51,33 @@ enum Wiring {
     }
     let settings = try target.resolvedSettings(environment: ProcessInfo.processInfo.environment)
     return PostgresAdapter(info: ConnectionInfo(settings: settings))
+  }
+
+  /// The engine target types swdbt runs on.
+  static let engineTypes = ["postgres"]
+
+  /// The engine for a loaded project's target `type`, or a located error listing the
+  /// supported types.
+  static func makeEngine(for project: LoadedProject) throws(Diagnostic) -> any Engine {
+    let target = project.target
+    switch target.type {
+    case "postgres": return PostgresEngine()
+    default:
+      throw .error(
+        "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",
+        at: target.typeRange, path: target.typeRange == nil ? project.projectFile.file.path : nil,
+        hint: "swdbt supports " + engineTypes.map { "`\($0)`" }.joined(separator: ", "))
+    }
+  }
+
+  /// The engine for a loaded project's target; prints and exits on an unknown type.
+  static func engine(for project: LoadedProject, console: Console) throws -> any Engine {
+    do {
+      return try makeEngine(for: project)
+    } catch {
+      console.report([error])
+      throw ExitCode(1)
+    }
   }
 
   /// Opens a connection or prints why not (never the password) and exits.

@@ -2,6 +2,7 @@ import Adapter
 import Execution
 import Foundation
 import Postgres
+import PostgresEngine
 import SwdbtTestSupport
 import Testing
 
@@ -64,7 +65,7 @@ import Testing
   func lockKey(schema: String) async throws -> Int64 {
     let connection = try await PostgresServer.connect()
     defer { connection.close() }
-    let session = TargetSession(connection: connection)
+    let session = TargetSession(connection: connection, engine: PostgresEngine())
     return TargetSession.lockKey(database: try session.databaseIdentity(), schema: schema)
   }
 

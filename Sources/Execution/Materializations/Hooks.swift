@@ -1,8 +1,8 @@
-import Adapter
+package import Adapter
 public import Compiler
-import Diagnostics
+package import Diagnostics
 import OrderedCollections
-import Project
+package import Project
 public import Runtime
 public import Template
 
@@ -19,24 +19,29 @@ public struct HookContext: Sendable {
   /// Further globals, such as `on-run-end`'s `results` and `schemas`.
   public var globals: [String: Value] = [:]
   /// The project's, installed packages' and dbt's macros (`dbt_utils.log_info` in a hook).
-  let macros: MacroResolver
+  package let macros: MacroResolver
+  /// Makes the introspector templates use on a connection.
+  package let engine: any IntrospectorMaking
 
   /// Creates the context of the hooks of one command.
-  public init(compilation: Compilation, invocation: InvocationContext) {
+  package init(
+    compilation: Compilation, invocation: InvocationContext, engine: any IntrospectorMaking
+  ) {
     self.compilation = compilation
     self.invocation = invocation
+    self.engine = engine
     macros = MacroResolver(project: compilation.project)
   }
 
   /// The installed package a node belongs to, by its unique id; nil for the root project's.
-  func package(ofNode uniqueID: String) -> String? {
+  package func package(ofNode uniqueID: String) -> String? {
     let parts = uniqueID.split(separator: ".", maxSplits: 2)
     guard parts.count > 2, parts[1] != compilation.project.name else { return nil }
     return String(parts[1])
   }
 
   /// The same context on a worker thread.
-  func onWorker(_ worker: Int) -> HookContext {
+  package func onWorker(_ worker: Int) -> HookContext {
     var copy = self
     copy.threadID = "Thread-\(worker + 1) (worker)"
     return copy
@@ -64,12 +69,12 @@ public struct HookContext: Sendable {
 }
 
 /// `pre_hook` / `post_hook` SQL, rendered with `this` and `target` at run time as dbt does.
-enum Hooks {
+package enum Hooks {
   /// The hook statements of a config key (a string, a `{sql, transaction}` dict, or a list of
   /// them); with `transaction`, only the hooks that run inside (true) or outside (false) the
   /// model's transaction.
   /// With a connection, the hooks may use `run_query`, `statement` and the `adapter` look-ups.
-  static func statements(
+  package static func statements(
     _ key: String, of node: CompiledNode, context: HookContext?, transaction: Bool? = nil,
     connection: (any DatabaseConnection)? = nil
   ) throws(StatementFailure) -> [String] {
@@ -98,7 +103,7 @@ enum Hooks {
 
   /// Renders one hook or `on-run-start` statement; with a connection, it may use `run_query`,
   /// `statement` and the `adapter` look-ups.
-  static func render(
+  package static func render(
     _ text: String, this: RelationName?, context: HookContext, what: String,
     connection: (any DatabaseConnection)? = nil, package: String? = nil
   ) throws(StatementFailure) -> String {
@@ -110,7 +115,7 @@ enum Hooks {
       let evaluator = Evaluator(host: host, file: file)
       if let connection {
         host.session = IntrospectionSession(
-          introspector: ConnectionIntrospector(connection: connection))
+          introspector: context.engine.introspector(on: connection))
         let invocation = context.invocation
         host.session?.printer = { invocation.print($0) }
         host.session?.evaluator = evaluator
@@ -126,38 +131,38 @@ enum Hooks {
 
 /// What hooks may use: `this` (the node's relation object), `target`, `ref`, `env_var`, `var`,
 /// the runtime globals, the project's macros and dbt's built-in macros (`dbt.type_int()`).
-final class HookHost: TemplateHost {
-  let this: RelationName?
-  let context: HookContext
-  let what: String
+package final class HookHost: TemplateHost {
+  package let this: RelationName?
+  package let context: HookContext
+  package let what: String
   private var runtimeScope: RenderScope?
   /// The database, for hooks rendered where they run.
-  var session: IntrospectionSession?
+  package var session: IntrospectionSession?
 
   /// The installed package of the hook's node, whose macros its hooks call by bare name
   /// (dbt_project_evaluator's `insert_resources_from_graph`); nil for the root project's.
-  let package: String?
+  package let package: String?
 
-  init(this: RelationName?, context: HookContext, what: String, package: String? = nil) {
+  package init(this: RelationName?, context: HookContext, what: String, package: String? = nil) {
     self.this = this
     self.context = context
     self.what = what
     self.package = package
   }
 
-  static let functions: Set<String> = ["ref", "source", "env_var", "var"]
+  package static let functions: Set<String> = ["ref", "source", "env_var", "var"]
 
   /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
-  var undefinedIsLenient: Bool { lenient }
+  package var undefinedIsLenient: Bool { lenient }
   /// Whether undefined names render as nothing; run-operation's macros are strict.
-  var lenient = true
+  package var lenient = true
 
-  func hasFunction(_ name: String) -> Bool {
+  package func hasFunction(_ name: String) -> Bool {
     HookHost.functions.contains(name)
       || (session != nil && IntrospectionSession.functions.contains(name))
   }
 
-  func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
+  package func call(_ name: String, _ arguments: Arguments) throws(Diagnostic) -> Value {
     if let session, IntrospectionSession.functions.contains(name) {
       return try session.call(name, arguments)
     }
@@ -214,7 +219,7 @@ final class HookHost: TemplateHost {
     }
   }
 
-  func global(_ name: String) -> Value? {
+  package func global(_ name: String) -> Value? {
     switch name {
     case "this":
       // None where no node is built (run-operation, on-run-start), so `if this` works.
@@ -243,14 +248,14 @@ final class HookHost: TemplateHost {
     return made
   }
 
-  func macro(named name: String) -> MacroDefinition? {
+  package func macro(named name: String) -> MacroDefinition? {
     if let package, let macro = context.macros.packageMacros[package]?[name] { return macro }
     return context.macros.macro(named: name)
   }
-  func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
+  package func macro(named name: String, calledFrom file: SourceFile) -> MacroDefinition? {
     context.macros.macro(named: name, package: package, calledFrom: file)
   }
-  var knownNames: [String] {
+  package var knownNames: [String] {
     ["this", "target", "api", "dbt", "adapter", "ref", "source", "env_var", "var"]
       + Array(context.globals.keys) + RenderScope.names.sorted()
       + context.compilation.project.macros.keys.sorted()

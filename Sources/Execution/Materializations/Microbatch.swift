@@ -94,21 +94,19 @@ extension Executor {
         "microbatch model `\(node.name)` has no `event_time`",
         "set `event_time` to the column that dates each row")
     }
-    if node.config["unique_key"] == nil {
-      throw located(
-        "microbatch model `\(node.name)` has no `unique_key`, which PostgreSQL's microbatch "
-          + "merges on, as dbt-postgres does",
-        "set `unique_key` to the column (or columns) identifying a row")
+    if let problem = engine.microbatchProblem(of: node) {
+      throw located(problem.message, problem.hint)
     }
-    let probe = StatementRunner(connection: connection, action: "looking up \(relation.quoted)")
-    let existing: Character?
-    do throws(StatementFailure) {
-      existing = try RelationSwap.kind(of: relation.schema, relation.identifier, runner: probe)
+    let existing: RelationKind?
+    do throws(DatabaseError) {
+      existing = try engine.kind(of: relation, on: connection)
     } catch {
       throw ErrorLocator.diagnostic(
-        for: error, node: node, source: nil, compiledPath: compilation.compiledPath(of: node))
+        for: StatementFailure(
+          error: error, statement: "", action: "looking up \(relation.quoted)"),
+        node: node, source: nil, compiledPath: compilation.compiledPath(of: node))
     }
-    let isIncremental = !options.fullRefresh && (existing == "r" || existing == "p")
+    let isIncremental = !options.fullRefresh && existing == .table
     let batches: [(start: BatchTime, end: BatchTime)]
     switch MicrobatchBatches.batches(
       config: node.config, model: node.name, isIncremental: isIncremental,
@@ -138,13 +136,12 @@ extension Executor {
       if number > 0 { unused.insert("pre_hook") }
       if number < batches.count - 1 { unused.insert("post_hook") }
       if !unused.isEmpty { batchNode.config = node.config.removing(unused) }
-      var builder = ModelBuilder(
-        node: batchNode, relation: relation, target: compilation.project.target,
-        fullRefresh: options.fullRefresh && number == 0,
+      let request = ModelBuild(
+        node: batchNode, relation: relation, compilation: compilation,
+        fullRefresh: options.fullRefresh && number == 0, hooks: hookContext.onWorker(worker),
         connection: connection)
-      builder.hooks = hookContext.onWorker(worker)
       do {
-        let outcome = try builder.build()
+        let outcome = try engine.build(request).outcome
         results.successful.append(batch)
         rows += outcome.rowsAffected ?? 0
         lastTag = outcome.commandTag
@@ -152,7 +149,7 @@ extension Executor {
       } catch {
         results.failed.append(batch)
         var diagnostic = ErrorLocator.diagnostic(
-          for: Executor.explainingLockTimeout(error, relation: relation, on: connection),
+          for: explainingLockTimeout(error, relation: relation, on: connection),
           node: batchNode, source: source, compiledPath: compilation.compiledPath(of: node))
         diagnostic.message =
           "batch \(batch.start) to \(batch.end) of `\(node.name)` failed: " + diagnostic.message

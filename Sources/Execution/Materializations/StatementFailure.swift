@@ -21,17 +21,6 @@ public struct StatementFailure: Error, Sendable {
   /// trying again (the whole transaction) is right.
   public var isTransient = false
 
-  /// Deadlocks, serialization failures, a relation dropped by a concurrent transaction
-  /// between being found and being read, and failures marked transient.
-  var shouldRetry: Bool {
-    if isTransient { return true }
-    switch error.sqlState {
-    case "40P01", "40001": return true
-    case "XX000": return error.message.hasPrefix("could not open relation with OID")
-    default: return false
-    }
-  }
-
   /// Creates a failure.
   public init(
     error: DatabaseError, statement: String, modelOffset: Int? = nil, action: String,
@@ -61,14 +50,20 @@ public struct StatementFailure: Error, Sendable {
 }
 
 /// Runs statements on one connection, turning errors into `StatementFailure`s.
-struct StatementRunner {
-  let connection: any DatabaseConnection
-  let action: String
+package struct StatementRunner {
+  package let connection: any DatabaseConnection
+  package let action: String
   /// The last statement that carried the model's SQL: what `target/run/` shows.
-  let record = StatementRecord()
+  package let record = StatementRecord()
+
+  /// A runner for `action` (`building table "s"."x"`) on `connection`.
+  package init(connection: any DatabaseConnection, action: String) {
+    self.connection = connection
+    self.action = action
+  }
 
   @discardableResult
-  func run(_ sql: String, modelOffset: Int? = nil) throws(StatementFailure) -> QueryResult {
+  package func run(_ sql: String, modelOffset: Int? = nil) throws(StatementFailure) -> QueryResult {
     if modelOffset != nil { record.statement = sql }
     do {
       return try connection.execute(sql)
@@ -77,39 +72,10 @@ struct StatementRunner {
         error: error, statement: sql, modelOffset: modelOffset, action: action)
     }
   }
-
-  /// Runs `body` in a transaction, retrying it (twice at most) when it lost a race with a
-  /// concurrent transaction.
-  func retryingTransaction<T>(_ body: () throws(StatementFailure) -> T) throws(StatementFailure)
-    -> T
-  {
-    var attempt = 1
-    while true {
-      do {
-        return try transaction(body)
-      } catch {
-        guard attempt < 3, error.shouldRetry else { throw error }
-        attempt += 1
-      }
-    }
-  }
-
-  /// Runs `body` in a transaction; rolls back on failure.
-  func transaction<T>(_ body: () throws(StatementFailure) -> T) throws(StatementFailure) -> T {
-    try run("begin")
-    do {
-      let value = try body()
-      try run("commit")
-      return value
-    } catch {
-      _ = try? connection.execute("rollback")
-      throw error
-    }
-  }
 }
 
 /// The statement a runner last sent with the model's SQL in it; used by one thread at a time.
-final class StatementRecord: @unchecked Sendable {
+package final class StatementRecord: @unchecked Sendable {
   /// The statement, or nil before any.
-  var statement: String?
+  package var statement: String?
 }

@@ -72,7 +72,9 @@ struct CloneCommand: AsyncParsableCommand {
     let stateful = StatefulSelection(session: session, selection: selection, state: state)
     let previous = try stateful.previousState()
     let adapter = try await Wiring.adapter(for: loaded, console: console)
-    let control = TargetSession(connection: try Wiring.connect(adapter, console: console))
+    let control = TargetSession(
+      connection: try Wiring.connect(adapter, console: console),
+      engine: try Wiring.engine(for: loaded, console: console))
     defer { control.close() }
     let existing: Set<String>
     do {
@@ -101,8 +103,8 @@ struct CloneCommand: AsyncParsableCommand {
     console.info(
       "Cloning \(items.count) node\(items.count == 1 ? "" : "s") from `\(stateDirectory)`")
     let results = Clone.run(
-      items, compilation: compilation, connection: control.connection, fullRefresh: fullRefresh,
-      log: console.info)
+      items, compilation: compilation, engine: control.engine, connection: control.connection,
+      fullRefresh: fullRefresh, log: console.info)
     for (position, result) in results.enumerated() {
       let node = compilation.nodes[result.index]
       console.out(

@@ -103,10 +103,11 @@ struct DocsCommand: AsyncParsableCommand {
     {
       do throws(Diagnostic) {
         let adapter = try await Wiring.makeAdapter(for: compilation.project)
+        let engine = try Wiring.makeEngine(for: compilation.project)
         do throws(DatabaseError) {
           let connection = try adapter.connect()
           defer { connection.close() }
-          return try Catalog.read(compilation, connection: connection)
+          return try Catalog.read(compilation, engine: engine, connection: connection)
         } catch {
           throw .error("catalog.read", "cannot read the catalog: \(error.message)")
         }

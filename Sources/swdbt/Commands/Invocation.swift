@@ -104,7 +104,9 @@ struct Invocation {
       targetDirectory: loaded.root + "/" + loaded.projectFile.targetPath)
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
-    let control = TargetSession(connection: try Wiring.connect(adapter, console: session.console))
+    let control = TargetSession(
+      connection: try Wiring.connect(adapter, console: session.console),
+      engine: try Wiring.engine(for: loaded, console: session.console))
     defer { control.close() }
     let console = session.console
     do {
@@ -128,7 +130,8 @@ struct Invocation {
     if storeFailures { compilation = Invocation.storingFailures(compilation) }
     defer { ExitWithoutTeardown.keep(compilation) }
     let invocationID = session.invocation.invocationID
-    let hooks = HookContext(compilation: compilation, invocation: session.invocation)
+    let hooks = HookContext(
+      compilation: compilation, invocation: session.invocation, engine: control.engine)
     // dbt writes the manifest after parsing, whatever the run does next.
     let manifest = ManifestArtifact(compilation, invocationID: invocationID, generatedAt: startedAt)
     defer { manifest.finish(reportingTo: console) }
@@ -157,7 +160,7 @@ struct Invocation {
     let queryComments: QueryComments
     do throws(Diagnostic) {
       queryComments = try QueryComments(
-        compilation, indices: indices, invocation: session.invocation)
+        compilation, indices: indices, invocation: session.invocation, engine: control.engine)
     } catch {
       console.report([error])
       throw ExitCode(1)
@@ -215,7 +218,8 @@ struct Invocation {
       executorOptions.statementLog = { uniqueID, sql in console.statement(sql, uniqueID: uniqueID) }
     }
     let executor = Executor(
-      compilation: compilation, options: executorOptions, onEvent: printer.handle)
+      compilation: compilation, options: executorOptions, engine: control.engine,
+      onEvent: printer.handle)
     let plan = Executor.plan(for: indices, in: compilation)
     let scheduler = plan.scheduler
     scheduler.failFast = failFast
@@ -224,7 +228,8 @@ struct Invocation {
       scheduler.cancel()
     }
     // The control connection is idle during the run: the watcher asks on it.
-    let watcher = LockWatcher(connection: control.connection) { [printer] wait in
+    let watcher = LockWatcher(connection: control.connection, engine: control.engine) {
+      [printer] wait in
       printer.handle(.lockWait(wait))
     }
     watcher.start()
@@ -286,7 +291,9 @@ struct Invocation {
         let relation = result.relationName
       else { continue }
       do {
-        console.out(try SeedPreview.text(of: relation, connection: control.connection))
+        console.out(
+          try SeedPreview.text(
+            of: relation, engine: control.engine, connection: control.connection))
       } catch {
         console.report([.warning("seed.show", "cannot show \(relation): \(error.message)")])
       }

@@ -45,10 +45,12 @@ struct RunOperation: AsyncParsableCommand {
     let adapter = try await Wiring.adapter(for: loaded, console: console)
     let connection = try Wiring.connect(adapter, console: console)
     defer { connection.close() }
+    let engine = try Wiring.engine(for: loaded, console: console)
     do throws(Diagnostic) {
       _ = try Operation.run(
         macro, arguments: arguments,
-        context: HookContext(compilation: compilation, invocation: session.invocation),
+        context: HookContext(
+          compilation: compilation, invocation: session.invocation, engine: engine),
         connection: connection)
     } catch {
       console.report([error])

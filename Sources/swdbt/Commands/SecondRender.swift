@@ -20,7 +20,7 @@ enum SecondRender {
     let flagged = ordered.filter(compilation.needsDatabase.contains)
     let incremental = ordered.filter { index in
       let node = compilation.nodes[index]
-      return node.resourceType == .model && node.config.materialized == "incremental"
+      return node.resourceType == .model && node.config.materialization == .incremental
     }
     guard !flagged.isEmpty || !incremental.isEmpty else { return }
     let connection: any DatabaseConnection
@@ -33,11 +33,12 @@ enum SecondRender {
       return
     }
     defer { connection.close() }
+    let engine = try Wiring.engine(for: compilation.project, console: console)
     var existing: Set<String>? = nil
     var rendered = Set(flagged)
     if !incremental.isEmpty {
       do {
-        let relations = try TargetSession(connection: connection).existingRelations()
+        let relations = try engine.existingRelations(on: connection)
         existing = relations
         for index in incremental {
           if let relation = compilation.nodes[index].relation,
@@ -51,7 +52,7 @@ enum SecondRender {
       }
     }
     let pass = SecondPass(compilation, existingRelations: existing)
-    let introspector = ConnectionIntrospector(connection: connection)
+    let introspector = engine.introspector(on: connection)
     var failed = false
     for index in ordered where rendered.contains(index) {
       do {

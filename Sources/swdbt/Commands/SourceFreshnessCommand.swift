@@ -75,11 +75,12 @@ struct SourceFreshnessCommand: AsyncParsableCommand {
     let adapter = try await Wiring.adapter(for: loaded, console: console)
     let connection = try Wiring.connect(adapter, console: console)
     defer { connection.close() }
+    let engine = try Wiring.engine(for: loaded, console: console)
     console.info("Checking freshness of \(checks.count) source\(checks.count == 1 ? "" : "s")")
     var entries: [[String: Any]] = []
     var failed = false
     for (position, item) in checks.enumerated() {
-      let outcome = item.check.run(on: connection)
+      let outcome = item.check.run(on: connection, engine: engine)
       let seconds = outcome.completed.timeIntervalSince(outcome.started)
       let label: String
       switch outcome.status {

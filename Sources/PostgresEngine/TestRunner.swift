@@ -1,0 +1,139 @@
+import Adapter
+import Compiler
+import Diagnostics
+import Execution
+import Project
+import Template
+
+/// Runs one data test: counts the failing rows its SQL returns, applies `severity`,
+/// `fail_calc`, `error_if` / `warn_if` and `limit`, keeps failing rows with `store_failures`.
+struct TestRunner {
+  let node: CompiledNode
+  let sql: String
+  let target: TargetConfig
+  let runner: StatementRunner
+
+  init(node: CompiledNode, target: TargetConfig, connection: any DatabaseConnection) {
+    self.node = node
+    var body = node.sql ?? ""
+    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
+    self.sql = body
+    self.target = target
+    self.runner = StatementRunner(connection: connection, action: "running test `\(node.name)`")
+  }
+
+  func run() throws(StatementFailure) -> TestOutcome {
+    var query = sql
+    // Where the test's own SQL starts in `query`, to map error positions back.
+    var queryOffset = 0
+    if let limit = node.config["limit"], case .integer(let rows) = limit {
+      let prefix = "select * from (\n"
+      query = prefix + query + "\n) dbt_limit limit \(rows)"
+      queryOffset = prefix.utf8.count
+    }
+    var source = "(\n\(query)\n) dbt_internal_test"
+    var storedIn: String?
+    if let kind = Self.failuresRelationKind(node.config) {
+      // With a project `generate_schema_name`, the compiler named it (`relation`).
+      let schema =
+        node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
+      let name = Self.failuresTableName(
+        node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name)
+      let table = SQLQuoting.relation(schema, name)
+      try runner.transaction { () throws(StatementFailure) in
+        // `create schema if not exists` checks the database's create privilege first, so a
+        // role without it fails even when the schema exists: the catalog is asked first.
+        let present = try runner.run(
+          "select 1 from pg_catalog.pg_namespace where nspname = " + SQLQuoting.literal(schema))
+        if present.rows.isEmpty {
+          // Tests running in parallel race on creating it (23505 on pg_namespace): one at a
+          // time; the lock's two-key space is apart from the target lock's one-key space.
+          try runner.run(
+            "select pg_advisory_xact_lock(hashtext('swdbt.schema'), hashtext(\(SQLQuoting.literal(schema))))"
+          )
+          try runner.run("create schema if not exists \(SQLQuoting.identifier(schema))")
+        }
+        // The previous run may have stored them as the other kind.
+        if let previous = try RelationSwap.kind(of: schema, name, runner: runner) {
+          try runner.run("drop \(RelationSwap.keyword(for: previous)) \(table)")
+        }
+        let create = "create \(kind) \(table) as (\n"
+        try runner.run(create + query + "\n)", modelOffset: create.utf8.count + queryOffset)
+      }
+      source = table
+      storedIn = table
+    }
+    // As dbt's test materialization: `fail_calc` over the failing rows, compared in SQL with
+    // `warn_if` and `error_if` (`!=0`, `>10`, any SQL that follows the failure count).
+    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
+    let warnIf = node.config["warn_if"]?.stringValue ?? "!=0"
+    let errorIf = node.config["error_if"]?.stringValue ?? "!=0"
+    let select =
+      "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
+      + "\(failCalc) \(errorIf) as should_error from "
+    let judged = try runner.run(
+      select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
+    let row = judged.rows.first ?? []
+    let failures = Self.count(row.first ?? nil)
+    let shouldWarn = row.count > 1 && row[1] == "t"
+    let shouldError = row.count > 2 && row[2] == "t"
+    return try judge(
+      failures: failures, shouldWarn: shouldWarn, shouldError: shouldError, source: source,
+      storedIn: storedIn)
+  }
+
+  /// The failure count as PostgreSQL prints it (`3`, `3.0` for a numeric `sum`); a null
+  /// (a `sum` over no rows) counts as none.
+  static func count(_ text: String?) -> Int {
+    guard let text else { return 0 }
+    return Int(text) ?? Double(text).map { Int($0.rounded()) } ?? 0
+  }
+
+  /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
+  /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
+  static func failuresRelationKind(_ config: NodeConfig) -> String? {
+    config.storedFailuresKind
+  }
+
+  /// The table a test's failing rows are stored in: its name, or, past PostgreSQL's 63 bytes
+  /// (which would cut it silently, and two long names could share a table), its first bytes
+  /// and a hash of the whole name.
+  static func failuresTableName(_ name: String) -> String {
+    guard name.utf8.count > 63 else { return name }
+    var prefix = ""
+    for character in name {
+      guard prefix.utf8.count + character.utf8.count <= 46 else { break }
+      prefix.append(character)
+    }
+    let hash = String(StableHash.fnv1a(name), radix: 16)
+    return prefix + "_" + String(repeating: "0", count: 16 - hash.count) + hash
+  }
+
+  /// The outcome of a failure count counted elsewhere (a batch, which holds only tests with
+  /// the default `fail_calc`, `warn_if` and `error_if`), with a sample of the rows.
+  func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
+    try judge(
+      failures: failures, shouldWarn: failures != 0, shouldError: failures != 0,
+      source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+  }
+
+  private func judge(
+    failures: Int, shouldWarn: Bool, shouldError: Bool, source: String, storedIn: String?
+  ) throws(StatementFailure) -> TestOutcome {
+    let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
+    let status: NodeStatus =
+      if severity == "error", shouldError {
+        .fail
+      } else if shouldWarn {
+        .warn
+      } else {
+        .pass
+      }
+    var sample: String?
+    if status != .pass, failures > 0 {
+      let rows = try runner.run("select * from \(source) limit 5")
+      sample = TextTable.render(rows, total: failures)
+    }
+    return TestOutcome(status: status, failures: failures, sample: sample, storedIn: storedIn)
+  }
+}
