@@ -1,4 +1,5 @@
 import Diagnostics
+public import Exposures
 public import Graph
 public import OrderedCollections
 public import Project
@@ -45,6 +46,9 @@ public struct Compilation: Sendable {
   public internal(set) var nodes: [CompiledNode]
   /// Every node in a valid build order, parents first, ties by id.
   public internal(set) var order: [Int]
+  /// dbt's exposures (dashboards with their charts), sorted by unique id: not nodes of the
+  /// graph, since nothing builds them, but selectable (`+exposure:sales`) and in the manifest.
+  public internal(set) var exposures: [Exposure] = []
   /// Nodes whose first render read `execute` or used the database (or inline an ephemeral
   /// model that did): `SecondPass` renders them again with a connection before they run.
   public var needsDatabase: Set<Int> = []

@@ -1,5 +1,6 @@
 public import Adapter
 import Diagnostics
+public import Exposures
 public import Metrics
 import Template
 

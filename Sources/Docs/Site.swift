@@ -1,5 +1,6 @@
 public import Compiler
 import Diagnostics
+public import Exposures
 import Graph
 import Project
 import Template

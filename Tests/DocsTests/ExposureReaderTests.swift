@@ -1,5 +1,6 @@
 import Diagnostics
 import Docs
+import Exposures
 import Metrics
 import Testing
 
