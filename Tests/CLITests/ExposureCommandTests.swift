@@ -2,7 +2,8 @@ import Foundation
 import SwdbtTestSupport
 import Testing
 
-/// dbt's exposures outside the docs site: read and checked by every command.
+/// dbt's exposures outside the docs site: read and checked by every command, written to
+/// `manifest.json`.
 @Suite struct ExposureCommandTests {
   static let exposures = """
     exposures:
@@ -31,6 +32,38 @@ import Testing
     "models/other.sql": "select 1 as one\n",
     "models/marts/_exposures.yml": exposures,
   ]
+
+  @Test func manifestHoldsExposuresAndTheirEdges() throws {
+    let fixture = try ProjectFixture(Self.files)
+    let parsed = try Executable.run(["parse"], in: fixture.root)
+    #expect(parsed.status == 0, "\(parsed.stderr)")
+    let data = Data(try fixture.read("target/manifest.json").utf8)
+    let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let exposures = try #require(manifest["exposures"] as? [String: [String: Any]])
+    let sales = try #require(exposures["exposure.shop.sales"])
+    #expect(sales["resource_type"] as? String == "exposure")
+    #expect(sales["package_name"] as? String == "shop")
+    #expect(sales["path"] as? String == "marts/_exposures.yml")
+    #expect(sales["original_file_path"] as? String == "models/marts/_exposures.yml")
+    #expect(sales["fqn"] as? [String] == ["shop", "marts", "sales"])
+    #expect(sales["label"] as? String == "Sales")
+    #expect(sales["maturity"] as? String == "high")
+    #expect(sales["tags"] as? [String] == ["kpi"])
+    #expect(sales["owner"] as? [String: String] == ["name": "Ana", "email": "ana@example.com"])
+    let dependsOn = try #require(sales["depends_on"] as? [String: [String]])
+    #expect(dependsOn["nodes"] == ["model.shop.mart"])
+    #expect((sales["refs"] as? [[String: Any]])?.first?["name"] as? String == "mart")
+    let meta = try #require(sales["meta"] as? [String: Any])
+    #expect(meta["team"] as? String == "revenue")
+    let charts = try #require((meta["swdbt"] as? [String: Any])?["charts"] as? [[String: Any]])
+    #expect(charts.first?["formats"] as? [String: String] == ["share": "percent"])
+    #expect(sales["created_at"] is Double)
+    let parentMap = try #require(manifest["parent_map"] as? [String: [String]])
+    #expect(parentMap["exposure.shop.sales"] == ["model.shop.mart"])
+    let childMap = try #require(manifest["child_map"] as? [String: [String]])
+    #expect(childMap["model.shop.mart"] == ["exposure.shop.sales"])
+    #expect(childMap["exposure.shop.sales"] == [])
+  }
 
   @Test func everyCommandReportsAnExposureMistakeAtItsLine() throws {
     var files = Self.files
