@@ -101,7 +101,19 @@ public struct Compilation: Sendable {
   public func selection(stateLabels: [String: Set<String>]? = nil) -> Selection {
     let nodes = self.nodes
     let views = Array(nodes.indices).concurrentMap { Compiler.selectable(nodes, $0) }
-    return Selection(graph: graph, nodes: views, stateLabels: stateLabels)
+    return Selection(
+      graph: graph, nodes: views, stateLabels: stateLabels, exposures: selectableExposures)
+  }
+
+  /// The exposures as selectors see them, their parents the graph nodes they read.
+  var selectableExposures: [SelectableExposure] {
+    exposures.map { exposure in
+      SelectableExposure(
+        id: exposure.uniqueID, name: exposure.name, package: exposure.packageName,
+        fqn: exposure.fqn,
+        tags: exposure.tags, path: exposure.path,
+        parents: exposure.dependsOnNodes.compactMap { graph.index(of: $0) }.sorted())
+    }
   }
 
   /// The nodes a command works on (`Selection.resolve`, tests of selected nodes included):

@@ -2,8 +2,8 @@ import Foundation
 import SwdbtTestSupport
 import Testing
 
-/// dbt's exposures outside the docs site: read and checked by every command, written to
-/// `manifest.json`.
+/// dbt's exposures outside the docs site: read and checked by every command, listed and
+/// selected by `ls` and `build`, written to `manifest.json`.
 @Suite struct ExposureCommandTests {
   static let exposures = """
     exposures:
@@ -32,6 +32,24 @@ import Testing
     "models/other.sql": "select 1 as one\n",
     "models/marts/_exposures.yml": exposures,
   ]
+
+  @Test func lsListsAndSelectsExposuresAsDbt() throws {
+    let fixture = try ProjectFixture(Self.files)
+    let listed = try Executable.run(["ls", "--resource-type", "exposure"], in: fixture.root)
+    #expect(listed.stdout == "exposure:shop.sales\n", "\(listed.stderr)")
+    let parents = try Executable.run(
+      ["ls", "-s", "+exposure:sales", "--output", "name"], in: fixture.root)
+    #expect(parents.stdout.split(separator: "\n").sorted() == ["mart", "raw", "sales", "stg"])
+    let direct = try Executable.run(
+      ["ls", "-s", "1+exposure:shop.sales", "--output", "name"], in: fixture.root)
+    #expect(direct.stdout.split(separator: "\n").sorted() == ["mart", "sales"], "\(direct.stderr)")
+    let byType = try Executable.run(
+      ["ls", "-s", "resource_type:exposure", "--output", "path"], in: fixture.root)
+    #expect(byType.stdout == "models/marts/_exposures.yml\n")
+    let excluded = try Executable.run(
+      ["ls", "--exclude", "exposure:sales", "--resource-type", "exposure"], in: fixture.root)
+    #expect(excluded.stdout.isEmpty)
+  }
 
   @Test func manifestHoldsExposuresAndTheirEdges() throws {
     let fixture = try ProjectFixture(Self.files)
@@ -84,5 +102,15 @@ import Testing
         "\(command): \(result.stderr)")
       #expect(result.stderr.contains("did you mean `percent`?"), "\(result.stderr)")
     }
+  }
+
+  @Test func buildOfAnExposuresParentsBuildsWhatItReads() async throws {
+    let database = try await DatabaseFixture("exposure_build", files: Self.files)
+    let built = try database.swdbt(["build", "-s", "+exposure:sales"])
+    #expect(built.status == 0, "\(built.stderr)")
+    let relations = try database.rows(
+      "select c.relname from pg_class c join pg_namespace s on s.oid = c.relnamespace "
+        + "where s.nspname = '\(database.schema)' order by 1")
+    #expect(relations.map { $0.first ?? nil } == ["mart", "raw", "stg"])
   }
 }
