@@ -1,12 +1,10 @@
 // Values that start on their line: plain, quoted and flow scalars, and block scalars.
 
 private typealias Cursor = BlockYAMLReader.Cursor
-typealias Unsupported = BlockYAMLReader.Unsupported
-typealias Chomping = BlockYAMLReader.Chomping
 
 extension BlockYAMLReader.Cursor {
   /// A value that starts on the current line, in a collection at column `parentIndent`.
-  mutating func inlineValue(parentIndent: Int) throws(Unsupported) -> YAMLNode {
+  mutating func inlineValue(parentIndent: Int) throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     let value: YAMLNode
     switch current {
     case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -20,21 +18,25 @@ extension BlockYAMLReader.Cursor {
     }
     try finishLine()
     // A deeper line after a one-line value would continue it (or be an error).
-    if !atEnd && column(of: index) > parentIndent { throw Unsupported() }
+    if !atEnd && column(of: index) > parentIndent { throw BlockYAMLReader.Unsupported() }
     return value
   }
 
   /// A plain scalar in block context, ending at the line's end or a comment.
-  mutating func plain() throws(Unsupported) -> YAMLNode {
+  mutating func plain() throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     let start = index
-    guard !Cursor.isIndicator(current) || startsWithDashScalar else { throw Unsupported() }
+    guard !Cursor.isIndicator(current) || startsWithDashScalar else {
+      throw BlockYAMLReader.Unsupported()
+    }
     var end = start
     while true {
       let value = byte(at: index)
       if value == 0 || value == UInt8(ascii: "\n") { break }
       if value == UInt8(ascii: "#") && bytes[index - 1] == UInt8(ascii: " ") { break }
       // `a: b: c` is an error in YAML.
-      if value == UInt8(ascii: ":") && isBlank(at: index + 1) { throw Unsupported() }
+      if value == UInt8(ascii: ":") && isBlank(at: index + 1) {
+        throw BlockYAMLReader.Unsupported()
+      }
       index += 1
       if value != UInt8(ascii: " ") { end = index }
     }
@@ -43,7 +45,7 @@ extension BlockYAMLReader.Cursor {
   }
 
   /// A quoted scalar that closes on its own line.
-  mutating func quoted() throws(Unsupported) -> YAMLNode {
+  mutating func quoted() throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     let start = index
     let quote = current
     index += 1
@@ -52,7 +54,7 @@ extension BlockYAMLReader.Cursor {
     var escaped = false
     while true {
       let value = byte(at: index)
-      if value == 0 || value == UInt8(ascii: "\n") { throw Unsupported() }
+      if value == 0 || value == UInt8(ascii: "\n") { throw BlockYAMLReader.Unsupported() }
       if quote == UInt8(ascii: "'") {
         if value == quote {
           if byte(at: index + 1) == quote {
@@ -88,7 +90,7 @@ extension BlockYAMLReader.Cursor {
   }
 
   /// A double-quoted escape at `index` (the backslash); the common ones only.
-  mutating func escape(into result: inout [UInt8]) throws(Unsupported) {
+  mutating func escape(into result: inout [UInt8]) throws(BlockYAMLReader.Unsupported) {
     let code = byte(at: index + 1)
     index += 2
     switch code {
@@ -100,14 +102,18 @@ extension BlockYAMLReader.Cursor {
     case UInt8(ascii: "u"):
       var value: UInt32 = 0
       for _ in 0..<4 {
-        guard let digit = Cursor.hexDigit(byte(at: index)) else { throw Unsupported() }
+        guard let digit = Cursor.hexDigit(byte(at: index)) else {
+          throw BlockYAMLReader.Unsupported()
+        }
         value = value * 16 + digit
         index += 1
       }
-      guard let scalar = Unicode.Scalar(value), value != 0 else { throw Unsupported() }
+      guard let scalar = Unicode.Scalar(value), value != 0 else {
+        throw BlockYAMLReader.Unsupported()
+      }
       result.append(contentsOf: Array(String(Character(scalar)).utf8))
     default:
-      throw Unsupported()
+      throw BlockYAMLReader.Unsupported()
     }
   }
 
@@ -121,7 +127,7 @@ extension BlockYAMLReader.Cursor {
   }
 
   /// A flow sequence or mapping that closes on its own line.
-  mutating func flow() throws(Unsupported) -> YAMLNode {
+  mutating func flow() throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     try descend()
     defer { depth -= 1 }
     let start = index
@@ -140,10 +146,10 @@ extension BlockYAMLReader.Cursor {
         let key = try flowItem(isKey: true)
         guard current == UInt8(ascii: ":"), byte(at: index + 1) == UInt8(ascii: " "),
           case .scalar(let keyText, _) = key.content, keyText != "<<", keyText != "="
-        else { throw Unsupported() }
+        else { throw BlockYAMLReader.Unsupported() }
         for entry in entries {
           if case .scalar(let other, _) = entry.key.content, other == keyText {
-            throw Unsupported()
+            throw BlockYAMLReader.Unsupported()
           }
         }
         index += 1
@@ -157,10 +163,10 @@ extension BlockYAMLReader.Cursor {
         index += 1
         skipSpaces()
         // A trailing comma, or an entry on the next line: Yams' business.
-        guard current != close else { throw Unsupported() }
+        guard current != close else { throw BlockYAMLReader.Unsupported() }
         continue
       }
-      guard current == close else { throw Unsupported() }
+      guard current == close else { throw BlockYAMLReader.Unsupported() }
       index += 1
       break
     }
@@ -168,10 +174,10 @@ extension BlockYAMLReader.Cursor {
   }
 
   /// One item of a flow collection; `index` ends just past it (spaces skipped for keys).
-  mutating func flowItem(isKey: Bool) throws(Unsupported) -> YAMLNode {
+  mutating func flowItem(isKey: Bool) throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     switch current {
     case UInt8(ascii: "["), UInt8(ascii: "{"):
-      guard !isKey else { throw Unsupported() }
+      guard !isKey else { throw BlockYAMLReader.Unsupported() }
       return try flow()
     case UInt8(ascii: "'"), UInt8(ascii: "\""):
       let value = try quoted()
@@ -179,12 +185,14 @@ extension BlockYAMLReader.Cursor {
       return value
     default:
       let start = index
-      guard !Cursor.isIndicator(current) || startsWithDashScalar else { throw Unsupported() }
+      guard !Cursor.isIndicator(current) || startsWithDashScalar else {
+        throw BlockYAMLReader.Unsupported()
+      }
       var end = start
       while true {
         let value = byte(at: index)
         switch value {
-        case 0, UInt8(ascii: "\n"): throw Unsupported()
+        case 0, UInt8(ascii: "\n"): throw BlockYAMLReader.Unsupported()
         case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
           UInt8(ascii: "}"):
           break
@@ -193,18 +201,18 @@ extension BlockYAMLReader.Cursor {
           // colon is text (`http://x`).
           let next = byte(at: index + 1)
           if next == UInt8(ascii: " ") {
-            guard isKey else { throw Unsupported() }
+            guard isKey else { throw BlockYAMLReader.Unsupported() }
           } else if Cursor.isFlowIndicator(next) || next == UInt8(ascii: "?") || next == 0
             || next == UInt8(ascii: "\n")
           {
-            throw Unsupported()
+            throw BlockYAMLReader.Unsupported()
           } else {
             index += 1
             end = index
             continue
           }
         case UInt8(ascii: "#"):
-          if bytes[index - 1] == UInt8(ascii: " ") { throw Unsupported() }
+          if bytes[index - 1] == UInt8(ascii: " ") { throw BlockYAMLReader.Unsupported() }
           index += 1
           end = index
           continue
@@ -222,13 +230,13 @@ extension BlockYAMLReader.Cursor {
   }
 
   /// A literal (`|`) or folded (`>`) block scalar, in a collection at column `parentIndent`.
-  mutating func blockScalar(parentIndent: Int) throws(Unsupported) -> YAMLNode {
+  mutating func blockScalar(parentIndent: Int) throws(BlockYAMLReader.Unsupported) -> YAMLNode {
     let start = index
     let scalarLine = line
     let scalarColumn = column(of: start) + 1
     let isFolded = current == UInt8(ascii: ">")
     index += 1
-    var chomping = Chomping.clip
+    var chomping = BlockYAMLReader.Chomping.clip
     if current == UInt8(ascii: "-") {
       chomping = .strip
       index += 1
@@ -237,14 +245,14 @@ extension BlockYAMLReader.Cursor {
       index += 1
     }
     // Explicit indentation indicators, and a header not followed by a blank, go to Yams.
-    guard isBlank(at: index) else { throw Unsupported() }
+    guard isBlank(at: index) else { throw BlockYAMLReader.Unsupported() }
     let before = index
     skipSpaces()
     if current == UInt8(ascii: "#") {
-      guard index > before else { throw Unsupported() }
+      guard index > before else { throw BlockYAMLReader.Unsupported() }
       while !atEnd && current != UInt8(ascii: "\n") { index += 1 }
     }
-    guard current == UInt8(ascii: "\n") else { throw Unsupported() }
+    guard current == UInt8(ascii: "\n") else { throw BlockYAMLReader.Unsupported() }
     nextLine()
 
     // Each text line, with the empty lines before it and whether it is more indented.
@@ -261,7 +269,7 @@ extension BlockYAMLReader.Cursor {
       if lineEnd == UInt8(ascii: "\n") || lineEnd == 0 {
         // Spaces kept on an empty line (more than the indentation) go to Yams.
         guard lineEnd == UInt8(ascii: "\n"), contentIndent < 0 || spaces <= contentIndent
-        else { throw Unsupported() }
+        else { throw BlockYAMLReader.Unsupported() }
         empty += 1
         emptySpaces = max(emptySpaces, spaces)
         index = position
@@ -269,7 +277,9 @@ extension BlockYAMLReader.Cursor {
         continue
       }
       if contentIndent < 0 {
-        guard spaces > parentIndent, emptySpaces <= spaces else { throw Unsupported() }
+        guard spaces > parentIndent, emptySpaces <= spaces else {
+          throw BlockYAMLReader.Unsupported()
+        }
         contentIndent = spaces
       }
       if spaces < contentIndent { break }
@@ -282,7 +292,7 @@ extension BlockYAMLReader.Cursor {
       endsWithBreak = end < bytes.count
       if endsWithBreak { nextLine() }
     }
-    guard !lines.isEmpty else { throw Unsupported() }
+    guard !lines.isEmpty else { throw BlockYAMLReader.Unsupported() }
     // Folding as libyaml does it: a break between two lines that are not more indented
     // becomes a space, or vanishes when empty lines follow it; other breaks are kept.
     var result: [UInt8] = []
