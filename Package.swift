@@ -50,7 +50,7 @@ let package = Package(
     .target(
       name: "Compiler",
       dependencies: [
-        "Diagnostics", "Template", "Project", "Graph", "Runtime",
+        "Diagnostics", "Template", "Project", "Graph", "Runtime", "Exposures",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
@@ -94,11 +94,18 @@ let package = Package(
       ]
     ),
     .target(name: "Metrics", dependencies: ["Diagnostics", "Project"]),
+    // dbt's exposures and swdbt's dashboard charts, read on every load.
+    .target(
+      name: "Exposures",
+      dependencies: [
+        "Diagnostics", "Metrics", "Project", "Template",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]),
     .target(
       name: "Docs",
       dependencies: [
-        "Adapter", "Compiler", "Diagnostics", "Graph", "Metrics", "Project", "Template",
-        .product(name: "OrderedCollections", package: "swift-collections"),
+        "Adapter", "Compiler", "Diagnostics", "Exposures", "Graph", "Metrics", "Project",
+        "Template", .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
     .executableTarget(
@@ -106,6 +113,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
         "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics", "PostgresEngine",
+        "Exposures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],
@@ -153,7 +161,7 @@ let package = Package(
     .testTarget(
       name: "DocsTests",
       dependencies: [
-        "Docs", "Adapter", "Compiler", "Graph", "Project", "Diagnostics", "Metrics",
+        "Docs", "Adapter", "Compiler", "Exposures", "Graph", "Project", "Diagnostics", "Metrics",
         "SwdbtTestSupport",
       ]
     ),

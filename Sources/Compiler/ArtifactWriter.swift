@@ -55,7 +55,7 @@ public enum ArtifactWriter {
       jobs[number].append(job)
     }
     let opened: [(descriptor: Int32, isNew: Bool)] = directories.map { relative in
-      let directory = root + "/" + prefix + relative
+      let directory = FileSystem.resolve(prefix + relative, under: root)
       do throws(FileSystem.Failure) {
         let isNew = try FileSystem.createDirectory(directory)
         return (try FileSystem.openDirectory(directory), isNew)
@@ -72,7 +72,7 @@ public enum ArtifactWriter {
     }
     // Which files are known unchanged without reading them back (see `CompiledFileIndex`).
     let indexPath =
-      root + "/" + compilation.project.projectFile.targetPath + "/.swdbt-compiled-index"
+      compilation.project.projectFile.targetDirectory(root: root) + "/.swdbt-compiled-index"
     let writeOrder = jobs.flatMap { $0.map(\.relativePath) }
     let found = prefetched.flatMap { prefetch in
       let found = prefetch.finish()
@@ -131,7 +131,8 @@ public enum ArtifactWriter {
           }
           return Result { () throws(FileSystem.Failure) in
             let (written, stamp) = try FileSystem.writeIfChanged(
-              in: descriptor, job.name, bytes, path: root + "/" + job.relativePath, isNew: isNew,
+              in: descriptor, job.name, bytes,
+              path: FileSystem.resolve(job.relativePath, under: root), isNew: isNew,
               differs: differs)
             return (written, stamp.map { .init(hash: hash, stamp: $0) }, false)
           }
@@ -142,7 +143,7 @@ public enum ArtifactWriter {
           sink.emit(
             .error(
               "write.failed", "cannot write compiled SQL: \(error.reason)",
-              path: root + "/" + job.relativePath))
+              path: FileSystem.resolve(job.relativePath, under: root)))
           return nil
         }
       }

@@ -1,4 +1,5 @@
 import Diagnostics
+public import Exposures
 public import Graph
 public import OrderedCollections
 public import Project
@@ -45,6 +46,9 @@ public struct Compilation: Sendable {
   public internal(set) var nodes: [CompiledNode]
   /// Every node in a valid build order, parents first, ties by id.
   public internal(set) var order: [Int]
+  /// dbt's exposures (dashboards with their charts), sorted by unique id: not nodes of the
+  /// graph, since nothing builds them, but selectable (`+exposure:sales`) and in the manifest.
+  public internal(set) var exposures: [Exposure] = []
   /// Nodes whose first render read `execute` or used the database (or inline an ephemeral
   /// model that did): `SecondPass` renders them again with a connection before they run.
   public var needsDatabase: Set<Int> = []
@@ -97,7 +101,19 @@ public struct Compilation: Sendable {
   public func selection(stateLabels: [String: Set<String>]? = nil) -> Selection {
     let nodes = self.nodes
     let views = Array(nodes.indices).concurrentMap { Compiler.selectable(nodes, $0) }
-    return Selection(graph: graph, nodes: views, stateLabels: stateLabels)
+    return Selection(
+      graph: graph, nodes: views, stateLabels: stateLabels, exposures: selectableExposures)
+  }
+
+  /// The exposures as selectors see them, their parents the graph nodes they read.
+  var selectableExposures: [SelectableExposure] {
+    exposures.map { exposure in
+      SelectableExposure(
+        id: exposure.uniqueID, name: exposure.name, package: exposure.packageName,
+        fqn: exposure.fqn,
+        tags: exposure.tags, path: exposure.path,
+        parents: exposure.dependsOnNodes.compactMap { graph.index(of: $0) }.sorted())
+    }
   }
 
   /// The nodes a command works on (`Selection.resolve`, tests of selected nodes included):

@@ -41,7 +41,7 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
   /// Starts reading `<root>/<targetPath>/.swdbt-compiled-index` and stamping its files.
   public init(root: String, targetPath: String) {
     self.root = root
-    self.indexPath = root + "/" + targetPath + "/.swdbt-compiled-index"
+    self.indexPath = FileSystem.resolve(targetPath, under: root) + "/.swdbt-compiled-index"
     Thread.detachNewThread { [self] in
       // SCHED_IDLE (5 on Linux; not exported by Glibc): runs only on an otherwise idle core.
       var parameters = sched_param()
@@ -132,7 +132,7 @@ public final class CompiledStampPrefetch: @unchecked Sendable {
     _ folder: String, watcher: Int32, mask: UInt32, watched: inout [Int32: String],
     folders: inout [String: UInt64]
   ) -> Int32 {
-    let path = root + "/" + folder
+    let path = FileSystem.resolve(folder, under: root)
     let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return -1 }
     let watch = inotify_add_watch(watcher, path, mask)

@@ -1,4 +1,5 @@
 public import Diagnostics
+import Exposures
 import Graph
 import OrderedCollections
 public import Project
@@ -343,6 +344,12 @@ public enum Compiler {
       guard UnitTestNodes.attach(to: &compilation, sink: tracker), !tracker.sawError else {
         return nil
       }
+    }
+    // And only projects with exposures for those.
+    if !project.exposureFiles.isEmpty {
+      compilation.exposures = ExposureReader.read(project, sink: tracker)
+        .sorted { $0.uniqueID < $1.uniqueID }
+      guard !tracker.sawError else { return nil }
     }
     return compilation
   }

@@ -1,5 +1,6 @@
 public import Adapter
 import Diagnostics
+public import Exposures
 public import Metrics
 import Template
 
@@ -153,6 +154,13 @@ public struct DashboardData: Sendable {
     writer.string(chart.kind.rawValue)
     writer.key("format")
     writer.string(chart.format.rawValue)
+    writer.key("formats")
+    writer.beginObject()
+    for (column, format) in chart.columnFormats.sorted(by: { $0.key < $1.key }) {
+      writer.key(column)
+      writer.string(format.rawValue)
+    }
+    writer.endObject()
     writer.key("currency")
     writer.string(chart.currency)
     writer.key("description")

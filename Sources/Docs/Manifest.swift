@@ -105,20 +105,25 @@ public enum Manifest {
       objects.append((index, start..<writer.bytes.count))
     }
     writer.endObject()
-    for (name, edges) in [
-      ("parent_map", compilation.graph.parents), ("child_map", compilation.graph.children),
-    ] {
-      writer.key(name)
-      writer.beginObject()
-      for index in sorted {
-        writer.key(compilation.graph.ids[index])
-        writer.strings(edges[index].map { compilation.graph.ids[$0] }.sorted())
+    if compilation.exposures.isEmpty {
+      for (name, edges) in [
+        ("parent_map", compilation.graph.parents), ("child_map", compilation.graph.children),
+      ] {
+        writer.key(name)
+        writer.beginObject()
+        for index in sorted {
+          writer.key(compilation.graph.ids[index])
+          writer.strings(edges[index].map { compilation.graph.ids[$0] }.sorted())
+        }
+        writer.endObject()
       }
-      writer.endObject()
+    } else {
+      writeMapsWithExposures(compilation, sorted: sorted, into: &writer)
     }
     writeMacros(project, into: &writer)
+    writeExposures(compilation, into: &writer)
     for empty in [
-      "docs", "exposures", "metrics", "groups", "selectors", "disabled", "group_map",
+      "docs", "metrics", "groups", "selectors", "disabled", "group_map",
       "saved_queries", "semantic_models",
     ] {
       writer.key(empty)

@@ -1,5 +1,6 @@
 public import Compiler
 import Diagnostics
+public import Exposures
 import Graph
 import Project
 import Template
@@ -103,25 +104,27 @@ public enum Site {
       catalog: catalog, layoutIDs: ids, layout: layout, lineage: lineage, dashboards: dashboards)
 
     let docs = "\(target)/docs"
+    // An absolute `--target-path` stays where it points.
+    func absolute(_ path: String) -> String { FileSystem.resolve(path, under: root) }
     try FileSystemFailure.wrap { () throws(FileSystem.Failure) in
-      try FileSystem.createDirectory(root + "/" + docs)
+      try FileSystem.createDirectory(absolute(docs))
     }
     let written = Written(
       manifest: "\(target)/manifest.json",
       catalog: catalogJSON.map { _ in "\(target)/catalog.json" },
       index: "\(docs)/index.html")
     try FileSystemFailure.wrap { () throws(FileSystem.Failure) in
-      try FileSystem.write(root + "/" + written.manifest, manifest)
+      try FileSystem.write(absolute(written.manifest), manifest)
       if let catalogJSON, let path = written.catalog {
-        try FileSystem.write(root + "/" + path, catalogJSON)
+        try FileSystem.write(absolute(path), catalogJSON)
       }
-      try FileSystem.createDirectory(root + "/" + docs + "/data")
+      try FileSystem.createDirectory(absolute(docs + "/data"))
       let files = data.files()
       for file in files {
-        try FileSystem.write(root + "/" + docs + "/" + file.path, file.bytes)
+        try FileSystem.write(absolute(docs + "/" + file.path), file.bytes)
       }
-      SiteData.removeStaleFiles(in: root + "/" + docs, written: Set(files.map(\.path)))
-      try FileSystem.write(root + "/" + written.index, Array(SiteAssets.indexHTML.utf8))
+      SiteData.removeStaleFiles(in: absolute(docs), written: Set(files.map(\.path)))
+      try FileSystem.write(absolute(written.index), Array(SiteAssets.indexHTML.utf8))
     }
     return written
   }

@@ -131,7 +131,7 @@ extension SiteAssets {
       svg += svgText((L + W - R) / 2, H - 4, xTitle, ' class="axis-label axis-title" text-anchor="middle"');
       svg += svgText(14, (T + H - B) / 2, yTitle, ' class="axis-label axis-title" text-anchor="middle" transform="rotate(-90 14 ' + ((T + H - B) / 2) + ')"');
       let marks = 0;
-      const tip = (x, s, v) => ' data-tip="' + esc(x + (series.length > 1 || c.series ? " · " + s.name : "") + ": " + formatValue(c.format, c.currency, v)) + '"';
+      const tip = (x, s, v) => ' data-tip="' + esc(x + (series.length > 1 || c.series ? " · " + s.name : "") + ": " + formatValue(columnFormat(c, s.name), c.currency, v)) + '"';
       if (bars) {
         const inner = band * 0.76, width = stacked ? inner : inner / series.length;
         const base = xs.map(() => [0, 0]);
@@ -165,12 +165,14 @@ extension SiteAssets {
       const legend = series.length > 1 ? '<div class="chart-legend">' + (c.series ? '<span class="muted">' + esc(c.series) + ":</span>" : "") + series.map((s, k) => '<span><i style="background:' + seriesColours[k % seriesColours.length] + '"></i>' + esc(s.name) + "</span>").join("") + "</div>" : "";
       return { html: svg + legend, marks };
     }
+    // A value column's own format (`formats: {share: percent}`), else the chart's.
+    function columnFormat(c, column) { return (c.formats && c.formats[column]) || c.format; }
     function numberTile(c) {
       const yi = c.columns.indexOf(c.y[0]);
       if (!c.rows.length || yi < 0) return { html: '<div class="chart-note">no rows</div>', marks: 0 };
       const last = c.rows[c.rows.length - 1], prev = c.rows.length > 1 ? c.rows[c.rows.length - 2] : null;
       const xi = c.x ? c.columns.indexOf(c.x) : -1;
-      let html = '<div class="tile-value value mark" data-tip="' + esc(formatValue(c.format, c.currency, last[yi])) + '">' + esc(formatValue(c.format, c.currency, last[yi])) + "</div>";
+      let html = '<div class="tile-value value mark" data-tip="' + esc(formatValue(columnFormat(c, c.y[0]), c.currency, last[yi])) + '">' + esc(formatValue(columnFormat(c, c.y[0]), c.currency, last[yi])) + "</div>";
       if (xi >= 0) {
         const period = c.xLabel || (c.x.startsWith("metric_time__") ? c.x.slice(13) : c.x).replace(/_/g, " ");
         html += '<div class="chart-note">' + esc(period) + " " + esc(last[xi]) + "</div>";
@@ -184,7 +186,7 @@ extension SiteAssets {
     function tableChart(c) {
       const numeric = c.columns.map(col => c.y.includes(col));
       let html = "<table><tr>" + c.columns.map((col, i) => "<th" + (numeric[i] ? ' class="num"' : "") + ">" + esc(col) + "</th>").join("") + "</tr>";
-      for (const r of c.rows.slice(0, 200)) html += '<tr class="mark">' + r.map((v, i) => numeric[i] ? '<td class="num">' + esc(formatValue(c.format, c.currency, v)) + "</td>" : "<td>" + esc(v == null ? "" : v) + "</td>").join("") + "</tr>";
+      for (const r of c.rows.slice(0, 200)) html += '<tr class="mark">' + r.map((v, i) => numeric[i] ? '<td class="num">' + esc(formatValue(columnFormat(c, c.columns[i]), c.currency, v)) + "</td>" : "<td>" + esc(v == null ? "" : v) + "</td>").join("") + "</tr>";
       return { html: html + "</table>" + (c.rows.length > 200 ? '<div class="chart-note">first 200 of ' + c.rows.length + " rows</div>" : ""), marks: Math.min(c.rows.length, 200) };
     }
     function chartHTML(c, index) {

@@ -1,3 +1,4 @@
+import Exposures
 import Metrics
 
 /// Applies a chart's default time range to its rows, on the x column's dates (`YYYY-MM...`);

@@ -15,7 +15,7 @@ enum RunArtifact {
   static func write(_ statement: String, of node: CompiledNode, in compilation: Compilation)
     -> [Diagnostic]
   {
-    let path = compilation.project.root + "/" + path(of: node, in: compilation)
+    let path = FileSystem.resolve(path(of: node, in: compilation), under: compilation.project.root)
     do throws(FileSystem.Failure) {
       try FileSystem.createDirectory(FileSystem.parentDirectory(path))
       // Not atomic: one file per model per run, and a torn artifact is rewritten next run.
@@ -34,7 +34,8 @@ enum RunArtifact {
 enum CompiledArtifact {
   static func write(_ node: CompiledNode, in compilation: Compilation) -> [Diagnostic] {
     guard let sql = node.sql else { return [] }
-    let path = compilation.project.root + "/" + compilation.compiledPath(of: node)
+    let path = FileSystem.resolve(
+      compilation.compiledPath(of: node), under: compilation.project.root)
     do throws(FileSystem.Failure) {
       try FileSystem.createDirectory(FileSystem.parentDirectory(path))
       try FileSystem.write(path, Array(sql.utf8), atomically: false)

@@ -7,15 +7,19 @@ public struct Selection: Sendable {
   /// What comparing with `--state` found, by unique id: `new`, `modified.body`,
   /// `result:error`, `source_status:fresher`, ... (nil without `--state`).
   public let stateLabels: [String: Set<String>]?
+  /// The project's exposures, outside the graph.
+  public let exposures: [SelectableExposure]
 
   /// Creates a selection context; `nodes` must be parallel to `graph.ids`.
   public init(
-    graph: DependencyGraph, nodes: [Selectable], stateLabels: [String: Set<String>]? = nil
+    graph: DependencyGraph, nodes: [Selectable], stateLabels: [String: Set<String>]? = nil,
+    exposures: [SelectableExposure] = []
   ) {
     precondition(nodes.count == graph.count, "one selectable per graph node")
     self.graph = graph
     self.nodes = nodes
     self.stateLabels = stateLabels
+    self.exposures = exposures
   }
 
   /// The nodes a command works on: `select` (everything when nil) minus `exclude`; tests
@@ -73,6 +77,7 @@ public struct Selection: Sendable {
   public func evaluate(_ atom: SelectorAtom) -> Set<Int> {
     let direct = Set(graph.ids.indices.filter { matches(atom, nodes[$0]) })
     var result = direct
+    if !exposures.isEmpty { result.formUnion(nodesThroughExposures(atom)) }
     for index in direct {
       if atom.parents { result.formUnion(graph.ancestors(of: index, depth: atom.parentDepth)) }
       if atom.children { result.formUnion(graph.descendants(of: index, depth: atom.childDepth)) }
@@ -138,6 +143,8 @@ public struct Selection: Sendable {
       return stateLabels?[node.id]?.contains("result:" + value) ?? false
     case .sourceStatus:
       return stateLabels?[node.id]?.contains("source_status:" + value) ?? false
+    case .exposure:
+      return false  // Exposures are matched by `exposureMatches`.
     }
   }
 

@@ -46,6 +46,9 @@ public struct SelectorAtom: Sendable, Equatable {
     case testName = "test_name"
     case unitTest = "unit_test"
     case package
+    /// `exposure:sales` or `exposure:shop.sales`: an exposure, outside the graph; with `+`,
+    /// the nodes it reads.
+    case exposure
     /// `state:modified`, `state:new`, ...: compared with `--state`'s manifest.
     case state
     /// `result:error`: the node's status in `--state`'s `run_results.json`.

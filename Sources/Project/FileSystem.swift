@@ -9,6 +9,12 @@ import Diagnostics
 /// Minimal POSIX file access: listing thousands of model files through Foundation costs more
 /// than reading them.
 package enum FileSystem {
+  /// `path` under `root`, or `path` itself when absolute: a `--target-path /tmp/x` stays
+  /// `/tmp/x`, a relative one is below the project.
+  package static func resolve(_ path: String, under root: String) -> String {
+    path.utf8.first == UInt8(ascii: "/") ? path : root + "/" + path
+  }
+
   /// An error from the operating system, with the path and `strerror` text.
   package struct Failure: Error, CustomStringConvertible {
     /// The path that failed.

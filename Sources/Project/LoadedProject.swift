@@ -36,6 +36,9 @@ public struct LoadedProject: Sendable {
   /// The `{% materialization %}` blocks of `macros/` by name (the first of each), which swdbt
   /// never runs: a model asking for one gets an error pointing here.
   public var customMaterializations: [String: SourceRange] = [:]
+  /// The root project's properties files that declare `exposures:`, sorted by path; read by
+  /// the Exposures library on every load, so their mistakes are reported by every command.
+  public var exposureFiles: [SourceFile] = []
 
   /// The project's name.
   public var name: String { projectFile.name }

@@ -105,8 +105,13 @@ public struct ProjectFile: Sendable {
   public var macroPaths: [String]
   /// Folders holding docs blocks.
   public var docsPaths: [String]
-  /// Where artifacts are written.
+  /// Where artifacts are written: relative to the project root, or absolute.
   public var targetPath: String
+
+  /// The absolute folder artifacts are written to.
+  public func targetDirectory(root: String) -> String {
+    FileSystem.resolve(targetPath, under: root)
+  }
   /// Project vars (project-scoped vars flattened in).
   public var vars: OrderedDictionary<String, Value>
   /// The target named by `target:`.

@@ -35,6 +35,8 @@ struct ProjectResources: Sendable {
   var unitTests: [UnitTestSpec] = []
   /// The `{% materialization %}` blocks of `macros/`, by name.
   var materializations: [String: SourceRange] = [:]
+  /// The properties files declaring `exposures:` (the project's own, as its unit tests).
+  var exposureFiles: [SourceFile] = []
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.

@@ -65,6 +65,7 @@ public enum ProjectLoader {
         resources.unitTests, root: root, testPaths: projectFile.testPaths, sink: sink)
     }
     loaded.customMaterializations = resources.materializations
+    loaded.exposureFiles = resources.exposureFiles
     return loaded
   }
 
@@ -240,6 +241,7 @@ public enum ProjectLoader {
     var snapshots: [ModelNode] = []
     var snapshotPatches: [ModelPatch] = []
     var unitTests: [UnitTestSpec] = []
+    var exposureFiles: [SourceFile] = []
 
     func record(
       _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
@@ -279,6 +281,7 @@ public enum ProjectLoader {
         sources += schema.sources
         snapshotPatches += schema.snapshots
         unitTests += schema.unitTests
+        if let file = schema.exposureFile { exposureFiles.append(file) }
       case .seed(let work):
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
@@ -418,7 +421,8 @@ public enum ProjectLoader {
       macros: macros, genericTests: genericTests, docs: docs,
       disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn),
       unitTests: unitTests.sorted { ($0.model, $0.name) < ($1.model, $1.name) },
-      materializations: materializations)
+      materializations: materializations,
+      exposureFiles: exposureFiles.sorted { $0.path < $1.path })
   }
 
   public static func readProjectFile(

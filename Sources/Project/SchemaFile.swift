@@ -15,6 +15,9 @@ public struct SchemaFile: Sendable {
   public var snapshots: [ModelPatch] = []
   /// `unit_tests:` entries.
   public var unitTests: [UnitTestSpec] = []
+  /// The file itself when it declares `exposures:`, read by the Exposures library; nil for
+  /// every other file, so a project without exposures pays nothing.
+  public var exposureFile: SourceFile? = nil
 
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
@@ -44,6 +47,7 @@ public struct SchemaFile: Sendable {
     }
     let reader = Reader(document: document, sink: sink, jinja: jinja)
     reader.checkKeys(root, .propertiesFile)
+    if root[key: "exposures"] != nil { result.exposureFile = file }
     for entry in root[key: "models"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .model) { result.models.append(patch) }
     }

@@ -1,6 +1,7 @@
 import Adapter
 import Diagnostics
 import Docs
+import Exposures
 import Metrics
 import Testing
 

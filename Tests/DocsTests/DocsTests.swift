@@ -65,7 +65,19 @@ import Testing
     #expect(
       unitTests["unit_test.shop.fact_sales.fact_sales_leaves_out_cancelled_orders"]?["model"]
         as? String == "fact_sales")
-    #expect(Set(parents.keys) == Set(nodes.keys).union(sources.keys).union(unitTests.keys))
+    // The warehouse's two dashboards are exposures, downstream of the marts they chart.
+    let exposures = try #require(manifest["exposures"] as? [String: [String: Any]])
+    #expect(Set(exposures.keys) == ["exposure.shop.customers", "exposure.shop.sales"])
+    let sales = try #require(exposures["exposure.shop.sales"])
+    #expect(sales["type"] as? String == "dashboard")
+    #expect(sales["fqn"] as? [String] == ["shop", "marts", "sales"])
+    #expect(
+      (sales["depends_on"] as? [String: [String]])?["nodes"]?.contains("model.shop.fact_sales")
+        == true)
+    #expect(children["model.shop.sales_top_products"]?.contains("exposure.shop.sales") == true)
+    #expect(
+      Set(parents.keys)
+        == Set(nodes.keys).union(sources.keys).union(unitTests.keys).union(exposures.keys))
     for (child, ids) in parents {
       for parent in ids {
         #expect(children[parent]?.contains(child) == true, "\(parent) -> \(child)")

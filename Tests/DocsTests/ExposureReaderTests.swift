@@ -1,5 +1,6 @@
 import Diagnostics
 import Docs
+import Exposures
 import Metrics
 import Testing
 
@@ -97,6 +98,44 @@ import Testing
       return
     }
     #expect(name == "sales_by_year" && x == "year" && y == ["revenue", "units"])
+  }
+
+  @Test func tablesTakeAFormatPerColumn() throws {
+    let (exposures, diagnostics) = Self.read(
+      Self.dashboard(
+        """
+              - title: Years
+                kind: table
+                model: ref('sales_by_year')
+                x: year
+                y: [revenue, share]
+                format: currency
+                formats: {share: percent}
+        """))
+    #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+    let chart = try #require(exposures.first?.charts.first)
+    #expect(chart.format == .currency)
+    #expect(chart.columnFormats == ["share": .percent])
+
+    let (rejected, problems) = Self.read(
+      Self.dashboard(
+        """
+              - title: Years
+                kind: table
+                model: ref('sales_by_year')
+                x: year
+                y: [share]
+                formats: {share: pct}
+        """))
+    #expect(rejected.isEmpty)
+    #expect(
+      DiagnosticRenderer().render(problems) == """
+        models/_dashboards.yml:10:26: error: unknown format `pct` for column `share`
+        10 |         formats: {share: pct}
+           |                          ^~~
+        hint: use one of number, currency, percent
+
+        """, "\(DiagnosticRenderer().render(problems))")
   }
 
   @Test func unknownChartKeyIsLocatedWithSuggestion() {

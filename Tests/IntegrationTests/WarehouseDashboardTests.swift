@@ -142,6 +142,10 @@ import Testing
         }
       }
       #expect(dom.contains("class=\"nav-dashboard active\""), "the header links the page")
+      // A table's share column is drawn as a percentage (`formats:`), not as 0.43.
+      #expect(
+        dom.firstMatch(of: /<td class="num">\d+(\.\d+)?%<\/td>/) != nil,
+        "\(name): no share shown as a percentage")
       let screenshot = "\(screens)/dashboard-\(name).png"
       try? FileManager.default.removeItem(atPath: screenshot)
       _ = try WarehouseTests.chromium([

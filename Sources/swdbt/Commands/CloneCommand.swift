@@ -54,7 +54,7 @@ struct CloneCommand: AsyncParsableCommand {
       ])
       throw ExitCode(1)
     }
-    let targetDirectory = loaded.root + "/" + loaded.projectFile.targetPath
+    let targetDirectory = loaded.projectFile.targetDirectory(root: loaded.root)
     let stateAbsolute =
       stateDirectory.hasPrefix("/")
       ? stateDirectory : FileSystem.currentDirectory() + "/" + stateDirectory

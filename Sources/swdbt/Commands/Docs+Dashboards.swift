@@ -3,6 +3,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import Docs
+import Exposures
 import Metrics
 import Project
 
@@ -13,24 +14,19 @@ extension DocsCommand.Generate {
   static func dashboards(
     _ compilation: Compilation, readDatabase: Bool, console: Console
   ) async throws -> DashboardData? {
-    let files = propertiesFiles(compilation.project)
-    guard files.contains(where: { $0.text.contains("exposures:") }) else { return nil }
+    // Read and checked by the compiler, as on every load.
+    let exposures = compilation.exposures
+    guard !exposures.isEmpty else { return nil }
+    // The metrics' own mistakes are reported here, as by `swdbt query`.
     let sink = CollectingSink()
-    let semantic = SemanticReader.read(files, sink: sink)
-    var relations: [String: String] = [:]
-    var sources: Set<String> = []
-    for node in compilation.nodes {
-      if node.resourceType == .model, let relation = node.relation {
-        relations[node.name] = relation.quoted
-      } else if node.resourceType == .source {
-        sources.insert(node.uniqueID.split(separator: ".").dropFirst(2).joined(separator: "."))
-      }
-    }
-    let exposures = ExposureReader.read(
-      files, projectName: compilation.project.projectFile.name, models: Set(relations.keys),
-      sources: sources, semantic: semantic, sink: sink)
+    let semantic = SemanticReader.read(
+      ExposureReader.propertiesFiles(compilation.project), sink: sink)
     console.report(sink.diagnostics)
     if sink.hasErrors { throw ExitCode(1) }
+    var relations: [String: String] = [:]
+    for node in compilation.nodes where node.resourceType == .model {
+      if let relation = node.relation { relations[node.name] = relation.quoted }
+    }
     guard exposures.contains(where: { !$0.charts.isEmpty }) else {
       return .unavailable(exposures, reason: "no charts")
     }
@@ -55,18 +51,5 @@ extension DocsCommand.Generate {
       ])
       return .unavailable(exposures, reason: "the target did not answer (\(error.message))")
     }
-  }
-
-  /// Every YAML file under the project's model paths.
-  private static func propertiesFiles(_ project: LoadedProject) -> [SourceFile] {
-    var files: [SourceFile] = []
-    for directory in project.projectFile.modelPaths {
-      let absolute = project.root + "/" + directory
-      for path in FileSystem.files(under: absolute, suffixes: [".yml", ".yaml"]) {
-        guard let bytes = try? FileSystem.read(absolute + "/" + path) else { continue }
-        files.append(SourceFile(path: directory + "/" + path, bytes: bytes))
-      }
-    }
-    return files
   }
 }

@@ -84,7 +84,7 @@ struct DocsCommand: AsyncParsableCommand {
         throw ExitCode(1)
       }
       let path =
-        compilation.project.root + "/" + compilation.project.projectFile.targetPath
+        compilation.project.projectFile.targetDirectory(root: compilation.project.root)
         + "/catalog.json"
       do throws(FileSystem.Failure) {
         try FileSystem.createDirectory(FileSystem.parentDirectory(path))
@@ -141,7 +141,7 @@ struct DocsCommand: AsyncParsableCommand {
     func run() async throws {
       let session = Session(options: project)
       let loaded = try session.load()
-      let directory = loaded.root + "/" + loaded.projectFile.targetPath
+      let directory = loaded.projectFile.targetDirectory(root: loaded.root)
       guard FileSystem.exists(directory + "/docs/index.html") else {
         session.console.report([
           .error(

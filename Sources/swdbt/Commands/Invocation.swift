@@ -101,7 +101,7 @@ struct Invocation {
     let loaded = try session.load()
     let stateful = StatefulSelection(session: session, selection: selection, state: state)
     let previous = try stateful.previousState(
-      targetDirectory: loaded.root + "/" + loaded.projectFile.targetPath)
+      targetDirectory: loaded.projectFile.targetDirectory(root: loaded.root))
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
     let control = TargetSession(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import Exposures
 import Foundation
 import Graph
 import Project
@@ -25,7 +26,7 @@ struct List: ParsableCommand {
   @Option(
     name: .long, parsing: .upToNextOption,
     help:
-      "Only these resource types: model, seed, snapshot, source, test (all, default: every one; dbt's other types match nothing here)."
+      "Only these resource types: model, seed, snapshot, source, test, exposure (all, default: every one; dbt's other types match nothing here)."
   )
   var resourceType: [ResourceFilter] = []
 
@@ -55,8 +56,9 @@ struct List: ParsableCommand {
       if !resourceType.keeps(node.resourceType.rawValue) { continue }
       lines.append(line(for: node, in: compilation))
     }
+    lines += exposureLines(compilation)
     if !lines.isEmpty { session.console.out(lines.joined(separator: "\n")) }
-    if !selection.select.isEmpty, selected.isEmpty {
+    if !selection.select.isEmpty, lines.isEmpty {
       session.console.report([
         .selectorMatchedNothing(
           selection.select.joined(separator: " "),
@@ -77,6 +79,25 @@ struct List: ParsableCommand {
     case .json:
       let line = JSONLine.node(node, compilation: compilation)
       return outputKeys.isEmpty ? line : Self.keeping(keys, of: line)
+    }
+  }
+
+  /// The selected exposures, after the nodes as dbt lists them: `exposure:shop.sales`.
+  private func exposureLines(_ compilation: Compilation) -> [String] {
+    guard !compilation.exposures.isEmpty, resourceType.keeps("exposure") else { return [] }
+    let chosen = compilation.selection().selectedExposures(
+      select: selection.selector, exclude: selection.excluder)
+    return chosen.map { index in
+      let exposure = compilation.exposures[index]
+      let package = exposure.packageName
+      switch output {
+      case .name: return exposure.name
+      case .path: return exposure.path
+      case .selector: return "exposure:\(package).\(exposure.name)"
+      case .json:
+        let line = JSONLine.exposure(exposure, package: package)
+        return outputKeys.isEmpty ? line : Self.keeping(keys, of: line)
+      }
     }
   }
 
@@ -108,7 +129,8 @@ enum ResourceFilter: String, ExpressibleByArgument, CaseIterable {
   /// Every type (dbt's `all` and `default`).
   case all, `default`
   /// dbt's types that swdbt's projects do not have: accepted, they match nothing.
-  case analysis, exposure, metric
+  case exposure
+  case analysis, metric
   case semanticModel = "semantic_model"
   case savedQuery = "saved_query"
   case unitTest = "unit_test"

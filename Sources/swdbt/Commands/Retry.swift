@@ -23,7 +23,7 @@ struct Retry: AsyncParsableCommand {
     let session = Session(options: project, which: "retry")
     let console = session.console
     let file = try session.loadProjectFile()
-    let path = session.root + "/" + file.targetPath + "/run_results.json"
+    let path = file.targetDirectory(root: session.root) + "/run_results.json"
     guard let data = FileManager.default.contents(atPath: path),
       let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     else {

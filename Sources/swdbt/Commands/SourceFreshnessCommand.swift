@@ -101,7 +101,7 @@ struct SourceFreshnessCommand: AsyncParsableCommand {
     let elapsed = clock.now - start
     let path =
       output.map { $0.hasPrefix("/") ? $0 : FileSystem.currentDirectory() + "/" + $0 }
-      ?? loaded.root + "/" + loaded.projectFile.targetPath + "/sources.json"
+      ?? loaded.projectFile.targetDirectory(root: loaded.root) + "/sources.json"
     write(entries, to: path, session: session, elapsed: elapsed)
     if failed { throw ExitCode(1) }
   }

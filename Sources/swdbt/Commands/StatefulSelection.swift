@@ -82,7 +82,7 @@ struct StatefulSelection {
     let metadata = Manifest.Metadata(
       generatedAt: "", invocationID: "", adapterType: compilation.project.target.type)
     let sourcesPath =
-      compilation.project.root + "/" + compilation.project.projectFile.targetPath
+      compilation.project.projectFile.targetDirectory(root: compilation.project.root)
       + "/sources.json"
     return previous.labels(
       compilation, manifest: Manifest.json(compilation, metadata: metadata),

@@ -1,6 +1,7 @@
 import Compiler
 import Diagnostics
 import Docs
+import Exposures
 import Project
 import Template
 
@@ -28,6 +29,25 @@ enum JSONLine {
       fields.append(("schema", string(relation.schema)))
       fields.append(("alias", string(relation.identifier)))
     }
+    return "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+  }
+
+  /// An exposure in the same shape (`dbt ls --resource-type exposure --output json`).
+  static func exposure(_ exposure: Exposure, package: String) -> String {
+    let fields: [(String, String)] = [
+      ("name", string(exposure.name)),
+      ("resource_type", string("exposure")),
+      ("package_name", string(package)),
+      ("original_file_path", string(exposure.path)),
+      ("unique_id", string(exposure.uniqueID)),
+      ("fqn", "[" + exposure.fqn.map(string).joined(separator: ",") + "]"),
+      ("tags", "[" + exposure.tags.map(string).joined(separator: ",") + "]"),
+      (
+        "depends_on",
+        "{\"nodes\":[" + exposure.dependsOnNodes.map(string).joined(separator: ",") + "]}"
+      ),
+      ("config", "{\"enabled\":true}"),
+    ]
     return "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
   }
 

@@ -19,7 +19,7 @@ final class ManifestArtifact: @unchecked Sendable {
   init(_ compilation: Compilation, invocationID: String, generatedAt: Date = Date()) {
     let project = compilation.project
     relativePath = project.projectFile.targetPath + "/manifest.json"
-    let path = project.root + "/" + relativePath
+    let path = FileSystem.resolve(relativePath, under: project.root)
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     let metadata = Manifest.Metadata(

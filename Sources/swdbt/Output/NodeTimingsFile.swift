@@ -7,7 +7,7 @@ import Project
 /// after it with this run's times.
 enum NodeTimingsFile {
   static func path(_ compilation: Compilation) -> String {
-    compilation.project.root + "/" + compilation.project.projectFile.targetPath + "/"
+    compilation.project.projectFile.targetDirectory(root: compilation.project.root) + "/"
       + NodeTimings.fileName
   }
 

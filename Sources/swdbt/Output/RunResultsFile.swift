@@ -17,7 +17,7 @@ enum RunResultsFile {
       elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
       command: command, invocationID: invocationID, generatedAt: generatedAt, args: args)
     let path =
-      compilation.project.root + "/" + compilation.project.projectFile.targetPath
+      compilation.project.projectFile.targetDirectory(root: compilation.project.root)
       + "/run_results.json"
     do throws(FileSystem.Failure) {
       try FileSystem.createDirectory(FileSystem.parentDirectory(path))

@@ -1,5 +1,7 @@
 public import Diagnostics
 public import Metrics
+import OrderedCollections
+public import Template
 
 /// A dbt exposure, as a node of the lineage downstream of the models it reads; one of `type:
 /// dashboard` with `charts:` is a page of the docs site.
@@ -12,15 +14,39 @@ public struct Exposure: Sendable {
   /// dbt's exposure types: dashboard, notebook, analysis, ml, application.
   public var type: String
   public var description: String
+  /// The owner's name, else their email: what the site shows.
   public var owner: String?
+  /// `owner: {name, email}` as written.
+  public var ownerName: String? = nil
+  public var ownerEmail: String? = nil
+  /// dbt's maturity: high, medium, low (nil when absent).
+  public var maturity: String? = nil
+  public var tags: [String] = []
+  /// `meta:` (and `config: {meta: ...}`) as a mapping.
+  public var meta: Value = .dict([:])
   public var url: String?
   /// Model names from `depends_on: [ref('...')]` and from the charts' models.
   public var dependsOn: [String]
   /// Sources from `depends_on: [source('name', 'table')]`, as `name.table`.
   public var dependsOnSources: [String] = []
+  /// The metrics it reads: `depends_on: [metric('x')]` and its charts' metrics, in order.
+  public var metrics: [String] = []
   public var charts: [Chart]
   /// The properties file it is declared in, relative to the project root.
   public var path: String
+  /// `[project, folders below the model path..., name]`, as dbt's.
+  public var fqn: [String] = []
+
+  /// The project it belongs to (the second part of its unique id).
+  public var packageName: String {
+    uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+  }
+
+  /// The unique ids of the models and sources it reads, sorted, as dbt's `depends_on.nodes`.
+  public var dependsOnNodes: [String] {
+    (dependsOn.map { "model.\(packageName).\($0)" }
+      + dependsOnSources.map { "source.\(packageName).\($0)" }).sorted()
+  }
   public var range: SourceRange
 }
 
@@ -51,6 +77,9 @@ public struct Chart: Sendable {
   public var kind: Kind
   public var source: Source
   public var format: Format
+  /// Per value column (`formats: {share: percent}`), over `format`: a table shows each
+  /// column its own way.
+  public var columnFormats: [String: Format] = [:]
   /// ISO 4217 code for `format: currency` (`EUR`); USD when absent.
   public var currency: String
   public var description: String?

@@ -1,6 +1,8 @@
 public import Diagnostics
 public import Metrics
-import Project
+import OrderedCollections
+public import Project
+import Template
 
 /// Reads dbt's `exposures:` from properties files, with swdbt's `charts:` on dashboards. Every
 /// key is checked: an unknown one, a wrong kind or format, a chart that is both a metric query
@@ -19,8 +21,9 @@ public struct ExposureReader {
   ]
   static let chartKeys = [
     "title", "kind", "description", "metrics", "group_by", "where", "order_by", "limit", "model",
-    "x", "y", "series", "labels", "format", "currency", "time_range", "start", "end",
+    "x", "y", "series", "labels", "format", "formats", "currency", "time_range", "start", "end",
   ]
+  static let maturities = ["high", "medium", "low"]
   static let exposureTypes = ["dashboard", "notebook", "analysis", "ml", "application"]
 
   /// The exposures of `files`, in file order; problems go to `sink` and skip the entry.
@@ -164,6 +167,7 @@ public struct ExposureReader {
     }
     var dependsOn: [String] = []
     var dependsOnSources: [String] = []
+    var metrics: [String] = []
     if let depends = node[key: "depends_on"] {
       if case .sequence(let items) = depends.content {
         for item in items {
@@ -178,8 +182,15 @@ public struct ExposureReader {
                 hint: Suggestions.didYouMean(name, in: sources))
               valid = false
             }
-          } else if Self.call("metric", text) != nil {
-            continue  // Drawn through the models its chart reads.
+          } else if let metric = Self.call("metric", text)?.last {
+            if semantic.metrics[metric] == nil {
+              error(
+                "unknown metric `\(metric)` in `depends_on`", at: item,
+                hint: Suggestions.didYouMean(metric, in: Array(semantic.metrics.keys)))
+              valid = false
+            } else if !metrics.contains(metric) {
+              metrics.append(metric)
+            }
           } else if let model = modelRef(item) {
             dependsOn.append(model)
           } else {
@@ -191,9 +202,39 @@ public struct ExposureReader {
         valid = false
       }
     }
-    var owner: String?
+    var ownerName: String?
+    var ownerEmail: String?
     if let ownerNode = node[key: "owner"] {
-      owner = ownerNode.string ?? ownerNode[key: "name"]?.string ?? ownerNode[key: "email"]?.string
+      if ownerNode.isMapping, checkKeys(ownerNode, known: ["name", "email"], in: "exposure owner") {
+        ownerName = text(ownerNode[key: "name"], "name", in: "owner")
+        ownerEmail = text(ownerNode[key: "email"], "email", in: "owner")
+      } else if !ownerNode.isMapping {
+        error("`owner` is a mapping with `name` and/or `email`", at: ownerNode)
+        valid = false
+      } else {
+        valid = false
+      }
+    }
+    let maturity = text(node[key: "maturity"], "maturity", in: "exposure")
+    if let maturity, !Self.maturities.contains(maturity) {
+      error(
+        "unknown maturity `\(maturity)`", at: node[key: "maturity"] ?? node,
+        hint: Suggestions.didYouMean(maturity, in: Self.maturities)
+          ?? "use one of " + Self.maturities.joined(separator: ", "))
+      valid = false
+    }
+    var tags = list(node[key: "tags"], "tags") ?? []
+    var meta = OrderedDictionary<String, Value>()
+    for metaNode in [node[key: "meta"], node[key: "config"]?[key: "meta"]].compactMap({ $0 }) {
+      guard case .dict(let entries) = YAMLDocument.value(of: metaNode) else {
+        error("`meta` is a mapping", at: metaNode)
+        valid = false
+        continue
+      }
+      meta.merge(entries) { _, config in config }
+    }
+    for tag in list(node[key: "config"]?[key: "tags"], "tags") ?? [] where !tags.contains(tag) {
+      tags.append(tag)
     }
     var charts: [Chart] = []
     if let chartList = node[key: "charts"] {
@@ -215,14 +256,20 @@ public struct ExposureReader {
       for model in modelsRead(by: chart) where !dependsOn.contains(model) {
         dependsOn.append(model)
       }
+      if case .metrics(let request) = chart.source {
+        for metric in request.metrics where !metrics.contains(metric) { metrics.append(metric) }
+      }
     }
     var exposure = Exposure(
       uniqueID: "exposure.\(projectName).\(name)", name: name,
       label: node[key: "label"]?.string ?? name, type: type,
-      description: node[key: "description"]?.string ?? "", owner: owner,
+      description: node[key: "description"]?.string ?? "", owner: ownerName ?? ownerEmail,
       url: node[key: "url"]?.string, dependsOn: dependsOn, charts: charts,
       path: document.file.path, range: document.range(of: node))
     exposure.dependsOnSources = dependsOnSources
+    exposure.metrics = metrics
+    (exposure.ownerName, exposure.ownerEmail) = (ownerName, ownerEmail)
+    (exposure.maturity, exposure.tags, exposure.meta) = (maturity, tags, .dict(meta))
     return exposure
   }
 

@@ -18,6 +18,27 @@ extension ExposureReader {
     }
     let kind = enumValue(node, "kind", Chart.Kind.self, default: nil)
     let format = enumValue(node, "format", Chart.Format.self, default: .number)
+    var columnFormats: [String: Chart.Format] = [:]
+    if let formats = node[key: "formats"] {
+      if formats.isMapping {
+        let choices = Chart.Format.allCases.map(\.rawValue)
+        for entry in formats.entries {
+          let text = entry.value.string ?? ""
+          guard let value = Chart.Format(rawValue: text) else {
+            error(
+              "unknown format `\(text)` for column `\(entry.key)`", at: entry.value,
+              hint: Suggestions.didYouMean(text, in: choices)
+                ?? "use one of " + choices.joined(separator: ", "))
+            valid = false
+            continue
+          }
+          columnFormats[entry.key] = value
+        }
+      } else {
+        error("`formats` maps a column to its format (`{share: percent}`)", at: formats)
+        valid = false
+      }
+    }
     let source: Chart.Source?
     switch (node[key: "metrics"], node[key: "model"]) {
     case (nil, nil):
@@ -51,10 +72,12 @@ extension ExposureReader {
     }
     let range = timeRange(node)
     guard valid, let kind, let format, let source, let range else { return nil }
-    return Chart(
+    var chart = Chart(
       title: title, kind: kind, source: source, format: format, currency: currency,
       description: node[key: "description"]?.string, xLabel: xLabel, yLabel: yLabel,
       timeRange: range.value, range: document.range(of: node))
+    chart.columnFormats = columnFormats
+    return chart
   }
 
   /// A key whose value is one of an enum's raw values; `default` when absent (nil: required).
