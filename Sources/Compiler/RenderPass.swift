@@ -74,12 +74,7 @@ extension RenderPass {
         var text = item.stringValue ?? ""
         if case .dict(let entries) = item { text = entries["sql"]?.stringValue ?? "" }
         guard text.contains("ref(") || text.contains("source(") else { continue }
-        let file = SourceFile(path: "\(key) of \(name)", text: text)
-        do throws(Diagnostic) {
-          _ = try Evaluator(host: host, file: file).render(try Parser.parse(file))
-        } catch {
-          continue
-        }
+        recordReferences(in: text, path: "\(key) of \(name)", host: host)
       }
     }
   }
@@ -96,11 +91,32 @@ extension RenderPass {
         var text = item.stringValue ?? ""
         if case .dict(let entries) = item { text = entries["sql"]?.stringValue ?? "" }
         guard text.contains("ref(") || text.contains("source(") else { continue }
-        let file = SourceFile(path: "<\(key) of \(name)>", text: text)
-        guard let template = try? Parser.parse(file) else { continue }
-        _ = try? Evaluator(host: host, file: file).render(template)
+        recordReferences(in: text, path: "<\(key) of \(name)>", host: host)
       }
     }
+  }
+}
+
+extension RenderPass {
+  /// Renders a hook for its `ref` and `source` calls. When the hook cannot be rendered here
+  /// (it reads something only the run has, or fails on an undefined name as
+  /// `target.get(pass, "")` does), its calls with literal arguments are rendered alone: a
+  /// render that stopped early would lose the calls after the error, and the node would run
+  /// before the relation its hook reads.
+  static func recordReferences(in text: String, path: String, host: RecordingHost) {
+    let file = SourceFile(path: path, text: text)
+    do throws(Diagnostic) {
+      _ = try Evaluator(host: host, file: file).render(try Parser.parse(file))
+      return
+    } catch {}
+    let literal = #"\s*(?:'[^'\\]*'|"[^"\\]*")\s*"#
+    guard
+      let call = try? Regex(#"\b(?:ref|source)\s*\("# + literal + "(?:," + literal + #")*\)"#)
+    else { return }
+    let calls = text.matches(of: call).map { "{{ " + text[$0.range] + " }}" }.joined()
+    guard !calls.isEmpty else { return }
+    let reduced = SourceFile(path: path, text: calls)
+    _ = try? Evaluator(host: host, file: reduced).render(try Parser.parse(reduced))
   }
 }
 

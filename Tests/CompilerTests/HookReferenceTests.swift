@@ -36,6 +36,30 @@ import Testing
     #expect(hooked.sql?.contains("insert") == false)
   }
 
+  /// dbt's adapter suite (`BaseHookRefs`) writes `target.get(pass, "")` before the `ref`: the
+  /// hook does not render while parsing, and its `ref` must still order the node after `post`.
+  @Test func aRefAfterWhatFailsToRenderIsStillADependency() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": """
+      name: shop
+      targets:
+        dev: {type: postgres, schema: dev}
+      models:
+        shop:
+          hooked:
+            +post_hook: "insert into audit select '{{ target.get(pass, \\"\\") }}' from {{ ref('post') }}"
+      """,
+      "models/post.sql": "select 'end' as s\n",
+      "models/hooked.sql": "select 1 as id\n",
+    ])
+    let sink = CollectingSink()
+    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
+    let compilation = try #require(Compiler.compile(loaded, sink: sink))
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let hooked = try #require(compilation.nodes.first { $0.name == "hooked" })
+    #expect(hooked.dependsOn == ["model.shop.post"])
+  }
+
   @Test func anUnknownRefInAHookIsAnError() throws {
     let fixture = try ProjectFixture([
       "project.yml": "name: shop\ntargets:\n  dev: {type: postgres, schema: dev}\n",
