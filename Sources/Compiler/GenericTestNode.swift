@@ -6,7 +6,7 @@ public import Template
 
 /// A generic test instance: one YAML declaration applied to one model, seed or source.
 public struct GenericTestNode: Sendable {
-  /// `test.<project>.<name>`.
+  /// `test.<project>.<name>.<hash>`, as dbt's (see `GenericTestID`).
   public var uniqueID: String
   /// The readable, stable name (`not_null_stg_orders_order_id`), however long, as dbt's.
   public var name: String
@@ -47,6 +47,8 @@ enum GenericTestBuilder {
     /// The name in the test's name: the model name, or `source_table` for sources.
     let nameInTest: String
     let isSource: Bool
+    /// The expression dbt passes its tests as `model` (`ref('orders')`), part of their ids.
+    let model: String
     let specs: [TestSpec]
     /// Where the linker places the owner's node (see `Linker.link`), handed to it with each
     /// test so it needs no lookup by id.
@@ -107,9 +109,11 @@ enum GenericTestBuilder {
           let name = shorten(baseName + "_" + String(kept), force: true)
           tests[index]?.name = name
           tests[index]?.fileName = name
-          let owner = owners[declarations[index].owner]
-          tests[index]?.uniqueID = "test.\(owner.package ?? projectName).\(name)"
           let declaration = declarations[index]
+          let owner = owners[declaration.owner]
+          tests[index]?.uniqueID = uniqueID(
+            of: owner.specs[declaration.spec], owner: owner, name: name,
+            package: owner.package ?? projectName)
           tests[index]?.config = projectTests.resolve([projectName, name]).merged(
             with: owners[declaration.owner].specs[declaration.spec].config)
           if tests[index]?.config.enabled == false {
@@ -179,12 +183,26 @@ enum GenericTestBuilder {
       config = config.merged(with: NodeConfig(["alias": .string(fileName)]))
     }
     let node = GenericTestNode(
-      uniqueID: "test.\(projectName).\(name)", name: name, fileName: fileName,
+      uniqueID: uniqueID(of: spec, owner: owner, name: name, package: projectName), name: name,
+      fileName: fileName,
       testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
       arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
       references: references, originalFilePath: spec.range?.file.path ?? "")
     return (node, [], StableHash.fnv1a(name))
+  }
+
+  /// dbt's id of the test declared by `spec` with this name.
+  static func uniqueID(of spec: TestSpec, owner: Owner, name: String, package: String) -> String {
+    var arguments = spec.arguments
+    if let column = spec.column { arguments["column_name"] = .string(column) }
+    // dbt's namespace is what precedes the dot (`dbt_utils.unique_combination_of_columns`).
+    let dot = spec.testName.utf8.firstIndex(of: UInt8(ascii: "."))
+    let namespace = dot.map { String(spec.testName[..<$0]) }
+    let testName = dot.map { String(spec.testName[spec.testName.index(after: $0)...]) }
+    return GenericTestID.make(
+      package: package, name: name, testName: testName ?? spec.testName, namespace: namespace,
+      arguments: arguments, model: owner.model)
   }
 
   static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]

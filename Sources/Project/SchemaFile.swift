@@ -220,11 +220,14 @@ public struct SchemaFile: Sendable {
       var configValues = OrderedDictionary<String, Value>()
       var customName: String?
       var config = NodeConfig()
+      var description = ""
       for (key, keyNode, valueNode) in body.entries {
         let value = self.value(of: valueNode, key: key, quiet: key != "config")
         switch key {
         case "config": config = self.config(valueNode, .test)
         case "name": customName = value.stringValue
+        // As dbt: a description documents the test; it is no argument of its macro.
+        case "description": description = value.stringValue ?? ""
         case "arguments":
           if case .dict(let nested) = value { arguments.merge(nested) { $1 } }
         case "column_name": arguments[key] = value
@@ -247,7 +250,7 @@ public struct SchemaFile: Sendable {
         testName: testName, arguments: arguments,
         config: NodeConfig(configValues).merged(with: config),
         customName: customName, column: column ?? arguments["column_name"]?.stringValue,
-        range: range)
+        range: range, description: description)
     }
 
     func sourceTables(_ node: YAMLNode, projectName: String) -> [SourceNode] {
