@@ -18,6 +18,9 @@ public struct GenericTestNode: Sendable {
   /// The installed package that defines the test (`dbt_utils`); nil for the root project's
   /// and the built-in tests.
   public var testPackage: String? = nil
+  /// The namespace it was called with (`dbt_utils` of `dbt_utils.at_least_one`), as dbt's
+  /// `test_metadata.namespace`.
+  public var namespace: String? = nil
   /// The unique id of the node under test.
   public var attachedTo: String
   /// The column under test, if any.
@@ -182,13 +185,14 @@ enum GenericTestBuilder {
     if fileName != name, config["alias"] == nil {
       config = config.merged(with: NodeConfig(["alias": .string(fileName)]))
     }
-    let node = GenericTestNode(
+    var node = GenericTestNode(
       uniqueID: uniqueID(of: spec, owner: owner, name: name, package: projectName), name: name,
       fileName: fileName,
       testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
       arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
       references: references, originalFilePath: spec.range?.file.path ?? "")
+    node.namespace = Self.namespace(of: spec.testName)?.namespace
     return (node, [], StableHash.fnv1a(name))
   }
 
@@ -196,13 +200,17 @@ enum GenericTestBuilder {
   static func uniqueID(of spec: TestSpec, owner: Owner, name: String, package: String) -> String {
     var arguments = spec.arguments
     if let column = spec.column { arguments["column_name"] = .string(column) }
-    // dbt's namespace is what precedes the dot (`dbt_utils.unique_combination_of_columns`).
-    let dot = spec.testName.utf8.firstIndex(of: UInt8(ascii: "."))
-    let namespace = dot.map { String(spec.testName[..<$0]) }
-    let testName = dot.map { String(spec.testName[spec.testName.index(after: $0)...]) }
+    let namespaced = namespace(of: spec.testName)
     return GenericTestID.make(
-      package: package, name: name, testName: testName ?? spec.testName, namespace: namespace,
-      arguments: arguments, model: owner.model)
+      package: package, name: name, testName: namespaced?.testName ?? spec.testName,
+      namespace: namespaced?.namespace, arguments: arguments, model: owner.model)
+  }
+
+  /// dbt's namespace and test name of `dbt_utils.unique_combination_of_columns`; nil for a
+  /// name without a dot.
+  static func namespace(of written: String) -> (namespace: String, testName: String)? {
+    guard let dot = written.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+    return (String(written[..<dot]), String(written[written.index(after: dot)...]))
   }
 
   static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]

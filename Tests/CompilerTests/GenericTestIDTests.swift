@@ -158,6 +158,10 @@ import Testing
       $0.uniqueID == "test.tid.not_null_orders_id.84ef11d8fe"
     }
     #expect(notNull?.name == "not_null_orders_id")
+    #expect(notNull?.genericTest?.namespace == nil)
+    // dbt's `test_metadata.namespace`.
+    let namespaced = compilation.nodes.filter { $0.genericTest?.testName == "at_least" }
+    #expect(namespaced.count == 2 && namespaced.allSatisfy { $0.genericTest?.namespace == "mypkg" })
   }
 
   /// Python's `repr` of strings: the quote it picks and what it escapes.
