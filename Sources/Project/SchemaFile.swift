@@ -19,7 +19,7 @@ public struct SchemaFile: Sendable {
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
     "severity", "where", "limit", "warn_if", "error_if", "store_failures", "store_failures_as",
-    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias",
+    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias", "sql_header",
   ]
 
   /// Parses one YAML file; problems are emitted, and what could be read is returned.

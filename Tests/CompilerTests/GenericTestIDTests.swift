@@ -123,6 +123,10 @@ import Testing
               arguments:
                 column_name: id
                 n: -3.25
+          - row_check:
+              arguments:
+                expr: "id > 0"
+              description: a described test
 
     """#,
   ]
@@ -148,6 +152,7 @@ import Testing
         "test.tid.relationships_orders_customer_id__id__ref_customers_.4282b0c525",
         "test.tid.row_check_orders_say_hi_.bed02a146f",
         "test.tid.row_check_orders_status_x_and_id_0.a04a86e9e6",
+        "test.tid.row_check_versioned_id_0.683e47a8ff",
         "test.tid.source_accepted_values_raw_events_event_id__a__b.01e0fc4bd2",
         "test.tid.source_not_null_raw_events_event_id.1893a9eae2",
         "test.tid.source_unique_raw_events_event_id.825f404073",
