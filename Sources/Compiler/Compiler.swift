@@ -111,7 +111,9 @@ public enum Compiler {
       guard !specs.isEmpty else { return nil }
       return .init(
         uniqueID: project.models[index].uniqueID, nameInTest: project.models[index].name,
-        isSource: false, specs: specs, linkerSlot: position)
+        isSource: false,
+        model: GenericTestID.modelExpression(name: project.models[index].name, sourceName: nil),
+        specs: specs, linkerSlot: position)
     }
     var owners = modelOwners.compactMap { $0 }
     for index in project.seeds.indices {
@@ -120,7 +122,8 @@ public enum Compiler {
       if !specs.isEmpty {
         owners.append(
           .init(
-            uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false, specs: specs,
+            uniqueID: seed.uniqueID, nameInTest: seed.name, isSource: false,
+            model: GenericTestID.modelExpression(name: seed.name, sourceName: nil), specs: specs,
             linkerSlot: linker.seedStart + index))
       }
     }
@@ -131,7 +134,9 @@ public enum Compiler {
         owners.append(
           .init(
             uniqueID: source.uniqueID, nameInTest: "\(source.sourceName)_\(source.name)",
-            isSource: true, specs: specs,
+            isSource: true,
+            model: GenericTestID.modelExpression(
+              name: source.name, sourceName: source.sourceName), specs: specs,
             linkerSlot: linker.sourceStart + index))
       }
     }

@@ -6,7 +6,7 @@ public import Template
 
 /// A generic test instance: one YAML declaration applied to one model, seed or source.
 public struct GenericTestNode: Sendable {
-  /// `test.<project>.<name>`.
+  /// `test.<project>.<name>.<hash>`, as dbt's (see `GenericTestID`).
   public var uniqueID: String
   /// The readable, stable name (`not_null_stg_orders_order_id`), however long, as dbt's.
   public var name: String
@@ -18,6 +18,9 @@ public struct GenericTestNode: Sendable {
   /// The installed package that defines the test (`dbt_utils`); nil for the root project's
   /// and the built-in tests.
   public var testPackage: String? = nil
+  /// The namespace it was called with (`dbt_utils` of `dbt_utils.at_least_one`), as dbt's
+  /// `test_metadata.namespace`.
+  public var namespace: String? = nil
   /// The unique id of the node under test.
   public var attachedTo: String
   /// The column under test, if any.
@@ -47,6 +50,8 @@ enum GenericTestBuilder {
     /// The name in the test's name: the model name, or `source_table` for sources.
     let nameInTest: String
     let isSource: Bool
+    /// The expression dbt passes its tests as `model` (`ref('orders')`), part of their ids.
+    let model: String
     let specs: [TestSpec]
     /// Where the linker places the owner's node (see `Linker.link`), handed to it with each
     /// test so it needs no lookup by id.
@@ -107,9 +112,11 @@ enum GenericTestBuilder {
           let name = shorten(baseName + "_" + String(kept), force: true)
           tests[index]?.name = name
           tests[index]?.fileName = name
-          let owner = owners[declarations[index].owner]
-          tests[index]?.uniqueID = "test.\(owner.package ?? projectName).\(name)"
           let declaration = declarations[index]
+          let owner = owners[declaration.owner]
+          tests[index]?.uniqueID = uniqueID(
+            of: owner.specs[declaration.spec], owner: owner, name: name,
+            package: owner.package ?? projectName)
           tests[index]?.config = projectTests.resolve([projectName, name]).merged(
             with: owners[declaration.owner].specs[declaration.spec].config)
           if tests[index]?.config.enabled == false {
@@ -178,13 +185,32 @@ enum GenericTestBuilder {
     if fileName != name, config["alias"] == nil {
       config = config.merged(with: NodeConfig(["alias": .string(fileName)]))
     }
-    let node = GenericTestNode(
-      uniqueID: "test.\(projectName).\(name)", name: name, fileName: fileName,
+    var node = GenericTestNode(
+      uniqueID: uniqueID(of: spec, owner: owner, name: name, package: projectName), name: name,
+      fileName: fileName,
       testName: testName,
       testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
       arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
       references: references, originalFilePath: spec.range?.file.path ?? "")
+    node.namespace = Self.namespace(of: spec.testName)?.namespace
     return (node, [], StableHash.fnv1a(name))
+  }
+
+  /// dbt's id of the test declared by `spec` with this name.
+  static func uniqueID(of spec: TestSpec, owner: Owner, name: String, package: String) -> String {
+    var arguments = spec.arguments
+    if let column = spec.column { arguments["column_name"] = .string(column) }
+    let namespaced = namespace(of: spec.testName)
+    return GenericTestID.make(
+      package: package, name: name, testName: namespaced?.testName ?? spec.testName,
+      namespace: namespaced?.namespace, arguments: arguments, model: owner.model)
+  }
+
+  /// dbt's namespace and test name of `dbt_utils.unique_combination_of_columns`; nil for a
+  /// name without a dot.
+  static func namespace(of written: String) -> (namespace: String, testName: String)? {
+    guard let dot = written.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+    return (String(written[..<dot]), String(written[written.index(after: dot)...]))
   }
 
   static let builtins: Set<String> = ["not_null", "unique", "relationships", "accepted_values"]

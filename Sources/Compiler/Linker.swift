@@ -177,28 +177,6 @@ final class Linker: Sendable {
     var nextSingular = 0
     var nextGeneric = 0
     while nextSingular < singular.count || nextGeneric < generic.count {
-      // Generic test ids carry no hash (`test.<project>.<name>`): a singular test named like a
-      // generated one would silently replace it. Compared by index: binding either test
-      // copies all its fields.
-      if nextSingular < singular.count, nextGeneric < generic.count,
-        project.singularTests[singular[nextSingular]].uniqueID
-          == genericIDs[generic[nextGeneric]]
-      {
-        let singularTest = project.singularTests[singular[nextSingular]]
-        let genericTest = genericTests[generic[nextGeneric]]
-        sink.emit(
-          .error(
-            "compile.duplicate-test",
-            "generic test `\(genericTest?.name ?? "")` has the same name as the singular test "
-              + "`\(singularTest.originalFilePath)`",
-            at: genericTest?.range,
-            notes: [
-              .init(
-                "the singular test is defined here",
-                at: SourceRange(file: singularTest.file, span: Span(start: 0, end: 0)))
-            ],
-            hint: "rename the singular test's file, or name the generic test with `name:`"))
-      }
       let takeSingular =
         nextGeneric == generic.count
         || (nextSingular < singular.count
@@ -411,8 +389,7 @@ final class Linker: Sendable {
   }
 
   /// Sorts the nodes by unique id and maps every slot to its node's index. Of two nodes with
-  /// one id (a singular and a generic test, reported by `link`), the first is kept and gets
-  /// the other's edges.
+  /// one id, should there be any, the first is kept and gets the other's edges.
   private static func sortedByID(_ built: Built) -> Built {
     let nodes = built.nodes
     var byID = Array(nodes.indices)

@@ -384,6 +384,8 @@ public enum Manifest {
       writer.beginObject()
       writer.key("name")
       writer.string(test.testName)
+      writer.key("namespace")
+      writer.string(test.namespace)
       writer.key("kwargs")
       writer.beginObject()
       if let column = test.column {

@@ -55,6 +55,8 @@ public struct TestSpec: Sendable {
   public var column: String?
   /// Where the test is declared.
   public var range: SourceRange?
+  /// Its `description:`.
+  public var description = ""
 }
 
 /// Model documentation and tests from a YAML file, before it is attached to a model.

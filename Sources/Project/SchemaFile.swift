@@ -22,7 +22,7 @@ public struct SchemaFile: Sendable {
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
     "severity", "where", "limit", "warn_if", "error_if", "store_failures", "store_failures_as",
-    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias",
+    "tags", "enabled", "meta", "fail_calc", "database", "schema", "alias", "sql_header",
   ]
 
   /// Parses one YAML file; problems are emitted, and what could be read is returned.
@@ -224,11 +224,14 @@ public struct SchemaFile: Sendable {
       var configValues = OrderedDictionary<String, Value>()
       var customName: String?
       var config = NodeConfig()
+      var description = ""
       for (key, keyNode, valueNode) in body.entries {
         let value = self.value(of: valueNode, key: key, quiet: key != "config")
         switch key {
         case "config": config = self.config(valueNode, .test)
         case "name": customName = value.stringValue
+        // As dbt: a description documents the test; it is no argument of its macro.
+        case "description": description = value.stringValue ?? ""
         case "arguments":
           if case .dict(let nested) = value { arguments.merge(nested) { $1 } }
         case "column_name": arguments[key] = value
@@ -251,7 +254,7 @@ public struct SchemaFile: Sendable {
         testName: testName, arguments: arguments,
         config: NodeConfig(configValues).merged(with: config),
         customName: customName, column: column ?? arguments["column_name"]?.stringValue,
-        range: range)
+        range: range, description: description)
     }
 
     func sourceTables(_ node: YAMLNode, projectName: String) -> [SourceNode] {

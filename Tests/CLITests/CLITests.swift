@@ -353,7 +353,10 @@ private let smallProject: [String: String] = [
     let results = document?["results"] as? [[String: Any]] ?? []
     #expect(
       Set(results.compactMap { $0["unique_id"] as? String })
-        == ["model.shop.stg_orders", "model.shop.revenue", "test.shop.not_null_revenue_revenue"],
+        == [
+          "model.shop.stg_orders", "model.shop.revenue",
+          "test.shop.not_null_revenue_revenue.ae135ff215",
+        ],
       "\(text)")
     #expect(results.allSatisfy { $0["status"] as? String == "success" })
   }

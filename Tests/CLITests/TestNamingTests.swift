@@ -55,4 +55,19 @@ import Testing
     #expect(files.contains("relationships_fact_sales_544ec3fbc8a927546a36edafe911e656.sql"))
     #expect(files.contains("not_null_fact_sales_customer_id.sql"), "\(files)")
   }
+
+  /// A test is selected by its name, as in dbt; its unique id is dbt's, with the hash of its
+  /// name and metadata.
+  @Test func testsAreSelectedByNameAndHaveDbtsUniqueIDs() throws {
+    let fixture = try ProjectFixture(Self.files)
+    let listed = try Executable.run(
+      [
+        "ls", "-s", "not_null_fact_sales_customer_id", "--output", "json", "--output-keys",
+        "unique_id",
+      ], in: fixture.root)
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(
+      listed.stdout == "{\"unique_id\":\"test.shop.not_null_fact_sales_customer_id.39febb61fd\"}\n",
+      "\(listed.stdout)")
+  }
 }

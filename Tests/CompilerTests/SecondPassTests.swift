@@ -261,7 +261,8 @@ import Testing
     #expect(text.contains("model.shop.base:shop:::;"), "\(text)")
     #expect(text.contains("model.shop.m:shop:model.shop.base::;"), "\(text)")
     #expect(
-      text.contains("test.shop.unique_base_id:shop:model.shop.base:macro.dbt.test_unique:unique;"),
+      text.contains(
+        "test.shop.unique_base_id.c59834fb40:shop:model.shop.base:macro.dbt.test_unique:unique;"),
       "\(text)")
   }
 

@@ -127,37 +127,28 @@ import Testing
     #expect(notNull.contains { $0.name == "not_null_orders_id" })
     let renamed = try #require(notNull.first { $0.name != "not_null_orders_id" })
     #expect(renamed.name.hasPrefix("not_null_orders_id_2_") && renamed.name.count == 31)
-    #expect(renamed.uniqueID == "test.shop.\(renamed.name)")
+    #expect(
+      renamed.uniqueID.hasPrefix("test.shop.\(renamed.name).")
+        && renamed.uniqueID.count == 10 + 31 + 11)
     #expect(renamed.sql == "select *\nfrom \"dev\".\"orders\"\nwhere id is null\n")
     #expect(Set(compilation.nodes.map(\.uniqueID)).count == compilation.nodes.count)
   }
 
-  /// Generic test ids have no hash suffix, so a singular test file named like a generated test
-  /// would silently take its place: it is an error that points at both.
-  @Test func singularTestNamedLikeAGenericTestIsAnError() throws {
+  /// A singular test named like a generic one is another node, as in dbt: the generic
+  /// test's id ends in its hash (`test.shop.not_null_orders_id.<hash>`), the singular's not.
+  @Test func singularTestNamedLikeAGenericTestIsAnotherNode() throws {
     var files = Self.files
     files["tests/not_null_orders_id.sql"] = "select * from {{ ref('orders') }} where false\n"
-    let fixture = try ProjectFixture(files)
-    let sink = CollectingSink()
-    let loaded = try ProjectLoader.load(root: fixture.root, sink: sink)
-    #expect(Compiler.compile(loaded, sink: sink) == nil)
-    let duplicate = try #require(sink.diagnostics.first { $0.code == "compile.duplicate-test" })
+    let (compilation, sink) = try compile(files)
+    #expect(!sink.hasErrors, "\(sink.diagnostics.map(\.message))")
+    let named = compilation.nodes.filter { $0.name == "not_null_orders_id" }
+    #expect(named.count == 2)
+    #expect(named.contains { $0.uniqueID == "test.shop.not_null_orders_id" })
+    let generic = try #require(named.first { $0.genericTest != nil })
+    #expect(generic.uniqueID.hasPrefix("test.shop.not_null_orders_id."))
+    #expect(generic.sql == "select *\nfrom \"dev\".\"orders\"\nwhere id is null\n")
     #expect(
-      duplicate.message
-        == "generic test `not_null_orders_id` has the same name as the singular test "
-        + "`tests/not_null_orders_id.sql`")
-    #expect(duplicate.range?.file.path == "models/schema.yml")
-    #expect(duplicate.range?.start.line == 7)
-    #expect(duplicate.notes.first?.range?.file.path == "tests/not_null_orders_id.sql")
-    #expect(duplicate.severity == .error)
-
-    // Named apart with `name:`, both tests compile.
-    files["models/schema.yml"] = files["models/schema.yml"]?.replacing(
-      "          - not_null\n", with: "          - not_null: {name: orders_id_present}\n")
-    let (compilation, renamedSink) = try compile(files)
-    #expect(!renamedSink.hasErrors, "\(renamedSink.diagnostics.map(\.message))")
-    #expect(sql(compilation, "orders_id_present") != nil)
-    #expect(
-      sql(compilation, "not_null_orders_id") == "select * from \"dev\".\"orders\" where false\n")
+      named.first { $0.genericTest == nil }?.sql
+        == "select * from \"dev\".\"orders\" where false\n")
   }
 }

@@ -84,9 +84,10 @@ import Testing
       }
     }
     // A generic test names what it tests.
-    let test = try #require(nodes["test.shop.unique_fact_sales_order_line_id"])
+    let test = try #require(nodes["test.shop.unique_fact_sales_order_line_id.317c4be9bd"])
     #expect(test["attached_node"] as? String == "model.shop.fact_sales")
     #expect((test["test_metadata"] as? [String: Any])?["name"] as? String == "unique")
+    #expect((test["test_metadata"] as? [String: Any])?["namespace"] is NSNull)
   }
 
   /// dbt's `WritableManifest` refuses a manifest without these (the adapter suite loads it).

@@ -38,6 +38,6 @@ import Testing
     let ids = try #require(json["results"] as? [[String: Any]]).compactMap {
       $0["unique_id"] as? String
     }
-    #expect(ids.sorted() == ["model.it.kept", "test.it.unique_kept_id"])
+    #expect(ids.sorted() == ["model.it.kept", "test.it.unique_kept_id.04150bc490"])
   }
 }

@@ -36,6 +36,28 @@ import Testing
     #expect(rows.last?[3] == "MainThread")
   }
 
+  /// `on-run-end`'s `results` name each node by its name: a generic test's unique id ends in
+  /// dbt's hash, not in its name.
+  @Test func runEndResultsNameGenericTestsByName() async throws {
+    let fixture = try await DatabaseFixture(
+      "hookresults",
+      projectYAML: """
+        on-run-end:
+          - "create table {{ target.schema }}.ran as select {% for r in results %}'{{ r.node.name }}|{{ r.node.unique_id }}' as n{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}"
+        """,
+      files: [
+        "models/a.sql": "select 1 as id\n",
+        "models/schema.yml":
+          "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
+      ])
+    let result = try fixture.swdbt(["build"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows = try fixture.rows("select * from \"\(fixture.schema)\".ran")
+    let names = Set((rows.first ?? []).compactMap { $0 })
+    #expect(
+      names == ["a|model.it.a", "not_null_a_id|test.it.not_null_a_id.c1cebc1440"], "\(names)")
+  }
+
   /// A package model's hooks call the package's macros by bare name and read its vars, whose
   /// Jinja is rendered when read, and `graph` (dbt_project_evaluator's post-hooks).
   @Test func aPackagesHooksSeeItsMacrosVarsAndTheGraph() async throws {

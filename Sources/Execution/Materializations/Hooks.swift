@@ -264,8 +264,9 @@ package final class HookHost: TemplateHost {
 }
 
 extension NodeResult {
-  /// A result as `on-run-end`'s `results` lists it, with dbt's field names.
-  public var hookValue: Value {
+  /// A result as `on-run-end`'s `results` lists it, with dbt's field names; `name` is its
+  /// node's (a generic test's id ends in a hash, not its name).
+  public func hookValue(name: String) -> Value {
     .dict([
       "status": .string(status.rawValue), "message": .string(message),
       "execution_time": .double(executionTime), "thread_id": .string(threadID),
@@ -276,7 +277,7 @@ extension NodeResult {
       ]),
       "node": .dict([
         "unique_id": .string(uniqueID),
-        "name": .string(uniqueID.split(separator: ".").last.map(String.init) ?? uniqueID),
+        "name": .string(name),
       ]),
     ])
   }

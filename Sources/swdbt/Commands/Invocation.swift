@@ -245,7 +245,7 @@ struct Invocation {
         try control.runHooks(
           compilation.project.projectFile.onRunEnd,
           context: hooks.withRunEnd(
-            results: results.map(\.hookValue),
+            results: results.map { $0.hookValue(name: compilation.nodes[$0.index].name) },
             // As dbt: the relations of nodes that did not fail or get skipped.
             relations: results.compactMap { result in
               [.error, .fail, .skipped].contains(result.status)
