@@ -18,20 +18,37 @@ enum GenericTestID {
   ///   - model: the expression of the node under test (`ref('orders')`).
   static func make(
     package: String, name: String, testName: String, namespace: String?,
-    arguments: OrderedDictionary<String, Value>, model: String
+    arguments: OrderedDictionary<String, Value>, column: String?, model: String
   ) -> String {
-    var kwargs = arguments
-    kwargs["model"] = .string("{{ get_where_subquery(" + model + ") }}")
-    var text = name
-    text += "{'kwargs': "
-    appendRepresentation(of: .dict(kwargs), to: &text)
-    text += ", 'name': "
+    // Bytes, not a String, and the kwargs written in place rather than copied into a
+    // dictionary: this runs once per test on the compile path.
+    var text: [UInt8] = []
+    text.reserveCapacity(name.utf8.count + 192)
+    text += name.utf8
+    text += "{'kwargs': {".utf8
+    var keys = Array(arguments.keys)
+    if column != nil, arguments["column_name"] == nil { keys.append("column_name") }
+    if arguments["model"] == nil { keys.append("model") }
+    // Python sorts by code point, which is the order of the UTF-8 bytes.
+    keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    for (position, key) in keys.enumerated() {
+      if position > 0 { text += ", ".utf8 }
+      appendString(key, to: &text)
+      text += ": ".utf8
+      if key == "model" {
+        appendString("{{ get_where_subquery(" + model + ") }}", to: &text)
+      } else if key == "column_name", let column {
+        appendString(column, to: &text)
+      } else {
+        appendRepresentation(of: arguments[key] ?? .none, to: &text)
+      }
+    }
+    text += "}, 'name': ".utf8
     appendString(testName, to: &text)
-    text += ", 'namespace': "
+    text += ", 'namespace': ".utf8
     appendString(namespace ?? "None", to: &text)
-    text += "}"
-    let digest = MD5.hex(Array(text.utf8))
-    return "test.\(package).\(name).\(digest.suffix(10))"
+    text.append(UInt8(ascii: "}"))
+    return "test." + package + "." + name + "." + MD5.hex(text).suffix(10)
   }
 
   /// The expression dbt passes as a test's `model`: `ref('x')`, or `source('s', 't')`.
@@ -42,26 +59,26 @@ enum GenericTestID {
 
   /// Python's `repr` of the value after dbt's `get_hashable_md`: dicts with sorted keys,
   /// lists kept, everything else `str()`'d (so `True`, `None` and `1.5` are quoted strings).
-  static func appendRepresentation(of value: Value, to text: inout String) {
+  static func appendRepresentation(of value: Value, to text: inout [UInt8]) {
     switch value {
     case .dict(let entries):
-      text += "{"
+      text.append(UInt8(ascii: "{"))
       // Python sorts by code point, which is the order of the UTF-8 bytes.
       let keys = entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
       for (position, key) in keys.enumerated() {
-        if position > 0 { text += ", " }
+        if position > 0 { text += ", ".utf8 }
         appendString(key, to: &text)
-        text += ": "
+        text += ": ".utf8
         appendRepresentation(of: entries[key] ?? .none, to: &text)
       }
-      text += "}"
+      text.append(UInt8(ascii: "}"))
     case .list(let items):
-      text += "["
+      text.append(UInt8(ascii: "["))
       for (position, item) in items.enumerated() {
-        if position > 0 { text += ", " }
+        if position > 0 { text += ", ".utf8 }
         appendRepresentation(of: item, to: &text)
       }
-      text += "]"
+      text.append(UInt8(ascii: "]"))
     default:
       appendString(value.rendered, to: &text)
     }
@@ -69,26 +86,47 @@ enum GenericTestID {
 
   /// Python's `repr` of a string: single quotes, or double quotes when the text has a single
   /// quote and no double quote; backslashes, the quote and unprintable characters escaped.
-  static func appendString(_ string: String, to text: inout String) {
-    let hasSingle = string.utf8.contains(UInt8(ascii: "'"))
-    let quote: Unicode.Scalar = hasSingle && !string.utf8.contains(UInt8(ascii: "\"")) ? "\"" : "'"
-    text.unicodeScalars.append(quote)
+  static func appendString(_ string: String, to text: inout [UInt8]) {
+    var string = string
+    // One pass over the bytes: most names and arguments are printable ASCII without a
+    // backslash or both quotes, and are copied as they are.
+    let copied: Bool = string.withUTF8 { bytes in
+      var hasSingle = false
+      var hasDouble = false
+      for byte in bytes {
+        if byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\\") { return false }
+        if byte == UInt8(ascii: "'") { hasSingle = true }
+        if byte == UInt8(ascii: "\"") { hasDouble = true }
+      }
+      if hasSingle && hasDouble { return false }
+      let quote = hasSingle ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+      text.append(quote)
+      text.append(contentsOf: bytes)
+      text.append(quote)
+      return true
+    }
+    if copied { return }
+    let single = UInt8(ascii: "'")
+    let hasSingle = string.utf8.contains(single)
+    let quote = hasSingle && !string.utf8.contains(UInt8(ascii: "\"")) ? UInt8(ascii: "\"") : single
+    var escapedText = String(Unicode.Scalar(quote))
     for scalar in string.unicodeScalars {
       switch scalar {
-      case "\\": text += "\\\\"
-      case quote: text += "\\" + String(quote)
-      case "\t": text += "\\t"
-      case "\n": text += "\\n"
-      case "\r": text += "\\r"
+      case "\\": escapedText += "\\\\"
+      case Unicode.Scalar(quote): escapedText += "\\" + String(Unicode.Scalar(quote))
+      case "\t": escapedText += "\\t"
+      case "\n": escapedText += "\\n"
+      case "\r": escapedText += "\\r"
       default:
         if isPrintable(scalar) {
-          text.unicodeScalars.append(scalar)
+          escapedText.unicodeScalars.append(scalar)
         } else {
-          text += escaped(scalar)
+          escapedText += escaped(scalar)
         }
       }
     }
-    text.unicodeScalars.append(quote)
+    escapedText.unicodeScalars.append(Unicode.Scalar(quote))
+    text += escapedText.utf8
   }
 
   /// Python's `str.isprintable` for one character: not a control, format, surrogate,

@@ -198,12 +198,11 @@ enum GenericTestBuilder {
 
   /// dbt's id of the test declared by `spec` with this name.
   static func uniqueID(of spec: TestSpec, owner: Owner, name: String, package: String) -> String {
-    var arguments = spec.arguments
-    if let column = spec.column { arguments["column_name"] = .string(column) }
     let namespaced = namespace(of: spec.testName)
     return GenericTestID.make(
       package: package, name: name, testName: namespaced?.testName ?? spec.testName,
-      namespace: namespaced?.namespace, arguments: arguments, model: owner.model)
+      namespace: namespaced?.namespace, arguments: spec.arguments, column: spec.column,
+      model: owner.model)
   }
 
   /// dbt's namespace and test name of `dbt_utils.unique_combination_of_columns`; nil for a

@@ -183,9 +183,9 @@ import Testing
       ),
     ]
     for (input, expected) in cases {
-      var text = ""
+      var text: [UInt8] = []
       GenericTestID.appendString(input, to: &text)
-      #expect(text == expected, "\(input)")
+      #expect(String(decoding: text, as: UTF8.self) == expected, "\(input)")
     }
   }
 }
