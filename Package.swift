@@ -183,7 +183,7 @@ let package = Package(
       name: "SparkEngineTests",
       dependencies: [
         "SparkEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project", "Runtime",
-        "Template", "swdbt", "SwdbtTestSupport",
+        "Template", "swdbt", "SwdbtTestSupport", "SparkConnect",
         .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
