@@ -185,7 +185,8 @@ let package = Package(
         "SparkEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project", "Runtime",
         "Template", "swdbt", "SwdbtTestSupport", "SparkConnect",
         .product(name: "OrderedCollections", package: "swift-collections"),
-      ]
+      ],
+      exclude: ["Fixtures"]
     ),
     .testTarget(
       name: "DataTestsTests",
