@@ -93,10 +93,13 @@ printf '%-34s %8.2f ms  (run --threads 1 of %d models: wall %d ms, waiting on Sp
 
 [ "$dbt" = yes ] || exit 0
 venv=bench/.venv-spark
-if [ ! -x "$venv/bin/dbt" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "dbt-spark[session]" "pyspark==4.3.0" >"$project/dbt-install.log" 2>&1 || {
-    echo "dbt-spark: could not install dbt-spark[session] (see $project/dbt-install.log)"
+if ! "$venv/bin/python" -c "import dbt.adapters.spark, pyspark" 2>/dev/null; then
+  # dbt-core's wheels without their unbuildable offline requirement (see bench/dbt_venv.sh);
+  # the session method needs pyspark, taken from scripts/spark-local.sh's venv when there.
+  { bash bench/dbt_venv.sh .venv-spark dbt-spark \
+      && { "$venv/bin/python" -c "import pyspark" 2>/dev/null \
+        || "$venv/bin/pip" install -q "pyspark==4.3.0"; }; } >"$project/dbt-install.log" 2>&1 || {
+    echo "dbt-spark: could not install dbt-spark with pyspark (see $project/dbt-install.log)"
     exit 0
   }
 fi
