@@ -93,6 +93,15 @@ let package = Package(
         "Template",
       ]
     ),
+    // Spark's engine: plain SQL over any DatabaseConnection, so it builds (and its unit tests
+    // run) without the Spark trait; only the Spark Connect client needs gRPC.
+    .target(
+      name: "SparkEngine",
+      dependencies: [
+        "Adapter", "Compiler", "DataTests", "Diagnostics", "Execution", "Project", "Runtime",
+        "Template", .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
     .target(name: "Metrics", dependencies: ["Diagnostics", "Project"]),
     // dbt's exposures and swdbt's dashboard charts, read on every load.
     .target(
@@ -113,7 +122,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "Template", "Project", "Graph", "Compiler", "Adapter", "Postgres",
         "DataTests", "Execution", "Docs", "CMalloc", "Runtime", "Metrics", "PostgresEngine",
-        "Exposures",
+        "Exposures", "SparkEngine", "SparkConnect",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "OrderedCollections", package: "swift-collections"),
       ],
@@ -176,6 +185,15 @@ let package = Package(
       dependencies: [
         "PostgresEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project",
       ]
+    ),
+    .testTarget(
+      name: "SparkEngineTests",
+      dependencies: [
+        "SparkEngine", "Execution", "Adapter", "Compiler", "Diagnostics", "Project", "Runtime",
+        "Template", "swdbt", "SwdbtTestSupport", "SparkConnect",
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ],
+      exclude: ["Fixtures"]
     ),
     .testTarget(
       name: "DataTestsTests",

@@ -4,6 +4,7 @@ package import Diagnostics
 package import Execution
 package import Project
 package import Runtime
+import Template
 
 /// PostgreSQL behind the engine seam: transactional DDL (every build is one transaction, the
 /// table swapped in by rename), `create or replace view`, `merge` on every table, seeds by
@@ -37,7 +38,23 @@ package struct PostgresEngine: Engine {
     }
     builder.contract = Contract.of(node, in: compilation)
     builder.hooks = request.hooks
-    let outcome = try builder.build()
+    if node.config.materialization == .incremental,
+      node.config["incremental_strategy"]?.stringValue == "insert_overwrite"
+    {
+      var failure = StatementFailure(
+        error: DatabaseError(.statement, "insert_overwrite"), statement: "",
+        action: builder.runner.action)
+      failure.diagnostic = .error(
+        "run.unsupported-strategy",
+        "incremental strategy `insert_overwrite` of `\(node.name)` is dbt-spark's; PostgreSQL "
+          + "has no partition overwrite", path: node.originalFilePath,
+        hint: "use `append`, `delete+insert` or `merge` on PostgreSQL")
+      throw failure
+    }
+    var outcome = try builder.build()
+    outcome.warnings += EngineConfigChecks.inapplicable(
+      EngineConfigChecks.sparkOnlyKeys, of: node, engine: "PostgreSQL",
+      hint: "it is a dbt-spark table option; remove it for PostgreSQL targets")
     return BuiltModel(outcome: outcome, statement: builder.runner.record.statement)
   }
 

@@ -50,6 +50,9 @@ extension ConfigKeys {
     "latest_version_pointer": .warning("model versions are not built"),
     "deprecation_date": .warning("swdbt does not warn about deprecated models"),
     "static_analysis": .warning("swdbt always reads each model's compiled SQL itself"),
+    // dbt-spark's table options: applied by the Spark engine, warned about by the others.
+    "file_format": .implemented, "partition_by": .implemented, "clustered_by": .implemented,
+    "buckets": .implemented, "location_root": .implemented, "tblproperties": .implemented,
   ]) { $1 }
 
   static let seed: [String: KeyStatus] = general.merging([
@@ -136,6 +139,9 @@ extension ConfigKeys {
     "sslcert": .implemented, "sslkey": .implemented, "connect_timeout": .implemented,
     "keepalives_idle": .implemented, "options": .implemented, "url": .implemented,
     "lock_timeout": .implemented,
+    // dbt-spark's `method: connect` settings (`type: spark`).
+    "method": .implemented, "token": .implemented, "use_ssl": .implemented,
+    "catalog": .implemented,
     "search_path": .error(
       "unqualified names would resolve in the server's default search path; remove the key"),
     "role": .error("statements would run as the login user, not this role; remove the key"),

@@ -114,7 +114,10 @@ public enum ConfigSchema {
     "view", "table", "incremental", "ephemeral", "materialized_view", "seed",
   ]
   /// Incremental strategies swdbt runs.
-  public static let incrementalStrategies = ["append", "delete+insert", "merge", "microbatch"]
+  /// (`insert_overwrite` is dbt-spark's; the PostgreSQL engine refuses it when building.)
+  public static let incrementalStrategies = [
+    "append", "delete+insert", "merge", "microbatch", "insert_overwrite",
+  ]
   /// Values of `on_schema_change`.
   public static let schemaChangePolicies = [
     "ignore", "fail", "append_new_columns", "sync_all_columns",

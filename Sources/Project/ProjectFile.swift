@@ -312,7 +312,7 @@ public struct ProjectFile: Sendable {
 
   /// Config keys whose value is a mapping: without `+` they are still config, not folders.
   static let mappingConfigKeys: Set<String> = [
-    "meta", "grants", "column_types", "docs", "persist_docs",
+    "meta", "grants", "column_types", "docs", "persist_docs", "tblproperties",
   ]
 
   static func parseTree(

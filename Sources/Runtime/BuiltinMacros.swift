@@ -77,6 +77,6 @@ public enum BuiltinMacros {
         + "{{ return(adapter.dispatch('\(name)', 'dbt')(\(arguments.joined(separator: ", ")))) }}"
         + "{%- endmacro -%}\n"
     }
-    return text + implementations + adapterImplementations
+    return text + implementations + sparkImplementations + adapterImplementations
   }
 }

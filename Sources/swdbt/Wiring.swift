@@ -6,6 +6,8 @@ import Foundation
 import Postgres
 import PostgresEngine
 import Project
+import SparkConnect
+import SparkEngine
 
 /// Turns the chosen target into an adapter, starting the embedded cluster when the target
 /// is swdbt's own `local` one.
@@ -36,6 +38,9 @@ enum Wiring {
     let target = project.target
     if let refusal = target.refusals.first { throw refusal }
     _ = try makeEngine(for: project)
+    if target.type == "spark" {
+      return try SparkWiring.adapter(for: target)
+    }
     if target.isEmbedded {
       let cluster = LocalCluster.forProject(root: project.root)
       do {
@@ -54,7 +59,7 @@ enum Wiring {
   }
 
   /// The engine target types swdbt runs on.
-  static let engineTypes = ["postgres"]
+  static let engineTypes = ["postgres", "spark"]
 
   /// The engine for a loaded project's target `type`, or a located error listing the
   /// supported types.
@@ -62,6 +67,9 @@ enum Wiring {
     let target = project.target
     switch target.type {
     case "postgres": return PostgresEngine()
+    case "spark":
+      try SparkWiring.check(target)
+      return SparkEngine(lockDirectory: project.root + "/" + project.projectFile.targetPath)
     default:
       throw .error(
         "target.unsupported-type", "target `\(target.name)` has type `\(target.type)`",

@@ -1,0 +1,97 @@
+import Adapter
+import Compiler
+import Diagnostics
+import Execution
+import Project
+import Template
+
+/// Runs one data test on Spark: counts the failing rows its SQL returns (`fail_calc`,
+/// `warn_if`, `error_if`, `limit`, `severity`), keeps them with `store_failures`.
+struct SparkTestRunner {
+  let node: CompiledNode
+  let sql: String
+  let target: TargetConfig
+  let runner: StatementRunner
+
+  init(node: CompiledNode, target: TargetConfig, connection: any DatabaseConnection) {
+    self.node = node
+    var body = node.sql ?? ""
+    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
+    self.sql = body
+    self.target = target
+    self.runner = StatementRunner(connection: connection, action: "running test `\(node.name)`")
+  }
+
+  func run() throws(StatementFailure) -> TestOutcome {
+    var query = sql
+    var queryOffset = 0
+    if case .integer(let rows)? = node.config["limit"] {
+      let prefix = "select * from (\n"
+      query = prefix + query + "\n) dbt_limit limit \(rows)"
+      queryOffset = prefix.utf8.count
+    }
+    var source = "(\n\(query)\n) dbt_internal_test"
+    var storedIn: String?
+    if let kind = node.config.storedFailuresKind {
+      let schema =
+        node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
+      let name = node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name
+      let table = SparkSQLText.relation(schema, name)
+      try runner.run("create schema if not exists \(SparkSQLText.identifier(schema))")
+      if let previous = try SparkEngine.kind(of: schema, name, runner: runner) {
+        try runner.run("drop \(previous == .view ? "view" : "table") if exists \(table)")
+      }
+      let create =
+        kind == "view" ? "create view \(table) as\n" : "create table \(table) using parquet as\n"
+      try runner.run(create + query, modelOffset: create.utf8.count + queryOffset)
+      source = table
+      storedIn = table
+    }
+    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
+    let warnIf = node.config["warn_if"]?.stringValue ?? "!=0"
+    let errorIf = node.config["error_if"]?.stringValue ?? "!=0"
+    let select =
+      "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
+      + "\(failCalc) \(errorIf) as should_error from "
+    let judged = try runner.run(
+      select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
+    let row = judged.rows.first ?? []
+    let failures = Self.count(row.first ?? nil)
+    return try judge(
+      failures: failures, shouldWarn: row.count > 1 && row[1] == "true",
+      shouldError: row.count > 2 && row[2] == "true", source: source, storedIn: storedIn)
+  }
+
+  /// A failure count as text; a null (a `sum` over no rows) counts as none.
+  static func count(_ text: String?) -> Int {
+    guard let text else { return 0 }
+    return Int(text) ?? Double(text).map { Int($0.rounded()) } ?? 0
+  }
+
+  /// The outcome of a count a batch query made.
+  func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
+    try judge(
+      failures: failures, shouldWarn: failures != 0, shouldError: failures != 0,
+      source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+  }
+
+  private func judge(
+    failures: Int, shouldWarn: Bool, shouldError: Bool, source: String, storedIn: String?
+  ) throws(StatementFailure) -> TestOutcome {
+    let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
+    let status: NodeStatus =
+      if severity == "error", shouldError {
+        .fail
+      } else if shouldWarn {
+        .warn
+      } else {
+        .pass
+      }
+    var sample: String?
+    if status != .pass, failures > 0 {
+      let rows = try runner.run("select * from \(source) limit 5")
+      sample = TextTable.render(rows, total: failures)
+    }
+    return TestOutcome(status: status, failures: failures, sample: sample, storedIn: storedIn)
+  }
+}
