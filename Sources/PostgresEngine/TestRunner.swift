@@ -120,20 +120,8 @@ struct TestRunner {
   private func judge(
     failures: Int, shouldWarn: Bool, shouldError: Bool, source: String, storedIn: String?
   ) throws(StatementFailure) -> TestOutcome {
-    let severity = (node.config["severity"]?.stringValue ?? "error").lowercased()
-    let status: NodeStatus =
-      if severity == "error", shouldError {
-        .fail
-      } else if shouldWarn {
-        .warn
-      } else {
-        .pass
-      }
-    var sample: String?
-    if status != .pass, failures > 0 {
-      let rows = try runner.run("select * from \(source) limit 5")
-      sample = TextTable.render(rows, total: failures)
-    }
-    return TestOutcome(status: status, failures: failures, sample: sample, storedIn: storedIn)
+    try TestOutcome.judged(
+      node, failures: failures, shouldWarn: shouldWarn, shouldError: shouldError, source: source,
+      storedIn: storedIn, runner: runner)
   }
 }
