@@ -156,7 +156,7 @@ public struct DateTimeObject: TemplateObject {
     case "minute" where !isDate: return .integer(f.minute)
     case "second" where !isDate: return .integer(f.second)
     case "microsecond" where !isDate: return .integer(f.microsecond)
-    case "tzinfo" where !isDate: return zone.map { .object($0) } ?? .none
+    case "tzinfo" where !isDate: return zone.map { .object($0) } ?? Value.none
     default: return nil
     }
   }

@@ -59,6 +59,8 @@ func renderScoped(_ text: String, scope: RenderScope? = nil) -> String {
     #expect(renderScoped("{{ \(dt).timedelta(hours=36).days }}") == "1")
     #expect(
       renderScoped("{{ \(dt).datetime(2024, 1, 1).strftime('%A %b %j') }}") == "Monday Jan 001")
+    // A naive datetime's `tzinfo` is None, as in Python (not a missing attribute).
+    #expect(renderScoped("{{ \(dt).datetime(2024, 1, 1).tzinfo is none }}") == "True")
   }
 
   @Test func regexFunctions() {

@@ -140,7 +140,7 @@ final class LogFile: Sendable {
       try FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true)
       if !FileManager.default.fileExists(atPath: path) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
       }
       guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
       try handle.seekToEnd()
