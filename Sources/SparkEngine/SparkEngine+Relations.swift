@@ -15,9 +15,15 @@ extension SparkEngine {
   {
     var names: Set<String> = []
     for schema in try Self.schemas(on: connection) {
-      for (name, _) in try Self.relations(inSchema: schema, on: connection) {
-        names.insert(schema + "." + name)
+      // A schema another session drops between `show schemas` and `show tables` has no
+      // relations (Spark has no snapshot to list them in one statement).
+      let relations: [(name: String, kind: RelationKind)]
+      do {
+        relations = try Self.relations(inSchema: schema, on: connection)
+      } catch let error where error.message.hasPrefix("[SCHEMA_NOT_FOUND]") {
+        continue
       }
+      for (name, _) in relations { names.insert(schema + "." + name) }
     }
     return names
   }

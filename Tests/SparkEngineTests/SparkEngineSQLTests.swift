@@ -150,3 +150,42 @@ struct NoCanceller: StatementCanceller {
     #expect(SparkCSV.literal("it's", type: "string") == "'it\\'s'")
   }
 }
+
+/// `show schemas` lists a schema that another session drops before its `show views` runs.
+final class VanishingSchemaConnection: DatabaseConnection, @unchecked Sendable {
+  func execute(_ sql: String) throws(DatabaseError) -> QueryResult {
+    if sql == "show schemas" {
+      return QueryResult(columns: ["namespace"], rows: [["gone"], ["s"]])
+    }
+    if sql.hasSuffix("in `gone`") {
+      throw DatabaseError(
+        .statement, "[SCHEMA_NOT_FOUND] The schema `spark_catalog`.`gone` cannot be found.",
+        sqlState: "42704")
+    }
+    if sql.hasPrefix("show tables in") {
+      return QueryResult(
+        columns: ["namespace", "tableName", "isTemporary"], rows: [["s", "orders", "false"]])
+    }
+    return QueryResult(columns: ["namespace", "viewName", "isTemporary"], rows: [])
+  }
+
+  func copyIn(
+    _ sql: String,
+    produce: (_ send: (UnsafeRawBufferPointer) throws(DatabaseError) -> Void) throws(DatabaseError)
+      -> Void
+  ) throws(DatabaseError) -> Int { 0 }
+
+  func makeCanceller() -> any StatementCanceller { NoCanceller() }
+  var serverVersion: String { "4.3.0" }
+  func close() {}
+}
+
+@Suite struct SparkRelationListingTests {
+  /// Tests running side by side drop their schemas; a run listing relations meanwhile skips
+  /// the schema that vanished instead of failing (seen in CI: SCHEMA_NOT_FOUND).
+  @Test func aSchemaDroppedWhileListingHasNoRelations() throws {
+    let engine = SparkEngine(lockDirectory: "/tmp")
+    let names = try engine.existingRelations(on: VanishingSchemaConnection())
+    #expect(names == ["s.orders"])
+  }
+}
