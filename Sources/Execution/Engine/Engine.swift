@@ -6,7 +6,7 @@ package import Runtime
 
 /// What one kind of database (PostgreSQL, Spark) answers for a run: Execution's scheduler,
 /// results, retries, events and hooks speak only through it, and each engine target
-/// (`PostgresEngine`, later `SparkEngine`) owns its SQL. The CLI picks one from the target's
+/// (`PostgresEngine`, `SparkEngine`) owns its SQL. The CLI picks one from the target's
 /// `type` (see `Wiring.makeEngine`).
 package protocol Engine: RelationLookup, ModelBuilding, SeedLoading, TestQuerying, RunLocking,
   CloneBuilding, FreshnessQuerying, CatalogReading, IntrospectorMaking, SQLDialect
