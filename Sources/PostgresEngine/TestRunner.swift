@@ -9,28 +9,20 @@ import Template
 /// `fail_calc`, `error_if` / `warn_if` and `limit`, keeps failing rows with `store_failures`.
 struct TestRunner {
   let node: CompiledNode
-  let sql: String
+  let test: TestQuery
   let target: TargetConfig
   let runner: StatementRunner
 
   init(node: CompiledNode, target: TargetConfig, connection: any DatabaseConnection) {
     self.node = node
-    var body = node.sql ?? ""
-    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
-    self.sql = body
+    self.test = TestQuery(node)
     self.target = target
     self.runner = StatementRunner(connection: connection, action: "running test `\(node.name)`")
   }
 
   func run() throws(StatementFailure) -> TestOutcome {
-    var query = sql
-    // Where the test's own SQL starts in `query`, to map error positions back.
-    var queryOffset = 0
-    if let limit = node.config["limit"], case .integer(let rows) = limit {
-      let prefix = "select * from (\n"
-      query = prefix + query + "\n) dbt_limit limit \(rows)"
-      queryOffset = prefix.utf8.count
-    }
+    let query = test.query
+    let queryOffset = test.queryOffset
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
     if let kind = Self.failuresRelationKind(node.config) {
@@ -74,19 +66,12 @@ struct TestRunner {
     let judged = try runner.run(
       select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
     let row = judged.rows.first ?? []
-    let failures = Self.count(row.first ?? nil)
+    let failures = TestQuery.count(row.first ?? nil)
     let shouldWarn = row.count > 1 && row[1] == "t"
     let shouldError = row.count > 2 && row[2] == "t"
     return try judge(
       failures: failures, shouldWarn: shouldWarn, shouldError: shouldError, source: source,
       storedIn: storedIn)
-  }
-
-  /// The failure count as PostgreSQL prints it (`3`, `3.0` for a numeric `sum`); a null
-  /// (a `sum` over no rows) counts as none.
-  static func count(_ text: String?) -> Int {
-    guard let text else { return 0 }
-    return Int(text) ?? Double(text).map { Int($0.rounded()) } ?? 0
   }
 
   /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
@@ -114,7 +99,7 @@ struct TestRunner {
   func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
     try judge(
       failures: failures, shouldWarn: failures != 0, shouldError: failures != 0,
-      source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+      source: "(\n\(test.sql)\n) dbt_internal_test", storedIn: nil)
   }
 
   private func judge(

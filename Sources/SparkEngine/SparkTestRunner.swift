@@ -9,27 +9,20 @@ import Template
 /// `warn_if`, `error_if`, `limit`, `severity`), keeps them with `store_failures`.
 struct SparkTestRunner {
   let node: CompiledNode
-  let sql: String
+  let test: TestQuery
   let target: TargetConfig
   let runner: StatementRunner
 
   init(node: CompiledNode, target: TargetConfig, connection: any DatabaseConnection) {
     self.node = node
-    var body = node.sql ?? ""
-    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
-    self.sql = body
+    self.test = TestQuery(node)
     self.target = target
     self.runner = StatementRunner(connection: connection, action: "running test `\(node.name)`")
   }
 
   func run() throws(StatementFailure) -> TestOutcome {
-    var query = sql
-    var queryOffset = 0
-    if case .integer(let rows)? = node.config["limit"] {
-      let prefix = "select * from (\n"
-      query = prefix + query + "\n) dbt_limit limit \(rows)"
-      queryOffset = prefix.utf8.count
-    }
+    let query = test.query
+    let queryOffset = test.queryOffset
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
     if let kind = node.config.storedFailuresKind {
@@ -56,23 +49,17 @@ struct SparkTestRunner {
     let judged = try runner.run(
       select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
     let row = judged.rows.first ?? []
-    let failures = Self.count(row.first ?? nil)
+    let failures = TestQuery.count(row.first ?? nil)
     return try judge(
       failures: failures, shouldWarn: row.count > 1 && row[1] == "true",
       shouldError: row.count > 2 && row[2] == "true", source: source, storedIn: storedIn)
-  }
-
-  /// A failure count as text; a null (a `sum` over no rows) counts as none.
-  static func count(_ text: String?) -> Int {
-    guard let text else { return 0 }
-    return Int(text) ?? Double(text).map { Int($0.rounded()) } ?? 0
   }
 
   /// The outcome of a count a batch query made.
   func judge(failures: Int) throws(StatementFailure) -> TestOutcome {
     try judge(
       failures: failures, shouldWarn: failures != 0, shouldError: failures != 0,
-      source: "(\n\(sql)\n) dbt_internal_test", storedIn: nil)
+      source: "(\n\(test.sql)\n) dbt_internal_test", storedIn: nil)
   }
 
   private func judge(
