@@ -114,7 +114,7 @@ let package = Package(
       name: "Docs",
       dependencies: [
         "Adapter", "Compiler", "Diagnostics", "Exposures", "Graph", "Metrics", "Project",
-        "Template", .product(name: "OrderedCollections", package: "swift-collections"),
+        "Runtime", "Template", .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
     .executableTarget(

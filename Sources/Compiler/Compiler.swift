@@ -199,6 +199,7 @@ public enum Compiler {
     let attachedIndices = linked.attachedIndices
     let renderedIndices = linked.renderedIndices
     let empty = options.empty
+    let dialect = RelationDialect(adapterType: target.type)
     // In parallel (300,000 quoted names at 100,000 models); the frozen copy lives only
     // during the map, so the changes below do not copy nodes.
     let quotedNames: [String] = { (frozenNodes: [CompiledNode]) in
@@ -208,7 +209,7 @@ public enum Compiler {
         {
           return EphemeralInliner.cteName(frozenNodes[index].name)
         }
-        return frozenNodes[index].relation?.quoted ?? ""
+        return frozenNodes[index].relation?.rendered(in: dialect) ?? ""
       }
     }(nodes)
     struct Substituted: Sendable {
@@ -241,7 +242,7 @@ public enum Compiler {
               EmptyRelation.subquery(
                 quotedNames[targetIndex],
                 identifier: frozenNodes[targetIndex].relation?.identifier
-                  ?? EphemeralInliner.cteName(frozenNodes[targetIndex].name)))
+                  ?? EphemeralInliner.cteName(frozenNodes[targetIndex].name), dialect: dialect))
           } else {
             names.append(quotedNames[targetIndex])
           }
@@ -331,7 +332,7 @@ public enum Compiler {
               .object(
                 RelationObject(
                   database: $0.database, schema: $0.schema, identifier: $0.identifier,
-                  type: nodes[target].resourceType == .source ? nil : "table"))
+                  type: nodes[target].resourceType == .source ? nil : "table", dialect: dialect))
             } ?? .string(quotedNames[target])
           }
       }

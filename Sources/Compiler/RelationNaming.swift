@@ -1,4 +1,5 @@
 import Project
+public import Runtime
 import Template
 
 /// A schema-qualified relation name in the database.
@@ -22,6 +23,13 @@ public struct RelationName: Sendable, Hashable, Codable {
     let qualified = RelationName.quote(schema) + "." + RelationName.quote(identifier)
     guard let database else { return qualified }
     return RelationName.quote(database) + "." + qualified
+  }
+
+  /// The name as a reference to it renders on an engine: `"schema"."name"` on PostgreSQL,
+  /// `schema.name` on Spark (dbt-spark quotes nothing by default).
+  public func rendered(in dialect: RelationDialect) -> String {
+    dialect == .postgres
+      ? quoted : dialect.relation(database: database, schema: schema, identifier: identifier)
   }
 
   /// One identifier in double quotes, embedded quotes doubled.

@@ -122,13 +122,15 @@ final class LiveRelations {
     }
     guard let target else { return nil }
     let node = compilation.nodes[target]
+    let dialect = RelationDialect(adapterType: compilation.project.target.type)
     if node.resourceType == .model, node.config.materialization == .ephemeral {
       guard target != index else {
         // `this` in an ephemeral model names where it would be built, as in the first render.
         let name = RelationNaming.relation(
           name: node.name, config: node.config, target: compilation.project.target)
         return .object(
-          withDatabase(RelationObject(schema: name.schema, identifier: name.identifier)))
+          withDatabase(
+            RelationObject(schema: name.schema, identifier: name.identifier, dialect: dialect)))
       }
       if !ephemerals.contains(target) { ephemerals.append(target) }
       var cte = RelationObject(identifier: EphemeralInliner.cteName(node.name), type: "cte")
@@ -140,7 +142,7 @@ final class LiveRelations {
     guard let name = node.relation else { return nil }
     var relation = RelationObject(
       database: name.database, schema: name.schema, identifier: name.identifier,
-      type: Self.kind(of: node))
+      type: Self.kind(of: node), dialect: dialect)
     // `this` is not limited, as in dbt.
     relation.readsEmpty = compilation.renderEnvironment?.empty == true && target != index
     return .object(withDatabase(relation))

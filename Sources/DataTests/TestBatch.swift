@@ -1,5 +1,6 @@
 public import Compiler
 import Project
+import Runtime
 import Template
 
 /// Built-in tests of one model counted by one query. Each test alone costs a full plan and
@@ -59,17 +60,18 @@ public struct TestBatch: Sendable, Equatable {
       && test.config["limit"] == nil && test.config["store_failures"]?.isTruthy != true
       && test.config["fail_calc"] == nil && test.config["warn_if"] == nil
       && test.config["error_if"] == nil
-      && (test.testName != "accepted_values" || TestCompiler.acceptedList(test) != nil)
+      && (test.testName != "accepted_values" || TestCompiler.acceptedList(test, .postgres) != nil)
   }
 
   private static func make(_ members: [Int], compilation: Compilation) -> [TestBatch] {
     guard members.count >= 2 else { return [] }
     let tests = members.compactMap { compilation.nodes[$0].genericTest }
     guard let relation = tests.first?.modelRelation else { return [] }
-    let model = TestCompiler.filtered(relation.quoted, tests[0].config)
+    let dialect = RelationDialect(adapterType: compilation.project.target.type)
+    let model = TestCompiler.filtered(relation.rendered(in: dialect), tests[0].config)
     var grouped: [String] = []  // quoted column expressions with a grouping set each
     for test in tests where test.testName != "not_null" {
-      let column = SQLName.quoteColumn(test.column ?? "")
+      let column = SQLName.quoteColumn(test.column ?? "", dialect)
       if !grouped.contains(column) { grouped.append(column) }
     }
     // grouping(c0, ..., ck-1) sets bit k-1-i when c_i is not grouped in the row's set.
@@ -88,7 +90,7 @@ public struct TestBatch: Sendable, Equatable {
       }
     }
     for (position, test) in tests.enumerated() {
-      let column = SQLName.quoteColumn(test.column ?? "")
+      let column = SQLName.quoteColumn(test.column ?? "", dialect)
       switch test.testName {
       case "not_null":
         inner.append("count(*) filter (where \(column) is null) as swdbt_nulls_\(position)")
@@ -103,7 +105,7 @@ public struct TestBatch: Sendable, Equatable {
             + "and swdbt_rows > 1)")
       default:  // accepted_values
         let value = "swdbt_group_\(grouped.firstIndex(of: column) ?? 0)"
-        let list = TestCompiler.acceptedList(test) ?? ""
+        let list = TestCompiler.acceptedList(test, dialect) ?? ""
         outer.append(
           "count(*) filter (where swdbt_set = \(set(of: column)) and \(value) not in (\(list)))")
       }

@@ -90,20 +90,23 @@ public enum TestCompiler {
         "test.no-relation", "`\(test.name)` tests a node that is not built (ephemeral?)",
         at: test.range)
     }
-    if let sql = try builtinSQL(for: test, relation: relation) { return TestQuery(sql: sql) }
+    let dialect = RelationDialect(adapterType: project.target.type)
+    if let sql = try builtinSQL(for: test, relation: relation, dialect: dialect) {
+      return TestQuery(sql: sql)
+    }
     return try custom(
-      test, model: filtered(relation.quoted, test.config), project: project,
+      test, model: filtered(relation.rendered(in: dialect), test.config), project: project,
       scope: RenderScope(invocation: invocation, node: test.uniqueID), invocation: invocation,
       introspector: introspector)
   }
 
   /// The query of a built-in test (`not_null`, `unique`, `accepted_values`,
   /// `relationships`); nil for a custom one.
-  static func builtinSQL(for test: GenericTestNode, relation: RelationName) throws(Diagnostic)
-    -> String?
-  {
-    let model = filtered(relation.quoted, test.config)
-    let column = test.column.map(SQLName.quoteColumn)
+  static func builtinSQL(
+    for test: GenericTestNode, relation: RelationName, dialect: RelationDialect
+  ) throws(Diagnostic) -> String? {
+    let model = filtered(relation.rendered(in: dialect), test.config)
+    let column = test.column.map { SQLName.quoteColumn($0, dialect) }
     switch test.testName {
     case "not_null":
       let column = try required(column, test)
@@ -120,7 +123,7 @@ public enum TestCompiler {
         """
     case "accepted_values":
       let column = try required(column, test)
-      guard let list = acceptedList(test) else {
+      guard let list = acceptedList(test, dialect) else {
         throw .error(
           "test.arguments", "`accepted_values` needs a non-empty `values:` list", at: test.range)
       }
@@ -153,7 +156,7 @@ public enum TestCompiler {
           where \(column) is not null
         ),
         parent as (
-          select \(SQLName.quoteColumn(field)) as to_field
+          select \(SQLName.quoteColumn(field, dialect)) as to_field
           from \(to)
         )
         select from_field
@@ -169,12 +172,12 @@ public enum TestCompiler {
 
   /// `accepted_values`' list as SQL (`'a', 'b'`, or unquoted with `quote: false`); nil when
   /// `values` is missing or empty.
-  static func acceptedList(_ test: GenericTestNode) -> String? {
+  static func acceptedList(_ test: GenericTestNode, _ dialect: RelationDialect) -> String? {
     guard case .list(let values)? = test.arguments["values"], !values.isEmpty else { return nil }
     let quote = test.arguments["quote"].map(\.isTruthy) ?? true
     return values.map { value in
       let text = value.stringValue ?? value.rendered
-      return quote ? SQLName.literal(text) : text
+      return quote ? SQLName.literal(text, dialect) : text
     }.joined(separator: ", ")
   }
 
@@ -199,6 +202,7 @@ public enum TestCompiler {
     _ test: GenericTestNode, model: String, project: LoadedProject, scope: RenderScope,
     invocation: InvocationContext, introspector: (any Introspector)?
   ) throws(Diagnostic) -> TestQuery {
+    let dialect = RelationDialect(adapterType: project.target.type)
     let definitions =
       test.testPackage.flatMap { name in project.packages.first { $0.name == name }?.genericTests }
       ?? project.genericTests
@@ -208,11 +212,11 @@ public enum TestCompiler {
     // The model is a relation, as in dbt (packages check it; `adapter` look-ups), unless
     // `where` wrapped it.
     let modelValue: Value =
-      if let relation = test.modelRelation, model == relation.quoted {
+      if let relation = test.modelRelation, model == relation.rendered(in: dialect) {
         .object(
           RelationObject(
             database: relation.database, schema: relation.schema,
-            identifier: relation.identifier))
+            identifier: relation.identifier, dialect: dialect))
       } else {
         .string(model)
       }
@@ -335,13 +339,18 @@ final class MacroHost: TemplateHost {
 enum SQLName {
   /// Column names are written as given when they are plain lower-case identifiers (so that
   /// expressions like `lower(email)` work as `column_name`), quoted otherwise.
-  static func quoteColumn(_ name: String) -> String {
+  static func quoteColumn(_ name: String, _ dialect: RelationDialect) -> String {
     let plain = name.unicodeScalars.allSatisfy {
       ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
     }
-    if plain || name.contains("(") || name.contains("\"") { return name }
-    return "\"" + name.replacing("\"", with: "\"\"") + "\""
+    if plain || name.contains("(") || name.contains(dialect.quoteCharacter) { return name }
+    return dialect.quote(name)
   }
 
-  static func literal(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }
+  /// A string literal: `''` for a quote in standard SQL; Spark's strings take backslash
+  /// escapes instead (there `'a''b'` is two adjacent literals, `ab`).
+  static func literal(_ text: String, _ dialect: RelationDialect) -> String {
+    guard dialect == .spark else { return "'" + text.replacing("'", with: "''") + "'" }
+    return "'" + text.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+  }
 }

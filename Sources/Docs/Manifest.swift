@@ -3,6 +3,7 @@ import Diagnostics
 import Graph
 import OrderedCollections
 import Project
+import Runtime
 import Template
 
 /// `target/manifest.json` in the shape of dbt's manifest (v12), limited to what downstream
@@ -289,7 +290,7 @@ public enum Manifest {
     writer.string(node.relation?.identifier ?? node.name)
     if let relation = node.relation {
       writer.key("relation_name")
-      writer.string(relation.quoted)
+      writer.string(relation.rendered(in: RelationDialect(adapterType: target.type)))
     }
     if node.resourceType == .source {
       writer.key("source_name")

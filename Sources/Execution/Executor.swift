@@ -423,7 +423,9 @@ public final class Executor: Sendable {
     return NodeResult(
       uniqueID: node.uniqueID, index: index, status: status, commandTag: "", rowsAffected: nil,
       message: message, failures: nil, diagnostics: [], startedAt: date, completedAt: date,
-      executionTime: 0, threadID: thread, relationName: node.relation?.quoted)
+      executionTime: 0, threadID: thread,
+      relationName: node.relation?.rendered(
+        in: RelationDialect(adapterType: compilation.project.target.type)))
   }
 
   /// The same, on worker `worker` (threads are named as dbt names them).

@@ -21,7 +21,7 @@ public struct AdapterObject: TemplateObject {
 
   /// `adapter.Relation`, as `api.Relation`.
   public func attribute(_ name: String) -> Value? {
-    name == "Relation" ? .object(RelationClass()) : nil
+    name == "Relation" ? .object(RelationClass(dialect: resolver.dialect)) : nil
   }
 
   /// The methods swdbt implements, and those that need a connection while compiling.
@@ -59,7 +59,7 @@ public struct AdapterObject: TemplateObject {
       return .macro(macro)
     case "quote":
       let identifier = try arguments.string(0, "identifier", function: "adapter.quote")
-      return .string(Quoting.identifier(identifier))
+      return .string(resolver.dialect.quote(identifier))
     case "type":
       return .string(resolver.adapterType)
     default:
@@ -87,10 +87,3 @@ public struct DbtNamespace: TemplateObject {
   }
 }
 
-/// PostgreSQL quoting of names.
-enum Quoting {
-  /// `name` as a quoted identifier, inner quotes doubled.
-  static func identifier(_ name: String) -> String {
-    "\"" + name.replacing("\"", with: "\"\"") + "\""
-  }
-}

@@ -155,15 +155,15 @@ extension IntrospectionSession {
       let kind = try kind(of: from) ?? "table"
       try run(
         "alter \(Self.keyword(kind)) \(from.render()) rename to "
-          + Quoting.identifier(to.identifier ?? ""))
+          + from.dialect.quote(to.identifier ?? ""))
       return .none
     case "create_schema":
       let target = try relation(0, "relation")
-      try run("create schema if not exists \(Quoting.identifier(target.schema ?? ""))")
+      try run("create schema if not exists \(target.dialect.quote(target.schema ?? ""))")
       return .none
     case "drop_schema":
       let target = try relation(0, "relation")
-      try run("drop schema if exists \(Quoting.identifier(target.schema ?? "")) cascade")
+      try run("drop schema if exists \(target.dialect.quote(target.schema ?? "")) cascade")
       return .none
     default:
       // `expand_target_column_types`: PostgreSQL's text types need no widening here; dbt's

@@ -14,6 +14,8 @@ public struct ColumnObject: TemplateObject {
   public let numericPrecision: Int?
   /// The declared scale of a numeric type.
   public let numericScale: Int?
+  /// How `quoted` quotes the name (`"x"` on PostgreSQL, `` `x` `` on Spark).
+  public var dialect = RelationDialect.postgres
 
   /// Creates a column.
   public init(
@@ -104,7 +106,7 @@ public struct ColumnObject: TemplateObject {
     case "name", "column": .string(name)
     case "dtype": .string(dtype)
     case "data_type", "expanded_data_type": .string(dataType)
-    case "quoted": .string(Quoting.identifier(name))
+    case "quoted": .string(dialect.quote(name))
     case "char_size": charSize.map { .integer($0) } ?? Value.none
     case "numeric_precision": numericPrecision.map { .integer($0) } ?? Value.none
     case "numeric_scale": numericScale.map { .integer($0) } ?? Value.none
@@ -143,8 +145,11 @@ public struct ColumnObject: TemplateObject {
 
 /// `api.Column`: `translate_type`, `numeric_type`, `string_type`, `create`.
 public struct ColumnClass: TemplateObject {
+  /// How the columns it creates quote their names.
+  let dialect: RelationDialect
+
   /// Creates the class object.
-  public init() {}
+  public init(dialect: RelationDialect = .postgres) { self.dialect = dialect }
 
   /// The type name shown in errors.
   public var typeName: String { "api.Column" }
@@ -181,19 +186,26 @@ public struct ColumnClass: TemplateObject {
     case "create", "__call__":
       let name = try arguments.string(0, "name", function: "api.Column.create")
       let type = try arguments.string(1, "label_or_dtype", function: "api.Column.create")
-      return .object(ColumnObject(name: name, dtype: ColumnObject.translateType(type)))
+      var column = ColumnObject(name: name, dtype: ColumnObject.translateType(type))
+      column.dialect = dialect
+      return .object(column)
     default:
       let name = try arguments.string(0, "name", function: "api.Column.from_description")
       let type = try arguments.string(1, "raw_data_type", function: "api.Column.from_description")
-      return .object(ColumnObject.parsing(name: name, type: type))
+      var column = ColumnObject.parsing(name: name, type: type)
+      column.dialect = dialect
+      return .object(column)
     }
   }
 }
 
 /// The `api` object: `api.Column` and `api.Relation`.
 public struct APIObject: TemplateObject {
+  /// How relations and columns it creates write their names.
+  let dialect: RelationDialect
+
   /// Creates the object.
-  public init() {}
+  public init(dialect: RelationDialect = .postgres) { self.dialect = dialect }
 
   /// The type name shown in errors.
   public var typeName: String { "api" }
@@ -203,8 +215,8 @@ public struct APIObject: TemplateObject {
   /// `Column` and `Relation`.
   public func attribute(_ name: String) -> Value? {
     switch name {
-    case "Column": .object(ColumnClass())
-    case "Relation": .object(RelationClass())
+    case "Column": .object(ColumnClass(dialect: dialect))
+    case "Relation": .object(RelationClass(dialect: dialect))
     default: nil
     }
   }

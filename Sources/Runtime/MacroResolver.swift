@@ -15,6 +15,8 @@ public final class MacroResolver: Sendable {
   public let searchOrders: [String: [String]]
   /// The engine, whose prefix (`postgres__`) is tried before `default__`.
   public let adapterType: String
+  /// How the engine writes names (quote character, default quoting).
+  public let dialect: RelationDialect
   /// Installed packages' macros by package name, then macro name.
   public let packageMacros: [String: [String: MacroDefinition]]
   /// Each package's folder with a final `/` (`dbt_packages/dbt_utils/`) and its name, to tell
@@ -33,6 +35,7 @@ public final class MacroResolver: Sendable {
     self.projectMacros = projectMacros
     self.searchOrders = searchOrders
     self.adapterType = adapterType
+    self.dialect = RelationDialect(adapterType: adapterType)
     self.packageMacros = packageMacros
     self.packageFolders = packageFolders.map { (prefix: $0.key + "/", name: $0.value) }
   }
@@ -102,7 +105,7 @@ extension MacroResolver {
     switch name {
     case "adapter": .object(AdapterObject(resolver: self, session: session))
     case "dbt": .object(DbtNamespace())
-    case "api": .object(APIObject())
+    case "api": .object(APIObject(dialect: dialect))
     default:
       packageMacros[name] != nil || name == projectName
         ? .object(PackageNamespace(name: name, resolver: self)) : nil

@@ -30,8 +30,10 @@ public struct RelationObject: TemplateObject {
   public var type: String?
   /// Which parts `render()` writes.
   public var include = Parts.all
-  /// Which parts are written in double quotes.
+  /// Which parts are written quoted.
   public var quotePolicy = Parts.all
+  /// The engine's quote character and defaults.
+  public private(set) var dialect = RelationDialect.postgres
   /// `--empty`: `{{ relation }}` reads no rows (dbt's `limit=0`); `render()` and the name
   /// parts still name the relation itself, for metadata queries.
   public var readsEmpty = false
@@ -39,12 +41,18 @@ public struct RelationObject: TemplateObject {
   /// Creates a relation.
   public init(
     database: String? = nil, schema: String? = nil, identifier: String? = nil,
-    type: String? = nil
+    type: String? = nil, dialect: RelationDialect = .postgres
   ) {
     self.database = database
     self.schema = schema
     self.identifier = identifier
     self.type = type
+    if dialect != .postgres {
+      self.dialect = dialect
+      let quoted = dialect.quotesByDefault
+      quotePolicy = Parts(database: quoted, schema: quoted, identifier: quoted)
+      include.database = dialect.includesDatabase
+    }
   }
 
   /// The included, known parts, quoted per policy and joined by dots.
@@ -59,7 +67,7 @@ public struct RelationObject: TemplateObject {
   }
 
   private func part(_ name: String, _ quoted: Bool) -> String {
-    quoted ? Quoting.identifier(name) : name
+    quoted ? dialect.quote(name) : name
   }
 
   /// The type name shown in errors.
@@ -72,7 +80,7 @@ public struct RelationObject: TemplateObject {
       ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
     }
     return "(select * from \(render()) where false limit 0) "
-      + (plain ? alias : Quoting.identifier(alias))
+      + (plain ? alias : dialect.quote(alias))
   }
 
   /// The name parts, `type` and the `is_*` flags.
@@ -124,7 +132,9 @@ public struct RelationObject: TemplateObject {
     case "get":
       // As a mapping: its `metadata` says what it is, as dbt's `to_dict()` does.
       let key = arguments.positional.first?.stringValue ?? ""
-      if key == "metadata" { return .dict(["type": .string("PostgresRelation")]) }
+      if key == "metadata" {
+        return .dict(["type": .string(dialect == .spark ? "SparkRelation" : "PostgresRelation")])
+      }
       return attribute(key) ?? arguments.value(1, "default") ?? .none
     case "include":
       copy.include = try policy(include, arguments, "include")
@@ -198,8 +208,11 @@ public struct RelationObject: TemplateObject {
 
 /// `api.Relation`: `create(database=, schema=, identifier=, type=)`.
 public struct RelationClass: TemplateObject {
+  /// How the relations it creates write their names.
+  let dialect: RelationDialect
+
   /// Creates the class object.
-  public init() {}
+  public init(dialect: RelationDialect = .postgres) { self.dialect = dialect }
 
   /// The type name shown in errors.
   public var typeName: String { "api.Relation" }
@@ -222,6 +235,6 @@ public struct RelationClass: TemplateObject {
     return .object(
       RelationObject(
         database: text(0, "database"), schema: text(1, "schema"),
-        identifier: text(2, "identifier"), type: text(3, "type")))
+        identifier: text(2, "identifier"), type: text(3, "type"), dialect: dialect))
   }
 }

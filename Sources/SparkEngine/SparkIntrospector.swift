@@ -56,9 +56,11 @@ final class SparkIntrospector: Introspector {
     let described = DescribedTable(try execute("describe table \(name)").rows)
     return described.columns.map { column in
       let (precision, scale) = Self.decimalParts(column.type)
-      return ColumnObject(
+      var object = ColumnObject(
         name: column.name, dtype: column.type, charSize: nil, numericPrecision: precision,
         numericScale: scale)
+      object.dialect = .spark
+      return object
     }
   }
 
@@ -79,7 +81,7 @@ final class SparkIntrospector: Introspector {
       return try SparkEngine.relations(inSchema: schema, on: connection).map { name, kind in
         RelationObject(
           database: database, schema: schema, identifier: name,
-          type: kind == .view ? "view" : "table")
+          type: kind == .view ? "view" : "table", dialect: .spark)
       }
     } catch {
       throw IntrospectionError(error.message, sqlState: error.sqlState, hint: error.hint)
@@ -95,7 +97,7 @@ final class SparkIntrospector: Introspector {
       }
       return RelationObject(
         database: database, schema: schema, identifier: identifier,
-        type: kind == .view ? "view" : "table")
+        type: kind == .view ? "view" : "table", dialect: .spark)
     } catch {
       throw IntrospectionError(error.message, sqlState: error.sqlState, hint: error.hint)
     }

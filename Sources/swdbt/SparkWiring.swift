@@ -45,7 +45,7 @@ enum SparkWiring {
         host: settings["host"] ?? "localhost", port: port, token: settings["token"],
         useSSL: ["true", "yes", "1"].contains(settings["use_ssl"]?.lowercased() ?? ""),
         schema: target.schema, catalog: settings["catalog"])
-      return SparkSessionAdapter(base: SparkAdapter(target: spark))
+      return SparkAdapter(target: spark)
     #else
       _ = settings
       throw .error(
@@ -56,26 +56,3 @@ enum SparkWiring {
     #endif
   }
 }
-
-#if Spark
-  /// Spark Connect sessions set up for dbt SQL: double-quoted names are identifiers (swdbt's
-  /// compiled SQL quotes relations as dbt-postgres does, `"schema"."name"`), as ANSI SQL and
-  /// PostgreSQL read them; strings stay single-quoted.
-  struct SparkSessionAdapter: DatabaseAdapter {
-    let base: SparkAdapter
-
-    var redactedDescription: String { base.redactedDescription }
-
-    func connect() throws(DatabaseError) -> any DatabaseConnection {
-      let connection = try base.connect()
-      do {
-        _ = try connection.execute("set spark.sql.ansi.enabled = true")
-        _ = try connection.execute("set spark.sql.ansi.doubleQuotedIdentifiers = true")
-      } catch {
-        connection.close()
-        throw error
-      }
-      return connection
-    }
-  }
-#endif

@@ -30,7 +30,9 @@
               {{ dbt.concat(['name', "'!'"]) }} as shout
             from {{ ref('base') }}
             """,
-            "models/names.sql": "select id, upper(name) as name from {{ ref('wide') }}",
+            // A double-quoted string, as Spark users write one (a string on Spark).
+            "models/names.sql":
+              "select id, upper(name) as name, \"spark\" as engine from {{ ref('wide') }}",
             "models/schema.yml": """
             version: 2
             models:
@@ -63,7 +65,13 @@
         // The view was skipped (its parent's test failed); built alone it reads the table.
         let view = try project.swdbt(["run", "--select", "names"])
         #expect(view.status == 0, "\(view.stdout)\(view.stderr)")
-        #expect(try project.rows("select name from {schema}.names order by id").first == ["ALICE"])
+        #expect(
+          try project.rows("select name, engine from {schema}.names order by id").first == [
+            "ALICE", "spark",
+          ])
+        // Names as dbt-spark writes them: `schema.name`, unquoted.
+        let compiled = try project.files.read("target/compiled/build/models/names.sql")
+        #expect(compiled.contains("from \(project.schema).wide"), "\(compiled)")
         // The ephemeral model is never a relation.
         #expect(try project.rows("show tables in {schema} like 'base'").isEmpty)
         // docs generate reads the catalog with DESCRIBE.
@@ -152,6 +160,17 @@
           output.contains("incremental strategy `merge` of `m` needs a `file_format`"), "\(output)")
         #expect(output.contains("`parquet` tables take only `append` and `insert_overwrite`"))
         #expect(try project.rows("show tables in {schema} like 'm'").isEmpty)
+      }
+    }
+
+    @Test func debugReportsTheSparkServer() async throws {
+      try await onOwnThread {
+        let project = try SparkProject("debug", files: [:])
+        let result = try project.swdbt(["debug"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("server:     Spark 4."), "\(result.stdout)")
+        #expect(result.stdout.contains("catalog spark_catalog"), "\(result.stdout)")
+        #expect(result.stdout.contains("Connection test: OK"))
       }
     }
   }

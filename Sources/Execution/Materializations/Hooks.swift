@@ -150,6 +150,11 @@ package final class HookHost: TemplateHost {
     self.package = package
   }
 
+  /// How the target's engine writes relation names.
+  private var dialect: RelationDialect {
+    RelationDialect(adapterType: context.compilation.project.target.type)
+  }
+
   package static let functions: Set<String> = ["ref", "source", "env_var", "var"]
 
   /// dbt renders hooks with Jinja's default `Undefined`: `target.get(pass, "")` is "".
@@ -179,7 +184,8 @@ package final class HookHost: TemplateHost {
       }
       return .object(
         RelationObject(
-          database: relation.database, schema: relation.schema, identifier: relation.identifier))
+          database: relation.database, schema: relation.schema, identifier: relation.identifier,
+          dialect: dialect))
     case "source":
       let sourceName = try arguments.string(0, "source_name", function: "source")
       let table = try arguments.string(1, "table_name", function: "source")
@@ -194,7 +200,7 @@ package final class HookHost: TemplateHost {
       return .object(
         RelationObject(
           database: source.database ?? context.compilation.project.target.database,
-          schema: source.schema, identifier: source.identifier))
+          schema: source.schema, identifier: source.identifier, dialect: dialect))
     case "env_var":
       let variable = try arguments.string(0, "name", function: "env_var")
       if let value = context.invocation.environment[variable] { return .string(value) }
@@ -224,7 +230,10 @@ package final class HookHost: TemplateHost {
     case "this":
       // None where no node is built (run-operation, on-run-start), so `if this` works.
       return this.map {
-        .object(RelationObject(database: $0.database, schema: $0.schema, identifier: $0.identifier))
+        .object(
+          RelationObject(
+            database: $0.database, schema: $0.schema, identifier: $0.identifier,
+            dialect: dialect))
       } ?? Value.none
     case "target": return context.compilation.project.target.templateValue
     case "execute": return .bool(true)

@@ -41,10 +41,18 @@ struct Debug: AsyncParsableCommand {
     do {
       let connection = try adapter.connect()
       defer { connection.close() }
-      let user = try connection.execute("select current_user, current_database()")
-      console.out("server:     PostgreSQL \(connection.serverVersion)")
+      let spark = target.type == "spark"
+      let user = try connection.execute(
+        spark
+          ? "select current_user(), current_catalog(), current_database()"
+          : "select current_user, current_database()")
+      let row = user.rows.first ?? []
+      func column(_ index: Int) -> String { index < row.count ? row[index] ?? "?" : "?" }
+      console.out("server:     \(spark ? "Spark" : "PostgreSQL") \(connection.serverVersion)")
       console.out(
-        "session:    user \(user.rows.first?[0] ?? "?"), database \(user.rows.first?[1] ?? "?")")
+        spark
+          ? "session:    user \(column(0)), catalog \(column(1)), schema \(column(2))"
+          : "session:    user \(column(0)), database \(column(1))")
       console.out("Connection test: OK")
     } catch {
       console.out("Connection test: FAILED (\(error.message))")

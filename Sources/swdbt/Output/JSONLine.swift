@@ -3,6 +3,7 @@ import Diagnostics
 import Docs
 import Exposures
 import Project
+import Runtime
 import Template
 
 /// One node as a single JSON object, in the shape of `dbt ls --output json`.
@@ -25,7 +26,12 @@ enum JSONLine {
       ),
     ]
     if let relation = node.relation {
-      fields.append(("relation_name", string(relation.quoted)))
+      fields.append(
+        (
+          "relation_name",
+          string(
+            relation.rendered(in: RelationDialect(adapterType: compilation.project.target.type)))
+        ))
       fields.append(("schema", string(relation.schema)))
       fields.append(("alias", string(relation.identifier)))
     }
