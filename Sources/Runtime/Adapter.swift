@@ -86,4 +86,3 @@ public struct DbtNamespace: TemplateObject {
     BuiltinMacros.table[name].map { .macro($0) }
   }
 }
-
