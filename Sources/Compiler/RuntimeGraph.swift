@@ -50,6 +50,10 @@ final class RuntimeGraph: Sendable {
     }
     graph["nodes"] = .dict(nodes)
     graph["sources"] = .dict(sources)
+    // Only projects with exposures pay for them.
+    if !compilation.exposures.isEmpty {
+      graph["exposures"] = .dict(exposureEntries(compilation.exposures))
+    }
     return .dict(graph)
   }
 
