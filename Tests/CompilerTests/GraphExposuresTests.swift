@@ -1,4 +1,5 @@
 import Diagnostics
+import Exposures
 import Graph
 import Project
 import Runtime
@@ -59,5 +60,35 @@ import Testing
         "exposure.shop.weekly|weekly|exposure|shop|dashboard|high|https://bi.example.com/weekly"
           + "|Ana|ana@example.com|models/marts/exposures.yml|model.shop.orders;"),
       "\(text)")
+  }
+
+  /// A package's `exposures:` are read as the root project's: `exposure.<package>.<name>`,
+  /// selectable, in `graph.exposures`; a bare `ref` finds the root project's model first.
+  @Test func aPackagesExposuresAreRead() throws {
+    var files = Self.files
+    files["dbt_packages/pkga/dbt_project.yml"] = "name: pkga\n"
+    files["dbt_packages/pkga/models/helper.sql"] = "select 1 as one\n"
+    files["dbt_packages/pkga/models/usage.yml"] = """
+      version: 2
+      exposures:
+        - name: usage
+          type: analysis
+          owner: {email: ops@example.com}
+          depends_on: [ref('helper'), ref('orders')]
+      """
+    let text = try renderReport(files)
+    #expect(
+      text.contains(
+        "exposure.pkga.usage|usage|exposure|pkga|analysis|None|None|None|ops@example.com"
+          + "|models/usage.yml|model.pkga.helper,model.shop.orders;"),
+      "\(text)")
+    let (compiled, _) = try compile(files)
+    let compilation = try #require(compiled)
+    let usage = try #require(compilation.exposures.first { $0.uniqueID == "exposure.pkga.usage" })
+    #expect(usage.fqn == ["pkga", "usage"])
+    let selected = compilation.resolve(
+      select: try Selector.parse(["+exposure:pkga.usage"]), exclude: nil)
+    #expect(
+      Set(selected.map { compilation.graph.ids[$0] }) == ["model.pkga.helper", "model.shop.orders"])
   }
 }
