@@ -6,9 +6,13 @@ extension ExposureReader {
   /// The exposures of a loaded project and of its packages (`exposure.<package>.<name>`), read
   /// on every load so that every command reports their mistakes; only projects with an
   /// `exposures:` file pay for it (and for the metrics their charts read).
+  ///
+  /// The project's semantic models and metrics are read (and their mistakes reported) here
+  /// too, as `dbt parse` reports them; only projects that declare some pay for it.
   public static func read(_ project: LoadedProject, sink: any DiagnosticSink) -> [Exposure] {
+    guard !project.exposureFiles.isEmpty || !project.semanticFiles.isEmpty else { return [] }
+    let semantic = SemanticReader.read(project.semanticFiles, sink: sink)
     guard !project.exposureFiles.isEmpty else { return [] }
-    let semantic = semanticManifest(project)
     // Model and source names by package, the enabled ones.
     var models: [String: Set<String>] = [:]
     for model in project.models where model.resourceType == .model && model.config.enabled {
@@ -67,13 +71,6 @@ extension ExposureReader {
       exposures += read
     }
     return exposures
-  }
-
-  /// The metrics and semantic models of the project's properties files. Their own mistakes
-  /// are reported by `swdbt query` and `docs generate`, which run them; here an exposure only
-  /// needs their names, and a metric missing for that is reported at the exposure.
-  public static func semanticManifest(_ project: LoadedProject) -> SemanticManifest {
-    SemanticReader.read(propertiesFiles(project), sink: CollectingSink())
   }
 
   /// Every YAML file under the project's model paths.

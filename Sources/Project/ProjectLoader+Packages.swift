@@ -37,6 +37,9 @@ struct ProjectResources: Sendable {
   var materializations: [String: SourceRange] = [:]
   /// The properties files declaring `exposures:` (every package's too, as dbt reads them).
   var exposureFiles: [SourceFile] = []
+  /// The properties files declaring a semantic layer (the project's own: swdbt's metrics are
+  /// the root project's).
+  var semanticFiles: [SourceFile] = []
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.
