@@ -22,7 +22,8 @@ extension RuntimeGraph {
       "package_name": .string(exposure.packageName), "path": .string(path),
       "original_file_path": .string(exposure.path), "unique_id": .string(exposure.uniqueID),
       "fqn": .list(exposure.fqn.map { .string($0) }), "type": .string(exposure.type),
-      "owner": .dict(["email": optional(exposure.ownerEmail), "name": optional(exposure.ownerName)]),
+      "owner": .dict(
+        ["email": optional(exposure.ownerEmail), "name": optional(exposure.ownerName)]),
       "description": .string(exposure.description), "label": .string(exposure.label),
       "maturity": optional(exposure.maturity), "meta": exposure.meta, "tags": tags,
       "config": .dict(["enabled": .bool(true), "meta": exposure.meta, "tags": tags]),

@@ -237,6 +237,7 @@ import Testing
           ["note", "text", ""], ["id", "integer", ""], ["tag", "character varying", "30"],
           ["code", "character varying", "20"],
         ])
-    #expect(try fixture.rows("select code, note from \(fixture.relation("narrow"))") == [["abcde", "x"]])
+    #expect(
+      try fixture.rows("select code, note from \(fixture.relation("narrow"))") == [["abcde", "x"]])
   }
 }
