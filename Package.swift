@@ -164,6 +164,7 @@ let package = Package(
       name: "CompilerTests",
       dependencies: [
         "Compiler", "Project", "Graph", "Diagnostics", "Runtime", "Template", "SwdbtTestSupport",
+        "Exposures",
       ],
       exclude: ["Fixtures"]
     ),

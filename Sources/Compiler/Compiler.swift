@@ -351,8 +351,8 @@ public enum Compiler {
         return nil
       }
     }
-    // And only projects with exposures for those.
-    if !project.exposureFiles.isEmpty {
+    // And only projects with exposures or metrics for those.
+    if !project.exposureFiles.isEmpty || !project.semanticFiles.isEmpty {
       compilation.exposures = ExposureReader.read(project, sink: tracker)
         .sorted { $0.uniqueID < $1.uniqueID }
       guard !tracker.sawError else { return nil }

@@ -1,5 +1,7 @@
 import Diagnostics
+public import OrderedCollections
 import Project
+public import Template
 
 extension GenericTestBuilder {
   /// The test a YAML name runs: a built-in (`unique`), the root project's `{% test %}`, or an
@@ -73,5 +75,18 @@ extension GenericTestBuilder {
         ?? "define it with `{% test \(name)(model, column_name) %}` in "
         + "`\(project.projectFile.testPaths.first ?? "tests")/generic/` or "
         + "`\(project.projectFile.macroPaths.first ?? "macros")/`")
+  }
+}
+
+extension GenericTestNode {
+  /// dbt's `test_metadata.kwargs`: the arguments as written, `column_name`, then `model` as
+  /// the Jinja dbt renders at run time (`{{ get_where_subquery(ref('orders')) }}`).
+  public var metadataKwargs: OrderedDictionary<String, Value> {
+    var kwargs = writtenArguments
+    if let column { kwargs["column_name"] = .string(column) }
+    if kwargs["model"] == nil {
+      kwargs["model"] = .string("{{ get_where_subquery(" + model + ") }}")
+    }
+    return kwargs
   }
 }

@@ -27,6 +27,11 @@ public struct GenericTestNode: Sendable {
   public var column: String?
   /// Arguments with relation expressions (`ref('x')`) turned into placeholders.
   public var arguments: OrderedDictionary<String, Value>
+  /// The arguments as written in YAML (`to: "ref('orders')"`), without `column_name`: dbt's
+  /// `test_metadata.kwargs` (shares the declaration's storage; nothing is copied).
+  public var writtenArguments: OrderedDictionary<String, Value> = [:]
+  /// The expression of the node under test as dbt writes it (`ref('orders')`).
+  public var model: String = ""
   /// The test's config.
   public var config: NodeConfig
   /// The config its YAML declaration sets, which overrides what the test's body sets with
@@ -193,6 +198,8 @@ enum GenericTestBuilder {
       arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
       references: references, originalFilePath: spec.range?.file.path ?? "")
     node.namespace = Self.namespace(of: spec.testName)?.namespace
+    node.writtenArguments = spec.arguments
+    node.model = owner.model
     return (node, [], StableHash.fnv1a(name))
   }
 

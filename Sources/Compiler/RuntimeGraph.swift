@@ -50,6 +50,10 @@ final class RuntimeGraph: Sendable {
     }
     graph["nodes"] = .dict(nodes)
     graph["sources"] = .dict(sources)
+    // Only projects with exposures pay for them.
+    if !compilation.exposures.isEmpty {
+      graph["exposures"] = .dict(exposureEntries(compilation.exposures))
+    }
     return .dict(graph)
   }
 
@@ -66,8 +70,6 @@ final class RuntimeGraph: Sendable {
   ) -> OrderedDictionary<String, Value> {
     let builtIn = ["not_null", "unique", "accepted_values", "relationships"].contains(test.testName)
     let namespace = test.testPackage ?? (builtIn ? "dbt" : project.name)
-    var kwargs = test.arguments
-    if let column = test.column { kwargs["column_name"] = .string(column) }
     var entry = GraphCache.common(
       name: node.name, uniqueID: node.uniqueID, resource: "test", project: project,
       path: test.originalFilePath, originalFilePath: test.originalFilePath, fqn: node.fqn,
@@ -80,7 +82,7 @@ final class RuntimeGraph: Sendable {
     entry["test_metadata"] = .dict([
       "name": .string(test.testName),
       "namespace": test.testPackage.map { .string($0) } ?? .none,
-      "kwargs": .dict(kwargs),
+      "kwargs": .dict(test.metadataKwargs),
     ])
     return entry
   }

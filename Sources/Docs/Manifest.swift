@@ -388,16 +388,7 @@ public enum Manifest {
       writer.key("namespace")
       writer.string(test.namespace)
       writer.key("kwargs")
-      writer.beginObject()
-      if let column = test.column {
-        writer.key("column_name")
-        writer.string(column)
-      }
-      for (name, value) in test.arguments {
-        writer.key(name)
-        writer.value(value)
-      }
-      writer.endObject()
+      writer.value(.dict(test.metadataKwargs))
       writer.endObject()
     }
     writer.endObject()

@@ -42,10 +42,14 @@ public struct Exposure: Sendable {
     uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
   }
 
+  /// The package of each model or source it reads (`orders`, `src.tbl`) that is not its own:
+  /// a package's exposure may read the root project's models, as dbt resolves its refs.
+  public var readPackages: [String: String] = [:]
+
   /// The unique ids of the models and sources it reads, sorted, as dbt's `depends_on.nodes`.
   public var dependsOnNodes: [String] {
-    (dependsOn.map { "model.\(packageName).\($0)" }
-      + dependsOnSources.map { "source.\(packageName).\($0)" }).sorted()
+    (dependsOn.map { "model.\(readPackages[$0] ?? packageName).\($0)" }
+      + dependsOnSources.map { "source.\(readPackages[$0] ?? packageName).\($0)" }).sorted()
   }
   public var range: SourceRange
 }

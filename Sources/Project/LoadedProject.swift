@@ -36,9 +36,12 @@ public struct LoadedProject: Sendable {
   /// The `{% materialization %}` blocks of `macros/` by name (the first of each), which swdbt
   /// never runs: a model asking for one gets an error pointing here.
   public var customMaterializations: [String: SourceRange] = [:]
-  /// The root project's properties files that declare `exposures:`, sorted by path; read by
+  /// The properties files that declare `exposures:` (the root project's, then its packages'), sorted by path; read by
   /// the Exposures library on every load, so their mistakes are reported by every command.
   public var exposureFiles: [SourceFile] = []
+  /// The root project's properties files that declare a semantic layer (semantic models,
+  /// metrics, saved queries, a time spine), sorted by path; checked on every load.
+  public var semanticFiles: [SourceFile] = []
 
   /// The project's name.
   public var name: String { projectFile.name }

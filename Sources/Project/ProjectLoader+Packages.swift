@@ -35,8 +35,11 @@ struct ProjectResources: Sendable {
   var unitTests: [UnitTestSpec] = []
   /// The `{% materialization %}` blocks of `macros/`, by name.
   var materializations: [String: SourceRange] = [:]
-  /// The properties files declaring `exposures:` (the project's own, as its unit tests).
+  /// The properties files declaring `exposures:` (every package's too, as dbt reads them).
   var exposureFiles: [SourceFile] = []
+  /// The properties files declaring a semantic layer (the project's own: swdbt's metrics are
+  /// the root project's).
+  var semanticFiles: [SourceFile] = []
 
   /// Adds the nodes and docs of packages (their macros and tests stay in their packages),
   /// keeping every list sorted by unique id.
@@ -50,6 +53,7 @@ struct ProjectResources: Sendable {
       disabledSeeds.formUnion(package.disabledSeeds)
       disabledSeedFQNs += package.disabledSeedFQNs
       materializations.merge(package.materializations) { root, _ in root }
+      exposureFiles += package.exposureFiles
     }
     models.sort { $0.uniqueID < $1.uniqueID }
     seeds.sort { $0.uniqueID < $1.uniqueID }

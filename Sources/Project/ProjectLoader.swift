@@ -66,6 +66,7 @@ public enum ProjectLoader {
     }
     loaded.customMaterializations = resources.materializations
     loaded.exposureFiles = resources.exposureFiles
+    loaded.semanticFiles = resources.semanticFiles
     return loaded
   }
 
@@ -242,6 +243,7 @@ public enum ProjectLoader {
     var snapshotPatches: [ModelPatch] = []
     var unitTests: [UnitTestSpec] = []
     var exposureFiles: [SourceFile] = []
+    var semanticFiles: [SourceFile] = []
 
     func record(
       _ macro: MacroDefinition, into table: inout [String: MacroDefinition], _ what: String
@@ -282,6 +284,7 @@ public enum ProjectLoader {
         snapshotPatches += schema.snapshots
         unitTests += schema.unitTests
         if let file = schema.exposureFile { exposureFiles.append(file) }
+        if let file = schema.semanticFile { semanticFiles.append(file) }
       case .seed(let work):
         guard case .seed(let base) = work.kind else { continue }
         let path = dropPrefix(work.relativePath, base)
@@ -422,7 +425,8 @@ public enum ProjectLoader {
       disabledSeeds: Set(disabled.map(\.name)), disabledSeedFQNs: disabled.map(\.fqn),
       unitTests: unitTests.sorted { ($0.model, $0.name) < ($1.model, $1.name) },
       materializations: materializations,
-      exposureFiles: exposureFiles.sorted { $0.path < $1.path })
+      exposureFiles: exposureFiles.sorted { $0.path < $1.path },
+      semanticFiles: semanticFiles.sorted { $0.path < $1.path })
   }
 
   public static func readProjectFile(

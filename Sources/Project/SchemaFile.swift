@@ -18,6 +18,10 @@ public struct SchemaFile: Sendable {
   /// The file itself when it declares `exposures:`, read by the Exposures library; nil for
   /// every other file, so a project without exposures pays nothing.
   public var exposureFile: SourceFile? = nil
+  /// The file itself when it declares part of the semantic layer (`semantic_models:`,
+  /// `metrics:`, `saved_queries:`, a model's `semantic_model:` or `time_spine:`), read by the
+  /// Metrics library on every load so that its mistakes are reported; nil for every other file.
+  public var semanticFile: SourceFile? = nil
 
   /// Test arguments that are really config, as dbt accepts them inline (its `CONFIG_ARGS`).
   static let inlineTestConfig: Set<String> = [
@@ -48,8 +52,14 @@ public struct SchemaFile: Sendable {
     let reader = Reader(document: document, sink: sink, jinja: jinja)
     reader.checkKeys(root, .propertiesFile)
     if root[key: "exposures"] != nil { result.exposureFile = file }
+    if root[key: "semantic_models"] != nil || root[key: "metrics"] != nil
+      || root[key: "saved_queries"] != nil
+    {
+      result.semanticFile = file
+    }
     for entry in root[key: "models"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .model) { result.models.append(patch) }
+      if result.semanticFile == nil, Self.declaresSemantics(entry) { result.semanticFile = file }
     }
     for entry in root[key: "seeds"]?.items ?? [] {
       if let patch = reader.patch(entry, resource: .seed) { result.seeds.append(patch) }
@@ -70,6 +80,12 @@ public struct SchemaFile: Sendable {
       result.sources += reader.sourceTables(source, projectName: projectName)
     }
     return result
+  }
+
+  /// Whether a `models:` entry declares part of the semantic layer.
+  static func declaresSemantics(_ entry: YAMLNode) -> Bool {
+    entry[key: "semantic_model"] != nil || entry[key: "time_spine"] != nil
+      || entry[key: "metrics"] != nil
   }
 
   private struct Reader {

@@ -165,9 +165,16 @@ extension IntrospectionSession {
       let target = try relation(0, "relation")
       try run("drop schema if exists \(target.dialect.quote(target.schema ?? "")) cascade")
       return .none
+    case "expand_target_column_types":
+      let reference = try relation(0, "from_relation")
+      let target = try relation(1, "to_relation")
+      do {
+        try introspector.expandColumnTypes(from: reference, to: target)
+      } catch {
+        throw .database(error)
+      }
+      return .none
     default:
-      // `expand_target_column_types`: PostgreSQL's text types need no widening here; dbt's
-      // snapshots call it to widen `varchar(n)`, which swdbt's snapshots do not create.
       return .none
     }
   }

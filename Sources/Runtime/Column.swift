@@ -66,6 +66,10 @@ public struct ColumnObject: TemplateObject {
   var isString: Bool {
     ["text", "character varying", "character", "varchar"].contains(dtype.lowercased())
   }
+  /// Whether this string column is narrower than `other`, a string column too.
+  func canExpand(to other: ColumnObject) -> Bool {
+    isString && other.isString && other.stringSize > stringSize
+  }
   /// Whether the type is an integer type.
   var isInteger: Bool {
     [

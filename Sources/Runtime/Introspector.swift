@@ -25,6 +25,10 @@ public protocol Introspector: AnyObject {
   func schemas() throws(IntrospectionError) -> [String]
   /// Whether a schema exists.
   func schemaExists(_ schema: String) throws(IntrospectionError) -> Bool
+  /// dbt's `expand_target_column_types`: widens each string column of `target` that is
+  /// narrower than the same column of `reference`.
+  func expandColumnTypes(from reference: RelationObject, to target: RelationObject)
+    throws(IntrospectionError)
 }
 
 extension Introspector {
@@ -128,6 +132,30 @@ extension Introspector {
     let table = try run(
       "select count(*) from pg_namespace where nspname = \(Self.literal(schema))")
     return Self.integer(table.rows.first?.first ?? .none).map { $0 > 0 } ?? false
+  }
+
+  /// Widens as dbt-postgres does (dbt's SQL adapter): a string column of `target` whose size
+  /// (`text` or an unsized one counting as 256) is below the same-named column's of
+  /// `reference` becomes `character varying(n)`, by a new column the values are copied to,
+  /// the old one dropped (`cascade`) and the new one renamed, as dbt's `alter_column_type`.
+  public func expandColumnTypes(from reference: RelationObject, to target: RelationObject)
+    throws(IntrospectionError)
+  {
+    let current = Dictionary(
+      try columns(of: target).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    for wanted in try columns(of: reference) {
+      guard let column = current[wanted.name], column.canExpand(to: wanted) else { continue }
+      let relation = target.render()
+      let name = Quoting.identifier(column.name)
+      let temporary = Quoting.identifier(column.name + "__dbt_alter")
+      _ = try run(
+        """
+        alter table \(relation) add column \(temporary) \(ColumnObject.stringType(wanted.stringSize));
+        update \(relation) set \(temporary) = \(name);
+        alter table \(relation) drop column \(name) cascade;
+        alter table \(relation) rename column \(temporary) to \(name)
+        """)
+    }
   }
 
   static func literal(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }

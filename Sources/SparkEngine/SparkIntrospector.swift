@@ -119,3 +119,8 @@ final class SparkIntrospector: Introspector {
     }
   }
 }
+
+extension SparkIntrospector {
+  /// dbt-spark's `expand_target_column_types` does nothing: Spark's strings have no length.
+  func expandColumnTypes(from reference: RelationObject, to target: RelationObject) {}
+}

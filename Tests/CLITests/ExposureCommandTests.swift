@@ -113,4 +113,33 @@ import Testing
         + "where s.nspname = '\(database.schema)' order by 1")
     #expect(relations.map { $0.first ?? nil } == ["mart", "raw", "stg"])
   }
+
+  /// A mistake in a metric or a semantic model is reported by every command that loads the
+  /// project, as by `dbt parse`, even in a project without exposures.
+  @Test func everyCommandReportsAMetricMistakeAtItsLine() throws {
+    var files = Self.files
+    files["models/marts/_exposures.yml"] = nil
+    files["models/marts/_metrics.yml"] = """
+      semantic_models:
+        - name: marts
+          model: ref('mart')
+          entities: [{name: id, type: primary}]
+          measures: [{name: total_share, agg: sum, expr: share}]
+      metrics:
+        - name: share_total
+          label: Share
+          type: simple
+          type_params: {measure: total_shar}
+
+      """
+    let fixture = try ProjectFixture(files)
+    for command in [["parse"], ["compile"], ["ls"], ["build", "--empty"]] {
+      let result = try Executable.run(command, in: fixture.root)
+      #expect(result.status == 1, "\(command)")
+      #expect(
+        result.stderr.contains("models/marts/_metrics.yml:10:"),
+        "\(command): \(result.stderr)")
+      #expect(result.stderr.contains("total_shar"), "\(command): \(result.stderr)")
+    }
+  }
 }

@@ -203,4 +203,41 @@ import Testing
       whereAmI
         == [[database, database, fixture.relation("where_am_i"), "1"]])
   }
+
+  /// `adapter.expand_target_column_types` widens a target's `varchar` column to the source's
+  /// size, keeping its values, as dbt-postgres does (the column moves last, as with dbt's
+  /// add-copy-drop-rename); `text` and wider columns are left alone.
+  @Test func expandTargetColumnTypesWidensNarrowerStrings() async throws {
+    let fixture = try await DatabaseFixture(
+      "expandtypes",
+      files: [
+        "models/m.sql": "select 1 as x\n",
+        "macros/widen.sql": """
+        {% macro widen() %}
+          {% set narrow = api.Relation.create(schema=target.schema, identifier='narrow', type='table') %}
+          {% set wide = api.Relation.create(schema=target.schema, identifier='wide', type='table') %}
+          {% do adapter.create_schema(narrow) %}
+          {% call statement('make') %}
+            create table {{ narrow }} (code varchar(5), note text, id int, tag varchar(30));
+            insert into {{ narrow }} values ('abcde', 'x', 1, 't');
+            create table {{ wide }} (id int, code varchar(20), note varchar(10), tag varchar(8));
+          {% endcall %}
+          {% do adapter.expand_target_column_types(from_relation=wide, to_relation=narrow) %}
+        {% endmacro %}
+        """,
+      ])
+    let widened = try fixture.swdbt(["run-operation", "widen"])
+    #expect(widened.status == 0, "\(widened.stderr)")
+    #expect(
+      try fixture.rows(
+        "select column_name, data_type, coalesce(character_maximum_length::text, '') "
+          + "from information_schema.columns where table_schema = '\(fixture.schema)' "
+          + "and table_name = 'narrow' order by ordinal_position")
+        == [
+          ["note", "text", ""], ["id", "integer", ""], ["tag", "character varying", "30"],
+          ["code", "character varying", "20"],
+        ])
+    #expect(
+      try fixture.rows("select code, note from \(fixture.relation("narrow"))") == [["abcde", "x"]])
+  }
 }
