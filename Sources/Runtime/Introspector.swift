@@ -146,8 +146,8 @@ extension Introspector {
     for wanted in try columns(of: reference) {
       guard let column = current[wanted.name], column.canExpand(to: wanted) else { continue }
       let relation = target.render()
-      let name = Quoting.identifier(column.name)
-      let temporary = Quoting.identifier(column.name + "__dbt_alter")
+      let name = RelationDialect.postgres.quote(column.name)
+      let temporary = RelationDialect.postgres.quote(column.name + "__dbt_alter")
       _ = try run(
         """
         alter table \(relation) add column \(temporary) \(ColumnObject.stringType(wanted.stringSize));
