@@ -13,6 +13,10 @@
 #   stop       stops the server.
 #   status     says whether the server runs (exit 0) or not (exit 1).
 #
+# SWDBT_SPARK_DIR, SPARK_CONNECT_PORT and SWDBT_SPARK_VENV run a second server beside the first
+# (its own catalog, port, and the first one's pyspark); SPARK_CONNECT_AUTHENTICATE_TOKEN makes
+# the server require that bearer token (Spark's spark.connect.authenticate.token).
+#
 # Tables survive restarts: a Hive catalog over a fixed Derby metastore and a fixed warehouse
 # folder, all under .swdbt/spark/ (SWDBT_SPARK_DIR). Derby admits one server at a time.
 set -euo pipefail
@@ -20,7 +24,8 @@ set -euo pipefail
 PYSPARK_VERSION=4.3.0
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${SWDBT_SPARK_DIR:-$ROOT/.swdbt/spark}"
-VENV="$STATE/venv"
+# A second server (another SWDBT_SPARK_DIR and port) can share the first one's pyspark.
+VENV="${SWDBT_SPARK_VENV:-$STATE/venv}"
 PORT="${SPARK_CONNECT_PORT:-15002}"
 export SPARK_PID_DIR="$STATE/run"
 export SPARK_LOG_DIR="$STATE/logs"
@@ -87,8 +92,12 @@ request = field(1, str(uuid.uuid4()).encode()) + field(2, field(1, b"spark-local
 with open(sys.argv[1], "wb") as f:
     f.write(b"\x00" + len(request).to_bytes(4, "big") + request)
 PY
+  # A server started with spark.connect.authenticate.token wants it as a bearer token.
+  local auth=()
+  [[ -z "${SPARK_CONNECT_AUTHENTICATE_TOKEN:-}" ]] \
+    || auth=(-H "authorization: Bearer $SPARK_CONNECT_AUTHENTICATE_TOKEN")
   curl --silent --show-error --http2-prior-knowledge --max-time 120 \
-    -H 'content-type: application/grpc' -H 'te: trailers' \
+    -H 'content-type: application/grpc' -H 'te: trailers' ${auth[@]+"${auth[@]}"} \
     --data-binary "@$body" -o /dev/null \
     "http://127.0.0.1:$PORT/spark.connect.SparkConnectService/ExecutePlan"
 }
@@ -116,6 +125,8 @@ start() {
     die "port $PORT is in use by another process"
   fi
   install_pyspark
+  [[ -z "${SPARK_CONNECT_AUTHENTICATE_TOKEN:-}" ]] \
+    || extra+=(--conf "spark.connect.authenticate.token=$SPARK_CONNECT_AUTHENTICATE_TOKEN")
   local home
   home="$(spark_home)"
   mkdir -p "$SPARK_PID_DIR" "$SPARK_LOG_DIR" "$STATE/warehouse"
