@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Per-model overhead of `swdbt run` on N view models (default 1000), release build:
-# swdbt's wall time minus the time its workers spent inside libpq calls (PostgreSQL executing,
+# swdbt's wall time minus the time spent waiting on the database (connecting, and inside its calls: PostgreSQL executing,
 # round trip included), divided by N. Uses the generated project's embedded local cluster.
 # usage: bench/run_overhead.sh [N]
 set -euo pipefail

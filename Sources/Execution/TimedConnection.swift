@@ -16,6 +16,14 @@ public final class DatabaseTime: Sendable {
   /// How many calls were made.
   public var count: Int { statements.load(ordering: .relaxed) }
 
+  /// Runs `body` (opening a connection), counting its time as the database's.
+  public func timing<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    let clock = ContinuousClock()
+    let start = clock.now
+    defer { add(clock.now - start) }
+    return try body()
+  }
+
   func add(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
     nanoseconds.add(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, ordering: .relaxed)

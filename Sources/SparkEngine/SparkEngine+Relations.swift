@@ -15,15 +15,18 @@ extension SparkEngine {
   {
     var names: Set<String> = []
     for schema in try Self.schemas(on: connection) {
-      // A schema another session drops between `show schemas` and `show tables` has no
-      // relations (Spark has no snapshot to list them in one statement).
-      let relations: [(name: String, kind: RelationKind)]
+      // Names only: `show tables` lists views too, so one statement per schema. A schema
+      // another session drops between `show schemas` and `show tables` has no relations
+      // (Spark has no snapshot to list them in one statement).
+      let rows: [[String?]]
       do {
-        relations = try Self.relations(inSchema: schema, on: connection)
-      } catch let error where error.message.hasPrefix("[SCHEMA_NOT_FOUND]") {
+        rows = try connection.execute("show tables in \(SparkSQLText.identifier(schema))").rows
+      } catch let error where Self.isMissingSchema(error) {
         continue
       }
-      for (name, _) in relations { names.insert(schema + "." + name) }
+      for row in rows where Self.isPersistent(row) {
+        if let name = row[1] { names.insert(schema + "." + name) }
+      }
     }
     return names
   }
@@ -34,14 +37,19 @@ extension SparkEngine {
     try Self.kind(of: relation.schema, relation.identifier, on: connection)
   }
 
-  /// The kind of `schema.name`, nil when it (or its schema) does not exist.
+  /// The kind of `schema.name`, nil when it (or its schema) does not exist: one round trip
+  /// when there is no such relation (each costs Spark tens of milliseconds), two when there is.
   static func kind(
     of schema: String, _ name: String, on connection: any DatabaseConnection
   ) throws(DatabaseError) -> RelationKind? {
-    guard try schemaExists(schema, on: connection) else { return nil }
     let pattern = SparkSQLText.literal(name)
-    let tables = try connection.execute(
-      "show tables in \(SparkSQLText.identifier(schema)) like \(pattern)")
+    let tables: QueryResult
+    do {
+      tables = try connection.execute(
+        "show tables in \(SparkSQLText.identifier(schema)) like \(pattern)")
+    } catch let error where isMissingSchema(error) {
+      return nil
+    }
     guard tables.rows.contains(where: { Self.isPersistent($0, name: name) }) else { return nil }
     let views = try connection.execute(
       "show views in \(SparkSQLText.identifier(schema)) like \(pattern)")
@@ -55,6 +63,11 @@ extension SparkEngine {
     guard row.count >= 2, let found = row[1] else { return false }
     if let name, found.lowercased() != name.lowercased() { return false }
     return row.count < 3 || row[2] != "true"
+  }
+
+  /// Spark's answer to a statement naming a schema that does not exist.
+  static func isMissingSchema(_ error: DatabaseError) -> Bool {
+    error.message.hasPrefix("[SCHEMA_NOT_FOUND]")
   }
 
   /// The schemas (Spark's databases) of the session's catalog.
@@ -97,9 +110,14 @@ extension SparkEngine {
     inSchemas schemas: Set<String>, on connection: any DatabaseConnection
   ) throws(DatabaseError) -> [String] {
     var dropped: [String] = []
-    for schema in schemas.sorted() where try Self.schemaExists(schema, on: connection) {
-      let candidates = try connection.execute(
-        "show tables in \(SparkSQLText.identifier(schema)) like '*\(Self.buildingSuffix)'")
+    for schema in schemas.sorted() {
+      let candidates: QueryResult
+      do {
+        candidates = try connection.execute(
+          "show tables in \(SparkSQLText.identifier(schema)) like '*\(Self.buildingSuffix)'")
+      } catch let error where Self.isMissingSchema(error) {
+        continue
+      }
       for row in candidates.rows where Self.isPersistent(row) {
         guard let name = row[1], name.hasSuffix(Self.buildingSuffix) else { continue }
         let relation = SparkSQLText.relation(schema, name)

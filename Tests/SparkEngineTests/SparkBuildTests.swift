@@ -163,6 +163,36 @@
       }
     }
 
+    /// A view replaces a table of the same name (and the other way round): the view is
+    /// created in one statement unless Spark says a table is in the way.
+    @Test func viewAndTableReplaceEachOther() async throws {
+      try await onOwnThread {
+        let project = try SparkProject(
+          "swap", files: ["models/m.sql": "{{ config(materialized='table') }}\nselect 1 as id"])
+        #expect(try project.swdbt(["run"]).status == 0)
+        try project.files.write("models/m.sql", "{{ config(materialized='view') }}\nselect 2 as id")
+        let view = try project.swdbt(["run", "--debug"])
+        #expect(view.status == 0, "\(view.stdout)\(view.stderr)")
+        #expect(try project.rows("show views in {schema} like 'm'").count == 1)
+        #expect(try project.rows("select id from {schema}.m") == [["2"]])
+        try project.files.write(
+          "models/m.sql", "{{ config(materialized='table') }}\nselect 3 as id")
+        #expect(try project.swdbt(["run"]).status == 0)
+        #expect(try project.rows("show views in {schema} like 'm'").isEmpty)
+        #expect(try project.rows("select id from {schema}.m") == [["3"]])
+        // A view over a view: one statement, no look-up first.
+        try project.files.write("models/m.sql", "select 4 as id")
+        let again = try project.swdbt(["run", "--debug"])
+        #expect(again.status == 0)
+        let again2 = try project.swdbt(["run", "--debug"])
+        let sent = (again2.stdout + again2.stderr).components(separatedBy: "\n").filter {
+          $0.hasPrefix("show ") || $0.hasPrefix("create ")
+        }
+        #expect(
+          sent.count == 1 && sent.first?.hasPrefix("create or replace view") == true, "\(sent)")
+      }
+    }
+
     @Test func debugReportsTheSparkServer() async throws {
       try await onOwnThread {
         let project = try SparkProject("debug", files: [:])

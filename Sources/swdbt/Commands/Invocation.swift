@@ -104,8 +104,13 @@ struct Invocation {
       targetDirectory: loaded.projectFile.targetDirectory(root: loaded.root))
     let target = loaded.target
     let adapter = try await Wiring.adapter(for: loaded, console: session.console)
+    // Engine time, for `--debug-timings`: every statement and every connection opened.
+    let databaseTime = DatabaseTime()
     let control = TargetSession(
-      connection: try Wiring.connect(adapter, console: session.console),
+      connection: TimedConnection(
+        try databaseTime.timing { () throws in
+          try Wiring.connect(adapter, console: session.console)
+        }, time: databaseTime),
       engine: try Wiring.engine(for: loaded, console: session.console))
     defer { control.close() }
     let console = session.console
@@ -183,11 +188,12 @@ struct Invocation {
     }
 
     let threadCount = max(1, min(threads ?? target.threads, max(indices.count, 1)))
-    let databaseTime = DatabaseTime()
     var connections: [any DatabaseConnection] = []
     for _ in 0..<threadCount where !indices.isEmpty {
-      connections.append(
-        TimedConnection(try Wiring.connect(adapter, console: console), time: databaseTime))
+      let connection = try databaseTime.timing { () throws in
+        try Wiring.connect(adapter, console: console)
+      }
+      connections.append(TimedConnection(connection, time: databaseTime))
     }
     defer { for connection in connections { connection.close() } }
 
@@ -267,7 +273,7 @@ struct Invocation {
     session.timing("total", from: start, to: clock.now, processorStart: processorStart)
     if project.debugTimings {
       console.info(
-        "timing: database (inside libpq calls of the workers, summed): "
+        "timing: database (connecting and inside database calls, summed): "
           + "\(Seconds.milliseconds(databaseTime.total)) in \(databaseTime.count) calls")
     }
     if scheduler.wasCancelled { throw ExitCode(130) }
