@@ -331,6 +331,21 @@ private let smallProject: [String: String] = [
     #expect(result.stderr.contains("error: no `project.yml` or `dbt_project.yml` in"))
   }
 
+  /// Metric queries are PostgreSQL SQL: on another engine, a located error before anything
+  /// connects; `--compile` still prints the SQL.
+  @Test func metricQueryOnSparkTargetIsRefusedAtTheTargetType() throws {
+    let fixture = try ProjectFixture([
+      "project.yml": "name: shop\ntargets:\n  dev: {type: spark, schema: dev}\n",
+      "models/a.sql": "select 1 as id\n",
+    ])
+    let result = try Executable.run(["query", "--metrics", "revenue"], in: fixture.root)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "project.yml:3:15: error: `swdbt query` writes PostgreSQL SQL; target `dev` is spark"),
+      "\(result.stderr)")
+  }
+
   @Test func listWritesTheManifest() throws {
     let fixture = try ProjectFixture(smallProject)
     let result = try Executable.run(["ls"], in: fixture.root)

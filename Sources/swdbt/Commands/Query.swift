@@ -61,6 +61,17 @@ struct Query: AsyncParsableCommand {
     let console = session.console
     let compilation = try session.compile()
     defer { ExitWithoutTeardown.keep(compilation) }
+    let target = compilation.project.target
+    guard target.type == "postgres" || compile else {
+      console.report([
+        .error(
+          "metrics.engine",
+          "`swdbt query` writes PostgreSQL SQL; target `\(target.name)` is \(target.type)",
+          at: target.typeRange,
+          hint: "query a PostgreSQL target (--target), or print the SQL with --compile")
+      ])
+      throw ExitCode(1)
+    }
     let sink = CollectingSink()
     let manifest = SemanticReader.read(propertiesFiles(compilation.project), sink: sink)
     if sink.hasErrors {
