@@ -55,14 +55,14 @@ package enum MD5 {
 
   /// Appends the two lower-case hex digits of each of the word's bytes, low byte first (the
   /// order of a digest's bytes).
-  package static func appendHex(of word: UInt32, to out: inout [UInt8]) {
+  private static func appendHex(of word: UInt32, to out: inout [UInt8]) {
     for shift in stride(from: 0, to: 32, by: 8) {
       appendHex(ofByte: UInt8(truncatingIfNeeded: word >> UInt32(shift)), to: &out)
     }
   }
 
   /// Appends the two lower-case hex digits of a byte.
-  package static func appendHex(ofByte byte: UInt8, to out: inout [UInt8]) {
+  private static func appendHex(ofByte byte: UInt8, to out: inout [UInt8]) {
     out.append(hexDigit(byte >> 4))
     out.append(hexDigit(byte & 0xf))
   }

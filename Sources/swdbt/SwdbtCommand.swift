@@ -3,6 +3,10 @@ import Diagnostics
 import Foundation
 
 /// The `swdbt` command line: a dbt-like SQL model compiler for PostgreSQL.
+///
+/// Every command sets its `commandName`: without it ArgumentParser derives the name from the
+/// type by reflection, about 1M instructions per command (and nested command) on every
+/// invocation, `compile` included.
 @main
 struct SwdbtCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -31,21 +35,6 @@ struct SwdbtCommand: AsyncParsableCommand {
   /// (ArgumentParser's own message only says the argument is unexpected).
   static func mistypedSubcommandHint(_ arguments: [String]) -> String? {
     guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
-    // Most commands are named after their one-word type (`Compile` is `compile`): checked
-    // first, since ArgumentParser's `_commandName` goes through reflection (about 1M
-    // instructions per command, on every invocation). The full list is only made for a word
-    // that matches no command this way.
-    let capitalized = word.prefix(1).uppercased() + word.dropFirst()
-    if word == word.lowercased(),
-      configuration.subcommands.contains(where: { command in
-        let configuration = command.configuration
-        return configuration.commandName == word || configuration.aliases.contains(word)
-          || (configuration.commandName == nil
-            && _typeName(command, qualified: false) == capitalized)
-      })
-    {
-      return nil
-    }
     let names =
       configuration.subcommands.compactMap { $0.configuration.commandName }
       + configuration.subcommands.map { $0._commandName }
