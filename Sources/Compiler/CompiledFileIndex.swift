@@ -96,9 +96,18 @@ struct CompiledFileIndex: Sendable {
     guard position < records.count else { return false }
     let record = records[position]
     var path = path
+    // A plain loop over the buffers: `elementsEqual` went through generic iterators, about
+    // 2,000 instructions for each file's path.
     return path.withUTF8 { utf8 in
-      utf8.count == record.pathEnd - record.pathStart
-        && bytes[record.pathStart..<record.pathEnd].elementsEqual(utf8)
+      guard utf8.count == record.pathEnd - record.pathStart else { return false }
+      return bytes.withUnsafeBufferPointer { stored in
+        var offset = 0
+        while offset < utf8.count {
+          if stored[record.pathStart &+ offset] != utf8[offset] { return false }
+          offset &+= 1
+        }
+        return true
+      }
     }
   }
 

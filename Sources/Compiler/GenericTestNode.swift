@@ -61,9 +61,22 @@ enum GenericTestBuilder {
     /// Where the linker places the owner's node (see `Linker.link`), handed to it with each
     /// test so it needs no lookup by id.
     let linkerSlot: Int
+    /// The project (root or installed package) the owner belongs to, whose tests these are;
+    /// read from the id once, not for each test.
+    let package: String?
 
-    /// The project (root or installed package) the owner belongs to, whose tests these are.
-    var package: String? { UniqueIDParts.package(of: uniqueID).map(String.init) }
+    init(
+      uniqueID: String, nameInTest: String, isSource: Bool, model: String, specs: [TestSpec],
+      linkerSlot: Int
+    ) {
+      self.uniqueID = uniqueID
+      self.nameInTest = nameInTest
+      self.isSource = isSource
+      self.model = model
+      self.specs = specs
+      self.linkerSlot = linkerSlot
+      package = UniqueIDParts.package(of: uniqueID).map(String.init)
+    }
   }
 
   /// One test per declaration (nil where it failed, with a diagnostic), and the slot of
@@ -190,16 +203,16 @@ enum GenericTestBuilder {
     if fileName != name, config["alias"] == nil {
       config = config.merged(with: NodeConfig(["alias": .string(fileName)]))
     }
-    var node = GenericTestNode(
+    // Made in one go: setting a field afterwards copied the whole node.
+    let node = GenericTestNode(
       uniqueID: uniqueID(of: spec, owner: owner, name: name, package: projectName), name: name,
       fileName: fileName,
       testName: testName,
-      testPackage: definition.package, attachedTo: owner.uniqueID, column: spec.column,
-      arguments: arguments, config: config, declaredConfig: spec.config, range: spec.range,
-      references: references, originalFilePath: spec.range?.file.path ?? "")
-    node.namespace = Self.namespace(of: spec.testName)?.namespace
-    node.writtenArguments = spec.arguments
-    node.model = owner.model
+      testPackage: definition.package, namespace: Self.namespace(of: spec.testName)?.namespace,
+      attachedTo: owner.uniqueID, column: spec.column,
+      arguments: arguments, writtenArguments: spec.arguments, model: owner.model, config: config,
+      declaredConfig: spec.config, range: spec.range, references: references,
+      originalFilePath: spec.range?.file.path ?? "")
     return (node, [], StableHash.fnv1a(name))
   }
 
@@ -243,18 +256,28 @@ enum GenericTestBuilder {
   static func synthesizeName(_ base: String, _ arguments: OrderedDictionary<String, Value>)
     -> (name: String, fileName: String)
   {
-    var parts: [String] = []
-    for key in arguments.keys.sorted() where key != "model" {
-      guard let value = arguments[key] else { continue }
-      let items: [Value]
-      switch value {
-      case .list(let list): items = list
-      case .dict(let dict): items = Array(dict.values)
-      default: items = [value]
-      }
-      for item in items { parts.append(clean(item.rendered)) }
+    // Written straight into the name, without sorting a single argument (most tests have
+    // only `column_name`): this runs for each of a project's tests.
+    var name = base
+    var separator = "_"
+    func append(_ item: Value) {
+      name += separator
+      name += clean(item.rendered)
+      separator = "__"
     }
-    let name = parts.isEmpty ? base : base + "_" + parts.joined(separator: "__")
+    func appendArgument(_ key: String) {
+      guard key != "model", let value = arguments[key] else { return }
+      switch value {
+      case .list(let list): list.forEach(append)
+      case .dict(let dict): dict.values.forEach(append)
+      default: append(value)
+      }
+    }
+    if arguments.count == 1, let key = arguments.keys.first {
+      appendArgument(key)
+    } else {
+      arguments.keys.sorted().forEach(appendArgument)
+    }
     guard name.utf8.count >= 64 else { return (name, name) }
     return (name, String(base.prefix(30)) + "_" + MD5.hex(Array(name.utf8)))
   }

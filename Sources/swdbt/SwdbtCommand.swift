@@ -3,6 +3,10 @@ import Diagnostics
 import Foundation
 
 /// The `swdbt` command line: a dbt-like SQL model compiler for PostgreSQL.
+///
+/// Every command sets its `commandName`: without it ArgumentParser derives the name from the
+/// type by reflection, about 1M instructions per command (and nested command) on every
+/// invocation, `compile` included.
 @main
 struct SwdbtCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -11,6 +11,10 @@ import Testing
     #expect(result.status == 64)
     #expect(result.stderr.contains("did you mean `build`?"), "\(result.stderr)")
     #expect(result.stdout.isEmpty)
+    // A command whose name is not its type's name in lower case (`RunOperation`).
+    let joined = try Executable.run(["runoperation"], in: fixture.root)
+    #expect(joined.status == 64)
+    #expect(joined.stderr.contains("did you mean `run-operation`?"), "\(joined.stderr)")
   }
 
   @Test func malformedVarsExit64() throws {

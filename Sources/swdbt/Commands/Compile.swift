@@ -7,6 +7,7 @@ import Project
 /// `swdbt compile`: render and link every model, write the SQL under `target/compiled/`.
 struct Compile: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "compile",
     abstract: "Compile models and tests to plain SQL under target/compiled/.")
 
   @OptionGroup var project: ProjectOptions

@@ -8,6 +8,7 @@ import Project
 /// `swdbt debug`: the resolved target (never its password), and whether it answers.
 struct Debug: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "debug",
     abstract: "Show the project, the resolved target and test the connection.")
 
   @OptionGroup var project: ProjectOptions
@@ -128,11 +129,14 @@ extension Debug {
 /// `swdbt local start|stop|status`: the project's embedded PostgreSQL cluster.
 struct Local: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "local",
     abstract: "Manage the project's embedded PostgreSQL cluster.",
     subcommands: [Start.self, Stop.self, Status.self])
 
   struct Start: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create (first time) and start it.")
+    static let configuration = CommandConfiguration(
+      commandName: "start",
+      abstract: "Create (first time) and start it.")
     @OptionGroup var project: ProjectOptions
 
     func run() async throws {
@@ -155,7 +159,9 @@ struct Local: AsyncParsableCommand {
   }
 
   struct Stop: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop it (data is kept).")
+    static let configuration = CommandConfiguration(
+      commandName: "stop",
+      abstract: "Stop it (data is kept).")
     @OptionGroup var project: ProjectOptions
 
     func run() async throws {
@@ -174,6 +180,7 @@ struct Local: AsyncParsableCommand {
 
   struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Say whether it runs (exit code 3 when not, like pg_ctl).")
     @OptionGroup var project: ProjectOptions
 

@@ -7,6 +7,7 @@ import Project
 /// `packages-install-path` and writes `package-lock.yml`, as `dbt deps` does.
 struct Deps: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "deps",
     abstract: "Install the packages packages.yml declares into dbt_packages/.")
 
   @OptionGroup var project: ProjectOptions

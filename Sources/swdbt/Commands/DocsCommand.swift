@@ -16,6 +16,7 @@ struct DocsCommand: AsyncParsableCommand {
 
   struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "generate",
       abstract:
         "Write target/manifest.json, target/catalog.json (when the target answers) and the site "
         + "under target/docs/.")
@@ -124,6 +125,7 @@ struct DocsCommand: AsyncParsableCommand {
 
   struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "serve",
       abstract: "Serve target/docs/ (run `swdbt docs generate` first) on localhost.")
 
     @OptionGroup var project: ProjectOptions

@@ -8,6 +8,7 @@ import Project
 /// stdin is a terminal; otherwise takes the flags as they are.
 struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "init",
     abstract: "Create a new project (embedded `local` target, or a server given by --host).")
 
   @Argument(help: "The project's name and folder (letters, digits, underscores).")

@@ -8,6 +8,7 @@ import Runtime
 /// `swdbt parse`: load and compile the project, write `target/manifest.json`; nothing runs.
 struct Parse: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "parse",
     abstract: "Parse and compile the project and write target/manifest.json; nothing runs.")
 
   @OptionGroup var project: ProjectOptions
@@ -35,6 +36,7 @@ struct Parse: AsyncParsableCommand {
 /// the packages' install path), only inside the project, as dbt does.
 struct Clean: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "clean",
     abstract: "Delete the folders `clean-targets` names (default: target/ and dbt_packages/).")
 
   @OptionGroup var project: ProjectOptions

@@ -11,6 +11,7 @@ import Project
 /// the project's semantic models and metrics, printed (`--compile`) or run on the target.
 struct Query: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "query",
     abstract: "Query metrics: compile a metric request to SQL and run it on the target.")
 
   @OptionGroup var project: ProjectOptions

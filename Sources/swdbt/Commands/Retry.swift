@@ -7,6 +7,7 @@ import Project
 /// the command and flags recorded there, as dbt's.
 struct Retry: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "retry",
     abstract: "Run again the nodes that failed or were skipped last time, with the same flags.")
 
   @OptionGroup var project: ProjectOptions

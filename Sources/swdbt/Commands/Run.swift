@@ -4,6 +4,7 @@ import Project
 /// `swdbt run`: build the selected models in PostgreSQL, in dependency order.
 struct Run: ExecutingCommand {
   static let configuration = CommandConfiguration(
+    commandName: "run",
     abstract: "Build models (views, tables, incremental) in dependency order.")
 
   @OptionGroup var project: ProjectOptions
@@ -23,6 +24,7 @@ struct Run: ExecutingCommand {
 /// `swdbt seed`: load CSV and JSON seeds with COPY.
 struct Seed: ExecutingCommand {
   static let configuration = CommandConfiguration(
+    commandName: "seed",
     abstract: "Load seeds (CSV, JSON, NDJSON) into tables with COPY.")
 
   @OptionGroup var project: ProjectOptions
@@ -44,6 +46,7 @@ struct Seed: ExecutingCommand {
 /// `swdbt snapshot`: record the changes of the selected snapshots' queries as history rows.
 struct Snapshot: ExecutingCommand {
   static let configuration = CommandConfiguration(
+    commandName: "snapshot",
     abstract: "Run snapshots: keep each row's history (type-2 slowly changing dimensions).")
 
   @OptionGroup var project: ProjectOptions
@@ -58,6 +61,7 @@ struct Snapshot: ExecutingCommand {
 /// `swdbt test`: run the selected data tests.
 struct Test: ExecutingCommand {
   static let configuration = CommandConfiguration(
+    commandName: "test",
     abstract: "Run data tests (generic tests from YAML and singular tests under test-paths).")
 
   @OptionGroup var project: ProjectOptions
@@ -80,6 +84,7 @@ struct Test: ExecutingCommand {
 /// its node.
 struct Build: ExecutingCommand {
   static let configuration = CommandConfiguration(
+    commandName: "build",
     abstract: "Seed, run and test in dependency order; a failed test skips its descendants.")
 
   @OptionGroup var project: ProjectOptions

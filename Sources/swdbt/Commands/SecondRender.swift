@@ -18,9 +18,10 @@ enum SecondRender {
     async throws
   {
     let flagged = ordered.filter(compilation.needsDatabase.contains)
+    // Fields read in place: a copy of each node cost more than the test itself.
     let incremental = ordered.filter { index in
-      let node = compilation.nodes[index]
-      return node.resourceType == .model && node.config.materialization == .incremental
+      compilation.nodes[index].resourceType == .model
+        && compilation.nodes[index].config.materialization == .incremental
     }
     guard !flagged.isEmpty || !incremental.isEmpty else { return }
     let connection: any DatabaseConnection

@@ -12,6 +12,7 @@ import Runtime
 /// limit; nothing is built.
 struct Show: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "show",
     abstract: "Preview the rows of a model or of inline SQL; nothing is built.")
 
   @OptionGroup var project: ProjectOptions
