@@ -82,6 +82,7 @@ let package = Package(
       dependencies: [
         "Adapter", "Compiler", "DataTests", "Diagnostics", "Project", "Runtime", "Template",
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
       ]
     ),
     // PostgreSQL's engine: the SQL each materialization, seed load, test, lock and look-up

@@ -104,7 +104,8 @@ package struct PostgresEngine: Engine {
     on connection: any DatabaseConnection, into result: inout NodeResult
   ) {
     UnitTestRunner(
-      spec: spec, compilation: compilation, secondPass: secondPass, connection: connection
+      spec: spec, compilation: compilation, secondPass: secondPass, connection: connection,
+      introspector: PostgresIntrospector(connection: connection), sql: PostgresUnitTestSQL()
     ).run(into: &result)
   }
 

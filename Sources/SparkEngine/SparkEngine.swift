@@ -83,13 +83,10 @@ package struct SparkEngine: Engine {
     _ spec: UnitTestSpec, compilation: Compilation, secondPass: SecondPass,
     on connection: any DatabaseConnection, into result: inout NodeResult
   ) {
-    result.status = .error
-    result.message = "unit tests are not supported on Spark yet"
-    result.diagnostics.append(
-      .error(
-        "run.unsupported-unit-test",
-        "unit test `\(spec.name)` of `\(spec.model)` cannot run: unit tests are not supported "
-          + "on Spark yet", hint: "run unit tests against a PostgreSQL target"))
+    UnitTestRunner(
+      spec: spec, compilation: compilation, secondPass: secondPass, connection: connection,
+      introspector: SparkIntrospector(connection: connection), sql: SparkUnitTestSQL()
+    ).run(into: &result)
   }
 
   // MARK: Source freshness

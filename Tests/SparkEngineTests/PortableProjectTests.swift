@@ -52,6 +52,10 @@
           #expect(onPostgres.status == 0, "run \(run): \(onPostgres.stdout)\(onPostgres.stderr)")
           let onSpark = try spark.swdbt(["build"])
           #expect(onSpark.status == 0, "run \(run): \(onSpark.stdout)\(onSpark.stderr)")
+          // The same unit test passes on both, on an empty schema (run 1) and a built one.
+          for output in [onPostgres.stdout, onSpark.stdout] {
+            #expect(output.contains("PASS orders_sum_payments_by_method"), "run \(run): \(output)")
+          }
         }
         for relation in Self.relations {
           let postgresRows = try postgres.rows(
