@@ -44,6 +44,8 @@ package struct DescribedTable: Sendable, Equatable {
   /// `MANAGED`, `EXTERNAL` or `VIEW`.
   package var type = ""
   package var comment: String?
+  /// The table's format (`parquet`, `delta`, `hive`, ...), from `describe table extended`.
+  package var provider: String?
 
   /// Reads the rows of `describe table [extended]`.
   package init(_ rows: [[String?]]) {
@@ -66,6 +68,7 @@ package struct DescribedTable: Sendable, Equatable {
         case "Owner": owner = value ?? ""
         case "Type": type = value ?? ""
         case "Comment": comment = value
+        case "Provider": provider = value?.lowercased()
         default: break
         }
       }

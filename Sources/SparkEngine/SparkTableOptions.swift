@@ -106,13 +106,6 @@ enum SparkConfigChecks {
         hint: "set `file_format: delta` (or iceberg, hudi), or use `incremental_strategy: "
           + "append` or `insert_overwrite`")
     }
-    let policy = config["on_schema_change"]?.stringValue ?? "ignore"
-    if policy != "ignore" {
-      return .error(
-        "config.spark-schema-change",
-        "`on_schema_change: \(policy)` of `\(node.name)` is not supported on Spark yet",
-        path: path, hint: "use `on_schema_change: ignore`, or `--full-refresh` after a change")
-    }
     return nil
   }
 

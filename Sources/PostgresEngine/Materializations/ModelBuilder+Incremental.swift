@@ -115,34 +115,17 @@ extension ModelBuilder {
     let existing = try columns(of: relation.quoted)
     let incoming = try columns(of: newRows)
     let existingNames = Set(existing.map(\.name))
-    let incomingNames = Set(incoming.map(\.name))
-    let added = incoming.filter { !existingNames.contains($0.name) }
-    let removed = existing.filter { !incomingNames.contains($0.name) }
-    let retyped = incoming.filter { column in
-      existing.contains { $0.name == column.name && $0.type != column.type }
-    }
+    let changes = ColumnChanges(
+      existing: existing.map { ColumnChanges.Column(name: $0.name, type: $0.type) },
+      incoming: incoming.map { ColumnChanges.Column(name: $0.name, type: $0.type) })
+    let added = changes.added
+    let removed = changes.removed
+    let retyped = changes.retyped
     let policy = node.config["on_schema_change"]?.stringValue ?? "ignore"
-    let changed = !added.isEmpty || !removed.isEmpty || !retyped.isEmpty
     switch policy {
-    case "fail" where changed:
-      var parts: [String] = []
-      if !added.isEmpty {
-        parts.append("new " + added.map { "`\($0.name)`" }.joined(separator: ", "))
-      }
-      if !removed.isEmpty {
-        parts.append("removed " + removed.map { "`\($0.name)`" }.joined(separator: ", "))
-      }
-      if !retyped.isEmpty {
-        parts.append("retyped " + retyped.map { "`\($0.name)`" }.joined(separator: ", "))
-      }
+    case "fail" where !changes.isEmpty:
       throw StatementFailure(
-        error: DatabaseError(
-          .statement,
-          "the columns of \(relation.quoted) changed (\(parts.joined(separator: "; "))) "
-            + "and on_schema_change is `fail`",
-          hint: "run with --full-refresh, or set on_schema_change to append_new_columns or "
-            + "sync_all_columns"),
-        statement: "", action: runner.action)
+        error: changes.failure(of: relation.quoted), statement: "", action: runner.action)
     case "append_new_columns":
       for column in added {
         try runner.run(
