@@ -21,7 +21,8 @@
         #expect(master?.hasPrefix("local-cluster") == true, "master is \(master ?? "unset")")
         let build = try spark.swdbt(["build"])
         #expect(build.status == 0, "\(build.stdout)\(build.stderr)")
-        #expect(build.stdout.contains("PASS=16"), "\(build.stdout)")
+        // 3 seeds, 6 models, 7 data tests and 1 unit test.
+        #expect(build.stdout.contains("PASS=17"), "\(build.stdout)")
         let customers = try spark.rows(
           "select full_name, number_of_orders from {schema}.customers order by customer_id")
         #expect(customers.first == ["Michael P.", "3"])
