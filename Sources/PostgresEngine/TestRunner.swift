@@ -25,12 +25,10 @@ struct TestRunner {
     let queryOffset = test.queryOffset
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
-    if let kind = Self.failuresRelationKind(node.config) {
-      // With a project `generate_schema_name`, the compiler named it (`relation`).
-      let schema =
-        node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
-      let name = Self.failuresTableName(
-        node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name)
+    if let kind = node.config.storedFailuresKind {
+      let stored = TestQuery.storedFailuresName(node, target: target)
+      let schema = stored.schema
+      let name = Self.failuresTableName(stored.name)
       let table = SQLQuoting.relation(schema, name)
       try runner.transaction { () throws(StatementFailure) in
         // `create schema if not exists` checks the database's create privilege first, so a
@@ -55,14 +53,7 @@ struct TestRunner {
       source = table
       storedIn = table
     }
-    // As dbt's test materialization: `fail_calc` over the failing rows, compared in SQL with
-    // `warn_if` and `error_if` (`!=0`, `>10`, any SQL that follows the failure count).
-    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
-    let warnIf = node.config["warn_if"]?.stringValue ?? "!=0"
-    let errorIf = node.config["error_if"]?.stringValue ?? "!=0"
-    let select =
-      "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
-      + "\(failCalc) \(errorIf) as should_error from "
+    let select = TestQuery.judgingSelect(node.config)
     let judged = try runner.run(
       select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
     let row = judged.rows.first ?? []
@@ -72,12 +63,6 @@ struct TestRunner {
     return try judge(
       failures: failures, shouldWarn: shouldWarn, shouldError: shouldError, source: source,
       storedIn: storedIn)
-  }
-
-  /// How a test keeps its failing rows (`table` or `view`), or nil: `store_failures_as`
-  /// decides when set (`ephemeral` keeps none), else `store_failures: true` means a table.
-  static func failuresRelationKind(_ config: NodeConfig) -> String? {
-    config.storedFailuresKind
   }
 
   /// The table a test's failing rows are stored in: its name, or, past PostgreSQL's 63 bytes

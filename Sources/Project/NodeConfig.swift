@@ -86,6 +86,14 @@ public struct NodeConfig: Sendable {
     return text
   }
 
+  /// The `unique_key` columns: a string (commas allowed) or a list, as dbt reads it.
+  public var uniqueKey: [String] {
+    guard let value = values["unique_key"] else { return [] }
+    return Self.strings(value).flatMap { $0.split(separator: ",") }.map {
+      String($0).trimmingWhitespace()
+    }.filter { !$0.isEmpty }
+  }
+
   /// A string or list of strings as a list of strings.
   public static func strings(_ value: Value) -> [String] {
     switch value {

@@ -11,12 +11,7 @@ import Template
 /// `merge` / `delete+insert` (delta, iceberg, hudi) match them on `unique_key`. Before that,
 /// `on_schema_change` compares the new rows' columns with the table's.
 extension SparkModelBuilder {
-  var uniqueKey: [String] {
-    guard let value = node.config["unique_key"] else { return [] }
-    return NodeConfig.strings(value).flatMap { $0.split(separator: ",") }.map {
-      String($0).trimmingWhitespace()
-    }.filter { !$0.isEmpty }
-  }
+  var uniqueKey: [String] { node.config.uniqueKey }
 
   func buildIncremental() throws(StatementFailure) -> BuildOutcome {
     let existing = try SparkEngine.kind(

@@ -31,9 +31,7 @@ struct SparkModelBuilder {
     self.relation = relation
     self.fullRefresh = fullRefresh
     self.hooks = hooks
-    var body = node.sql ?? ""
-    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
-    self.sql = body
+    self.sql = StatementText.withoutTerminator(node.sql ?? "")
     self.options = SparkTableOptions(node.config, identifier: relation.identifier)
     let materialized = node.config.materialized
     self.runner = StatementRunner(

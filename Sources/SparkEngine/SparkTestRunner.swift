@@ -26,9 +26,7 @@ struct SparkTestRunner {
     var source = "(\n\(query)\n) dbt_internal_test"
     var storedIn: String?
     if let kind = node.config.storedFailuresKind {
-      let schema =
-        node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit")
-      let name = node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name
+      let (schema, name) = TestQuery.storedFailuresName(node, target: target)
       let table = SparkSQLText.relation(schema, name)
       try runner.run("create schema if not exists \(SparkSQLText.identifier(schema))")
       if let previous = try SparkEngine.kind(of: schema, name, runner: runner) {
@@ -40,12 +38,7 @@ struct SparkTestRunner {
       source = table
       storedIn = table
     }
-    let failCalc = node.config["fail_calc"]?.stringValue ?? "count(*)"
-    let warnIf = node.config["warn_if"]?.stringValue ?? "!=0"
-    let errorIf = node.config["error_if"]?.stringValue ?? "!=0"
-    let select =
-      "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
-      + "\(failCalc) \(errorIf) as should_error from "
+    let select = TestQuery.judgingSelect(node.config)
     let judged = try runner.run(
       select + source, modelOffset: storedIn == nil ? select.utf8.count + 2 + queryOffset : nil)
     let row = judged.rows.first ?? []

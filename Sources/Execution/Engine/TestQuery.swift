@@ -1,5 +1,5 @@
 package import Compiler
-import Project
+package import Project
 import Template
 
 /// What every engine does the same way when it runs a data test: the test's SQL without a
@@ -15,8 +15,7 @@ package struct TestQuery: Sendable {
 
   /// The query of `node`.
   package init(_ node: CompiledNode) {
-    var body = node.sql ?? ""
-    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
+    let body = StatementText.withoutTerminator(node.sql ?? "")
     sql = body
     if case .integer(let rows)? = node.config["limit"] {
       let prefix = "select * from (\n"
@@ -26,6 +25,29 @@ package struct TestQuery: Sendable {
       query = body
       queryOffset = 0
     }
+  }
+
+  /// dbt's test materialization: `fail_calc` over the failing rows, compared in SQL with
+  /// `warn_if` and `error_if` (`!=0`, `>10`, any SQL that follows the count); the rows'
+  /// source follows `from `.
+  package static func judgingSelect(_ config: NodeConfig) -> String {
+    let failCalc = config["fail_calc"]?.stringValue ?? "count(*)"
+    let warnIf = config["warn_if"]?.stringValue ?? "!=0"
+    let errorIf = config["error_if"]?.stringValue ?? "!=0"
+    return "select \(failCalc) as failures, \(failCalc) \(warnIf) as should_warn, "
+      + "\(failCalc) \(errorIf) as should_error from "
+  }
+
+  /// Where a test with `store_failures` keeps its rows: the relation the compiler named
+  /// (a project `generate_schema_name` included), else dbt's `<schema>_dbt_test__audit` and
+  /// the test's alias or name.
+  package static func storedFailuresName(_ node: CompiledNode, target: TargetConfig) -> (
+    schema: String, name: String
+  ) {
+    (
+      node.relation?.schema ?? target.schema + "_" + (node.config.schema ?? "dbt_test__audit"),
+      node.relation?.identifier ?? node.config["alias"]?.stringValue ?? node.name
+    )
   }
 
   /// A failure count as text; a null (a `sum` over no rows) counts as none.

@@ -93,8 +93,8 @@ package struct UnitTestRunner {
       macros: Dictionary(uniqueKeysWithValues: spec.macroOverrides.map { ($0.key, $0.value) }),
       vars: Dictionary(uniqueKeysWithValues: spec.varOverrides.map { ($0.key, $0.value) }),
       environment: Dictionary(uniqueKeysWithValues: spec.envOverrides.map { ($0.key, $0.value) }))
-    var modelSQL = try secondPass.render(modelIndex, on: introspector, unitTest: rendering)
-    while modelSQL.last == ";" || modelSQL.last?.isWhitespace == true { modelSQL.removeLast() }
+    let modelSQL = StatementText.withoutTerminator(
+      try secondPass.render(modelIndex, on: introspector, unitTest: rendering))
     let actual = "(\n\(modelSQL)\n) as dbt_internal_unit_test_actual"
     let actualColumns = try sql.outputColumns(of: actual, running: query)
     let expectedSQL = try fixtures.query(

@@ -8,13 +8,7 @@ import Template
 /// Incremental models: append, delete+insert and merge into the existing table, after
 /// `on_schema_change`; the first build and `--full-refresh` build a table.
 extension ModelBuilder {
-  /// The `unique_key` columns (a string or a list).
-  var uniqueKey: [String] {
-    guard let value = node.config["unique_key"] else { return [] }
-    return NodeConfig.strings(value).flatMap { $0.split(separator: ",") }.map {
-      String($0).trimmingWhitespace()
-    }.filter { !$0.isEmpty }
-  }
+  var uniqueKey: [String] { node.config.uniqueKey }
 
   /// Writes the model's new rows into the existing table with the configured strategy.
   func buildIncremental() throws(StatementFailure) -> BuildOutcome {

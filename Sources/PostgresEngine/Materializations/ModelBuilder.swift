@@ -29,9 +29,7 @@ struct ModelBuilder {
     self.relation = relation
     self.target = target
     self.fullRefresh = fullRefresh
-    var body = node.sql ?? ""
-    while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
-    self.sql = body
+    self.sql = StatementText.withoutTerminator(node.sql ?? "")
     let materialized = node.config.materialized
     self.runner = StatementRunner(
       connection: connection,

@@ -114,8 +114,7 @@ extension RelationSwap {
             + "`\(schema)`")
         continue
       }
-      var body = row[8] ?? ""
-      while body.last == ";" || body.last?.isWhitespace == true { body.removeLast() }
+      let body = StatementText.withoutTerminator(row[8] ?? "")
       let options = row[9].map { $0.isEmpty ? "" : " with (\($0))" } ?? ""
       let create =
         "create \(keyword(for: kind)) \(quoted)\(options) as \(body)"

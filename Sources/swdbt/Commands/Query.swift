@@ -3,6 +3,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import Execution
+import Exposures
 import Foundation
 import Metrics
 import Project
@@ -74,7 +75,8 @@ struct Query: AsyncParsableCommand {
       throw ExitCode(1)
     }
     let sink = CollectingSink()
-    let manifest = SemanticReader.read(propertiesFiles(compilation.project), sink: sink)
+    let manifest = SemanticReader.read(
+      ExposureReader.propertiesFiles(compilation.project), sink: sink)
     if sink.hasErrors {
       console.report(sink.diagnostics)
       throw ExitCode(1)
@@ -127,20 +129,6 @@ struct Query: AsyncParsableCommand {
       throw ExitCode(1)
     }
     console.out(render(rows))
-  }
-
-  /// Every YAML file under the project's model paths.
-  private func propertiesFiles(_ project: LoadedProject) -> [SourceFile] {
-    var files: [SourceFile] = []
-    for directory in project.projectFile.modelPaths {
-      let absolute = project.root + "/" + directory
-      // Paths come relative to the model path.
-      for path in FileSystem.files(under: absolute, suffixes: [".yml", ".yaml"]) {
-        guard let bytes = try? FileSystem.read(absolute + "/" + path) else { continue }
-        files.append(SourceFile(path: directory + "/" + path, bytes: bytes))
-      }
-    }
-    return files
   }
 
   private func render(_ rows: QueryResult) -> String {
